@@ -1,0 +1,24 @@
+//! The database schema of bondwatch, one migration per file; every migration runs
+//! on SQLite and on PostgreSQL.
+//!
+//! Conventions: money is BIGINT fen (see `bondwatch::db::money`); percents, rates and
+//! other decimals are TEXT holding the exact decimal, because sea-orm reads a SQLite
+//! DECIMAL as a float. Nothing in the ledger is deleted: corrections are new rows.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261128_000001_ledger;
+mod m20261128_000002_targets;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_ledger::Migration),
+            Box::new(m20261128_000002_targets::Migration),
+        ]
+    }
+}

@@ -1,0 +1,173 @@
+//! Request-scoped batch loaders. They are built for each request (a loader kept on
+//! the schema would cache across requests, async-graphql #1567), and each turns the
+//! keys of one resolver level into one query through `ledger::queries`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait};
+
+use crate::error::Error;
+use crate::evaluation::entities::{assessment, assessment_point};
+use crate::ledger::entities::*;
+use crate::ledger::queries::{self, ProjectTotals};
+use crate::targets::entities::{indicator, indicator_actual, performance_target};
+
+type LoadError = Arc<Error>;
+
+/// Rows of `E` whose `column` is the key, grouped by it.
+pub struct RowsBy<E: EntityTrait> {
+    db: DatabaseConnection,
+    column: E::Column,
+}
+
+impl<E> Loader<i64> for RowsBy<E>
+where
+    E: EntityTrait + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+    E::Column: ColumnTrait + Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = queries::rows_in::<E>(&self.db, self.column, keys).await.map_err(Arc::new)?;
+        let column = self.column;
+        Ok(queries::group(rows, |m| match m.get(column) {
+            sea_orm::Value::BigInt(Some(v)) => v,
+            sea_orm::Value::Int(Some(v)) => v as i64,
+            _ => 0,
+        }))
+    }
+}
+
+/// Rows of `E` by primary key.
+pub struct ById<E: EntityTrait>(RowsBy<E>);
+
+impl<E> Loader<i64> for ById<E>
+where
+    E: EntityTrait + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+    E::Column: ColumnTrait + Send + Sync,
+{
+    type Value = E::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let grouped = self.0.load(keys).await?;
+        Ok(grouped.into_iter().filter_map(|(k, mut v)| v.pop().map(|m| (k, m))).collect())
+    }
+}
+
+pub struct TotalsLoader {
+    db: DatabaseConnection,
+    as_of: NaiveDate,
+}
+
+impl Loader<i64> for TotalsLoader {
+    type Value = ProjectTotals;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        queries::project_totals(&self.db, keys, self.as_of).await.map_err(Arc::new)
+    }
+}
+
+pub struct LatestProgressLoader(DatabaseConnection);
+
+impl Loader<i64> for LatestProgressLoader {
+    type Value = progress_report::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        queries::latest_progress(&self.0, keys).await.map_err(Arc::new)
+    }
+}
+
+/// Whether a principal instalment of one of the project's bonds falls due within 12 months.
+pub struct PrincipalDueSoonLoader {
+    db: DatabaseConnection,
+    today: NaiveDate,
+}
+
+impl Loader<i64> for PrincipalDueSoonLoader {
+    type Value = bool;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let due = queries::principal_due_soon(&self.db, keys, self.today).await.map_err(Arc::new)?;
+        let mut out: HashMap<i64, bool> = keys.iter().map(|k| (*k, false)).collect();
+        for id in due {
+            out.insert(id, true);
+        }
+        Ok(out)
+    }
+}
+
+pub struct BudgetsLoader(DatabaseConnection);
+
+impl Loader<i64> for BudgetsLoader {
+    type Value = Arc<Vec<queries::BudgetTable>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let tables = queries::department_budgets(&self.0, keys).await.map_err(Arc::new)?;
+        Ok(tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+macro_rules! loaders {
+    ($( $field:ident : $ty:ty = $make:expr ),* $(,)?) => {
+        /// Every loader of one request.
+        pub struct Loaders { $( pub $field: DataLoader<$ty>, )* }
+        impl Loaders {
+            pub fn new(db: &DatabaseConnection, today: NaiveDate) -> Self {
+                let _ = today;
+                Loaders { $( $field: DataLoader::new({ let db = db.clone(); $make(db, today) }, tokio::spawn), )* }
+            }
+        }
+    };
+}
+
+fn by<E: EntityTrait>(column: E::Column) -> impl Fn(DatabaseConnection, NaiveDate) -> RowsBy<E> {
+    move |db, _| RowsBy { db, column }
+}
+
+fn id_of<E: EntityTrait>(column: E::Column) -> impl Fn(DatabaseConnection, NaiveDate) -> ById<E> {
+    move |db, _| ById(RowsBy { db, column })
+}
+
+loaders! {
+    department: ById<department::Entity> = id_of::<department::Entity>(department::Column::Id),
+    project: ById<project::Entity> = id_of::<project::Entity>(project::Column::Id),
+    bond: ById<bond::Entity> = id_of::<bond::Entity>(bond::Column::Id),
+    indicator: ById<indicator::Entity> = id_of::<indicator::Entity>(indicator::Column::Id),
+    projects_by_department: RowsBy<project::Entity> = by::<project::Entity>(project::Column::DepartmentId),
+    allocations_by_project: RowsBy<allocation::Entity> = by::<allocation::Entity>(allocation::Column::ProjectId),
+    allocations_by_bond: RowsBy<allocation::Entity> = by::<allocation::Entity>(allocation::Column::BondId),
+    receipts_by_allocation: RowsBy<receipt::Entity> = by::<receipt::Entity>(receipt::Column::AllocationId),
+    amortizations_by_bond: RowsBy<bond_amortization::Entity> = by::<bond_amortization::Entity>(bond_amortization::Column::BondId),
+    progress_by_project: RowsBy<progress_report::Entity> = by::<progress_report::Entity>(progress_report::Column::ProjectId),
+    forecast_by_project: RowsBy<revenue_forecast::Entity> = by::<revenue_forecast::Entity>(revenue_forecast::Column::ProjectId),
+    plan_by_project: RowsBy<spending_plan_month::Entity> = by::<spending_plan_month::Entity>(spending_plan_month::Column::ProjectId),
+    revenue_by_project: RowsBy<revenue_record::Entity> = by::<revenue_record::Entity>(revenue_record::Column::ProjectId),
+    targets_by_project: RowsBy<performance_target::Entity> = by::<performance_target::Entity>(performance_target::Column::ProjectId),
+    targets_by_department: RowsBy<performance_target::Entity> = by::<performance_target::Entity>(performance_target::Column::DepartmentId),
+    indicators_by_target: RowsBy<indicator::Entity> = by::<indicator::Entity>(indicator::Column::TargetId),
+    actuals_by_indicator: RowsBy<indicator_actual::Entity> = by::<indicator_actual::Entity>(indicator_actual::Column::IndicatorId),
+    assessments_by_project: RowsBy<assessment::Entity> = by::<assessment::Entity>(assessment::Column::ProjectId),
+    points_by_assessment: RowsBy<assessment_point::Entity> = by::<assessment_point::Entity>(assessment_point::Column::AssessmentId),
+    target_by_id: ById<performance_target::Entity> = id_of::<performance_target::Entity>(performance_target::Column::Id),
+    totals: TotalsLoader = |db, today| TotalsLoader { db, as_of: today },
+    latest_progress: LatestProgressLoader = |db, _| LatestProgressLoader(db),
+    principal_due_soon: PrincipalDueSoonLoader = |db, today| PrincipalDueSoonLoader { db, today },
+    budgets: BudgetsLoader = |db, _| BudgetsLoader(db),
+}
+
+/// A loader error as an extended GraphQL error.
+pub fn load_err(e: LoadError) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    e.extend()
+}

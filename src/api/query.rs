@@ -1,0 +1,149 @@
+//! Query fields: thin calls into the domain's batched reads.
+
+use async_graphql::{Context, InputObject, Object};
+use base64::Engine;
+use sea_orm::{EntityTrait, QueryOrder};
+
+use super::error::{GqlResult, IntoGql};
+use super::types::*;
+use crate::error::{Error, Result};
+use crate::ledger::entities::department;
+use crate::ledger::queries;
+use crate::targets;
+
+/// The largest page a client may ask for.
+pub const MAX_PAGE: i32 = 200;
+
+pub fn page_size(first: i32) -> GqlResult<u64> {
+    if !(1..=MAX_PAGE).contains(&first) {
+        return Err(Error::validation("first", format!("first must be between 1 and {MAX_PAGE} (the maximum page size), not {first}")))
+            .gql();
+    }
+    Ok(first as u64)
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+}
+
+pub fn decode_cursor(cursor: &str) -> Result<String> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| Error::validation("after", "this cursor was not given by bondwatch; pass pageInfo.endCursor of the previous page"))
+}
+
+fn after_key(after: Option<String>) -> GqlResult<Option<String>> {
+    after.map(|a| decode_cursor(&a)).transpose().gql()
+}
+
+#[derive(InputObject, Default)]
+pub struct ProjectFilter {
+    pub department_code: Option<String>,
+    pub status: Option<ProjectStatus>,
+    pub stage: Option<Stage>,
+    pub category: Option<String>,
+    pub search: Option<String>,
+}
+
+#[derive(InputObject, Default)]
+pub struct IndicatorFilter {
+    pub level1: Option<String>,
+    pub level2: Option<String>,
+    pub department_code: Option<String>,
+    pub project_code: Option<String>,
+    pub year: Option<i32>,
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    async fn departments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Department>> {
+        let rows = department::Entity::find().order_by_asc(department::Column::Code).all(&app(ctx).db).await.map_err(Error::from).gql()?;
+        Ok(rows.into_iter().map(Department).collect())
+    }
+
+    async fn project(&self, ctx: &Context<'_>, code: String) -> GqlResult<Option<Project>> {
+        match crate::ledger::project_by_code(&app(ctx).db, "code", &code).await {
+            Ok(p) => Ok(Some(Project(p))),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e).gql(),
+        }
+    }
+
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProjectFilter>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<ProjectConnection> {
+        let first = page_size(first)?;
+        let f = filter.unwrap_or_default();
+        let filter = queries::ProjectFilter {
+            department_code: f.department_code,
+            status: f.status.map(Into::into),
+            stage: f.stage.map(Into::into),
+            category: f.category,
+            search: f.search,
+        };
+        let after = after_key(after)?;
+        let app = app(ctx);
+        let (rows, more, total) = queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref()).await.gql()?;
+        let end = rows.last().map(|p| encode_cursor(&p.code));
+        Ok(ProjectConnection {
+            nodes: rows.into_iter().map(Project).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            total_count: total as i32,
+        })
+    }
+
+    async fn bond(&self, ctx: &Context<'_>, code: String) -> GqlResult<Option<Bond>> {
+        match crate::ledger::bond_by_code(&app(ctx).db, "code", &code).await {
+            Ok(b) => Ok(Some(Bond(b))),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e).gql(),
+        }
+    }
+
+    async fn bonds(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32, after: Option<String>) -> GqlResult<BondConnection> {
+        let first = page_size(first)?;
+        let after = after_key(after)?;
+        let (rows, more, total) = queries::list_bonds(&app(ctx).db, first, after.as_deref()).await.gql()?;
+        let end = rows.last().map(|b| encode_cursor(&b.code));
+        Ok(BondConnection {
+            nodes: rows.into_iter().map(Bond).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            total_count: total as i32,
+        })
+    }
+
+    /// Indicators across all projects, for research: filter by level, department, year.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<IndicatorFilter>,
+        #[graphql(default = 100)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<IndicatorConnection> {
+        let first = page_size(first)?;
+        let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
+        let f = filter.unwrap_or_default();
+        let filter = targets::IndicatorFilter {
+            level1: f.level1,
+            level2: f.level2,
+            department_code: f.department_code,
+            project_code: f.project_code,
+            year: f.year,
+        };
+        let (rows, more, total) = targets::list_indicators(&app(ctx).db, &filter, first, after).await.gql()?;
+        let end = rows.last().map(|(i, _)| encode_cursor(&i.id.to_string()));
+        Ok(IndicatorConnection {
+            nodes: rows.into_iter().map(|(row, target)| Indicator { row, target: Some(target) }).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            total_count: total as i32,
+        })
+    }
+}

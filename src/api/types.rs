@@ -1,0 +1,806 @@
+//! The contract's object types over the ledger's rows. Resolvers only read through
+//! the request's loaders; no resolver writes or runs its own SQL.
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+
+use super::error::{GqlResult, IntoGql};
+use super::loaders::{Loaders, load_err};
+use super::scalars::{DateScalar, DecimalScalar, MoneyScalar};
+use crate::Ctx;
+use crate::db::values::stored_decimal;
+use crate::evaluation::{ASSESSMENT_POINTS, entities::assessment};
+use crate::ledger::entities::*;
+use crate::ledger::projects::{self as projects_mod, ProjectStatus as DomainStatus};
+use crate::ledger::queries::{self, BudgetTable};
+use crate::targets::entities::{indicator, indicator_actual, performance_target};
+
+pub fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+pub fn app<'a>(ctx: &'a Context<'_>) -> &'a Ctx {
+    ctx.data_unchecked::<Ctx>()
+}
+
+async fn load_one<L>(ctx: &Context<'_>, loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<L::Value>
+where
+    L: async_graphql::dataloader::Loader<i64, Error = std::sync::Arc<crate::error::Error>>,
+{
+    let _ = ctx;
+    loader
+        .load_one(id)
+        .await
+        .map_err(load_err)?
+        .ok_or_else(|| async_graphql::Error::new(format!("record {id} is missing")))
+}
+
+async fn load_many<L, T>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Vec<T>>
+where
+    L: async_graphql::dataloader::Loader<i64, Value = Vec<T>, Error = std::sync::Arc<crate::error::Error>>,
+    T: Clone + Send + Sync + 'static,
+{
+    Ok(loader.load_one(id).await.map_err(load_err)?.unwrap_or_default())
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::ledger::projects::ProjectStatus")]
+pub enum ProjectStatus {
+    Proposed,
+    Approved,
+    Funded,
+    UnderConstruction,
+    Operating,
+    Repaid,
+    Cancelled,
+}
+
+/// 借 用 管 还.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::ledger::projects::Stage")]
+pub enum Stage {
+    Borrowing,
+    Use,
+    Management,
+    Repayment,
+}
+
+/// 普通专项 项目收益专项 再融资专项.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum BondKind {
+    Special,
+    ProjectRevenue,
+    Refinancing,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum InterestFrequency {
+    Annual,
+    SemiAnnual,
+}
+
+/// 拨付 TRANSFER: treasury to the project unit; 支出 PAYMENT: project unit to the final payee.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum PaymentKind {
+    Transfer,
+    Payment,
+}
+
+/// The SCREAMING_CASE name an enum value has in the contract and in the store.
+pub fn enum_name<E: async_graphql::resolver_utils::EnumType>(value: E) -> String {
+    let items = E::items();
+    items
+        .iter()
+        .find(|i| i.value == value)
+        .map(|i| i.name.to_string())
+        .unwrap_or_default()
+}
+
+fn enum_from<E: async_graphql::resolver_utils::EnumType>(stored: &str) -> Option<E> {
+    E::items().iter().find(|i| i.name == stored).map(|i| i.value)
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+macro_rules! connection {
+    ($name:ident, $node:ty) => {
+        #[derive(SimpleObject)]
+        pub struct $name {
+            pub nodes: Vec<$node>,
+            pub page_info: PageInfo,
+            pub total_count: i32,
+        }
+    };
+}
+connection!(ProjectConnection, Project);
+connection!(BondConnection, Bond);
+connection!(IndicatorConnection, Indicator);
+connection!(DisbursementConnection, Disbursement);
+
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn projects(&self, ctx: &Context<'_>) -> GqlResult<Vec<Project>> {
+        let mut rows = load_many(&loaders(ctx).projects_by_department, self.0.id).await?;
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(rows.into_iter().map(Project).collect())
+    }
+    /// The latest table of each year, newest year first.
+    async fn budgets(&self, ctx: &Context<'_>) -> GqlResult<Vec<DepartmentBudget>> {
+        let tables = loaders(ctx).budgets.load_one(self.0.id).await.map_err(load_err)?.unwrap_or_default();
+        Ok((0..tables.len()).map(|i| DepartmentBudget { tables: tables.clone(), index: i }).collect())
+    }
+}
+
+pub struct DepartmentBudget {
+    tables: std::sync::Arc<Vec<BudgetTable>>,
+    index: usize,
+}
+
+impl DepartmentBudget {
+    /// The table with this id among a department's tables.
+    pub fn find(tables: std::sync::Arc<Vec<BudgetTable>>, id: i64) -> Option<Self> {
+        let index = tables.iter().position(|t| t.budget.id == id)?;
+        Some(DepartmentBudget { tables, index })
+    }
+    fn table(&self) -> &BudgetTable {
+        &self.tables[self.index]
+    }
+    fn lines(&self, section: &str) -> Vec<BudgetLine> {
+        self.table()
+            .lines
+            .iter()
+            .filter(|l| l.section == section)
+            .map(|l| BudgetLine {
+                label: l.label.clone(),
+                amount: l.amount.into(),
+                stated_percent: l.stated_percent.as_deref().map(|p| DecimalScalar(p.to_string())),
+            })
+            .collect()
+    }
+}
+
+#[Object]
+impl DepartmentBudget {
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
+        load_one(ctx, &loaders(ctx).department, self.table().budget.department_id).await.map(Department)
+    }
+    async fn year(&self) -> i32 {
+        self.table().budget.year
+    }
+    /// 收入构成: financial allocation, special-account funds, unit funds … as stated on the form.
+    async fn income(&self) -> Vec<BudgetLine> {
+        self.lines("INCOME")
+    }
+    async fn income_total(&self) -> MoneyScalar {
+        self.table().budget.income_total.into()
+    }
+    /// 支出构成: personnel, running, specific-purpose … as stated on the form.
+    async fn expenditure(&self) -> Vec<BudgetLine> {
+        self.lines("EXPENDITURE")
+    }
+    async fn expenditure_total(&self) -> MoneyScalar {
+        self.table().budget.expenditure_total.into()
+    }
+    async fn projects(&self) -> Vec<BudgetProjectLine> {
+        self.table()
+            .projects
+            .iter()
+            .map(|p| BudgetProjectLine {
+                name: p.name.clone(),
+                category: p.category.clone(),
+                total_budget: p.total_budget.into(),
+                current_year_budget: p.current_year_budget.into(),
+                purpose: p.purpose.clone(),
+            })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct BudgetLine {
+    pub label: String,
+    pub amount: MoneyScalar,
+    pub stated_percent: Option<DecimalScalar>,
+}
+
+#[derive(SimpleObject)]
+pub struct BudgetProjectLine {
+    pub name: String,
+    pub category: Option<String>,
+    pub total_budget: MoneyScalar,
+    pub current_year_budget: MoneyScalar,
+    pub purpose: Option<String>,
+}
+
+pub struct Project(pub project::Model);
+
+impl Project {
+    async fn totals(&self, ctx: &Context<'_>) -> GqlResult<queries::ProjectTotals> {
+        load_one(ctx, &loaders(ctx).totals, self.0.id).await
+    }
+    /// Oldest first, so the last is the latest.
+    async fn assessment_rows(&self, ctx: &Context<'_>) -> GqlResult<Vec<Assessment>> {
+        let mut rows = load_many(&loaders(ctx).assessments_by_project, self.0.id).await?;
+        rows.sort_by_key(|a| (a.submitted_on, a.id));
+        Ok(rows.into_iter().map(Assessment).collect())
+    }
+}
+
+#[Object]
+impl Project {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
+        load_one(ctx, &loaders(ctx).department, self.0.department_id).await.map(Department)
+    }
+    async fn executing_unit(&self) -> &str {
+        &self.0.executing_unit
+    }
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+    async fn construction_content(&self) -> Option<&str> {
+        self.0.construction_content.as_deref()
+    }
+    async fn status(&self) -> ProjectStatus {
+        DomainStatus::parse(&self.0.status).unwrap_or(DomainStatus::Proposed).into()
+    }
+    /// 借 用 管 还, from the status (domain.md §1).
+    async fn stage(&self, ctx: &Context<'_>) -> GqlResult<Stage> {
+        let status = projects_mod::stage_status(&self.0);
+        let due_soon = if status == DomainStatus::Operating {
+            load_one(ctx, &loaders(ctx).principal_due_soon, self.0.id).await?
+        } else {
+            false
+        };
+        Ok(status.stage(due_soon).into())
+    }
+    async fn planned_start(&self) -> Option<DateScalar> {
+        self.0.planned_start.map(Into::into)
+    }
+    async fn planned_completion(&self) -> Option<DateScalar> {
+        self.0.planned_completion.map(Into::into)
+    }
+    async fn actual_start(&self) -> Option<DateScalar> {
+        self.0.actual_start.map(Into::into)
+    }
+    async fn actual_completion(&self) -> Option<DateScalar> {
+        self.0.actual_completion.map(Into::into)
+    }
+    async fn approved_investment(&self) -> MoneyScalar {
+        self.0.approved_investment.into()
+    }
+    async fn current_estimate(&self) -> MoneyScalar {
+        self.0.current_estimate.into()
+    }
+    /// Bond money the funding plan asks for (资金到位率 = received / plannedBondFunding).
+    async fn planned_bond_funding(&self) -> MoneyScalar {
+        self.0.planned_bond_funding.into()
+    }
+    async fn capital_fund(&self) -> MoneyScalar {
+        self.0.capital_fund.into()
+    }
+    async fn own_funds(&self) -> MoneyScalar {
+        self.0.own_funds.into()
+    }
+    async fn other_funding(&self) -> MoneyScalar {
+        self.0.other_funding.into()
+    }
+    async fn maturity_documents(&self) -> Vec<String> {
+        projects_mod::maturity_documents(&self.0)
+    }
+    async fn revenue_start(&self) -> Option<DateScalar> {
+        self.0.revenue_start.map(Into::into)
+    }
+    async fn revenue_end(&self) -> Option<DateScalar> {
+        self.0.revenue_end.map(Into::into)
+    }
+    async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
+        let mut rows = load_many(&loaders(ctx).allocations_by_project, self.0.id).await?;
+        rows.sort_by_key(|a| (a.allocated_on, a.id));
+        Ok(rows.into_iter().map(Allocation).collect())
+    }
+    /// Sum of allocations after use adjustments: the bond money this project got.
+    async fn bond_funding(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
+        Ok(self.totals(ctx).await?.bond_funding.into())
+    }
+    /// Bond money arrived in the treasury for this project.
+    async fn received(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
+        Ok(self.totals(ctx).await?.received.into())
+    }
+    /// 拨付: moved from the treasury to the project unit.
+    async fn transferred(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
+        Ok(self.totals(ctx).await?.transferred.into())
+    }
+    /// 支出: paid to final payees, net of reversals.
+    async fn disbursed(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
+        Ok(self.totals(ctx).await?.disbursed.into())
+    }
+    /// disbursed / received, in percent.
+    async fn spend_rate_percent(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
+        Ok(self.totals(ctx).await?.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)))
+    }
+    async fn latest_progress(&self, ctx: &Context<'_>) -> GqlResult<Option<ProgressReport>> {
+        Ok(loaders(ctx).latest_progress.load_one(self.0.id).await.map_err(load_err)?.map(ProgressReport))
+    }
+    /// One report a month: the latest recorded for it.
+    async fn progress(&self, ctx: &Context<'_>) -> GqlResult<Vec<ProgressReport>> {
+        let rows = load_many(&loaders(ctx).progress_by_project, self.0.id).await?;
+        Ok(queries::current_reports(rows).into_iter().map(ProgressReport).collect())
+    }
+    async fn disbursements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<DisbursementConnection> {
+        let first = super::query::page_size(first)?;
+        let after = after.map(|a| super::query::decode_cursor(&a).and_then(|c| crate::ledger::records::parse_id("after", &c))).transpose().gql()?;
+        let (rows, more, total) = queries::list_disbursements(&app(ctx).db, self.0.id, first, after).await.gql()?;
+        let end = rows.last().map(|d| super::query::encode_cursor(&d.id.to_string()));
+        Ok(DisbursementConnection {
+            nodes: rows.into_iter().map(Disbursement).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            total_count: total as i32,
+        })
+    }
+    async fn revenue_forecast(&self, ctx: &Context<'_>) -> GqlResult<Vec<RevenueForecastYear>> {
+        let mut rows = load_many(&loaders(ctx).forecast_by_project, self.0.id).await?;
+        rows.sort_by_key(|r| r.year);
+        Ok(rows
+            .into_iter()
+            .map(|r| RevenueForecastYear {
+                year: r.year,
+                revenue: r.revenue.into(),
+                operating_cost: r.operating_cost.into(),
+                net_revenue: (r.revenue - r.operating_cost).into(),
+            })
+            .collect())
+    }
+    async fn spending_plan(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpendingPlanMonth>> {
+        let mut rows = load_many(&loaders(ctx).plan_by_project, self.0.id).await?;
+        rows.sort_by(|a, b| a.period.cmp(&b.period));
+        Ok(rows
+            .into_iter()
+            .map(|r| SpendingPlanMonth { period: r.period, cumulative_percent: DecimalScalar(r.cumulative_percent) })
+            .collect())
+    }
+    async fn revenue(&self, ctx: &Context<'_>) -> GqlResult<Vec<RevenueRecord>> {
+        let mut rows = load_many(&loaders(ctx).revenue_by_project, self.0.id).await?;
+        rows.sort_by(|a, b| (a.period.as_str(), a.id).cmp(&(b.period.as_str(), b.id)));
+        Ok(rows.into_iter().map(RevenueRecord).collect())
+    }
+    /// Targets in force: the latest declaration for each scope and year.
+    async fn targets(&self, ctx: &Context<'_>) -> GqlResult<Vec<PerformanceTarget>> {
+        let rows = load_many(&loaders(ctx).targets_by_project, self.0.id).await?;
+        Ok(current(rows))
+    }
+    /// The latest assessment; earlier ones stay in assessments.
+    async fn assessment(&self, ctx: &Context<'_>) -> GqlResult<Option<Assessment>> {
+        Ok(self.assessment_rows(ctx).await?.pop())
+    }
+    async fn assessments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Assessment>> {
+        self.assessment_rows(ctx).await
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+fn current(mut rows: Vec<performance_target::Model>) -> Vec<PerformanceTarget> {
+    rows.retain(|t| t.superseded_at.is_none());
+    rows.sort_by_key(|t| t.id);
+    rows.into_iter().map(PerformanceTarget).collect()
+}
+
+pub struct Bond(pub bond::Model);
+
+#[Object]
+impl Bond {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> BondKind {
+        enum_from(&self.0.kind).unwrap_or(BondKind::Special)
+    }
+    async fn issue_date(&self) -> DateScalar {
+        self.0.issue_date.into()
+    }
+    async fn value_date(&self) -> DateScalar {
+        self.0.value_date.into()
+    }
+    async fn maturity_date(&self) -> DateScalar {
+        self.0.maturity_date.into()
+    }
+    async fn term_years(&self) -> i32 {
+        self.0.term_years
+    }
+    async fn coupon_rate_percent(&self) -> DecimalScalar {
+        DecimalScalar(self.0.coupon_rate_percent.clone())
+    }
+    async fn face_amount(&self) -> MoneyScalar {
+        self.0.face_amount.into()
+    }
+    /// As issued, or the default: annual up to 10 years, semi-annual above (domain.md §4).
+    async fn interest_frequency(&self) -> InterestFrequency {
+        match self.0.interest_frequency.as_deref().and_then(enum_from) {
+            Some(f) => f,
+            None if self.0.term_years > 10 => InterestFrequency::SemiAnnual,
+            None => InterestFrequency::Annual,
+        }
+    }
+    /// Empty for bullet repayment; else principal instalments as percent of face.
+    async fn amortization(&self, ctx: &Context<'_>) -> GqlResult<Vec<Amortization>> {
+        let mut rows = load_many(&loaders(ctx).amortizations_by_bond, self.0.id).await?;
+        rows.sort_by_key(|a| a.year);
+        Ok(rows
+            .into_iter()
+            .map(|a| Amortization { year: a.year, percent_of_face: DecimalScalar(a.percent_of_face) })
+            .collect())
+    }
+    async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
+        let mut rows = load_many(&loaders(ctx).allocations_by_bond, self.0.id).await?;
+        rows.sort_by_key(|a| (a.allocated_on, a.id));
+        Ok(rows.into_iter().map(Allocation).collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Amortization {
+    pub year: i32,
+    pub percent_of_face: DecimalScalar,
+}
+
+pub struct Allocation(pub allocation::Model);
+
+#[Object]
+impl Allocation {
+    async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+    }
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+    }
+    async fn amount(&self) -> MoneyScalar {
+        self.0.amount.into()
+    }
+    async fn allocated_on(&self) -> DateScalar {
+        self.0.allocated_on.into()
+    }
+    async fn received(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
+        let rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
+        Ok(rows.iter().map(|r| r.amount).sum::<crate::db::Money>().into())
+    }
+    async fn receipts(&self, ctx: &Context<'_>) -> GqlResult<Vec<Receipt>> {
+        let mut rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
+        rows.sort_by_key(|r| (r.received_on, r.id));
+        Ok(rows.into_iter().map(|r| Receipt { amount: r.amount.into(), received_on: r.received_on.into() }).collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Receipt {
+    pub amount: MoneyScalar,
+    pub received_on: DateScalar,
+}
+
+pub struct Disbursement(pub disbursement::Model);
+
+#[Object]
+impl Disbursement {
+    async fn id(&self) -> async_graphql::ID {
+        self.0.id.into()
+    }
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+    }
+    async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
+        match self.0.bond_id {
+            Some(id) => load_one(ctx, &loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
+            None => Ok(None),
+        }
+    }
+    async fn kind(&self) -> PaymentKind {
+        enum_from(&self.0.kind).unwrap_or(PaymentKind::Payment)
+    }
+    async fn paid_on(&self) -> DateScalar {
+        self.0.paid_on.into()
+    }
+    /// Negative for a reversal.
+    async fn amount(&self) -> MoneyScalar {
+        self.0.amount.into()
+    }
+    async fn reversal_of(&self) -> Option<async_graphql::ID> {
+        self.0.reversal_of.map(Into::into)
+    }
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn payee(&self) -> &str {
+        &self.0.payee
+    }
+    async fn economic_class(&self) -> &str {
+        &self.0.economic_class
+    }
+    async fn voucher_no(&self) -> Option<&str> {
+        self.0.voucher_no.as_deref()
+    }
+}
+
+pub struct ProgressReport(pub progress_report::Model);
+
+#[Object]
+impl ProgressReport {
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn planned_percent(&self) -> DecimalScalar {
+        stored_decimal(&self.0.planned_percent).into()
+    }
+    async fn actual_percent(&self) -> DecimalScalar {
+        stored_decimal(&self.0.actual_percent).into()
+    }
+    async fn submitted_on(&self) -> DateScalar {
+        self.0.submitted_on.into()
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SpendingPlanMonth {
+    pub period: String,
+    pub cumulative_percent: DecimalScalar,
+}
+
+#[derive(SimpleObject)]
+pub struct RevenueForecastYear {
+    pub year: i32,
+    pub revenue: MoneyScalar,
+    pub operating_cost: MoneyScalar,
+    pub net_revenue: MoneyScalar,
+}
+
+pub struct RevenueRecord(pub revenue_record::Model);
+
+#[Object]
+impl RevenueRecord {
+    async fn id(&self) -> async_graphql::ID {
+        self.0.id.into()
+    }
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    async fn collected(&self) -> MoneyScalar {
+        self.0.collected.into()
+    }
+    async fn transferred(&self) -> MoneyScalar {
+        self.0.transferred.into()
+    }
+    async fn collected_on(&self) -> Option<DateScalar> {
+        self.0.collected_on.map(Into::into)
+    }
+    async fn transferred_on(&self) -> Option<DateScalar> {
+        self.0.transferred_on.map(Into::into)
+    }
+    async fn reversal_of(&self) -> Option<async_graphql::ID> {
+        self.0.reversal_of.map(Into::into)
+    }
+}
+
+pub struct UseAdjustment(pub use_adjustment::Model);
+
+#[Object]
+impl UseAdjustment {
+    async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+    }
+    async fn from_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
+        load_one(ctx, &loaders(ctx).project, self.0.from_project_id).await.map(Project)
+    }
+    async fn to_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
+        load_one(ctx, &loaders(ctx).project, self.0.to_project_id).await.map(Project)
+    }
+    async fn amount(&self) -> MoneyScalar {
+        self.0.amount.into()
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    async fn approved_on(&self) -> DateScalar {
+        self.0.approved_on.into()
+    }
+}
+
+pub struct PerformanceTarget(pub performance_target::Model);
+
+#[Object]
+impl PerformanceTarget {
+    async fn id(&self) -> async_graphql::ID {
+        self.0.id.into()
+    }
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
+        match self.0.project_id {
+            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            None => Ok(None),
+        }
+    }
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
+        match self.0.department_id {
+            Some(id) => load_one(ctx, &loaders(ctx).department, id).await.map(|d| Some(Department(d))),
+            None => Ok(None),
+        }
+    }
+    /// "LONG_TERM" or "ANNUAL".
+    async fn scope(&self) -> &str {
+        &self.0.scope
+    }
+    async fn year(&self) -> Option<i32> {
+        self.0.year
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn approved_on(&self) -> Option<DateScalar> {
+        self.0.approved_on.map(Into::into)
+    }
+    async fn indicators(&self, ctx: &Context<'_>) -> GqlResult<Vec<Indicator>> {
+        let mut rows = load_many(&loaders(ctx).indicators_by_target, self.0.id).await?;
+        rows.sort_by_key(|i| i.position);
+        Ok(rows.into_iter().map(|i| Indicator { row: i, target: Some(self.0.clone()) }).collect())
+    }
+}
+
+pub struct Indicator {
+    pub row: indicator::Model,
+    /// The target it belongs to, when the caller already has it.
+    pub target: Option<performance_target::Model>,
+}
+
+impl Indicator {
+    async fn target(&self, ctx: &Context<'_>) -> GqlResult<performance_target::Model> {
+        match &self.target {
+            Some(t) => Ok(t.clone()),
+            None => load_one(ctx, &loaders(ctx).target_by_id, self.row.target_id).await,
+        }
+    }
+    async fn actual_rows(&self, ctx: &Context<'_>) -> GqlResult<Vec<indicator_actual::Model>> {
+        let mut rows = load_many(&loaders(ctx).actuals_by_indicator, self.row.id).await?;
+        rows.sort_by_key(|a| a.id);
+        Ok(rows)
+    }
+}
+
+#[Object]
+impl Indicator {
+    async fn id(&self) -> async_graphql::ID {
+        self.row.id.into()
+    }
+    /// Null for a department's indicator.
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
+        match self.target(ctx).await?.project_id {
+            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            None => Ok(None),
+        }
+    }
+    /// The department of the project, or the department whose target it is.
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
+        let target = self.target(ctx).await?;
+        let dept_id = match (target.department_id, target.project_id) {
+            (Some(d), _) => d,
+            (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
+            (None, None) => return Err(async_graphql::Error::new("target without owner")),
+        };
+        load_one(ctx, &loaders(ctx).department, dept_id).await.map(Department)
+    }
+    async fn year(&self, ctx: &Context<'_>) -> GqlResult<Option<i32>> {
+        Ok(self.target(ctx).await?.year)
+    }
+    /// 产出指标 效益指标 满意度指标 成本指标.
+    async fn level1(&self) -> &str {
+        &self.row.level1
+    }
+    /// 数量指标 质量指标 ...
+    async fn level2(&self) -> &str {
+        &self.row.level2
+    }
+    /// The level-3 indicator.
+    async fn name(&self) -> &str {
+        &self.row.name
+    }
+    /// As written: "≥2000人次".
+    async fn target_text(&self) -> &str {
+        &self.row.target_text
+    }
+    /// 指标值确定依据.
+    async fn basis(&self) -> Option<&str> {
+        self.row.basis.as_deref()
+    }
+    /// Values of the two previous years, as written.
+    async fn history(&self) -> Vec<Option<String>> {
+        serde_json::from_str(&self.row.history).unwrap_or_default()
+    }
+    /// The latest actual; all of them in actuals.
+    async fn actual(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(self.actual_rows(ctx).await?.pop().map(|a| a.value))
+    }
+    async fn actuals(&self, ctx: &Context<'_>) -> GqlResult<Vec<IndicatorActual>> {
+        Ok(self
+            .actual_rows(ctx)
+            .await?
+            .into_iter()
+            .map(|a| IndicatorActual { period: a.period, value: a.value, judgement: a.judgement, recorded_on: a.recorded_on.into() })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct IndicatorActual {
+    pub period: String,
+    pub value: String,
+    pub judgement: Option<String>,
+    pub recorded_on: DateScalar,
+}
+
+pub struct Assessment(pub assessment::Model);
+
+#[Object]
+impl Assessment {
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+    }
+    async fn submitted_on(&self) -> DateScalar {
+        self.0.submitted_on.into()
+    }
+    /// 予以支持 / 调整完善后予以支持 / 不予支持.
+    async fn conclusion(&self) -> &str {
+        &self.0.conclusion
+    }
+    /// All eight points in order; a point not scored has no score or comment.
+    async fn points(&self, ctx: &Context<'_>) -> GqlResult<Vec<AssessmentPoint>> {
+        let rows = load_many(&loaders(ctx).points_by_assessment, self.0.id).await?;
+        Ok(ASSESSMENT_POINTS
+            .iter()
+            .enumerate()
+            .map(|(i, title)| {
+                let row = rows.iter().find(|r| r.point == i as i32 + 1);
+                AssessmentPoint {
+                    point: i as i32 + 1,
+                    title: title.to_string(),
+                    score: row.and_then(|r| r.score.clone()).map(DecimalScalar),
+                    comment: row.and_then(|r| r.comment.clone()),
+                }
+            })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AssessmentPoint {
+    pub point: i32,
+    pub title: String,
+    pub score: Option<DecimalScalar>,
+    pub comment: Option<String>,
+}

@@ -1,0 +1,178 @@
+//! Money: yuan (元) exact to the fen (分).
+//!
+//! Stored as a BIGINT count of fen on both databases, because sea-orm reads a
+//! SQLite `DECIMAL` column as a float (see stack-notes): integer fen stay exact,
+//! and SQL `SUM` over them stays exact too.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use sea_orm::DeriveValueType;
+
+/// Largest amount accepted: 99,999,999,999,999.99 元 (just under 100 trillion yuan).
+/// It leaves room for sums of about 900 such amounts inside an `i64` of fen.
+pub const MAX_FEN: i64 = 9_999_999_999_999_999;
+
+/// An amount of money in fen. Negative only for correcting entries (红冲).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, DeriveValueType)]
+pub struct Money(i64);
+
+/// Why a text is not an amount of money; the message is meant for a clerk.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("'{0}' is not an amount of money (write yuan with at most two decimals, e.g. 7741600.00)")]
+    NotANumber(String),
+    #[error("'{0}' has more than two decimals; amounts are recorded to the fen and are never rounded silently")]
+    TooPrecise(String),
+    #[error("'{0}' is beyond the largest amount bondwatch records (99999999999999.99)")]
+    OutOfRange(String),
+}
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub const fn from_fen(fen: i64) -> Self {
+        Money(fen)
+    }
+
+    pub const fn fen(self) -> i64 {
+        self.0
+    }
+
+    /// Exact conversion of a decimal amount of yuan; refuses over-precise or huge values.
+    pub fn from_decimal(value: Decimal) -> Result<Self, MoneyError> {
+        let text = value.to_string();
+        let normalized = value.normalize();
+        if normalized.scale() > 2 {
+            return Err(MoneyError::TooPrecise(text));
+        }
+        let fen = (normalized * Decimal::ONE_HUNDRED)
+            .trunc()
+            .to_string()
+            .parse::<i64>()
+            .map_err(|_| MoneyError::OutOfRange(text.clone()))?;
+        if fen.abs() > MAX_FEN {
+            return Err(MoneyError::OutOfRange(text));
+        }
+        Ok(Money(fen))
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Sum that cannot overflow silently: sums of valid amounts stay far inside `i64`.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        Money(self.0 - other.0)
+    }
+}
+
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+impl FromStr for Money {
+    type Err = MoneyError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        // Only plain decimal notation: no exponents, no thousands separators.
+        let plain = trimmed
+            .strip_prefix('-')
+            .unwrap_or(trimmed)
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.');
+        if trimmed.is_empty() || !plain {
+            return Err(MoneyError::NotANumber(text.to_string()));
+        }
+        let value = Decimal::from_str(trimmed).map_err(|_| {
+            if trimmed.chars().filter(|c| c.is_ascii_digit()).count() > 28 {
+                MoneyError::OutOfRange(text.to_string())
+            } else {
+                MoneyError::NotANumber(text.to_string())
+            }
+        })?;
+        Money::from_decimal(value).map_err(|e| match e {
+            MoneyError::TooPrecise(_) => MoneyError::TooPrecise(text.to_string()),
+            MoneyError::OutOfRange(_) => MoneyError::OutOfRange(text.to_string()),
+            other => other,
+        })
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats_exactly() {
+        for (text, fen) in [
+            ("0.01", 1),
+            ("7741600", 774_160_000),
+            ("7741600.5", 774_160_050),
+            ("12345678901234.56", 1_234_567_890_123_456),
+            ("99999999999999.99", MAX_FEN),
+            ("-3.10", -310),
+        ] {
+            let money: Money = text.parse().unwrap();
+            assert_eq!(money.fen(), fen, "{text}");
+        }
+        assert_eq!(Money::from_fen(774_160_000).to_string(), "7741600.00");
+        assert_eq!(Money::from_fen(-5).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn refuses_rather_than_rounds() {
+        assert!(matches!("0.001".parse::<Money>(), Err(MoneyError::TooPrecise(_))));
+        assert!(matches!("100000000000000.00".parse::<Money>(), Err(MoneyError::OutOfRange(_))));
+        assert!(matches!("1e5".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!("1,000".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!("".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            "999999999999999999999999999999999".parse::<Money>(),
+            Err(MoneyError::OutOfRange(_))
+        ));
+        // Trailing zeros beyond the fen are not extra precision.
+        assert_eq!("1.2300".parse::<Money>().unwrap().fen(), 123);
+    }
+}

@@ -1,0 +1,754 @@
+//! A demo portfolio of a district like Hanyang (汉阳区): 13 projects in 6 departments,
+//! 4 bonds, two years of money, works and revenue, dated relative to the day it is
+//! loaded so that it always looks current. Most projects are healthy; the troubled
+//! ones are chosen so that every alert rule of domain.md §7 and every data check of
+//! §8 has facts to fire on (which project carries which trouble is listed in
+//! [`TROUBLES`]). Indicators and the department tables come from the seed's forms
+//! (`forms.json`, a copy of `shared/seed/forms.json`, mistakes kept).
+//!
+//! Everything goes through the same services as the API, so the demo is validated
+//! like any other input. Loading into a database that already has projects does nothing.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use crate::Ctx;
+use crate::db::Money;
+use crate::db::values::{Month, add_months};
+use crate::error::{Error, Result};
+use crate::evaluation::{self, AssessmentInput, AssessmentPointInput};
+use crate::ledger::entities::project;
+use crate::ledger::projects::{ProjectFacts, ProjectInput, ProjectStatus};
+use crate::ledger::{bonds, departments, funding, projects, records};
+use crate::targets::{self, IndicatorActualInput, IndicatorInput, TargetInput, entities::indicator};
+
+const ACTOR: &str = "demo";
+
+/// Which project carries which trouble, for the reader of the demo and of the alerts.
+pub const TROUBLES: &[(&str, &str)] = &[
+    ("HY-JT-02", "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works"),
+    ("HY-ZJ-02", "M1 money held in the treasury, D5 coverage below 1.0"),
+    ("HY-ZJ-03", "D1 no assessment, D2 targets not approved, D8 maturity documents missing and late start"),
+    ("HY-SW-02", "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否"),
+    ("HY-SW-03", "M7 two adjustments in a year, O3 start late, O1 quantity behind"),
+    ("HY-JT-03", "M8 receives adjusted money beyond its revenue period, D7 term mismatch"),
+    ("HY-WJ-01", "S1 revenue below forecast, S2 rolling coverage, S3/S4 debt service due, S5 revenue not transferred, S7 satisfaction below target"),
+    ("HY-WJ-02", "M11 leftover funds after completion, O4 cost overrun"),
+    ("HY-MZ-01", "D3 incomplete targets, D4 qualitative targets, M4 money ahead of the works, M9 late report, M10 targets off track, O5 veto indicator breached"),
+    ("HY-MZ-02", "D6 negative list, D1 assessment 不予支持, C1 funding plan does not add up"),
+    ("market regulation, civil affairs tables", "C1 totals, C2 stated percents, C3 specific-purpose lines, C4 slipped digit, C5 indicators without name or target"),
+];
+
+pub enum Outcome {
+    Loaded(String),
+    AlreadyPresent,
+}
+
+#[derive(Deserialize)]
+struct Forms {
+    projects: Vec<FormProject>,
+    departments: Vec<FormDepartment>,
+}
+
+#[derive(Deserialize)]
+struct FormProject {
+    indicators: Vec<FormIndicator>,
+}
+
+#[derive(Deserialize, Clone)]
+struct FormIndicator {
+    scope: String,
+    level1: Option<String>,
+    level2: Option<String>,
+    name: Option<String>,
+    target: Option<String>,
+    basis: Option<String>,
+    history: Vec<Option<String>>,
+}
+
+#[derive(Deserialize)]
+struct FormLine {
+    label: String,
+    amount: Option<String>,
+    stated_percent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FormBudgetProject {
+    name: String,
+    category: Option<String>,
+    total_budget: String,
+    current_year_budget: String,
+    purpose: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FormDepartment {
+    name: String,
+    year: i32,
+    income: Vec<FormLine>,
+    income_total: FormLine,
+    expenditure: Vec<FormLine>,
+    expenditure_total: FormLine,
+    projects: Vec<FormBudgetProject>,
+    indicators: Vec<FormIndicator>,
+}
+
+fn forms() -> Result<Forms> {
+    serde_json::from_str(include_str!("forms.json")).map_err(|e| Error::Internal(format!("the demo's forms.json cannot be read: {e}")))
+}
+
+/// 万元 as written on a form to yuan, exactly (2896.665 万元 = 28966650.00 元).
+fn wan(text: &str) -> Result<Money> {
+    let value: Decimal = text.trim().parse().map_err(|_| Error::Internal(format!("not an amount in 万元: {text}")))?;
+    Money::from_decimal(value * Decimal::from(10_000)).map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn yuan(amount: i64) -> Money {
+    Money::from_fen(amount * 100)
+}
+
+fn percent_text(text: &str) -> Option<Decimal> {
+    text.trim().trim_end_matches('%').replace(' ', "").parse().ok()
+}
+
+/// Dates relative to the day the demo is loaded.
+struct Calendar {
+    today: NaiveDate,
+}
+
+impl Calendar {
+    /// Day `day` of the month `months` before this one (clamped to the month's end).
+    fn ago(&self, months: u32, day: u32) -> NaiveDate {
+        let first = Month::of(self.today).first_day();
+        let month_start = first.checked_sub_months(chrono::Months::new(months)).unwrap_or(first);
+        let d = month_start.with_day(day.min(28)).unwrap_or(month_start);
+        d.min(self.today)
+    }
+    fn days_ago(&self, days: i64) -> NaiveDate {
+        self.today - chrono::Duration::days(days)
+    }
+}
+
+struct Spec {
+    code: &'static str,
+    dept: &'static str,
+    name: &'static str,
+    category: &'static str,
+    content: &'static str,
+    /// Approved investment in 万元.
+    investment: i64,
+    /// (bond index, amount in 万元, months ago allocated and received).
+    allocations: &'static [(usize, i64, u32)],
+    status: ProjectStatus,
+    /// Months ago the works started (actual start), if they have.
+    started: Option<u32>,
+    /// Months of construction planned.
+    build_months: u32,
+    /// Years of revenue after completion.
+    revenue_years: i32,
+}
+
+const BONDS: [(&str, &str, &str, i32, &str, i64); 4] = [
+    // (code suffix, name, kind, term, coupon %, face in 万元)
+    ("SP-05", "湖北省政府专项债券(五期)", "PROJECT_REVENUE", 10, "3.27", 60_000),
+    ("SP-12", "湖北省政府专项债券(十二期)", "SPECIAL", 7, "2.98", 30_000),
+    ("SP-03", "湖北省政府专项债券(三期)", "PROJECT_REVENUE", 15, "2.65", 40_000),
+    ("RF-01", "湖北省政府再融资专项债券(一期)", "REFINANCING", 5, "2.40", 5_000),
+];
+
+const DEPARTMENTS: [(&str, &str); 7] = [
+    ("HY-JT", "武汉市汉阳区交通运输局"),
+    ("HY-ZJ", "武汉市汉阳区住房和城市更新局"),
+    ("HY-SW", "武汉市汉阳区水务和湖泊局"),
+    ("HY-WJ", "武汉市汉阳区卫生健康局"),
+    ("HY-MZ", "武汉市汉阳区民政局"),
+    ("HY-SC", "武汉市汉阳区市场监督管理局"),
+    ("HY-YB", "武汉市汉阳区医疗保障局"),
+];
+
+const SPECS: [Spec; 13] = [
+    Spec { code: "HY-JT-01", dept: "HY-JT", name: "四新片区道路及配套管网工程", category: "交通基础设施", content: "新建城市主干道4.2公里及雨污分流管网", investment: 42_000, allocations: &[(0, 20_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(22), build_months: 30, revenue_years: 15 },
+    Spec { code: "HY-JT-02", dept: "HY-JT", name: "汉阳大道快速化改造配套停车场", category: "交通基础设施", content: "建设立体停车场3处,泊位1800个", investment: 26_000, allocations: &[(0, 15_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(21), build_months: 24, revenue_years: 15 },
+    Spec { code: "HY-JT-03", dept: "HY-JT", name: "琴台片区智慧停车与充电设施", category: "新型基础设施", content: "智慧停车诱导系统及充电桩600个", investment: 14_000, allocations: &[(2, 10_000, 13)], status: ProjectStatus::UnderConstruction, started: Some(12), build_months: 18, revenue_years: 6 },
+    Spec { code: "HY-ZJ-01", dept: "HY-ZJ", name: "汉阳区老旧小区改造(二期)", category: "保障性安居工程", content: "改造老旧小区32个,加装电梯120部", investment: 18_000, allocations: &[(0, 12_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(22), build_months: 24, revenue_years: 12 },
+    Spec { code: "HY-ZJ-02", dept: "HY-ZJ", name: "黄金口保障性租赁住房", category: "保障性安居工程", content: "新建保障性租赁住房1200套", investment: 20_000, allocations: &[(1, 6_000, 5)], status: ProjectStatus::Funded, started: None, build_months: 30, revenue_years: 20 },
+    Spec { code: "HY-ZJ-03", dept: "HY-ZJ", name: "江堤街城中村改造安置房", category: "保障性安居工程", content: "安置房2400套及配套设施", investment: 36_000, allocations: &[(2, 15_000, 13)], status: ProjectStatus::Funded, started: None, build_months: 36, revenue_years: 15 },
+    Spec { code: "HY-SW-01", dept: "HY-SW", name: "墨水湖水环境综合治理", category: "生态环保", content: "截污管网、生态清淤及岸线修复", investment: 12_000, allocations: &[(0, 8_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(22), build_months: 24, revenue_years: 10 },
+    Spec { code: "HY-SW-02", dept: "HY-SW", name: "汉阳区排水管网提标改造", category: "市政和产业园区基础设施", content: "改造排水管网56公里,新建泵站2座", investment: 8_000, allocations: &[(0, 5_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(21), build_months: 24, revenue_years: 10 },
+    Spec { code: "HY-SW-03", dept: "HY-SW", name: "龙阳湖生态补水工程", category: "农林水利", content: "补水泵站及输水管线9公里", investment: 14_000, allocations: &[(2, 10_000, 13)], status: ProjectStatus::Funded, started: None, build_months: 18, revenue_years: 12 },
+    Spec { code: "HY-WJ-01", dept: "HY-WJ", name: "汉阳区人民医院新院区", category: "社会事业", content: "新建住院楼及医技楼,床位800张", investment: 30_000, allocations: &[(1, 18_000, 19), (3, 3_000, 7)], status: ProjectStatus::Operating, started: Some(18), build_months: 12, revenue_years: 15 },
+    Spec { code: "HY-WJ-02", dept: "HY-WJ", name: "社区医养结合服务中心", category: "社会事业", content: "改建医养结合服务中心6处", investment: 7_000, allocations: &[(1, 6_000, 19)], status: ProjectStatus::Operating, started: Some(18), build_months: 13, revenue_years: 10 },
+    Spec { code: "HY-MZ-01", dept: "HY-MZ", name: "汉阳区养老服务综合体", category: "社会事业", content: "养老床位500张及社区嵌入式服务站", investment: 4_500, allocations: &[(2, 3_000, 13)], status: ProjectStatus::UnderConstruction, started: Some(11), build_months: 20, revenue_years: 15 },
+    Spec { code: "HY-MZ-02", dept: "HY-MZ", name: "汉阳民俗文化主题公园", category: "其他", content: "主题公园等商业设施及配套游客中心", investment: 5_000, allocations: &[(2, 2_000, 13)], status: ProjectStatus::Approved, started: None, build_months: 24, revenue_years: 5 },
+];
+
+/// Loads the demo portfolio into an empty database; `progress` hears each step.
+pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
+    if project::Entity::find().count(&ctx.db).await? > 0 {
+        return Ok(Outcome::AlreadyPresent);
+    }
+    let cal = Calendar { today: ctx.clock.today() };
+    let forms = forms()?;
+
+    progress("departments");
+    for (code, name) in DEPARTMENTS {
+        departments::create_department(ctx, departments::DepartmentInput { code: code.into(), name: name.into() }).await?;
+    }
+    progress("department tables and targets from the seed's forms");
+    for (code, form) in [("HY-SC", &forms.departments[0]), ("HY-MZ", &forms.departments[1])] {
+        load_department_form(ctx, code, form).await?;
+    }
+
+    progress("bonds");
+    let bond_codes = load_bonds(ctx, &cal).await?;
+
+    let mut counts = (0usize, 0usize, 0usize);
+    for (i, spec) in SPECS.iter().enumerate() {
+        progress(&format!("project {} {}", spec.code, spec.name));
+        let n = load_project(ctx, &cal, &forms, &bond_codes, i, spec).await?;
+        counts.0 += n.0;
+        counts.1 += n.1;
+        counts.2 += n.2;
+    }
+    progress("use adjustments");
+    load_adjustments(ctx, &cal, &bond_codes).await?;
+    Ok(Outcome::Loaded(format!(
+        "{} departments, {} projects, {} bonds, {} disbursements, {} progress reports, {} revenue records",
+        DEPARTMENTS.len(),
+        SPECS.len(),
+        BONDS.len(),
+        counts.0,
+        counts.1,
+        counts.2
+    )))
+}
+
+async fn load_department_form(ctx: &Ctx, code: &str, form: &FormDepartment) -> Result<()> {
+    let line = |l: &FormLine| -> Result<departments::BudgetLineInput> {
+        Ok(departments::BudgetLineInput {
+            label: l.label.clone(),
+            amount: l.amount.as_deref().map(wan).transpose()?.unwrap_or_default(),
+            stated_percent: l.stated_percent.as_deref().and_then(percent_text),
+        })
+    };
+    let income: Vec<_> = form.income.iter().map(line).collect::<Result<_>>()?;
+    // A total the form leaves empty is recorded as zero: C1 then reports it against the lines.
+    let income_total = form.income_total.amount.as_deref().map(wan).transpose()?.unwrap_or_default();
+    let expenditure: Vec<_> = form.expenditure.iter().map(line).collect::<Result<_>>()?;
+    let expenditure_total = form.expenditure_total.amount.as_deref().map(wan).transpose()?.unwrap_or_default();
+    let projects = form
+        .projects
+        .iter()
+        .map(|p| {
+            Ok(departments::BudgetProjectLineInput {
+                name: p.name.clone(),
+                category: p.category.clone(),
+                total_budget: wan(&p.total_budget)?,
+                current_year_budget: wan(&p.current_year_budget)?,
+                purpose: p.purpose.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    departments::record_department_budget(
+        ctx,
+        departments::DepartmentBudgetInput { department_code: code.into(), year: form.year, income_total, income, expenditure_total, expenditure, projects },
+    )
+    .await?;
+    let indicators = form.indicators.iter().filter(|i| i.scope == "LONG_TERM").map(indicator_input).collect();
+    targets::declare_target(
+        ctx,
+        TargetInput {
+            project_code: None,
+            department_code: Some(code.into()),
+            scope: "LONG_TERM".into(),
+            year: Some(form.year),
+            description: format!("{}部门整体支出绩效目标", form.name),
+            approved_on: NaiveDate::from_ymd_opt(form.year, 1, 20),
+            indicators,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn indicator_input(i: &FormIndicator) -> IndicatorInput {
+    IndicatorInput {
+        level1: i.level1.clone().unwrap_or_default(),
+        level2: i.level2.clone().unwrap_or_default(),
+        name: i.name.clone().unwrap_or_default(),
+        target_text: i.target.clone().unwrap_or_default(),
+        basis: i.basis.clone(),
+        history: i.history.clone(),
+    }
+}
+
+async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
+    // Issue dates: B1 two years ago less 20 days (its coupon falls due within a month),
+    // B2 20 months ago (amortizing, an instalment due within 12 months), B3 14 months
+    // ago (15 years, semi-annual by default), B4 8 months ago (refinancing).
+    let issued = [cal.days_ago(730 - 20), cal.ago(20, 15), cal.ago(14, 10), cal.ago(8, 18)];
+    let mut codes = Vec::new();
+    for (i, (suffix, name, kind, term, coupon, face)) in BONDS.into_iter().enumerate() {
+        let year = issued[i].year();
+        let code = format!("HB-{year}-{suffix}");
+        let amortization = if i == 1 {
+            [(2, 10), (4, 20), (6, 30), (7, 40)]
+                .into_iter()
+                .map(|(year, pct)| bonds::AmortizationInput { year, percent_of_face: Decimal::from(pct) })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        bonds::create_bond(
+            ctx,
+            bonds::BondInput {
+                code: code.clone(),
+                name: format!("{year}年{name}"),
+                kind: kind.into(),
+                issue_date: issued[i],
+                value_date: None,
+                term_years: term,
+                coupon_rate_percent: coupon.parse().unwrap_or_default(),
+                face_amount: yuan(face * 10_000),
+                interest_frequency: match i {
+                    0 | 1 | 3 => Some("ANNUAL".into()),
+                    _ => None,
+                },
+                amortization,
+            },
+        )
+        .await?;
+        codes.push(code);
+    }
+    Ok(codes)
+}
+
+/// Loads one project with its money, works, revenue, targets and assessment; returns
+/// the numbers of disbursements, progress reports and revenue records.
+async fn load_project(
+    ctx: &Ctx,
+    cal: &Calendar,
+    forms: &Forms,
+    bond_codes: &[String],
+    index: usize,
+    spec: &Spec,
+) -> Result<(usize, usize, usize)> {
+    let bond_total: i64 = spec.allocations.iter().map(|a| a.1).sum();
+    let first_alloc = spec.allocations.iter().map(|a| a.2).max().unwrap_or(0);
+    // Planned start: a month after the money, except for the late starters.
+    let planned_start = match spec.code {
+        "HY-ZJ-03" => cal.ago(first_alloc.saturating_sub(8), 1),
+        "HY-SW-03" => cal.ago(5, 1),
+        _ => cal.ago(first_alloc.saturating_sub(1), 1),
+    };
+    let planned_completion = add_months(planned_start, spec.build_months);
+    let revenue_start = add_months(planned_completion, 1);
+    let revenue_end = add_months(revenue_start, spec.revenue_years as u32 * 12);
+    let investment = spec.investment * 10_000;
+    let bond = bond_total * 10_000;
+    let capital = investment / 5;
+    // HY-MZ-02's funding plan does not add up to its investment (C1).
+    let own = if spec.code == "HY-MZ-02" { 0 } else { investment - bond - capital };
+    let documents: Vec<String> = match spec.code {
+        "HY-ZJ-03" => vec!["可研批复".into()],
+        _ => crate::ledger::projects::MATURITY_DOCUMENTS.iter().map(|d| d.to_string()).collect(),
+    };
+    let current_estimate = if spec.code == "HY-WJ-02" { investment * 112 / 100 } else { investment };
+    projects::create_project(
+        ctx,
+        ACTOR,
+        ProjectInput {
+            code: spec.code.into(),
+            department_code: spec.dept.into(),
+            approved_investment: yuan(investment),
+            facts: ProjectFacts {
+                name: Some(spec.name.into()),
+                executing_unit: Some(format!("{}项目建设管理办公室", spec.name)),
+                category: Some(spec.category.into()),
+                construction_content: Some(spec.content.into()),
+                planned_start: Some(planned_start),
+                planned_completion: Some(planned_completion),
+                current_estimate: Some(yuan(current_estimate)),
+                planned_bond_funding: Some(yuan(bond)),
+                capital_fund: Some(yuan(capital)),
+                own_funds: Some(yuan(own.max(0))),
+                other_funding: Some(Money::ZERO),
+                revenue_start: Some(revenue_start),
+                revenue_end: Some(revenue_end),
+                maturity_documents: Some(documents),
+            },
+        },
+    )
+    .await?;
+
+    // Status history: approved and funded with the money, then the works.
+    let status_path = [
+        (ProjectStatus::Approved, cal.ago(first_alloc + 2, 10)),
+        (ProjectStatus::Funded, cal.ago(first_alloc, 20)),
+        (ProjectStatus::UnderConstruction, spec.started.map(|m| cal.ago(m, 5)).unwrap_or(cal.today)),
+        (ProjectStatus::Operating, spec.started.map(|m| cal.ago(m.saturating_sub(spec.build_months), 25)).unwrap_or(cal.today)),
+    ];
+    for (status, on) in status_path {
+        if status > spec.status {
+            break;
+        }
+        projects::set_project_status(ctx, ACTOR, spec.code, status, Some(on), None).await?;
+    }
+
+    for (bond_index, amount, months) in spec.allocations {
+        funding::allocate_bond(
+            ctx,
+            funding::AllocationInput {
+                bond_code: bond_codes[*bond_index].clone(),
+                project_code: spec.code.into(),
+                amount: yuan(amount * 10_000),
+                allocated_on: Some(cal.ago(*months, 20)),
+                received_on: Some(cal.ago(*months, 25)),
+            },
+        )
+        .await?;
+    }
+
+    let disbursements = load_money(ctx, cal, bond_codes, spec, bond).await?;
+    let reports = load_progress(ctx, cal, spec).await?;
+    let revenue = load_revenue(ctx, cal, spec, revenue_start, revenue_end, investment).await?;
+    load_plan(ctx, cal, spec, first_alloc).await?;
+    load_targets(ctx, cal, forms, index, spec).await?;
+    load_assessment(ctx, cal, spec, first_alloc).await?;
+    Ok((disbursements, reports, revenue))
+}
+
+/// Monthly transfers (拨付) and payments (支出) following a healthy pace, bent for the troubled.
+async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spec, bond: i64) -> Result<usize> {
+    let Some(started) = spec.started else {
+        return Ok(0);
+    };
+    let bond_code = bond_codes[spec.allocations[0].0].clone();
+    let months_building = started.min(spec.build_months);
+    // Healthy projects pay their bond money evenly over the construction months.
+    let monthly = bond / i64::from(spec.build_months.max(1));
+    let mut count = 0;
+    // Never more transferred than the bond money the project got.
+    let mut left_to_transfer = bond;
+    for m in (1..=started).rev() {
+        let month_index = started - m;
+        if month_index >= months_building && spec.status == ProjectStatus::Operating {
+            break;
+        }
+        let (transfer, pay) = match spec.code {
+            // Transfers ahead, payments stopped seven months ago: idle money at the unit.
+            "HY-JT-02" if m <= 7 => (0, 0),
+            "HY-JT-02" => (monthly * 2, monthly / 2),
+            // Completed with money left: the last months pay only part.
+            "HY-WJ-02" if month_index + 2 >= months_building => (monthly, monthly / 3),
+            // Paying faster than the works go.
+            "HY-MZ-01" => (monthly * 2, monthly * 2),
+            _ => (monthly, monthly),
+        };
+        let transfer = transfer.min(left_to_transfer);
+        left_to_transfer -= transfer;
+        let payee = format!("{}施工总承包单位", spec.name);
+        if transfer > 0 {
+            record(ctx, spec.code, Some(&bond_code), "TRANSFER", cal.ago(m, 8), transfer, "区财政国库集中支付中心", "资本性支出", format!("{}-T{m:02}", spec.code)).await?;
+            count += 1;
+        }
+        if pay > 0 {
+            record(ctx, spec.code, Some(&bond_code), "PAYMENT", cal.ago(m, 18), pay, &payee, "建筑安装工程费", format!("{}-P{m:02}", spec.code)).await?;
+            count += 1;
+        }
+    }
+    match spec.code {
+        "HY-SW-02" => {
+            // Salaries paid from bond money (forbidden, 94号) and a payment charged to
+            // a bond that does not fund this project.
+            record(ctx, spec.code, Some(&bond_code), "PAYMENT", cal.ago(3, 12), 186_000, "项目办工作人员", "工资福利支出", "HY-SW-02-X1".into()).await?;
+            record(ctx, spec.code, Some(&bond_codes[2]), "PAYMENT", cal.ago(2, 14), 420_000, "武汉市政设备有限公司", "设备购置费", "HY-SW-02-X2".into()).await?;
+            // A wrong entry and its correction (红冲).
+            let wrong = record(ctx, spec.code, Some(&bond_code), "PAYMENT", cal.ago(2, 20), 99_000, "误付单位", "建筑安装工程费", "HY-SW-02-X3".into()).await?;
+            records::reverse_disbursement(ctx, wrong, "收款单位错误,予以红冲").await?;
+            count += 4;
+        }
+        "HY-ZJ-01" => {
+            record(ctx, spec.code, Some(&bond_code), "TRANSFER", cal.ago(0, 2), monthly, "区财政国库集中支付中心", "资本性支出", "HY-ZJ-01-T00".into()).await?;
+            count += 1;
+        }
+        _ => {}
+    }
+    if spec.code == "HY-ZJ-02" {
+        // Money arrived five months ago, and only a little was transferred: held in the treasury.
+        record(ctx, spec.code, Some(&bond_code), "TRANSFER", cal.ago(4, 2), bond / 10, "区财政国库集中支付中心", "资本性支出", "HY-ZJ-02-T01".into()).await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    ctx: &Ctx,
+    project: &str,
+    bond: Option<&str>,
+    kind: &str,
+    paid_on: NaiveDate,
+    amount: i64,
+    payee: &str,
+    class: &str,
+    voucher: String,
+) -> Result<i64> {
+    let input = records::DisbursementInput {
+        project_code: project.into(),
+        bond_code: bond.map(str::to_string),
+        kind: kind.into(),
+        paid_on,
+        amount: yuan(amount),
+        payee: payee.into(),
+        economic_class: class.into(),
+        voucher_no: Some(voucher.clone()),
+    };
+    Ok(records::record_disbursement(ctx, input, Some(&format!("demo-{voucher}"))).await?.id)
+}
+
+/// A report for every month of the works, in by the 5th of the next month.
+async fn load_progress(ctx: &Ctx, cal: &Calendar, spec: &Spec) -> Result<usize> {
+    let Some(started) = spec.started else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for m in (1..=started).rev() {
+        let elapsed = started - m + 1;
+        if elapsed > spec.build_months {
+            break;
+        }
+        let planned = Decimal::from(elapsed * 100) / Decimal::from(spec.build_months);
+        let planned = planned.round_dp(2).min(Decimal::ONE_HUNDRED);
+        let lag = match spec.code {
+            "HY-MZ-01" => Decimal::from(30),
+            "HY-JT-02" => Decimal::from(5),
+            _ => Decimal::from(2),
+        };
+        let actual = (planned - lag).max(Decimal::ZERO);
+        let month = Month::of(cal.ago(m, 1));
+        // HY-MZ-01: last month's report is missing, the one before came 20 days late.
+        let submitted_on = match (spec.code, m) {
+            ("HY-MZ-01", 1) => continue,
+            ("HY-MZ-01", 2) => cal.ago(1, 28).min(cal.today),
+            _ => cal.ago(m - 1, 5),
+        };
+        records::record_progress(
+            ctx,
+            records::ProgressInput {
+                project_code: spec.code.into(),
+                period: month.to_string(),
+                planned_percent: planned.to_string(),
+                actual_percent: actual.to_string(),
+                submitted_on: Some(submitted_on),
+                note: None,
+            },
+        )
+        .await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Forecasts for every revenue year; collected revenue for the operating projects.
+async fn load_revenue(
+    ctx: &Ctx,
+    cal: &Calendar,
+    spec: &Spec,
+    revenue_start: NaiveDate,
+    revenue_end: NaiveDate,
+    investment: i64,
+) -> Result<usize> {
+    // Yearly revenue that carries the debt about 1.6 times; HY-ZJ-02's does not (D5).
+    let (revenue_share, cost_share) = match spec.code {
+        "HY-ZJ-02" => (3, 2),
+        _ => (14, 4),
+    };
+    let years: Vec<projects::RevenueForecastInput> = (revenue_start.year()..=revenue_end.year())
+        .map(|year| projects::RevenueForecastInput {
+            year,
+            revenue: yuan(investment * revenue_share / 100),
+            operating_cost: yuan(investment * cost_share / 100),
+        })
+        .collect();
+    if spec.code != "HY-JT-03" {
+        projects::set_revenue_forecast(ctx, spec.code, years).await?;
+    }
+    if spec.status != ProjectStatus::Operating {
+        return Ok(0);
+    }
+    // Collected at half the forecast pace at the hospital (S1); the rest at pace.
+    let monthly = investment * revenue_share / 100 / 12;
+    let collected = if spec.code == "HY-WJ-01" { monthly / 2 } else { monthly };
+    let mut count = 0;
+    let months_operating = spec.started.unwrap_or(0).saturating_sub(spec.build_months);
+    for m in (1..=months_operating).rev() {
+        let month = Month::of(cal.ago(m, 1));
+        let collected_on = cal.ago(m, 28);
+        // The hospital's revenue of two months ago was collected but not transferred (S5).
+        let transferred = if spec.code == "HY-WJ-01" && m == 2 { 0 } else { collected };
+        let input = records::RevenueInput {
+            project_code: spec.code.into(),
+            period: month.to_string(),
+            source: "医疗服务收入".into(),
+            collected: yuan(collected),
+            transferred: yuan(transferred),
+            collected_on: Some(collected_on),
+            transferred_on: (transferred > 0).then(|| cal.ago(m.saturating_sub(1), 3)),
+        };
+        records::record_revenue(ctx, input, Some(&format!("demo-{}-{month}", spec.code))).await?;
+        count += 1;
+    }
+    if spec.code == "HY-WJ-01" {
+        let input = records::RevenueInput {
+            project_code: spec.code.into(),
+            period: Month::of(cal.ago(3, 1)).to_string(),
+            source: "财政补助".into(),
+            collected: yuan(2_000_000),
+            transferred: yuan(2_000_000),
+            collected_on: Some(cal.ago(3, 10)),
+            transferred_on: Some(cal.ago(3, 12)),
+        };
+        records::record_revenue(ctx, input, Some("demo-HY-WJ-01-subsidy")).await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The spending plan (用款计划): linear over the construction months; none for some
+/// projects, which then fall back on the linear default of domain.md §2.
+async fn load_plan(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> Result<()> {
+    if matches!(spec.code, "HY-JT-03" | "HY-MZ-02") {
+        return Ok(());
+    }
+    let months: Vec<projects::SpendingPlanInput> = (1..=spec.build_months)
+        .map(|i| {
+            let month = Month::of(add_months(cal.ago(first_alloc, 1), i));
+            let pct = (Decimal::from(i * 100) / Decimal::from(spec.build_months)).round_dp(2);
+            projects::SpendingPlanInput { period: month.to_string(), cumulative_percent: pct.to_string() }
+        })
+        .collect();
+    projects::set_spending_plan(ctx, spec.code, months).await?;
+    Ok(())
+}
+
+/// Targets from the seed's two project forms, alternating; annual ones for this year.
+async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, spec: &Spec) -> Result<()> {
+    let form = &forms.projects[index % forms.projects.len()];
+    let complete = |i: &&FormIndicator| i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some();
+    let mut chosen: Vec<FormIndicator> = form.indicators.iter().filter(|i| i.scope == "ANNUAL").filter(complete).cloned().collect();
+    match spec.code {
+        // No satisfaction indicator, and mostly qualitative texts (D3, D4).
+        "HY-MZ-01" => {
+            chosen.retain(|i| i.level1.as_deref() != Some("满意度指标"));
+            chosen.truncate(3);
+            for i in chosen.iter_mut().skip(1) {
+                i.target = Some("有较大提升".into());
+                i.basis = None;
+            }
+            chosen.push(FormIndicator {
+                scope: "ANNUAL".into(),
+                level1: Some("效益指标".into()),
+                level2: Some("社会效益指标".into()),
+                name: Some("养老服务安全事故".into()),
+                target: Some("0次".into()),
+                basis: Some("行业标准".into()),
+                history: vec![Some("0次".into()), Some("0次".into())],
+            });
+        }
+        _ => {}
+    }
+    let year = cal.today.year();
+    let approved_on = if spec.code == "HY-ZJ-03" { None } else { Some(cal.ago(2, 1).min(NaiveDate::from_ymd_opt(year, 1, 15).unwrap_or(cal.today))) };
+    let target = targets::declare_target(
+        ctx,
+        TargetInput {
+            project_code: Some(spec.code.into()),
+            department_code: None,
+            scope: "ANNUAL".into(),
+            year: Some(year),
+            description: format!("{}年度绩效目标", spec.name),
+            approved_on,
+            indicators: chosen.iter().map(indicator_input).collect(),
+        },
+    )
+    .await?;
+    let indicators = indicator::Entity::find()
+        .filter(indicator::Column::TargetId.eq(target.id))
+        .order_by_asc(indicator::Column::Position)
+        .all(&ctx.db)
+        .await?;
+    let quarter = format!("{year}-Q{}", (cal.today.month() - 1) / 3 + 1);
+    for ind in indicators {
+        let actual: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
+            ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
+            ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
+            ("HY-MZ-01", _, "0次") => Some(("1次", None)),
+            ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
+            ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
+            (_, "数量指标", t) if t.contains('人') => Some(("2100人次", None)),
+            (_, "服务对象满意度指标", _) => Some(("93%", None)),
+            _ => None,
+        };
+        if let Some((value, judgement)) = actual {
+            targets::record_indicator_actual(
+                ctx,
+                IndicatorActualInput { indicator_id: ind.id, period: quarter.clone(), actual: value.into(), judgement: judgement.map(str::to_string) },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> Result<()> {
+    let conclusion = match spec.code {
+        "HY-ZJ-03" => return Ok(()),
+        "HY-MZ-02" => "不予支持",
+        "HY-ZJ-02" => "调整完善后予以支持",
+        _ => "予以支持",
+    };
+    let points = (1..=8)
+        .map(|point| AssessmentPointInput {
+            point,
+            score: Some(Decimal::from(if conclusion == "予以支持" { 90 } else { 55 })),
+            comment: Some(match (point, conclusion) {
+                (4, "调整完善后予以支持") => "收益预测偏低,本息覆盖倍数不足,需补充收益来源".into(),
+                (1, "不予支持") => "项目属主题公园等商业设施,列入负面清单".into(),
+                _ => "经审核,符合要求".into(),
+            }),
+        })
+        .collect();
+    evaluation::submit_assessment(
+        ctx,
+        AssessmentInput { project_code: spec.code.into(), submitted_on: cal.ago(first_alloc + 3, 15), conclusion: conclusion.into(), points },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Two adjustments of 龙阳湖's bond money in one year, to the smart-parking project.
+async fn load_adjustments(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> Result<()> {
+    // Both in this calendar year, whatever the day the demo is loaded.
+    let new_year = NaiveDate::from_ymd_opt(cal.today.year(), 1, 1).unwrap_or(cal.today);
+    let first = cal.days_ago(100).max(new_year);
+    let second = cal.days_ago(40).max(first);
+    for (approved_on, amount) in [(first, 20_000_000), (second, 15_000_000)] {
+        funding::adjust_use(
+            ctx,
+            funding::UseAdjustmentInput {
+                bond_code: bond_codes[2].clone(),
+                from_project_code: "HY-SW-03".into(),
+                to_project_code: "HY-JT-03".into(),
+                amount: yuan(amount),
+                reason: "项目发生重大变化或需求减少".into(),
+                approved_on,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

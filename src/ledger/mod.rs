@@ -1,0 +1,110 @@
+//! The ledger (借、用): departments, projects, bonds, allocations and receipts,
+//! disbursements, progress, revenue, use adjustments — their validation and the
+//! `record_*` services, each one transaction.
+
+pub mod bonds;
+pub mod departments;
+pub mod entities;
+pub mod funding;
+pub mod projects;
+pub mod queries;
+pub mod records;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::db::Money;
+use crate::error::{Error, Result};
+use entities::{bond, department, project};
+
+/// Who made a change; the access issue replaces the anonymous caller with the user.
+pub type Actor<'a> = &'a str;
+
+pub async fn department_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<department::Model> {
+    department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found(field, format!("no department has the code '{code}'")))
+}
+
+pub async fn project_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<project::Model> {
+    project::Entity::find()
+        .filter(project::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found(field, format!("no project has the code '{code}'")))
+}
+
+pub async fn bond_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<bond::Model> {
+    bond::Entity::find()
+        .filter(bond::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found(field, format!("no bond has the code '{code}'")))
+}
+
+/// A required piece of text: trimmed, not empty, not longer than `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Error::validation(field, "this field must not be empty"));
+    }
+    optional_text(field, Some(trimmed), max).map(|t| t.unwrap_or_default())
+}
+
+/// Optional text: empty becomes none; longer than `max` characters is refused.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if t.chars().count() > max => {
+            Err(Error::validation(field, format!("this text is longer than {max} characters")))
+        }
+        Some(t) => Ok(Some(t.to_string())),
+    }
+}
+
+/// A code: letters, digits, `-`, `_` and `.`, at most 64 characters.
+pub fn parse_code(field: &str, value: &str) -> Result<String> {
+    let code = value.trim();
+    if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+        return Err(Error::validation(
+            field,
+            format!("'{value}' is not a valid code: use 1 to 64 letters, digits, '-', '_' or '.'"),
+        ));
+    }
+    Ok(code.to_string())
+}
+
+pub fn positive_money(field: &str, amount: Money) -> Result<Money> {
+    if amount.fen() <= 0 {
+        return Err(Error::validation(field, format!("the amount must be greater than zero, not {amount}")));
+    }
+    Ok(amount)
+}
+
+pub fn non_negative_money(field: &str, amount: Money) -> Result<Money> {
+    if amount.is_negative() {
+        return Err(Error::validation(field, format!("the amount must not be negative ({amount})")));
+    }
+    Ok(amount)
+}
+
+/// Checks `first` is not after `second`: an end before its start is refused.
+pub fn ordered_dates(field: &str, first: Option<chrono::NaiveDate>, second: Option<chrono::NaiveDate>) -> Result<()> {
+    if let (Some(a), Some(b)) = (first, second)
+        && b < a
+    {
+        return Err(Error::validation(field, format!("{b} is before the start {a}")));
+    }
+    Ok(())
+}
+
+/// Maps a unique-constraint failure to a conflict on `field`.
+pub fn unique_or(err: sea_orm::DbErr, field: &str, message: String) -> Error {
+    let text = err.to_string().to_lowercase();
+    if text.contains("unique") || text.contains("duplicate") {
+        Error::conflict(Some(field), message)
+    } else {
+        Error::Database(err)
+    }
+}

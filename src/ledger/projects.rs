@@ -1,0 +1,472 @@
+//! Projects (项目): their facts, status history, spending plan (用款计划) and
+//! revenue forecast (收益预测).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
+
+use super::entities::{project, project_status_change, revenue_forecast, spending_plan_month};
+use super::{
+    Actor, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code, project_by_code,
+    required_text, unique_or,
+};
+use crate::Ctx;
+use crate::db::values::{Month, check_year};
+use crate::db::{Money, begin_write};
+use crate::error::{Error, Result};
+
+/// The project categories of domain.md §2.
+pub const CATEGORIES: &[&str] = &[
+    "交通基础设施",
+    "市政和产业园区基础设施",
+    "保障性安居工程",
+    "社会事业",
+    "农林水利",
+    "生态环保",
+    "能源",
+    "城乡冷链物流",
+    "新型基础设施",
+    "其他",
+];
+
+/// The four maturity documents (项目成熟度): feasibility approval, land, environment, permit.
+pub const MATURITY_DOCUMENTS: &[&str] = &["可研批复", "用地", "环评", "施工许可"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProjectStatus {
+    Proposed,
+    Approved,
+    Funded,
+    UnderConstruction,
+    Operating,
+    Repaid,
+    Cancelled,
+}
+
+impl ProjectStatus {
+    pub const ALL: [ProjectStatus; 7] = [
+        ProjectStatus::Proposed,
+        ProjectStatus::Approved,
+        ProjectStatus::Funded,
+        ProjectStatus::UnderConstruction,
+        ProjectStatus::Operating,
+        ProjectStatus::Repaid,
+        ProjectStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectStatus::Proposed => "PROPOSED",
+            ProjectStatus::Approved => "APPROVED",
+            ProjectStatus::Funded => "FUNDED",
+            ProjectStatus::UnderConstruction => "UNDER_CONSTRUCTION",
+            ProjectStatus::Operating => "OPERATING",
+            ProjectStatus::Repaid => "REPAID",
+            ProjectStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProjectStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The stage of domain.md §1, for any status but `CANCELLED` (which keeps the
+    /// stage of the status it left). `principal_due_soon`: a principal instalment of
+    /// one of the project's bonds falls due within 12 months.
+    pub fn stage(self, principal_due_soon: bool) -> Stage {
+        match self {
+            ProjectStatus::Proposed | ProjectStatus::Approved | ProjectStatus::Cancelled => Stage::Borrowing,
+            ProjectStatus::Funded | ProjectStatus::UnderConstruction => Stage::Use,
+            ProjectStatus::Operating if principal_due_soon => Stage::Repayment,
+            ProjectStatus::Operating => Stage::Management,
+            ProjectStatus::Repaid => Stage::Repayment,
+        }
+    }
+}
+
+/// 借 用 管 还.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Borrowing,
+    Use,
+    Management,
+    Repayment,
+}
+
+/// The status that decides a project's stage: for a cancelled project, the one it had.
+pub fn stage_status(p: &project::Model) -> ProjectStatus {
+    let status = ProjectStatus::parse(&p.status).unwrap_or(ProjectStatus::Proposed);
+    match (status, p.status_before_cancel.as_deref().and_then(ProjectStatus::parse)) {
+        (ProjectStatus::Cancelled, Some(before)) => before,
+        (status, _) => status,
+    }
+}
+
+#[derive(Default)]
+pub struct ProjectFacts {
+    pub name: Option<String>,
+    pub executing_unit: Option<String>,
+    pub category: Option<String>,
+    pub construction_content: Option<String>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_completion: Option<NaiveDate>,
+    pub current_estimate: Option<Money>,
+    pub planned_bond_funding: Option<Money>,
+    pub capital_fund: Option<Money>,
+    pub own_funds: Option<Money>,
+    pub other_funding: Option<Money>,
+    pub revenue_start: Option<NaiveDate>,
+    pub revenue_end: Option<NaiveDate>,
+    pub maturity_documents: Option<Vec<String>>,
+}
+
+pub struct ProjectInput {
+    pub code: String,
+    pub department_code: String,
+    pub approved_investment: Money,
+    /// Every other fact; `name`, `executing_unit` and `category` are required here.
+    pub facts: ProjectFacts,
+}
+
+fn parse_category(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if CATEGORIES.contains(&v) {
+        Ok(v.to_string())
+    } else {
+        Err(Error::validation(field, format!("'{value}' is not a project category; use one of {}", CATEGORIES.join("、"))))
+    }
+}
+
+fn parse_documents(field: &str, docs: &[String]) -> Result<String> {
+    let mut set = BTreeSet::new();
+    for (i, d) in docs.iter().enumerate() {
+        let d = d.trim();
+        if !MATURITY_DOCUMENTS.contains(&d) {
+            return Err(Error::validation(
+                format!("{field}[{i}]"),
+                format!("'{d}' is not a maturity document; use {}", MATURITY_DOCUMENTS.join("、")),
+            ));
+        }
+        set.insert(d);
+    }
+    let ordered: Vec<&str> = MATURITY_DOCUMENTS.iter().copied().filter(|d| set.contains(d)).collect();
+    Ok(serde_json::to_string(&ordered).unwrap_or_else(|_| "[]".into()))
+}
+
+pub fn maturity_documents(p: &project::Model) -> Vec<String> {
+    serde_json::from_str(&p.maturity_documents).unwrap_or_default()
+}
+
+/// Applies `facts` onto `model`, checking each given field and the whole afterwards.
+fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
+    if let Some(v) = facts.name {
+        model.name = required_text("input.name", &v, 300)?;
+    }
+    if let Some(v) = facts.executing_unit {
+        model.executing_unit = required_text("input.executingUnit", &v, 300)?;
+    }
+    if let Some(v) = facts.category {
+        model.category = parse_category("input.category", &v)?;
+    }
+    if let Some(v) = facts.construction_content {
+        model.construction_content = optional_text("input.constructionContent", Some(&v), 4000)?;
+    }
+    let money_fields = [
+        ("input.currentEstimate", facts.current_estimate, &mut model.current_estimate),
+        ("input.plannedBondFunding", facts.planned_bond_funding, &mut model.planned_bond_funding),
+        ("input.capitalFund", facts.capital_fund, &mut model.capital_fund),
+        ("input.ownFunds", facts.own_funds, &mut model.own_funds),
+        ("input.otherFunding", facts.other_funding, &mut model.other_funding),
+    ];
+    for (field, value, slot) in money_fields {
+        if let Some(v) = value {
+            *slot = non_negative_money(field, v)?;
+        }
+    }
+    let date_fields = [
+        (facts.planned_start, &mut model.planned_start),
+        (facts.planned_completion, &mut model.planned_completion),
+        (facts.revenue_start, &mut model.revenue_start),
+        (facts.revenue_end, &mut model.revenue_end),
+    ];
+    for (value, slot) in date_fields {
+        if value.is_some() {
+            *slot = value;
+        }
+    }
+    if let Some(docs) = facts.maturity_documents {
+        model.maturity_documents = parse_documents("input.maturityDocuments", &docs)?;
+    }
+    ordered_dates("input.plannedCompletion", model.planned_start, model.planned_completion)?;
+    ordered_dates("input.revenueEnd", model.revenue_start, model.revenue_end)?;
+    Ok(())
+}
+
+pub async fn create_project(ctx: &Ctx, actor: Actor<'_>, input: ProjectInput) -> Result<project::Model> {
+    let code = parse_code("input.code", &input.code)?;
+    let approved = non_negative_money("input.approvedInvestment", input.approved_investment)?;
+    let now = ctx.clock.now();
+    let mut facts = input.facts;
+    let mut model = project::Model {
+        id: 0,
+        code: code.clone(),
+        name: required_text("input.name", facts.name.as_deref().unwrap_or(""), 300)?,
+        department_id: 0,
+        executing_unit: required_text("input.executingUnit", facts.executing_unit.as_deref().unwrap_or(""), 300)?,
+        category: parse_category("input.category", facts.category.as_deref().unwrap_or(""))?,
+        construction_content: None,
+        planned_start: None,
+        planned_completion: None,
+        actual_start: None,
+        actual_completion: None,
+        approved_investment: approved,
+        current_estimate: facts.current_estimate.take().unwrap_or(approved),
+        planned_bond_funding: Money::ZERO,
+        capital_fund: Money::ZERO,
+        own_funds: Money::ZERO,
+        other_funding: Money::ZERO,
+        revenue_start: None,
+        revenue_end: None,
+        maturity_documents: "[]".into(),
+        status: ProjectStatus::Proposed.as_str().into(),
+        status_before_cancel: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    non_negative_money("input.currentEstimate", model.current_estimate)?;
+    apply_facts(&mut model, facts)?;
+
+    let txn = begin_write(&ctx.db).await?;
+    let dept = department_by_code(&txn, "input.departmentCode", &input.department_code).await?;
+    model.department_id = dept.id;
+    let mut active: project::ActiveModel = model.into();
+    active.id = NotSet;
+    let created = active
+        .insert(&txn)
+        .await
+        .map_err(|e| unique_or(e, "input.code", format!("a project with the code '{code}' already exists")))?;
+    project_status_change::ActiveModel {
+        id: NotSet,
+        project_id: Set(created.id),
+        from_status: Set(None),
+        to_status: Set(created.status.clone()),
+        effective_on: Set(ctx.clock.today()),
+        recorded_at: Set(now),
+        recorded_by: Set(actor.to_string()),
+        note: Set(Some("项目登记".into())),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes facts under optimistic locking: `expected_version` must be the current one.
+pub async fn update_project(ctx: &Ctx, code: &str, expected_version: i32, facts: ProjectFacts) -> Result<project::Model> {
+    let txn = begin_write(&ctx.db).await?;
+    let current = project_by_code(&txn, "code", code).await?;
+    if current.version != expected_version {
+        return Err(version_conflict(&current, expected_version));
+    }
+    let mut changed = current.clone();
+    apply_facts(&mut changed, facts)?;
+    changed.version = current.version + 1;
+    changed.updated_at = ctx.clock.now();
+    let updated = save_if_version(&txn, current, changed).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+fn version_conflict(current: &project::Model, expected: i32) -> Error {
+    Error::conflict(
+        Some("expectedVersion"),
+        format!(
+            "project {} was changed by someone else (now version {}, you edited version {expected}); reload it and apply your change again",
+            current.code, current.version
+        ),
+    )
+}
+
+/// Writes `changed` only while the row still has `current`'s version.
+async fn save_if_version(
+    txn: &sea_orm::DatabaseTransaction,
+    current: project::Model,
+    changed: project::Model,
+) -> Result<project::Model> {
+    let mut active: project::ActiveModel = changed.clone().into();
+    active = active.reset_all();
+    active.id = NotSet;
+    let result = project::Entity::update_many()
+        .set(active)
+        .filter(project::Column::Id.eq(current.id))
+        .filter(project::Column::Version.eq(current.version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(version_conflict(&current, current.version));
+    }
+    Ok(changed)
+}
+
+/// Moves the status forward (or to `CANCELLED`) and records who, when and from when.
+pub async fn set_project_status(
+    ctx: &Ctx,
+    actor: Actor<'_>,
+    code: &str,
+    status: ProjectStatus,
+    effective_on: Option<NaiveDate>,
+    note: Option<String>,
+) -> Result<project::Model> {
+    let note = optional_text("note", note.as_deref(), 2000)?;
+    let effective_on = effective_on.unwrap_or_else(|| ctx.clock.today());
+    let txn = begin_write(&ctx.db).await?;
+    let current = project_by_code(&txn, "code", code).await?;
+    let from = ProjectStatus::parse(&current.status).unwrap_or(ProjectStatus::Proposed);
+    let allowed = match (from, status) {
+        (ProjectStatus::Cancelled | ProjectStatus::Repaid, _) => false,
+        (_, ProjectStatus::Cancelled) => true,
+        (from, to) => to > from,
+    };
+    if !allowed {
+        return Err(Error::validation(
+            "status",
+            format!(
+                "project {code} cannot move from {} to {}: a status only moves forward (PROPOSED → APPROVED → FUNDED → UNDER_CONSTRUCTION → OPERATING → REPAID) or to CANCELLED, and never out of REPAID or CANCELLED",
+                from.as_str(),
+                status.as_str()
+            ),
+        ));
+    }
+    let mut changed = current.clone();
+    changed.status = status.as_str().to_string();
+    match status {
+        ProjectStatus::UnderConstruction => changed.actual_start = Some(effective_on),
+        ProjectStatus::Operating => changed.actual_completion = Some(effective_on),
+        ProjectStatus::Cancelled => changed.status_before_cancel = Some(from.as_str().to_string()),
+        _ => {}
+    }
+    changed.version = current.version + 1;
+    changed.updated_at = ctx.clock.now();
+    let updated = save_if_version(&txn, current, changed).await?;
+    project_status_change::ActiveModel {
+        id: NotSet,
+        project_id: Set(updated.id),
+        from_status: Set(Some(from.as_str().to_string())),
+        to_status: Set(status.as_str().to_string()),
+        effective_on: Set(effective_on),
+        recorded_at: Set(ctx.clock.now()),
+        recorded_by: Set(actor.to_string()),
+        note: Set(note),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+pub struct SpendingPlanInput {
+    pub period: String,
+    pub cumulative_percent: String,
+}
+
+/// Replaces the spending plan. Months must be distinct and the cumulative percent
+/// must not fall from one month to the next.
+pub async fn set_spending_plan(ctx: &Ctx, project_code: &str, months: Vec<SpendingPlanInput>) -> Result<project::Model> {
+    let mut parsed = Vec::with_capacity(months.len());
+    for (i, m) in months.iter().enumerate() {
+        let month = Month::parse(&format!("months[{i}].period"), &m.period)?;
+        let pct = crate::db::values::parse_percent(&format!("months[{i}].cumulativePercent"), &m.cumulative_percent)?;
+        parsed.push((i, month, pct));
+    }
+    parsed.sort_by_key(|(_, m, _)| *m);
+    let mut previous: Option<(Month, Decimal)> = None;
+    for (i, month, pct) in &parsed {
+        if let Some((pm, pp)) = previous {
+            if pm == *month {
+                return Err(Error::validation(format!("months[{i}].period"), format!("the month {month} is given twice")));
+            }
+            if *pct < pp {
+                return Err(Error::validation(
+                    format!("months[{i}].cumulativePercent"),
+                    format!("the plan is cumulative: {pct}% in {month} is less than {pp}% in {pm}"),
+                ));
+            }
+        }
+        previous = Some((*month, *pct));
+    }
+    let txn = begin_write(&ctx.db).await?;
+    let project = project_by_code(&txn, "projectCode", project_code).await?;
+    spending_plan_month::Entity::delete_many()
+        .filter(spending_plan_month::Column::ProjectId.eq(project.id))
+        .exec(&txn)
+        .await?;
+    for (_, month, pct) in parsed {
+        spending_plan_month::ActiveModel {
+            id: NotSet,
+            project_id: Set(project.id),
+            period: Set(month.to_string()),
+            cumulative_percent: Set(pct.to_string()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(project)
+}
+
+pub struct RevenueForecastInput {
+    pub year: i32,
+    pub revenue: Money,
+    pub operating_cost: Money,
+}
+
+/// Replaces the revenue forecast of the implementation plan, year by year.
+pub async fn set_revenue_forecast(ctx: &Ctx, project_code: &str, years: Vec<RevenueForecastInput>) -> Result<project::Model> {
+    let mut seen = BTreeSet::new();
+    for (i, y) in years.iter().enumerate() {
+        check_year(&format!("years[{i}].year"), y.year)?;
+        if !seen.insert(y.year) {
+            return Err(Error::validation(format!("years[{i}].year"), format!("the year {} is given twice", y.year)));
+        }
+        non_negative_money(&format!("years[{i}].revenue"), y.revenue)?;
+        non_negative_money(&format!("years[{i}].operatingCost"), y.operating_cost)?;
+    }
+    let txn = begin_write(&ctx.db).await?;
+    let project = project_by_code(&txn, "projectCode", project_code).await?;
+    revenue_forecast::Entity::delete_many()
+        .filter(revenue_forecast::Column::ProjectId.eq(project.id))
+        .exec(&txn)
+        .await?;
+    for y in years {
+        revenue_forecast::ActiveModel {
+            id: NotSet,
+            project_id: Set(project.id),
+            year: Set(y.year),
+            revenue: Set(y.revenue),
+            operating_cost: Set(y.operating_cost),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(project)
+}
+
+/// SQL condition: a principal instalment of one of the project's bonds (allocated to
+/// it, or moved to it by a use adjustment) falls due in `[from, to]`. Shared by the
+/// stage filter and the stage field, so both read the same rule.
+pub fn principal_due_between(from: NaiveDate, to: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust_with_values(
+        "EXISTS (SELECT 1 FROM bonds b WHERE b.id IN \
+           (SELECT a.bond_id FROM allocations a WHERE a.project_id = projects.id \
+            UNION SELECT u.bond_id FROM use_adjustments u WHERE u.to_project_id = projects.id) \
+         AND ((NOT EXISTS (SELECT 1 FROM bond_amortizations m WHERE m.bond_id = b.id) \
+               AND b.maturity_date >= ? AND b.maturity_date <= ?) \
+          OR EXISTS (SELECT 1 FROM bond_amortizations m WHERE m.bond_id = b.id AND m.due_on >= ? AND m.due_on <= ?)))",
+        [from, to, from, to].map(sea_orm::Value::from),
+    )
+}

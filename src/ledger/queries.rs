@@ -1,0 +1,319 @@
+//! Reads of the ledger, batched: every function takes many ids and issues a fixed
+//! number of statements, so that a page of 50 projects costs what a page of 5 does.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+use super::entities::*;
+use super::projects::{ProjectStatus, Stage, principal_due_between};
+use crate::db::Money;
+use crate::db::values::add_months;
+use crate::error::Result;
+
+/// `SUM(column)` over a selection, exact on both databases (PostgreSQL's SUM of a
+/// BIGINT is NUMERIC, hence the cast).
+pub async fn sum_money<E: EntityTrait>(db: &impl ConnectionTrait, select: Select<E>, column: &str) -> Result<Money> {
+    let total: Option<i64> = select
+        .select_only()
+        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(Money::from_fen(total.unwrap_or(0)))
+}
+
+/// Grouped sums: `SELECT key, SUM(column) … GROUP BY key`.
+async fn sums_by<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    key: SimpleExpr,
+    column: &str,
+) -> Result<HashMap<i64, Money>> {
+    let rows: Vec<(i64, i64)> = select
+        .select_only()
+        .column_as(key.clone(), "key")
+        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
+        .group_by(key)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(k, v)| (k, Money::from_fen(v))).collect())
+}
+
+/// All rows whose `column` is one of `ids`.
+pub async fn rows_in<E: EntityTrait>(db: &impl ConnectionTrait, column: E::Column, ids: &[i64]) -> Result<Vec<E::Model>>
+where
+    E::Column: ColumnTrait,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(E::find().filter(column.is_in(ids.iter().copied())).all(db).await?)
+}
+
+/// Groups rows by a key, keeping their order.
+pub fn group<M>(rows: Vec<M>, key: impl Fn(&M) -> i64) -> HashMap<i64, Vec<M>> {
+    let mut map: HashMap<i64, Vec<M>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+/// A project's money: bond funding (after use adjustments), received, transferred
+/// (拨付) and disbursed (支出), the last two net of reversals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProjectTotals {
+    pub bond_funding: Money,
+    pub received: Money,
+    pub transferred: Money,
+    pub disbursed: Money,
+}
+
+impl ProjectTotals {
+    /// 支出率 = disbursed ÷ received, in percent; none while nothing has arrived.
+    pub fn spend_rate_percent(&self) -> Option<rust_decimal::Decimal> {
+        (self.received.fen() > 0)
+            .then(|| self.disbursed.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED / self.received.to_decimal())
+    }
+}
+
+/// Totals for many projects as of `as_of`, in four statements. Received money moves
+/// with a use adjustment approved by then (domain.md §4).
+pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: NaiveDate) -> Result<HashMap<i64, ProjectTotals>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let idv = || ids.iter().copied();
+    let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, ids).await?;
+    let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
+    let received = sums_by(
+        db,
+        receipt::Entity::find()
+            .filter(receipt::Column::AllocationId.is_in(allocation_ids))
+            .filter(receipt::Column::ReceivedOn.lte(as_of)),
+        Expr::col(receipt::Column::AllocationId).into(),
+        "amount",
+    )
+    .await?;
+    let adjustments = use_adjustment::Entity::find()
+        .filter(
+            Condition::any()
+                .add(use_adjustment::Column::FromProjectId.is_in(idv()))
+                .add(use_adjustment::Column::ToProjectId.is_in(idv())),
+        )
+        .all(db)
+        .await?;
+    let payments: Vec<(i64, String, i64)> = disbursement::Entity::find()
+        .select_only()
+        .column(disbursement::Column::ProjectId)
+        .column(disbursement::Column::Kind)
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"), "total")
+        .filter(disbursement::Column::ProjectId.is_in(idv()))
+        .filter(disbursement::Column::PaidOn.lte(as_of))
+        .group_by(disbursement::Column::ProjectId)
+        .group_by(disbursement::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+
+    let mut totals: HashMap<i64, ProjectTotals> = ids.iter().map(|id| (*id, ProjectTotals::default())).collect();
+    for a in &allocations {
+        if let Some(t) = totals.get_mut(&a.project_id) {
+            t.bond_funding = t.bond_funding + a.amount;
+            t.received = t.received + received.get(&a.id).copied().unwrap_or_default();
+        }
+    }
+    for adj in adjustments {
+        let moves = [(adj.to_project_id, adj.amount), (adj.from_project_id, -adj.amount)];
+        for (id, amount) in moves {
+            if let Some(t) = totals.get_mut(&id) {
+                t.bond_funding = t.bond_funding + amount;
+                if adj.approved_on <= as_of {
+                    t.received = t.received + amount;
+                }
+            }
+        }
+    }
+    for (id, kind, fen) in payments {
+        if let Some(t) = totals.get_mut(&id) {
+            match kind.as_str() {
+                "TRANSFER" => t.transferred = Money::from_fen(fen),
+                _ => t.disbursed = Money::from_fen(fen),
+            }
+        }
+    }
+    Ok(totals)
+}
+
+/// The report read for each month: the latest one recorded for it.
+pub fn current_reports(mut rows: Vec<progress_report::Model>) -> Vec<progress_report::Model> {
+    rows.sort_by(|a, b| (a.period.as_str(), a.id).cmp(&(b.period.as_str(), b.id)));
+    let mut out: Vec<progress_report::Model> = Vec::new();
+    for row in rows {
+        match out.last_mut() {
+            Some(last) if last.period == row.period => *last = row,
+            _ => out.push(row),
+        }
+    }
+    out
+}
+
+/// The current report of each project's latest month.
+pub async fn latest_progress(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, progress_report::Model>> {
+    let rows = rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, ids).await?;
+    Ok(group(rows, |r| r.project_id)
+        .into_iter()
+        .filter_map(|(id, reports)| current_reports(reports).pop().map(|r| (id, r)))
+        .collect())
+}
+
+/// Which of these projects have a principal instalment falling due within 12 months of `today`.
+pub async fn principal_due_soon(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(project::Entity::find()
+        .select_only()
+        .column(project::Column::Id)
+        .filter(project::Column::Id.is_in(ids.iter().copied()))
+        .filter(principal_due_between(today, add_months(today, 12)))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+#[derive(Default, Clone)]
+pub struct ProjectFilter {
+    pub department_code: Option<String>,
+    pub status: Option<ProjectStatus>,
+    pub stage: Option<Stage>,
+    pub category: Option<String>,
+    pub search: Option<String>,
+}
+
+/// A page of projects ordered by code, after the code `after`; with the total count
+/// of the filter and whether more follow.
+pub async fn list_projects(
+    db: &impl ConnectionTrait,
+    filter: &ProjectFilter,
+    today: NaiveDate,
+    first: u64,
+    after: Option<&str>,
+) -> Result<(Vec<project::Model>, bool, u64)> {
+    let mut cond = Condition::all();
+    if let Some(code) = &filter.department_code {
+        cond = cond.add(
+            project::Column::DepartmentId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(department::Column::Id)
+                    .from(department::Entity)
+                    .and_where(department::Column::Code.eq(code.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(status) = filter.status {
+        cond = cond.add(project::Column::Status.eq(status.as_str()));
+    }
+    if let Some(category) = &filter.category {
+        cond = cond.add(project::Column::Category.eq(category.as_str()));
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.replace('\\', "").replace('%', "").replace('_', ""));
+        cond = cond.add(Condition::any().add(project::Column::Name.like(pattern.as_str())).add(project::Column::Code.like(pattern.as_str())));
+    }
+    if let Some(stage) = filter.stage {
+        cond = cond.add(stage_condition(stage, today));
+    }
+    let total = project::Entity::find().filter(cond.clone()).count(db).await?;
+    let mut page = project::Entity::find().filter(cond).order_by_asc(project::Column::Code);
+    if let Some(after) = after {
+        page = page.filter(project::Column::Code.gt(after));
+    }
+    let mut rows = page.limit(first + 1).all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more, total))
+}
+
+/// The stage of domain.md §1 as SQL, mirroring [`ProjectStatus::stage`]: a cancelled
+/// project is judged by the status it had.
+fn stage_condition(stage: Stage, today: NaiveDate) -> Condition {
+    let effective = "(CASE WHEN projects.status = 'CANCELLED' THEN projects.status_before_cancel ELSE projects.status END)";
+    let is = |statuses: &[ProjectStatus]| {
+        let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        Expr::cust(format!("{effective} IN ({})", list.join(", ")))
+    };
+    let soon = || principal_due_between(today, add_months(today, 12));
+    match stage {
+        Stage::Borrowing => Condition::all().add(is(&[ProjectStatus::Proposed, ProjectStatus::Approved])),
+        Stage::Use => Condition::all().add(is(&[ProjectStatus::Funded, ProjectStatus::UnderConstruction])),
+        Stage::Management => Condition::all().add(is(&[ProjectStatus::Operating])).add(soon().not()),
+        Stage::Repayment => Condition::any()
+            .add(is(&[ProjectStatus::Repaid]))
+            .add(Condition::all().add(is(&[ProjectStatus::Operating])).add(soon())),
+    }
+}
+
+pub async fn list_bonds(db: &impl ConnectionTrait, first: u64, after: Option<&str>) -> Result<(Vec<bond::Model>, bool, u64)> {
+    let total = bond::Entity::find().count(db).await?;
+    let mut page = bond::Entity::find().order_by_asc(bond::Column::Code);
+    if let Some(after) = after {
+        page = page.filter(bond::Column::Code.gt(after));
+    }
+    let mut rows = page.limit(first + 1).all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more, total))
+}
+
+/// A project's disbursements in the order recorded, after the id `after`.
+pub async fn list_disbursements(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    first: u64,
+    after: Option<i64>,
+) -> Result<(Vec<disbursement::Model>, bool, u64)> {
+    let base = disbursement::Entity::find().filter(disbursement::Column::ProjectId.eq(project_id));
+    let total = base.clone().count(db).await?;
+    let mut page = base.order_by_asc(disbursement::Column::Id);
+    if let Some(after) = after {
+        page = page.filter(disbursement::Column::Id.gt(after));
+    }
+    let mut rows = page.limit(first + 1).all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more, total))
+}
+
+pub struct BudgetTable {
+    pub budget: department_budget::Model,
+    pub lines: Vec<department_budget_line::Model>,
+    pub projects: Vec<department_budget_project::Model>,
+}
+
+/// The latest table of each year for these departments, newest year first.
+pub async fn department_budgets(db: &impl ConnectionTrait, department_ids: &[i64]) -> Result<HashMap<i64, Vec<BudgetTable>>> {
+    let mut budgets = rows_in::<department_budget::Entity>(db, department_budget::Column::DepartmentId, department_ids).await?;
+    budgets.sort_by_key(|b| (b.department_id, std::cmp::Reverse(b.year), std::cmp::Reverse(b.id)));
+    budgets.dedup_by_key(|b| (b.department_id, b.year));
+    let ids: Vec<i64> = budgets.iter().map(|b| b.id).collect();
+    let mut lines = group(rows_in::<department_budget_line::Entity>(db, department_budget_line::Column::BudgetId, &ids).await?, |l| l.budget_id);
+    let mut projects =
+        group(rows_in::<department_budget_project::Entity>(db, department_budget_project::Column::BudgetId, &ids).await?, |l| l.budget_id);
+    let mut out: HashMap<i64, Vec<BudgetTable>> = HashMap::new();
+    for budget in budgets {
+        let mut l = lines.remove(&budget.id).unwrap_or_default();
+        l.sort_by_key(|x| (x.section.clone(), x.position));
+        let mut p = projects.remove(&budget.id).unwrap_or_default();
+        p.sort_by_key(|x| x.position);
+        out.entry(budget.department_id).or_default().push(BudgetTable { budget, lines: l, projects: p });
+    }
+    Ok(out)
+}

@@ -1,0 +1,15 @@
+//! bondwatch: follows special-purpose bond projects (专项债项目) through borrowing,
+//! use, management and repayment (借、用、管、还).
+
+pub mod api;
+pub mod clock;
+pub mod config;
+mod ctx;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod evaluation;
+pub mod ledger;
+pub mod targets;
+
+pub use ctx::Ctx;

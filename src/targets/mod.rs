@@ -1,0 +1,261 @@
+//! Performance targets (绩效目标) of projects and departments, with three-level
+//! indicators and their actuals. Declaring again for the same owner, scope and year
+//! replaces the earlier declaration, which stays in history; everything reads the
+//! latest. Indicator texts are kept as written: the forms' own gaps (a missing level
+//! or target) are for the data checks to report, not for the store to refuse.
+
+pub mod entities;
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use crate::Ctx;
+use crate::db::begin_write;
+use crate::db::values::{check_year, parse_actual_period};
+use crate::error::{Error, Result};
+use crate::ledger::{department_by_code, optional_text, project_by_code, required_text};
+use entities::{indicator, indicator_actual, performance_target};
+
+pub const SCOPES: &[&str] = &["LONG_TERM", "ANNUAL"];
+/// 达成, 部分达成, 未达成.
+pub const JUDGEMENTS: &[&str] = &["达成", "部分达成", "未达成"];
+
+pub struct IndicatorInput {
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    pub target_text: String,
+    pub basis: Option<String>,
+    pub history: Vec<Option<String>>,
+}
+
+pub struct TargetInput {
+    pub project_code: Option<String>,
+    pub department_code: Option<String>,
+    pub scope: String,
+    pub year: Option<i32>,
+    pub description: String,
+    pub approved_on: Option<NaiveDate>,
+    pub indicators: Vec<IndicatorInput>,
+}
+
+fn form_text(field: &str, value: &str) -> Result<String> {
+    Ok(optional_text(field, Some(value), 500)?.unwrap_or_default())
+}
+
+pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance_target::Model> {
+    let owner_given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
+    if owner_given(&input.project_code) == owner_given(&input.department_code) {
+        return Err(Error::validation("input.projectCode", "give exactly one of projectCode (a project's target) or departmentCode (a whole-department target)"));
+    }
+    if !SCOPES.contains(&input.scope.as_str()) {
+        return Err(Error::validation("input.scope", format!("'{}' is not a scope; use LONG_TERM or ANNUAL", input.scope)));
+    }
+    if let Some(y) = input.year {
+        check_year("input.year", y)?;
+    }
+    if input.scope == "ANNUAL" && input.year.is_none() {
+        return Err(Error::validation("input.year", "an annual target needs its year"));
+    }
+    let description = required_text("input.description", &input.description, 4000)?;
+    for (i, ind) in input.indicators.iter().enumerate() {
+        let f = format!("input.indicators[{i}]");
+        form_text(&format!("{f}.level1"), &ind.level1)?;
+        form_text(&format!("{f}.level2"), &ind.level2)?;
+        form_text(&format!("{f}.name"), &ind.name)?;
+        form_text(&format!("{f}.targetText"), &ind.target_text)?;
+        optional_text(&format!("{f}.basis"), ind.basis.as_deref(), 100)?;
+        if ind.history.len() > 2 {
+            return Err(Error::validation(format!("{f}.history"), "history holds the values of the two previous years (前年, 上年), no more"));
+        }
+    }
+
+    let txn = begin_write(&ctx.db).await?;
+    let (project_id, department_id) = match (&input.project_code, &input.department_code) {
+        (Some(code), _) if !code.trim().is_empty() => (Some(project_by_code(&txn, "input.projectCode", code).await?.id), None),
+        (_, Some(code)) => (None, Some(department_by_code(&txn, "input.departmentCode", code).await?.id)),
+        _ => (None, None),
+    };
+    let now = ctx.clock.now();
+    let mut previous = performance_target::Entity::update_many()
+        .col_expr(performance_target::Column::SupersededAt, Expr::value(now))
+        .filter(performance_target::Column::SupersededAt.is_null())
+        .filter(performance_target::Column::Scope.eq(input.scope.as_str()));
+    previous = match project_id {
+        Some(id) => previous.filter(performance_target::Column::ProjectId.eq(id)),
+        None => previous.filter(performance_target::Column::DepartmentId.eq(department_id)),
+    };
+    previous = match input.year {
+        Some(y) => previous.filter(performance_target::Column::Year.eq(y)),
+        None => previous.filter(performance_target::Column::Year.is_null()),
+    };
+    previous.exec(&txn).await?;
+    let target = performance_target::ActiveModel {
+        id: NotSet,
+        project_id: Set(project_id),
+        department_id: Set(department_id),
+        scope: Set(input.scope),
+        year: Set(input.year),
+        description: Set(description),
+        approved_on: Set(input.approved_on),
+        declared_at: Set(now),
+        superseded_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    for (position, ind) in input.indicators.into_iter().enumerate() {
+        indicator::ActiveModel {
+            id: NotSet,
+            target_id: Set(target.id),
+            position: Set(position as i32),
+            level1: Set(ind.level1.trim().to_string()),
+            level2: Set(ind.level2.trim().to_string()),
+            name: Set(ind.name.trim().to_string()),
+            target_text: Set(ind.target_text.trim().to_string()),
+            basis: Set(ind.basis.map(|b| b.trim().to_string()).filter(|b| !b.is_empty())),
+            history: Set(serde_json::to_string(&ind.history).unwrap_or_else(|_| "[]".into())),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(target)
+}
+
+pub async fn approve_target(ctx: &Ctx, id: i64, approved_on: NaiveDate) -> Result<performance_target::Model> {
+    let txn = begin_write(&ctx.db).await?;
+    let target = performance_target::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("id", format!("no performance target has the id {id}")))?;
+    if target.superseded_at.is_some() {
+        return Err(Error::conflict(Some("id"), format!("target {id} was replaced by a later declaration; approve the latest one")));
+    }
+    let mut active: performance_target::ActiveModel = target.into();
+    active.approved_on = Set(Some(approved_on));
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+pub struct IndicatorActualInput {
+    pub indicator_id: i64,
+    pub period: String,
+    pub actual: String,
+    pub judgement: Option<String>,
+}
+
+pub async fn record_indicator_actual(ctx: &Ctx, input: IndicatorActualInput) -> Result<indicator::Model> {
+    let period = parse_actual_period("input.period", &input.period)?;
+    let value = required_text("input.actual", &input.actual, 500)?;
+    let judgement = optional_text("input.judgement", input.judgement.as_deref(), 20)?;
+    if let Some(j) = &judgement
+        && !JUDGEMENTS.contains(&j.as_str())
+    {
+        return Err(Error::validation("input.judgement", format!("'{j}' is not a judgement; use 达成, 部分达成 or 未达成")));
+    }
+    let txn = begin_write(&ctx.db).await?;
+    let ind = indicator::Entity::find_by_id(input.indicator_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("input.indicatorId", format!("no indicator has the id {}", input.indicator_id)))?;
+    indicator_actual::ActiveModel {
+        id: NotSet,
+        indicator_id: Set(ind.id),
+        period: Set(period),
+        value: Set(value),
+        judgement: Set(judgement),
+        recorded_on: Set(ctx.clock.today()),
+        recorded_at: Set(ctx.clock.now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(ind)
+}
+
+/// The targets in force (latest declarations) of these projects or departments.
+pub async fn current_targets(
+    db: &impl ConnectionTrait,
+    column: performance_target::Column,
+    owner_ids: &[i64],
+) -> Result<Vec<performance_target::Model>> {
+    if owner_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(performance_target::Entity::find()
+        .filter(column.is_in(owner_ids.iter().copied()))
+        .filter(performance_target::Column::SupersededAt.is_null())
+        .order_by_asc(performance_target::Column::Id)
+        .all(db)
+        .await?)
+}
+
+#[derive(Default, Clone)]
+pub struct IndicatorFilter {
+    pub level1: Option<String>,
+    pub level2: Option<String>,
+    pub department_code: Option<String>,
+    pub project_code: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// Indicators of targets in force, for research; a page ordered by id after `after`.
+pub async fn list_indicators(
+    db: &impl ConnectionTrait,
+    filter: &IndicatorFilter,
+    first: u64,
+    after: Option<i64>,
+) -> Result<(Vec<(indicator::Model, performance_target::Model)>, bool, u64)> {
+    use sea_orm::PaginatorTrait;
+    let mut select = indicator::Entity::find()
+        .join_rev(
+            sea_orm::JoinType::InnerJoin,
+            indicator::Entity::belongs_to(performance_target::Entity)
+                .from(indicator::Column::TargetId)
+                .to(performance_target::Column::Id)
+                .into(),
+        )
+        .filter(performance_target::Column::SupersededAt.is_null());
+    if let Some(v) = &filter.level1 {
+        select = select.filter(indicator::Column::Level1.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.level2 {
+        select = select.filter(indicator::Column::Level2.eq(v.as_str()));
+    }
+    if let Some(y) = filter.year {
+        select = select.filter(performance_target::Column::Year.eq(y));
+    }
+    if let Some(code) = &filter.project_code {
+        let p = project_by_code(db, "filter.projectCode", code).await?;
+        select = select.filter(performance_target::Column::ProjectId.eq(p.id));
+    }
+    if let Some(code) = &filter.department_code {
+        let d = department_by_code(db, "filter.departmentCode", code).await?;
+        select = select.filter(
+            sea_orm::Condition::any().add(performance_target::Column::DepartmentId.eq(d.id)).add(
+                performance_target::Column::ProjectId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(crate::ledger::entities::project::Column::Id)
+                        .from(crate::ledger::entities::project::Entity)
+                        .and_where(crate::ledger::entities::project::Column::DepartmentId.eq(d.id))
+                        .to_owned(),
+                ),
+            ),
+        );
+    }
+    let total = select.clone().count(db).await?;
+    if let Some(after) = after {
+        select = select.filter(indicator::Column::Id.gt(after));
+    }
+    let rows = select
+        .order_by_asc(indicator::Column::Id)
+        .limit(first + 1)
+        .select_also(performance_target::Entity)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > first;
+    let page = rows.into_iter().take(first as usize).filter_map(|(i, t)| t.map(|t| (i, t))).collect();
+    Ok((page, more, total))
+}
