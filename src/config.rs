@@ -39,7 +39,13 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn hides_passwords() {
-        assert_eq!(super::redact("postgres://bw:secret@db/x"), "postgres://bw:***@db/x");
-        assert_eq!(super::redact("sqlite://bondwatch.db?mode=rwc"), "sqlite://bondwatch.db?mode=rwc");
+        assert_eq!(
+            super::redact("postgres://bw:secret@db/x"),
+            "postgres://bw:***@db/x"
+        );
+        assert_eq!(
+            super::redact("sqlite://bondwatch.db?mode=rwc"),
+            "sqlite://bondwatch.db?mode=rwc"
+        );
     }
 }

@@ -20,7 +20,10 @@ pub enum Error {
     #[error("{message}")]
     NotFound { field: String, message: String },
     #[error("{message}")]
-    Conflict { field: Option<String>, message: String },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     #[error("database error: {0}")]
     Database(#[from] DbErr),
     #[error("{0}")]
@@ -29,15 +32,24 @@ pub enum Error {
 
 impl Error {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Validation { field: field.into(), message: message.into() }
+        Error::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::NotFound { field: field.into(), message: message.into() }
+        Error::NotFound {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
-        Error::Conflict { field: field.map(str::to_string), message: message.into() }
+        Error::Conflict {
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
     }
 
     /// The machine-readable code the API reports (`extensions.code`).

@@ -10,7 +10,11 @@ use bondwatch::config::{DEFAULT_LISTEN, DatabaseArgs};
 use bondwatch::{Ctx, api, clock, db, demo};
 
 #[derive(Parser)]
-#[command(name = "bondwatch", version, about = "Follows special-purpose bond projects (专项债项目) from borrowing to repayment")]
+#[command(
+    name = "bondwatch",
+    version,
+    about = "Follows special-purpose bond projects (专项债项目) from borrowing to repayment"
+)]
 struct Cli {
     #[command(flatten)]
     database: DatabaseArgs,
@@ -40,7 +44,9 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("BONDWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_env("BONDWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -57,7 +63,9 @@ async fn open(database: &DatabaseArgs) -> anyhow::Result<Ctx> {
     let conn = db::connect(&database.database_url, None)
         .await
         .with_context(|| format!("cannot open the database {}", database.redacted()))?;
-    db::migrate(&conn).await.context("cannot migrate the database")?;
+    db::migrate(&conn)
+        .await
+        .context("cannot migrate the database")?;
     tracing::info!(database = %database.redacted(), "database ready");
     Ok(Ctx::new(conn, clock::system()))
 }
@@ -88,19 +96,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {
-    match demo::load(ctx, |step| tracing::info!("demo: {step}")).await.context("cannot load the demo portfolio")? {
+    match demo::load(ctx, |step| tracing::info!("demo: {step}"))
+        .await
+        .context("cannot load the demo portfolio")?
+    {
         demo::Outcome::Loaded(summary) => println!("demo portfolio loaded: {summary}"),
-        demo::Outcome::AlreadyPresent => println!("the database already holds projects; the demo portfolio was not loaded again"),
+        demo::Outcome::AlreadyPresent => {
+            println!("the database already holds projects; the demo portfolio was not loaded again")
+        }
     }
     Ok(())
 }
 
 async fn serve(ctx: Ctx, listen: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!("bondwatch serving on http://{addr} (GraphQL at /graphql, GraphiQL at /graphiql)");
+    tracing::info!(
+        "bondwatch serving on http://{addr} (GraphQL at /graphql, GraphiQL at /graphiql)"
+    );
     println!("bondwatch serving on http://{addr}/graphiql");
-    axum::serve(listener, api::router(ctx)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, api::router(ctx))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -33,7 +33,9 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = queries::rows_in::<E>(&self.db, self.column, keys).await.map_err(Arc::new)?;
+        let rows = queries::rows_in::<E>(&self.db, self.column, keys)
+            .await
+            .map_err(Arc::new)?;
         let column = self.column;
         Ok(queries::group(rows, |m| match m.get(column) {
             sea_orm::Value::BigInt(Some(v)) => v,
@@ -57,7 +59,10 @@ where
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         let grouped = self.0.load(keys).await?;
-        Ok(grouped.into_iter().filter_map(|(k, mut v)| v.pop().map(|m| (k, m))).collect())
+        Ok(grouped
+            .into_iter()
+            .filter_map(|(k, mut v)| v.pop().map(|m| (k, m)))
+            .collect())
     }
 }
 
@@ -71,7 +76,9 @@ impl Loader<i64> for TotalsLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        queries::project_totals(&self.db, keys, self.as_of).await.map_err(Arc::new)
+        queries::project_totals(&self.db, keys, self.as_of)
+            .await
+            .map_err(Arc::new)
     }
 }
 
@@ -82,7 +89,9 @@ impl Loader<i64> for LatestProgressLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        queries::latest_progress(&self.0, keys).await.map_err(Arc::new)
+        queries::latest_progress(&self.0, keys)
+            .await
+            .map_err(Arc::new)
     }
 }
 
@@ -97,7 +106,9 @@ impl Loader<i64> for PrincipalDueSoonLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let due = queries::principal_due_soon(&self.db, keys, self.today).await.map_err(Arc::new)?;
+        let due = queries::principal_due_soon(&self.db, keys, self.today)
+            .await
+            .map_err(Arc::new)?;
         let mut out: HashMap<i64, bool> = keys.iter().map(|k| (*k, false)).collect();
         for id in due {
             out.insert(id, true);
@@ -113,7 +124,9 @@ impl Loader<i64> for BudgetsLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let tables = queries::department_budgets(&self.0, keys).await.map_err(Arc::new)?;
+        let tables = queries::department_budgets(&self.0, keys)
+            .await
+            .map_err(Arc::new)?;
         Ok(tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }

@@ -37,7 +37,9 @@ pub fn schema(ctx: Ctx) -> BondwatchSchema {
 /// The schema's SDL, as served at `/schema.graphql` and kept in `schema.graphql`.
 pub fn sdl() -> String {
     // The SDL does not depend on the data; a schema without data prints the same.
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish().sdl()
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .finish()
+        .sdl()
 }
 
 #[derive(Clone)]
@@ -48,7 +50,11 @@ struct AppState {
 
 async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
     let loaders = Loaders::new(&state.ctx.db, state.ctx.clock.today());
-    state.schema.execute(request.into_inner().data(loaders)).await.into()
+    state
+        .schema
+        .execute(request.into_inner().data(loaders))
+        .await
+        .into()
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -56,7 +62,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "database unreachable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "database unreachable"})),
+            )
         }
     }
 }
@@ -66,7 +75,10 @@ async fn schema_sdl() -> impl IntoResponse {
 }
 
 pub fn router(ctx: Ctx) -> Router {
-    let state = AppState { schema: schema(ctx.clone()), ctx };
+    let state = AppState {
+        schema: schema(ctx.clone()),
+        ctx,
+    };
     Router::new()
         .route("/graphql", axum::routing::post(graphql))
         .route("/healthz", get(healthz))

@@ -16,8 +16,8 @@ fn actor(_ctx: &Context<'_>) -> &'static str {
     "anonymous"
 }
 
-fn zero() -> MoneyScalar {
-    MoneyScalar("0.00".into())
+fn zero() -> Option<MoneyScalar> {
+    Some(MoneyScalar("0.00".into()))
 }
 
 #[derive(InputObject)]
@@ -40,17 +40,17 @@ pub struct ProjectInput {
     /// defaults to approvedInvestment
     pub current_estimate: Option<MoneyScalar>,
     #[graphql(default_with = "zero()")]
-    pub planned_bond_funding: MoneyScalar,
+    pub planned_bond_funding: Option<MoneyScalar>,
     #[graphql(default_with = "zero()")]
-    pub capital_fund: MoneyScalar,
+    pub capital_fund: Option<MoneyScalar>,
     #[graphql(default_with = "zero()")]
-    pub own_funds: MoneyScalar,
+    pub own_funds: Option<MoneyScalar>,
     #[graphql(default_with = "zero()")]
-    pub other_funding: MoneyScalar,
+    pub other_funding: Option<MoneyScalar>,
     pub revenue_start: Option<DateScalar>,
     pub revenue_end: Option<DateScalar>,
-    #[graphql(default)]
-    pub maturity_documents: Vec<String>,
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub maturity_documents: Option<Vec<String>>,
 }
 
 #[derive(InputObject, Default)]
@@ -96,7 +96,9 @@ impl ProjectPatch {
 
 impl ProjectInput {
     fn parse(self) -> Result<projects::ProjectInput> {
-        let approved = self.approved_investment.parse_at("input.approvedInvestment")?;
+        let approved = self
+            .approved_investment
+            .parse_at("input.approvedInvestment")?;
         let patch = ProjectPatch {
             name: Some(self.name),
             executing_unit: Some(self.executing_unit),
@@ -105,13 +107,13 @@ impl ProjectInput {
             planned_start: self.planned_start,
             planned_completion: self.planned_completion,
             current_estimate: self.current_estimate,
-            planned_bond_funding: Some(self.planned_bond_funding),
-            capital_fund: Some(self.capital_fund),
-            own_funds: Some(self.own_funds),
-            other_funding: Some(self.other_funding),
+            planned_bond_funding: self.planned_bond_funding.or_else(zero),
+            capital_fund: self.capital_fund.or_else(zero),
+            own_funds: self.own_funds.or_else(zero),
+            other_funding: self.other_funding.or_else(zero),
             revenue_start: self.revenue_start,
             revenue_end: self.revenue_end,
-            maturity_documents: Some(self.maturity_documents),
+            maturity_documents: Some(self.maturity_documents.unwrap_or_default()),
         };
         Ok(projects::ProjectInput {
             code: self.code,
@@ -152,8 +154,8 @@ pub struct BondInput {
     pub coupon_rate_percent: DecimalScalar,
     pub face_amount: MoneyScalar,
     pub interest_frequency: Option<InterestFrequency>,
-    #[graphql(default)]
-    pub amortization: Vec<AmortizationInput>,
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub amortization: Option<Vec<AmortizationInput>>,
 }
 
 /// A second allocation of the same bond to the same project adds to the first.
@@ -178,8 +180,8 @@ pub struct ReceiptInput {
 pub struct DisbursementInput {
     pub project_code: String,
     pub bond_code: Option<String>,
-    #[graphql(default_with = "PaymentKind::Payment")]
-    pub kind: PaymentKind,
+    #[graphql(default_with = "Some(PaymentKind::Payment)")]
+    pub kind: Option<PaymentKind>,
     pub paid_on: DateScalar,
     pub amount: MoneyScalar,
     pub payee: String,
@@ -234,8 +236,8 @@ pub struct DepartmentBudgetInput {
     pub income: Vec<BudgetLineInput>,
     pub expenditure_total: MoneyScalar,
     pub expenditure: Vec<BudgetLineInput>,
-    #[graphql(default)]
-    pub projects: Vec<BudgetProjectLineInput>,
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub projects: Option<Vec<BudgetProjectLineInput>>,
 }
 
 #[derive(InputObject)]
@@ -255,8 +257,8 @@ pub struct IndicatorInput {
     pub name: String,
     pub target_text: String,
     pub basis: Option<String>,
-    #[graphql(default)]
-    pub history: Vec<Option<String>>,
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub history: Option<Vec<Option<String>>>,
 }
 
 /// A target belongs to a project or, for whole-department targets, to a department: give exactly one code.
@@ -295,14 +297,21 @@ pub struct AssessmentInput {
     pub points: Vec<AssessmentPointInput>,
 }
 
-fn budget_lines(lines: Vec<BudgetLineInput>, field: &str) -> Result<Vec<departments::BudgetLineInput>> {
+fn budget_lines(
+    lines: Vec<BudgetLineInput>,
+    field: &str,
+) -> Result<Vec<departments::BudgetLineInput>> {
     lines
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
             Ok(departments::BudgetLineInput {
                 amount: l.amount.parse_at(&format!("{field}[{i}].amount"))?,
-                stated_percent: opt(&l.stated_percent, &format!("{field}[{i}].statedPercent"), DecimalScalar::parse_at)?,
+                stated_percent: opt(
+                    &l.stated_percent,
+                    &format!("{field}[{i}].statedPercent"),
+                    DecimalScalar::parse_at,
+                )?,
                 label: l.label,
             })
         })
@@ -313,20 +322,42 @@ pub struct Mutation;
 
 #[Object]
 impl Mutation {
-    async fn create_department(&self, ctx: &Context<'_>, input: DepartmentInput) -> GqlResult<Department> {
-        let input = departments::DepartmentInput { code: input.code, name: input.name };
-        departments::create_department(app(ctx), input).await.map(Department).gql()
+    async fn create_department(
+        &self,
+        ctx: &Context<'_>,
+        input: DepartmentInput,
+    ) -> GqlResult<Department> {
+        let input = departments::DepartmentInput {
+            code: input.code,
+            name: input.name,
+        };
+        departments::create_department(app(ctx), input)
+            .await
+            .map(Department)
+            .gql()
     }
 
     async fn create_project(&self, ctx: &Context<'_>, input: ProjectInput) -> GqlResult<Project> {
         let input = input.parse().gql()?;
-        projects::create_project(app(ctx), actor(ctx), input).await.map(Project).gql()
+        projects::create_project(app(ctx), actor(ctx), input)
+            .await
+            .map(Project)
+            .gql()
     }
 
     /// Changes a project's facts; fails with CONFLICT when expectedVersion is not the current version.
-    async fn update_project(&self, ctx: &Context<'_>, code: String, expected_version: i32, input: ProjectPatch) -> GqlResult<Project> {
+    async fn update_project(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        expected_version: i32,
+        input: ProjectPatch,
+    ) -> GqlResult<Project> {
         let facts = input.facts().gql()?;
-        projects::update_project(app(ctx), &code, expected_version, facts).await.map(Project).gql()
+        projects::update_project(app(ctx), &code, expected_version, facts)
+            .await
+            .map(Project)
+            .gql()
     }
 
     /// Moves the status; effectiveOn (default today) dates the change, e.g. the actual start.
@@ -339,19 +370,45 @@ impl Mutation {
         note: Option<String>,
     ) -> GqlResult<Project> {
         let effective_on = opt(&effective_on, "effectiveOn", DateScalar::parse_at).gql()?;
-        projects::set_project_status(app(ctx), actor(ctx), &code, status.into(), effective_on, note).await.map(Project).gql()
+        projects::set_project_status(
+            app(ctx),
+            actor(ctx),
+            &code,
+            status.into(),
+            effective_on,
+            note,
+        )
+        .await
+        .map(Project)
+        .gql()
     }
 
     /// The cumulative spending plan (用款计划) by month; replaces the previous plan.
-    async fn set_spending_plan(&self, ctx: &Context<'_>, project_code: String, months: Vec<SpendingPlanInput>) -> GqlResult<Project> {
+    async fn set_spending_plan(
+        &self,
+        ctx: &Context<'_>,
+        project_code: String,
+        months: Vec<SpendingPlanInput>,
+    ) -> GqlResult<Project> {
         let months = months
             .into_iter()
-            .map(|m| projects::SpendingPlanInput { period: m.period, cumulative_percent: m.cumulative_percent.0 })
+            .map(|m| projects::SpendingPlanInput {
+                period: m.period,
+                cumulative_percent: m.cumulative_percent.0,
+            })
             .collect();
-        projects::set_spending_plan(app(ctx), &project_code, months).await.map(Project).gql()
+        projects::set_spending_plan(app(ctx), &project_code, months)
+            .await
+            .map(Project)
+            .gql()
     }
 
-    async fn set_revenue_forecast(&self, ctx: &Context<'_>, project_code: String, years: Vec<RevenueForecastInput>) -> GqlResult<Project> {
+    async fn set_revenue_forecast(
+        &self,
+        ctx: &Context<'_>,
+        project_code: String,
+        years: Vec<RevenueForecastInput>,
+    ) -> GqlResult<Project> {
         let years = years
             .into_iter()
             .enumerate()
@@ -359,12 +416,17 @@ impl Mutation {
                 Ok(projects::RevenueForecastInput {
                     year: y.year,
                     revenue: y.revenue.parse_at(&format!("years[{i}].revenue"))?,
-                    operating_cost: y.operating_cost.parse_at(&format!("years[{i}].operatingCost"))?,
+                    operating_cost: y
+                        .operating_cost
+                        .parse_at(&format!("years[{i}].operatingCost"))?,
                 })
             })
             .collect::<Result<Vec<_>>>()
             .gql()?;
-        projects::set_revenue_forecast(app(ctx), &project_code, years).await.map(Project).gql()
+        projects::set_revenue_forecast(app(ctx), &project_code, years)
+            .await
+            .map(Project)
+            .gql()
     }
 
     async fn create_bond(&self, ctx: &Context<'_>, input: BondInput) -> GqlResult<Bond> {
@@ -372,16 +434,21 @@ impl Mutation {
             Ok(bonds::BondInput {
                 issue_date: input.issue_date.parse_at("input.issueDate")?,
                 value_date: opt(&input.value_date, "input.valueDate", DateScalar::parse_at)?,
-                coupon_rate_percent: input.coupon_rate_percent.parse_at("input.couponRatePercent")?,
+                coupon_rate_percent: input
+                    .coupon_rate_percent
+                    .parse_at("input.couponRatePercent")?,
                 face_amount: input.face_amount.parse_at("input.faceAmount")?,
                 amortization: input
                     .amortization
                     .iter()
+                    .flatten()
                     .enumerate()
                     .map(|(i, a)| {
                         Ok(bonds::AmortizationInput {
                             year: a.year,
-                            percent_of_face: a.percent_of_face.parse_at(&format!("input.amortization[{i}].percentOfFace"))?,
+                            percent_of_face: a
+                                .percent_of_face
+                                .parse_at(&format!("input.amortization[{i}].percentOfFace"))?,
                         })
                     })
                     .collect::<Result<Vec<_>>>()?,
@@ -397,22 +464,37 @@ impl Mutation {
     }
 
     /// Allocates bond money to a project; with receivedOn, the whole amount is also recorded as received.
-    async fn allocate_bond(&self, ctx: &Context<'_>, input: AllocationInput) -> GqlResult<Allocation> {
+    async fn allocate_bond(
+        &self,
+        ctx: &Context<'_>,
+        input: AllocationInput,
+    ) -> GqlResult<Allocation> {
         let parsed = (|| {
             Ok(funding::AllocationInput {
                 amount: input.amount.parse_at("input.amount")?,
-                allocated_on: opt(&input.allocated_on, "input.allocatedOn", DateScalar::parse_at)?,
+                allocated_on: opt(
+                    &input.allocated_on,
+                    "input.allocatedOn",
+                    DateScalar::parse_at,
+                )?,
                 received_on: opt(&input.received_on, "input.receivedOn", DateScalar::parse_at)?,
                 bond_code: input.bond_code.clone(),
                 project_code: input.project_code.clone(),
             })
         })()
         .gql()?;
-        funding::allocate_bond(app(ctx), parsed).await.map(Allocation).gql()
+        funding::allocate_bond(app(ctx), parsed)
+            .await
+            .map(Allocation)
+            .gql()
     }
 
     /// Records bond money arriving in the treasury for an allocation (all or part of it).
-    async fn record_receipt(&self, ctx: &Context<'_>, input: ReceiptInput) -> GqlResult<Allocation> {
+    async fn record_receipt(
+        &self,
+        ctx: &Context<'_>,
+        input: ReceiptInput,
+    ) -> GqlResult<Allocation> {
         let parsed = (|| {
             Ok(funding::ReceiptInput {
                 amount: input.amount.parse_at("input.amount")?,
@@ -422,16 +504,24 @@ impl Mutation {
             })
         })()
         .gql()?;
-        funding::record_receipt(app(ctx), parsed).await.map(Allocation).gql()
+        funding::record_receipt(app(ctx), parsed)
+            .await
+            .map(Allocation)
+            .gql()
     }
 
     /// Idempotent: the same idempotencyKey twice records one disbursement.
-    async fn record_disbursement(&self, ctx: &Context<'_>, input: DisbursementInput, idempotency_key: Option<String>) -> GqlResult<Disbursement> {
+    async fn record_disbursement(
+        &self,
+        ctx: &Context<'_>,
+        input: DisbursementInput,
+        idempotency_key: Option<String>,
+    ) -> GqlResult<Disbursement> {
         let parsed = (|| {
             Ok(records::DisbursementInput {
                 paid_on: input.paid_on.parse_at("input.paidOn")?,
                 amount: input.amount.parse_at("input.amount")?,
-                kind: enum_name(input.kind),
+                kind: enum_name(input.kind.unwrap_or(PaymentKind::Payment)),
                 project_code: input.project_code.clone(),
                 bond_code: input.bond_code.clone(),
                 payee: input.payee.clone(),
@@ -440,17 +530,37 @@ impl Mutation {
             })
         })()
         .gql()?;
-        records::record_disbursement(app(ctx), parsed, idempotency_key.as_deref()).await.map(Disbursement).gql()
+        records::record_disbursement(app(ctx), parsed, idempotency_key.as_deref())
+            .await
+            .map(Disbursement)
+            .gql()
     }
 
     /// A correcting entry (红冲) that cancels a disbursement; the original stays in the ledger.
-    async fn reverse_disbursement(&self, ctx: &Context<'_>, id: ID, reason: String) -> GqlResult<Disbursement> {
+    async fn reverse_disbursement(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> GqlResult<Disbursement> {
         let id = records::parse_id("id", &id).gql()?;
-        records::reverse_disbursement(app(ctx), id, &reason).await.map(Disbursement).gql()
+        records::reverse_disbursement(app(ctx), id, &reason)
+            .await
+            .map(Disbursement)
+            .gql()
     }
 
-    async fn record_progress(&self, ctx: &Context<'_>, input: ProgressInput) -> GqlResult<ProgressReport> {
-        let submitted_on = opt(&input.submitted_on, "input.submittedOn", DateScalar::parse_at).gql()?;
+    async fn record_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: ProgressInput,
+    ) -> GqlResult<ProgressReport> {
+        let submitted_on = opt(
+            &input.submitted_on,
+            "input.submittedOn",
+            DateScalar::parse_at,
+        )
+        .gql()?;
         let parsed = records::ProgressInput {
             project_code: input.project_code,
             period: input.period,
@@ -459,44 +569,80 @@ impl Mutation {
             submitted_on,
             note: input.note,
         };
-        records::record_progress(app(ctx), parsed).await.map(ProgressReport).gql()
+        records::record_progress(app(ctx), parsed)
+            .await
+            .map(ProgressReport)
+            .gql()
     }
 
-    async fn record_revenue(&self, ctx: &Context<'_>, input: RevenueInput, idempotency_key: Option<String>) -> GqlResult<RevenueRecord> {
+    async fn record_revenue(
+        &self,
+        ctx: &Context<'_>,
+        input: RevenueInput,
+        idempotency_key: Option<String>,
+    ) -> GqlResult<RevenueRecord> {
         let parsed = (|| {
             Ok(records::RevenueInput {
                 collected: input.collected.parse_at("input.collected")?,
                 transferred: input.transferred.parse_at("input.transferred")?,
-                collected_on: opt(&input.collected_on, "input.collectedOn", DateScalar::parse_at)?,
-                transferred_on: opt(&input.transferred_on, "input.transferredOn", DateScalar::parse_at)?,
+                collected_on: opt(
+                    &input.collected_on,
+                    "input.collectedOn",
+                    DateScalar::parse_at,
+                )?,
+                transferred_on: opt(
+                    &input.transferred_on,
+                    "input.transferredOn",
+                    DateScalar::parse_at,
+                )?,
                 project_code: input.project_code.clone(),
                 period: input.period.clone(),
                 source: input.source.clone(),
             })
         })()
         .gql()?;
-        records::record_revenue(app(ctx), parsed, idempotency_key.as_deref()).await.map(RevenueRecord).gql()
+        records::record_revenue(app(ctx), parsed, idempotency_key.as_deref())
+            .await
+            .map(RevenueRecord)
+            .gql()
     }
 
-    async fn reverse_revenue(&self, ctx: &Context<'_>, id: ID, reason: String) -> GqlResult<RevenueRecord> {
+    async fn reverse_revenue(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> GqlResult<RevenueRecord> {
         let id = records::parse_id("id", &id).gql()?;
-        records::reverse_revenue(app(ctx), id, &reason).await.map(RevenueRecord).gql()
+        records::reverse_revenue(app(ctx), id, &reason)
+            .await
+            .map(RevenueRecord)
+            .gql()
     }
 
     /// A department's whole-expenditure table (部门整体支出): income and expenditure composition and project lines.
-    async fn record_department_budget(&self, ctx: &Context<'_>, input: DepartmentBudgetInput) -> GqlResult<DepartmentBudget> {
+    async fn record_department_budget(
+        &self,
+        ctx: &Context<'_>,
+        input: DepartmentBudgetInput,
+    ) -> GqlResult<DepartmentBudget> {
         let parsed = (|| {
             Ok(departments::DepartmentBudgetInput {
                 income_total: input.income_total.parse_at("input.incomeTotal")?,
                 expenditure_total: input.expenditure_total.parse_at("input.expenditureTotal")?,
                 projects: input
                     .projects
+                    .unwrap_or_default()
                     .into_iter()
                     .enumerate()
                     .map(|(i, p)| {
                         Ok(departments::BudgetProjectLineInput {
-                            total_budget: p.total_budget.parse_at(&format!("input.projects[{i}].totalBudget"))?,
-                            current_year_budget: p.current_year_budget.parse_at(&format!("input.projects[{i}].currentYearBudget"))?,
+                            total_budget: p
+                                .total_budget
+                                .parse_at(&format!("input.projects[{i}].totalBudget"))?,
+                            current_year_budget: p
+                                .current_year_budget
+                                .parse_at(&format!("input.projects[{i}].currentYearBudget"))?,
                             name: p.name,
                             category: p.category,
                             purpose: p.purpose,
@@ -510,18 +656,32 @@ impl Mutation {
             })
         })()
         .gql()?;
-        let budget = departments::record_department_budget(app(ctx), parsed).await.gql()?;
+        let budget = departments::record_department_budget(app(ctx), parsed)
+            .await
+            .gql()?;
         department_budget_of(ctx, budget).await
     }
 
     /// Marks a declared target approved; targets are read in their latest declaration.
-    async fn approve_target(&self, ctx: &Context<'_>, id: ID, approved_on: DateScalar) -> GqlResult<PerformanceTarget> {
+    async fn approve_target(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        approved_on: DateScalar,
+    ) -> GqlResult<PerformanceTarget> {
         let id = records::parse_id("id", &id).gql()?;
         let approved_on = approved_on.parse_at("approvedOn").gql()?;
-        targets::approve_target(app(ctx), id, approved_on).await.map(PerformanceTarget).gql()
+        targets::approve_target(app(ctx), id, approved_on)
+            .await
+            .map(PerformanceTarget)
+            .gql()
     }
 
-    async fn adjust_use(&self, ctx: &Context<'_>, input: UseAdjustmentInput) -> GqlResult<UseAdjustment> {
+    async fn adjust_use(
+        &self,
+        ctx: &Context<'_>,
+        input: UseAdjustmentInput,
+    ) -> GqlResult<UseAdjustment> {
         let parsed = (|| {
             Ok(funding::UseAdjustmentInput {
                 amount: input.amount.parse_at("input.amount")?,
@@ -533,11 +693,19 @@ impl Mutation {
             })
         })()
         .gql()?;
-        funding::adjust_use(app(ctx), parsed).await.map(UseAdjustment).gql()
+        funding::adjust_use(app(ctx), parsed)
+            .await
+            .map(UseAdjustment)
+            .gql()
     }
 
-    async fn declare_target(&self, ctx: &Context<'_>, input: TargetInput) -> GqlResult<PerformanceTarget> {
-        let approved_on = opt(&input.approved_on, "input.approvedOn", DateScalar::parse_at).gql()?;
+    async fn declare_target(
+        &self,
+        ctx: &Context<'_>,
+        input: TargetInput,
+    ) -> GqlResult<PerformanceTarget> {
+        let approved_on =
+            opt(&input.approved_on, "input.approvedOn", DateScalar::parse_at).gql()?;
         let parsed = targets::TargetInput {
             project_code: input.project_code,
             department_code: input.department_code,
@@ -554,20 +722,39 @@ impl Mutation {
                     name: i.name,
                     target_text: i.target_text,
                     basis: i.basis,
-                    history: i.history,
+                    history: i.history.unwrap_or_default(),
                 })
                 .collect(),
         };
-        targets::declare_target(app(ctx), parsed).await.map(PerformanceTarget).gql()
+        targets::declare_target(app(ctx), parsed)
+            .await
+            .map(PerformanceTarget)
+            .gql()
     }
 
-    async fn record_indicator_actual(&self, ctx: &Context<'_>, input: IndicatorActualInput) -> GqlResult<Indicator> {
+    async fn record_indicator_actual(
+        &self,
+        ctx: &Context<'_>,
+        input: IndicatorActualInput,
+    ) -> GqlResult<Indicator> {
         let indicator_id = records::parse_id("input.indicatorId", &input.indicator_id).gql()?;
-        let parsed = targets::IndicatorActualInput { indicator_id, period: input.period, actual: input.actual, judgement: input.judgement };
-        targets::record_indicator_actual(app(ctx), parsed).await.map(|row| Indicator { row, target: None }).gql()
+        let parsed = targets::IndicatorActualInput {
+            indicator_id,
+            period: input.period,
+            actual: input.actual,
+            judgement: input.judgement,
+        };
+        targets::record_indicator_actual(app(ctx), parsed)
+            .await
+            .map(|row| Indicator { row, target: None })
+            .gql()
     }
 
-    async fn submit_assessment(&self, ctx: &Context<'_>, input: AssessmentInput) -> GqlResult<Assessment> {
+    async fn submit_assessment(
+        &self,
+        ctx: &Context<'_>,
+        input: AssessmentInput,
+    ) -> GqlResult<Assessment> {
         let parsed = (|| {
             Ok(evaluation::AssessmentInput {
                 submitted_on: input.submitted_on.parse_at("input.submittedOn")?,
@@ -578,7 +765,11 @@ impl Mutation {
                     .map(|(i, p)| {
                         Ok(evaluation::AssessmentPointInput {
                             point: p.point,
-                            score: opt(&p.score, &format!("input.points[{i}].score"), DecimalScalar::parse_at)?,
+                            score: opt(
+                                &p.score,
+                                &format!("input.points[{i}].score"),
+                                DecimalScalar::parse_at,
+                            )?,
                             comment: p.comment.clone(),
                         })
                     })
@@ -588,18 +779,26 @@ impl Mutation {
             })
         })()
         .gql()?;
-        evaluation::submit_assessment(app(ctx), parsed).await.map(Assessment).gql()
+        evaluation::submit_assessment(app(ctx), parsed)
+            .await
+            .map(Assessment)
+            .gql()
     }
 }
-
 
 /// The table just recorded, read back as the schema shows it.
 async fn department_budget_of(
     ctx: &Context<'_>,
     budget: crate::ledger::entities::department_budget::Model,
 ) -> GqlResult<DepartmentBudget> {
-    let tables = crate::ledger::queries::department_budgets(&app(ctx).db, &[budget.department_id]).await.gql()?;
-    let list = tables.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+    let tables = crate::ledger::queries::department_budgets(&app(ctx).db, &[budget.department_id])
+        .await
+        .gql()?;
+    let list = tables
+        .into_iter()
+        .next()
+        .map(|(_, v)| v)
+        .unwrap_or_default();
     DepartmentBudget::find(std::sync::Arc::new(list), budget.id)
         .ok_or_else(|| async_graphql::Error::new("the table just recorded could not be read back"))
 }

@@ -14,10 +14,15 @@ use crate::targets;
 /// The largest page a client may ask for.
 pub const MAX_PAGE: i32 = 200;
 
-pub fn page_size(first: i32) -> GqlResult<u64> {
+/// The page size asked for; an explicit null means the default.
+pub fn page_size(first: Option<i32>, default: i32) -> GqlResult<u64> {
+    let first = first.unwrap_or(default);
     if !(1..=MAX_PAGE).contains(&first) {
-        return Err(Error::validation("first", format!("first must be between 1 and {MAX_PAGE} (the maximum page size), not {first}")))
-            .gql();
+        return Err(Error::validation(
+            "first",
+            format!("first must be between 1 and {MAX_PAGE} (the maximum page size), not {first}"),
+        ))
+        .gql();
     }
     Ok(first as u64)
 }
@@ -61,7 +66,12 @@ pub struct Query;
 #[Object]
 impl Query {
     async fn departments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Department>> {
-        let rows = department::Entity::find().order_by_asc(department::Column::Code).all(&app(ctx).db).await.map_err(Error::from).gql()?;
+        let rows = department::Entity::find()
+            .order_by_asc(department::Column::Code)
+            .all(&app(ctx).db)
+            .await
+            .map_err(Error::from)
+            .gql()?;
         Ok(rows.into_iter().map(Department).collect())
     }
 
@@ -77,10 +87,10 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<ProjectFilter>,
-        #[graphql(default = 50)] first: i32,
+        #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<ProjectConnection> {
-        let first = page_size(first)?;
+        let first = page_size(first, 50)?;
         let f = filter.unwrap_or_default();
         let filter = queries::ProjectFilter {
             department_code: f.department_code,
@@ -91,11 +101,17 @@ impl Query {
         };
         let after = after_key(after)?;
         let app = app(ctx);
-        let (rows, more, total) = queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref()).await.gql()?;
+        let (rows, more, total) =
+            queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref())
+                .await
+                .gql()?;
         let end = rows.last().map(|p| encode_cursor(&p.code));
         Ok(ProjectConnection {
             nodes: rows.into_iter().map(Project).collect(),
-            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            page_info: PageInfo {
+                has_next_page: more,
+                end_cursor: end,
+            },
             total_count: total as i32,
         })
     }
@@ -108,14 +124,24 @@ impl Query {
         }
     }
 
-    async fn bonds(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32, after: Option<String>) -> GqlResult<BondConnection> {
-        let first = page_size(first)?;
+    async fn bonds(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<BondConnection> {
+        let first = page_size(first, 50)?;
         let after = after_key(after)?;
-        let (rows, more, total) = queries::list_bonds(&app(ctx).db, first, after.as_deref()).await.gql()?;
+        let (rows, more, total) = queries::list_bonds(&app(ctx).db, first, after.as_deref())
+            .await
+            .gql()?;
         let end = rows.last().map(|b| encode_cursor(&b.code));
         Ok(BondConnection {
             nodes: rows.into_iter().map(Bond).collect(),
-            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            page_info: PageInfo {
+                has_next_page: more,
+                end_cursor: end,
+            },
             total_count: total as i32,
         })
     }
@@ -125,11 +151,14 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<IndicatorFilter>,
-        #[graphql(default = 100)] first: i32,
+        #[graphql(default = 100)] first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<IndicatorConnection> {
-        let first = page_size(first)?;
-        let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
+        let first = page_size(first, 100)?;
+        let after = after_key(after)?
+            .map(|a| crate::ledger::records::parse_id("after", &a))
+            .transpose()
+            .gql()?;
         let f = filter.unwrap_or_default();
         let filter = targets::IndicatorFilter {
             level1: f.level1,
@@ -138,11 +167,22 @@ impl Query {
             project_code: f.project_code,
             year: f.year,
         };
-        let (rows, more, total) = targets::list_indicators(&app(ctx).db, &filter, first, after).await.gql()?;
+        let (rows, more, total) = targets::list_indicators(&app(ctx).db, &filter, first, after)
+            .await
+            .gql()?;
         let end = rows.last().map(|(i, _)| encode_cursor(&i.id.to_string()));
         Ok(IndicatorConnection {
-            nodes: rows.into_iter().map(|(row, target)| Indicator { row, target: Some(target) }).collect(),
-            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            nodes: rows
+                .into_iter()
+                .map(|(row, target)| Indicator {
+                    row,
+                    target: Some(target),
+                })
+                .collect(),
+            page_info: PageInfo {
+                has_next_page: more,
+                end_cursor: end,
+            },
             total_count: total as i32,
         })
     }

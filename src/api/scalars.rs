@@ -10,11 +10,17 @@ use crate::db::Money;
 use crate::db::values::{parse_date, parse_decimal};
 use crate::error::{Error, Result};
 
-fn raw_text<T: async_graphql::InputType>(value: Value, expected: &str, wrap: fn(String) -> T) -> InputValueResult<T> {
+fn raw_text<T: async_graphql::InputType>(
+    value: Value,
+    expected: &str,
+    wrap: fn(String) -> T,
+) -> InputValueResult<T> {
     match value {
         Value::String(s) => Ok(wrap(s)),
         Value::Number(n) => Ok(wrap(n.to_string())),
-        other => Err(InputValueError::custom(format!("expected {expected} as a string, got {other}"))),
+        other => Err(InputValueError::custom(format!(
+            "expected {expected} as a string, got {other}"
+        ))),
     }
 }
 
@@ -40,7 +46,9 @@ impl From<Money> for MoneyScalar {
 
 impl MoneyScalar {
     pub fn parse_at(&self, field: &str) -> Result<Money> {
-        self.0.parse::<Money>().map_err(|e| Error::validation(field, e.to_string()))
+        self.0
+            .parse::<Money>()
+            .map_err(|e| Error::validation(field, e.to_string()))
     }
 }
 
@@ -101,6 +109,10 @@ impl DateScalar {
 }
 
 /// Parses an optional input scalar at a field.
-pub fn opt<S, T>(value: &Option<S>, field: &str, parse: impl Fn(&S, &str) -> Result<T>) -> Result<Option<T>> {
+pub fn opt<S, T>(
+    value: &Option<S>,
+    field: &str,
+    parse: impl Fn(&S, &str) -> Result<T>,
+) -> Result<Option<T>> {
     value.as_ref().map(|v| parse(v, field)).transpose()
 }

@@ -22,7 +22,11 @@ pub fn app<'a>(ctx: &'a Context<'_>) -> &'a Ctx {
     ctx.data_unchecked::<Ctx>()
 }
 
-async fn load_one<L>(ctx: &Context<'_>, loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<L::Value>
+async fn load_one<L>(
+    ctx: &Context<'_>,
+    loader: &async_graphql::dataloader::DataLoader<L>,
+    id: i64,
+) -> GqlResult<L::Value>
 where
     L: async_graphql::dataloader::Loader<i64, Error = std::sync::Arc<crate::error::Error>>,
 {
@@ -34,12 +38,23 @@ where
         .ok_or_else(|| async_graphql::Error::new(format!("record {id} is missing")))
 }
 
-async fn load_many<L, T>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Vec<T>>
+async fn load_many<L, T>(
+    loader: &async_graphql::dataloader::DataLoader<L>,
+    id: i64,
+) -> GqlResult<Vec<T>>
 where
-    L: async_graphql::dataloader::Loader<i64, Value = Vec<T>, Error = std::sync::Arc<crate::error::Error>>,
+    L: async_graphql::dataloader::Loader<
+            i64,
+            Value = Vec<T>,
+            Error = std::sync::Arc<crate::error::Error>,
+        >,
     T: Clone + Send + Sync + 'static,
 {
-    Ok(loader.load_one(id).await.map_err(load_err)?.unwrap_or_default())
+    Ok(loader
+        .load_one(id)
+        .await
+        .map_err(load_err)?
+        .unwrap_or_default())
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -96,7 +111,10 @@ pub fn enum_name<E: async_graphql::resolver_utils::EnumType>(value: E) -> String
 }
 
 fn enum_from<E: async_graphql::resolver_utils::EnumType>(stored: &str) -> Option<E> {
-    E::items().iter().find(|i| i.name == stored).map(|i| i.value)
+    E::items()
+        .iter()
+        .find(|i| i.name == stored)
+        .map(|i| i.value)
 }
 
 #[derive(SimpleObject, Clone)]
@@ -137,8 +155,18 @@ impl Department {
     }
     /// The latest table of each year, newest year first.
     async fn budgets(&self, ctx: &Context<'_>) -> GqlResult<Vec<DepartmentBudget>> {
-        let tables = loaders(ctx).budgets.load_one(self.0.id).await.map_err(load_err)?.unwrap_or_default();
-        Ok((0..tables.len()).map(|i| DepartmentBudget { tables: tables.clone(), index: i }).collect())
+        let tables = loaders(ctx)
+            .budgets
+            .load_one(self.0.id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        Ok((0..tables.len())
+            .map(|i| DepartmentBudget {
+                tables: tables.clone(),
+                index: i,
+            })
+            .collect())
     }
 }
 
@@ -164,7 +192,10 @@ impl DepartmentBudget {
             .map(|l| BudgetLine {
                 label: l.label.clone(),
                 amount: l.amount.into(),
-                stated_percent: l.stated_percent.as_deref().map(|p| DecimalScalar(p.to_string())),
+                stated_percent: l
+                    .stated_percent
+                    .as_deref()
+                    .map(|p| DecimalScalar(p.to_string())),
             })
             .collect()
     }
@@ -173,7 +204,13 @@ impl DepartmentBudget {
 #[Object]
 impl DepartmentBudget {
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        load_one(ctx, &loaders(ctx).department, self.table().budget.department_id).await.map(Department)
+        load_one(
+            ctx,
+            &loaders(ctx).department,
+            self.table().budget.department_id,
+        )
+        .await
+        .map(Department)
     }
     async fn year(&self) -> i32 {
         self.table().budget.year
@@ -246,7 +283,9 @@ impl Project {
         &self.0.name
     }
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        load_one(ctx, &loaders(ctx).department, self.0.department_id).await.map(Department)
+        load_one(ctx, &loaders(ctx).department, self.0.department_id)
+            .await
+            .map(Department)
     }
     async fn executing_unit(&self) -> &str {
         &self.0.executing_unit
@@ -258,7 +297,9 @@ impl Project {
         self.0.construction_content.as_deref()
     }
     async fn status(&self) -> ProjectStatus {
-        DomainStatus::parse(&self.0.status).unwrap_or(DomainStatus::Proposed).into()
+        DomainStatus::parse(&self.0.status)
+            .unwrap_or(DomainStatus::Proposed)
+            .into()
     }
     /// 借 用 管 还, from the status (domain.md §1).
     async fn stage(&self, ctx: &Context<'_>) -> GqlResult<Stage> {
@@ -333,29 +374,55 @@ impl Project {
     }
     /// disbursed / received, in percent.
     async fn spend_rate_percent(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
-        Ok(self.totals(ctx).await?.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)))
+        Ok(self
+            .totals(ctx)
+            .await?
+            .spend_rate_percent()
+            .map(|d| DecimalScalar::rounded(d, 2)))
     }
     async fn latest_progress(&self, ctx: &Context<'_>) -> GqlResult<Option<ProgressReport>> {
-        Ok(loaders(ctx).latest_progress.load_one(self.0.id).await.map_err(load_err)?.map(ProgressReport))
+        Ok(loaders(ctx)
+            .latest_progress
+            .load_one(self.0.id)
+            .await
+            .map_err(load_err)?
+            .map(ProgressReport))
     }
     /// One report a month: the latest recorded for it.
     async fn progress(&self, ctx: &Context<'_>) -> GqlResult<Vec<ProgressReport>> {
         let rows = load_many(&loaders(ctx).progress_by_project, self.0.id).await?;
-        Ok(queries::current_reports(rows).into_iter().map(ProgressReport).collect())
+        Ok(queries::current_reports(rows)
+            .into_iter()
+            .map(ProgressReport)
+            .collect())
     }
     async fn disbursements(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 50)] first: i32,
+        #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<DisbursementConnection> {
-        let first = super::query::page_size(first)?;
-        let after = after.map(|a| super::query::decode_cursor(&a).and_then(|c| crate::ledger::records::parse_id("after", &c))).transpose().gql()?;
-        let (rows, more, total) = queries::list_disbursements(&app(ctx).db, self.0.id, first, after).await.gql()?;
-        let end = rows.last().map(|d| super::query::encode_cursor(&d.id.to_string()));
+        let first = super::query::page_size(first, 50)?;
+        let after = after
+            .map(|a| {
+                super::query::decode_cursor(&a)
+                    .and_then(|c| crate::ledger::records::parse_id("after", &c))
+            })
+            .transpose()
+            .gql()?;
+        let (rows, more, total) =
+            queries::list_disbursements(&app(ctx).db, self.0.id, first, after)
+                .await
+                .gql()?;
+        let end = rows
+            .last()
+            .map(|d| super::query::encode_cursor(&d.id.to_string()));
         Ok(DisbursementConnection {
             nodes: rows.into_iter().map(Disbursement).collect(),
-            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            page_info: PageInfo {
+                has_next_page: more,
+                end_cursor: end,
+            },
             total_count: total as i32,
         })
     }
@@ -377,7 +444,10 @@ impl Project {
         rows.sort_by(|a, b| a.period.cmp(&b.period));
         Ok(rows
             .into_iter()
-            .map(|r| SpendingPlanMonth { period: r.period, cumulative_percent: DecimalScalar(r.cumulative_percent) })
+            .map(|r| SpendingPlanMonth {
+                period: r.period,
+                cumulative_percent: DecimalScalar(r.cumulative_percent),
+            })
             .collect())
     }
     async fn revenue(&self, ctx: &Context<'_>) -> GqlResult<Vec<RevenueRecord>> {
@@ -453,7 +523,10 @@ impl Bond {
         rows.sort_by_key(|a| a.year);
         Ok(rows
             .into_iter()
-            .map(|a| Amortization { year: a.year, percent_of_face: DecimalScalar(a.percent_of_face) })
+            .map(|a| Amortization {
+                year: a.year,
+                percent_of_face: DecimalScalar(a.percent_of_face),
+            })
             .collect())
     }
     async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
@@ -474,10 +547,14 @@ pub struct Allocation(pub allocation::Model);
 #[Object]
 impl Allocation {
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id)
+            .await
+            .map(Bond)
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.project_id)
+            .await
+            .map(Project)
     }
     async fn amount(&self) -> MoneyScalar {
         self.0.amount.into()
@@ -487,12 +564,22 @@ impl Allocation {
     }
     async fn received(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
         let rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
-        Ok(rows.iter().map(|r| r.amount).sum::<crate::db::Money>().into())
+        Ok(rows
+            .iter()
+            .map(|r| r.amount)
+            .sum::<crate::db::Money>()
+            .into())
     }
     async fn receipts(&self, ctx: &Context<'_>) -> GqlResult<Vec<Receipt>> {
         let mut rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
         rows.sort_by_key(|r| (r.received_on, r.id));
-        Ok(rows.into_iter().map(|r| Receipt { amount: r.amount.into(), received_on: r.received_on.into() }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| Receipt {
+                amount: r.amount.into(),
+                received_on: r.received_on.into(),
+            })
+            .collect())
     }
 }
 
@@ -510,11 +597,15 @@ impl Disbursement {
         self.0.id.into()
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.project_id)
+            .await
+            .map(Project)
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
         match self.0.bond_id {
-            Some(id) => load_one(ctx, &loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
+            Some(id) => load_one(ctx, &loaders(ctx).bond, id)
+                .await
+                .map(|b| Some(Bond(b))),
             None => Ok(None),
         }
     }
@@ -615,13 +706,19 @@ pub struct UseAdjustment(pub use_adjustment::Model);
 #[Object]
 impl UseAdjustment {
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id)
+            .await
+            .map(Bond)
     }
     async fn from_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.from_project_id).await.map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.from_project_id)
+            .await
+            .map(Project)
     }
     async fn to_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.to_project_id).await.map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.to_project_id)
+            .await
+            .map(Project)
     }
     async fn amount(&self) -> MoneyScalar {
         self.0.amount.into()
@@ -643,13 +740,17 @@ impl PerformanceTarget {
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => load_one(ctx, &loaders(ctx).project, id)
+                .await
+                .map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
         match self.0.department_id {
-            Some(id) => load_one(ctx, &loaders(ctx).department, id).await.map(|d| Some(Department(d))),
+            Some(id) => load_one(ctx, &loaders(ctx).department, id)
+                .await
+                .map(|d| Some(Department(d))),
             None => Ok(None),
         }
     }
@@ -669,7 +770,13 @@ impl PerformanceTarget {
     async fn indicators(&self, ctx: &Context<'_>) -> GqlResult<Vec<Indicator>> {
         let mut rows = load_many(&loaders(ctx).indicators_by_target, self.0.id).await?;
         rows.sort_by_key(|i| i.position);
-        Ok(rows.into_iter().map(|i| Indicator { row: i, target: Some(self.0.clone()) }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|i| Indicator {
+                row: i,
+                target: Some(self.0.clone()),
+            })
+            .collect())
     }
 }
 
@@ -701,7 +808,9 @@ impl Indicator {
     /// Null for a department's indicator.
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.target(ctx).await?.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => load_one(ctx, &loaders(ctx).project, id)
+                .await
+                .map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
@@ -713,7 +822,9 @@ impl Indicator {
             (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
             (None, None) => return Err(async_graphql::Error::new("target without owner")),
         };
-        load_one(ctx, &loaders(ctx).department, dept_id).await.map(Department)
+        load_one(ctx, &loaders(ctx).department, dept_id)
+            .await
+            .map(Department)
     }
     async fn year(&self, ctx: &Context<'_>) -> GqlResult<Option<i32>> {
         Ok(self.target(ctx).await?.year)
@@ -751,7 +862,12 @@ impl Indicator {
             .actual_rows(ctx)
             .await?
             .into_iter()
-            .map(|a| IndicatorActual { period: a.period, value: a.value, judgement: a.judgement, recorded_on: a.recorded_on.into() })
+            .map(|a| IndicatorActual {
+                period: a.period,
+                value: a.value,
+                judgement: a.judgement,
+                recorded_on: a.recorded_on.into(),
+            })
             .collect())
     }
 }
@@ -769,7 +885,9 @@ pub struct Assessment(pub assessment::Model);
 #[Object]
 impl Assessment {
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.project_id)
+            .await
+            .map(Project)
     }
     async fn submitted_on(&self) -> DateScalar {
         self.0.submitted_on.into()

@@ -21,9 +21,13 @@ pub struct Money(i64);
 /// Why a text is not an amount of money; the message is meant for a clerk.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("'{0}' is not an amount of money (write yuan with at most two decimals, e.g. 7741600.00)")]
+    #[error(
+        "'{0}' is not an amount of money (write yuan with at most two decimals, e.g. 7741600.00)"
+    )]
     NotANumber(String),
-    #[error("'{0}' has more than two decimals; amounts are recorded to the fen and are never rounded silently")]
+    #[error(
+        "'{0}' has more than two decimals; amounts are recorded to the fen and are never rounded silently"
+    )]
     TooPrecise(String),
     #[error("'{0}' is beyond the largest amount bondwatch records (99999999999999.99)")]
     OutOfRange(String),
@@ -163,11 +167,26 @@ mod tests {
 
     #[test]
     fn refuses_rather_than_rounds() {
-        assert!(matches!("0.001".parse::<Money>(), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!("100000000000000.00".parse::<Money>(), Err(MoneyError::OutOfRange(_))));
-        assert!(matches!("1e5".parse::<Money>(), Err(MoneyError::NotANumber(_))));
-        assert!(matches!("1,000".parse::<Money>(), Err(MoneyError::NotANumber(_))));
-        assert!(matches!("".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            "0.001".parse::<Money>(),
+            Err(MoneyError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            "100000000000000.00".parse::<Money>(),
+            Err(MoneyError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            "1e5".parse::<Money>(),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "1,000".parse::<Money>(),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "".parse::<Money>(),
+            Err(MoneyError::NotANumber(_))
+        ));
         assert!(matches!(
             "999999999999999999999999999999999".parse::<Money>(),
             Err(MoneyError::OutOfRange(_))

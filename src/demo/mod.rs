@@ -22,23 +22,58 @@ use crate::evaluation::{self, AssessmentInput, AssessmentPointInput};
 use crate::ledger::entities::project;
 use crate::ledger::projects::{ProjectFacts, ProjectInput, ProjectStatus};
 use crate::ledger::{bonds, departments, funding, projects, records};
-use crate::targets::{self, IndicatorActualInput, IndicatorInput, TargetInput, entities::indicator};
+use crate::targets::{
+    self, IndicatorActualInput, IndicatorInput, TargetInput, entities::indicator,
+};
 
 const ACTOR: &str = "demo";
 
 /// Which project carries which trouble, for the reader of the demo and of the alerts.
 pub const TROUBLES: &[(&str, &str)] = &[
-    ("HY-JT-02", "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works"),
-    ("HY-ZJ-02", "M1 money held in the treasury, D5 coverage below 1.0"),
-    ("HY-ZJ-03", "D1 no assessment, D2 targets not approved, D8 maturity documents missing and late start"),
-    ("HY-SW-02", "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否"),
-    ("HY-SW-03", "M7 two adjustments in a year, O3 start late, O1 quantity behind"),
-    ("HY-JT-03", "M8 receives adjusted money beyond its revenue period, D7 term mismatch"),
-    ("HY-WJ-01", "S1 revenue below forecast, S2 rolling coverage, S3/S4 debt service due, S5 revenue not transferred, S7 satisfaction below target"),
-    ("HY-WJ-02", "M11 leftover funds after completion, O4 cost overrun"),
-    ("HY-MZ-01", "D3 incomplete targets, D4 qualitative targets, M4 money ahead of the works, M9 late report, M10 targets off track, O5 veto indicator breached"),
-    ("HY-MZ-02", "D6 negative list, D1 assessment 不予支持, C1 funding plan does not add up"),
-    ("market regulation, civil affairs tables", "C1 totals, C2 stated percents, C3 specific-purpose lines, C4 slipped digit, C5 indicators without name or target"),
+    (
+        "HY-JT-02",
+        "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works",
+    ),
+    (
+        "HY-ZJ-02",
+        "M1 money held in the treasury, D5 coverage below 1.0",
+    ),
+    (
+        "HY-ZJ-03",
+        "D2 targets not approved, D8 maturity documents missing and late start",
+    ),
+    (
+        "HY-SW-02",
+        "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否",
+    ),
+    (
+        "HY-SW-03",
+        "M7 two adjustments in a year, O3 start late, O1 quantity behind",
+    ),
+    (
+        "HY-JT-03",
+        "M8 receives adjusted money beyond its revenue period, D7 term mismatch",
+    ),
+    (
+        "HY-WJ-01",
+        "S1 revenue below forecast, S2 rolling coverage, S3/S4 debt service due, S5 revenue not transferred, S7 satisfaction below target",
+    ),
+    (
+        "HY-WJ-02",
+        "M11 leftover funds after completion, O4 cost overrun",
+    ),
+    (
+        "HY-MZ-01",
+        "D3 incomplete targets, D4 qualitative targets, M4 money ahead of the works, M9 late report, M10 targets off track, O5 veto indicator breached",
+    ),
+    (
+        "HY-MZ-02",
+        "D6 negative list, D1 assessment 不予支持, C1 funding plan does not add up",
+    ),
+    (
+        "market regulation, civil affairs tables",
+        "C1 totals, C2 stated percents, C3 specific-purpose lines, C4 slipped digit, C5 indicators without name or target",
+    ),
 ];
 
 pub enum Outcome {
@@ -97,12 +132,16 @@ struct FormDepartment {
 }
 
 fn forms() -> Result<Forms> {
-    serde_json::from_str(include_str!("forms.json")).map_err(|e| Error::Internal(format!("the demo's forms.json cannot be read: {e}")))
+    serde_json::from_str(include_str!("forms.json"))
+        .map_err(|e| Error::Internal(format!("the demo's forms.json cannot be read: {e}")))
 }
 
 /// 万元 as written on a form to yuan, exactly (2896.665 万元 = 28966650.00 元).
 fn wan(text: &str) -> Result<Money> {
-    let value: Decimal = text.trim().parse().map_err(|_| Error::Internal(format!("not an amount in 万元: {text}")))?;
+    let value: Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| Error::Internal(format!("not an amount in 万元: {text}")))?;
     Money::from_decimal(value * Decimal::from(10_000)).map_err(|e| Error::Internal(e.to_string()))
 }
 
@@ -111,7 +150,11 @@ fn yuan(amount: i64) -> Money {
 }
 
 fn percent_text(text: &str) -> Option<Decimal> {
-    text.trim().trim_end_matches('%').replace(' ', "").parse().ok()
+    text.trim()
+        .trim_end_matches('%')
+        .replace(' ', "")
+        .parse()
+        .ok()
 }
 
 /// Dates relative to the day the demo is loaded.
@@ -123,7 +166,9 @@ impl Calendar {
     /// Day `day` of the month `months` before this one (clamped to the month's end).
     fn ago(&self, months: u32, day: u32) -> NaiveDate {
         let first = Month::of(self.today).first_day();
-        let month_start = first.checked_sub_months(chrono::Months::new(months)).unwrap_or(first);
+        let month_start = first
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(first);
         let d = month_start.with_day(day.min(28)).unwrap_or(month_start);
         d.min(self.today)
     }
@@ -153,10 +198,38 @@ struct Spec {
 
 const BONDS: [(&str, &str, &str, i32, &str, i64); 4] = [
     // (code suffix, name, kind, term, coupon %, face in 万元)
-    ("SP-05", "湖北省政府专项债券(五期)", "PROJECT_REVENUE", 10, "3.27", 60_000),
-    ("SP-12", "湖北省政府专项债券(十二期)", "SPECIAL", 7, "2.98", 30_000),
-    ("SP-03", "湖北省政府专项债券(三期)", "PROJECT_REVENUE", 15, "2.65", 40_000),
-    ("RF-01", "湖北省政府再融资专项债券(一期)", "REFINANCING", 5, "2.40", 5_000),
+    (
+        "SP-05",
+        "湖北省政府专项债券(五期)",
+        "PROJECT_REVENUE",
+        10,
+        "3.27",
+        60_000,
+    ),
+    (
+        "SP-12",
+        "湖北省政府专项债券(十二期)",
+        "SPECIAL",
+        7,
+        "2.98",
+        30_000,
+    ),
+    (
+        "SP-03",
+        "湖北省政府专项债券(三期)",
+        "PROJECT_REVENUE",
+        15,
+        "2.65",
+        40_000,
+    ),
+    (
+        "RF-01",
+        "湖北省政府再融资专项债券(一期)",
+        "REFINANCING",
+        5,
+        "2.40",
+        5_000,
+    ),
 ];
 
 const DEPARTMENTS: [(&str, &str); 7] = [
@@ -170,19 +243,175 @@ const DEPARTMENTS: [(&str, &str); 7] = [
 ];
 
 const SPECS: [Spec; 13] = [
-    Spec { code: "HY-JT-01", dept: "HY-JT", name: "四新片区道路及配套管网工程", category: "交通基础设施", content: "新建城市主干道4.2公里及雨污分流管网", investment: 42_000, allocations: &[(0, 20_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(22), build_months: 30, revenue_years: 15 },
-    Spec { code: "HY-JT-02", dept: "HY-JT", name: "汉阳大道快速化改造配套停车场", category: "交通基础设施", content: "建设立体停车场3处,泊位1800个", investment: 26_000, allocations: &[(0, 15_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(21), build_months: 24, revenue_years: 15 },
-    Spec { code: "HY-JT-03", dept: "HY-JT", name: "琴台片区智慧停车与充电设施", category: "新型基础设施", content: "智慧停车诱导系统及充电桩600个", investment: 14_000, allocations: &[(2, 10_000, 13)], status: ProjectStatus::UnderConstruction, started: Some(12), build_months: 18, revenue_years: 6 },
-    Spec { code: "HY-ZJ-01", dept: "HY-ZJ", name: "汉阳区老旧小区改造(二期)", category: "保障性安居工程", content: "改造老旧小区32个,加装电梯120部", investment: 18_000, allocations: &[(0, 12_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(22), build_months: 24, revenue_years: 12 },
-    Spec { code: "HY-ZJ-02", dept: "HY-ZJ", name: "黄金口保障性租赁住房", category: "保障性安居工程", content: "新建保障性租赁住房1200套", investment: 20_000, allocations: &[(1, 6_000, 5)], status: ProjectStatus::Funded, started: None, build_months: 30, revenue_years: 20 },
-    Spec { code: "HY-ZJ-03", dept: "HY-ZJ", name: "江堤街城中村改造安置房", category: "保障性安居工程", content: "安置房2400套及配套设施", investment: 36_000, allocations: &[(2, 15_000, 13)], status: ProjectStatus::Funded, started: None, build_months: 36, revenue_years: 15 },
-    Spec { code: "HY-SW-01", dept: "HY-SW", name: "墨水湖水环境综合治理", category: "生态环保", content: "截污管网、生态清淤及岸线修复", investment: 12_000, allocations: &[(0, 8_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(22), build_months: 24, revenue_years: 10 },
-    Spec { code: "HY-SW-02", dept: "HY-SW", name: "汉阳区排水管网提标改造", category: "市政和产业园区基础设施", content: "改造排水管网56公里,新建泵站2座", investment: 8_000, allocations: &[(0, 5_000, 23)], status: ProjectStatus::UnderConstruction, started: Some(21), build_months: 24, revenue_years: 10 },
-    Spec { code: "HY-SW-03", dept: "HY-SW", name: "龙阳湖生态补水工程", category: "农林水利", content: "补水泵站及输水管线9公里", investment: 14_000, allocations: &[(2, 10_000, 13)], status: ProjectStatus::Funded, started: None, build_months: 18, revenue_years: 12 },
-    Spec { code: "HY-WJ-01", dept: "HY-WJ", name: "汉阳区人民医院新院区", category: "社会事业", content: "新建住院楼及医技楼,床位800张", investment: 30_000, allocations: &[(1, 18_000, 19), (3, 3_000, 7)], status: ProjectStatus::Operating, started: Some(18), build_months: 12, revenue_years: 15 },
-    Spec { code: "HY-WJ-02", dept: "HY-WJ", name: "社区医养结合服务中心", category: "社会事业", content: "改建医养结合服务中心6处", investment: 7_000, allocations: &[(1, 6_000, 19)], status: ProjectStatus::Operating, started: Some(18), build_months: 13, revenue_years: 10 },
-    Spec { code: "HY-MZ-01", dept: "HY-MZ", name: "汉阳区养老服务综合体", category: "社会事业", content: "养老床位500张及社区嵌入式服务站", investment: 4_500, allocations: &[(2, 3_000, 13)], status: ProjectStatus::UnderConstruction, started: Some(11), build_months: 20, revenue_years: 15 },
-    Spec { code: "HY-MZ-02", dept: "HY-MZ", name: "汉阳民俗文化主题公园", category: "其他", content: "主题公园等商业设施及配套游客中心", investment: 5_000, allocations: &[(2, 2_000, 13)], status: ProjectStatus::Approved, started: None, build_months: 24, revenue_years: 5 },
+    Spec {
+        code: "HY-JT-01",
+        dept: "HY-JT",
+        name: "四新片区道路及配套管网工程",
+        category: "交通基础设施",
+        content: "新建城市主干道4.2公里及雨污分流管网",
+        investment: 42_000,
+        allocations: &[(0, 20_000, 23)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(22),
+        build_months: 30,
+        revenue_years: 15,
+    },
+    Spec {
+        code: "HY-JT-02",
+        dept: "HY-JT",
+        name: "汉阳大道快速化改造配套停车场",
+        category: "交通基础设施",
+        content: "建设立体停车场3处,泊位1800个",
+        investment: 26_000,
+        allocations: &[(0, 15_000, 23)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(21),
+        build_months: 24,
+        revenue_years: 15,
+    },
+    Spec {
+        code: "HY-JT-03",
+        dept: "HY-JT",
+        name: "琴台片区智慧停车与充电设施",
+        category: "新型基础设施",
+        content: "智慧停车诱导系统及充电桩600个",
+        investment: 14_000,
+        allocations: &[(2, 10_000, 13)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(12),
+        build_months: 18,
+        revenue_years: 6,
+    },
+    Spec {
+        code: "HY-ZJ-01",
+        dept: "HY-ZJ",
+        name: "汉阳区老旧小区改造(二期)",
+        category: "保障性安居工程",
+        content: "改造老旧小区32个,加装电梯120部",
+        investment: 18_000,
+        allocations: &[(0, 12_000, 23)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(22),
+        build_months: 24,
+        revenue_years: 12,
+    },
+    Spec {
+        code: "HY-ZJ-02",
+        dept: "HY-ZJ",
+        name: "黄金口保障性租赁住房",
+        category: "保障性安居工程",
+        content: "新建保障性租赁住房1200套",
+        investment: 20_000,
+        allocations: &[(1, 6_000, 5)],
+        status: ProjectStatus::Funded,
+        started: None,
+        build_months: 30,
+        revenue_years: 20,
+    },
+    Spec {
+        code: "HY-ZJ-03",
+        dept: "HY-ZJ",
+        name: "江堤街城中村改造安置房",
+        category: "保障性安居工程",
+        content: "安置房2400套及配套设施",
+        investment: 36_000,
+        allocations: &[(2, 15_000, 13)],
+        status: ProjectStatus::Funded,
+        started: None,
+        build_months: 36,
+        revenue_years: 15,
+    },
+    Spec {
+        code: "HY-SW-01",
+        dept: "HY-SW",
+        name: "墨水湖水环境综合治理",
+        category: "生态环保",
+        content: "截污管网、生态清淤及岸线修复",
+        investment: 12_000,
+        allocations: &[(0, 8_000, 23)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(22),
+        build_months: 24,
+        revenue_years: 10,
+    },
+    Spec {
+        code: "HY-SW-02",
+        dept: "HY-SW",
+        name: "汉阳区排水管网提标改造",
+        category: "市政和产业园区基础设施",
+        content: "改造排水管网56公里,新建泵站2座",
+        investment: 8_000,
+        allocations: &[(0, 5_000, 23)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(21),
+        build_months: 24,
+        revenue_years: 10,
+    },
+    Spec {
+        code: "HY-SW-03",
+        dept: "HY-SW",
+        name: "龙阳湖生态补水工程",
+        category: "农林水利",
+        content: "补水泵站及输水管线9公里",
+        investment: 14_000,
+        allocations: &[(2, 10_000, 13)],
+        status: ProjectStatus::Funded,
+        started: None,
+        build_months: 18,
+        revenue_years: 12,
+    },
+    Spec {
+        code: "HY-WJ-01",
+        dept: "HY-WJ",
+        name: "汉阳区人民医院新院区",
+        category: "社会事业",
+        content: "新建住院楼及医技楼,床位800张",
+        investment: 30_000,
+        allocations: &[(1, 18_000, 19), (3, 3_000, 7)],
+        status: ProjectStatus::Operating,
+        started: Some(18),
+        build_months: 12,
+        revenue_years: 15,
+    },
+    Spec {
+        code: "HY-WJ-02",
+        dept: "HY-WJ",
+        name: "社区医养结合服务中心",
+        category: "社会事业",
+        content: "改建医养结合服务中心6处",
+        investment: 7_000,
+        allocations: &[(1, 6_000, 19)],
+        status: ProjectStatus::Operating,
+        started: Some(18),
+        build_months: 13,
+        revenue_years: 10,
+    },
+    Spec {
+        code: "HY-MZ-01",
+        dept: "HY-MZ",
+        name: "汉阳区养老服务综合体",
+        category: "社会事业",
+        content: "养老床位500张及社区嵌入式服务站",
+        investment: 4_500,
+        allocations: &[(2, 3_000, 13)],
+        status: ProjectStatus::UnderConstruction,
+        started: Some(11),
+        build_months: 20,
+        revenue_years: 15,
+    },
+    Spec {
+        code: "HY-MZ-02",
+        dept: "HY-MZ",
+        name: "汉阳民俗文化主题公园",
+        category: "其他",
+        content: "主题公园等商业设施及配套游客中心",
+        investment: 5_000,
+        allocations: &[(2, 2_000, 13)],
+        status: ProjectStatus::Approved,
+        started: None,
+        build_months: 24,
+        revenue_years: 5,
+    },
 ];
 
 /// Loads the demo portfolio into an empty database; `progress` hears each step.
@@ -190,15 +419,27 @@ pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     if project::Entity::find().count(&ctx.db).await? > 0 {
         return Ok(Outcome::AlreadyPresent);
     }
-    let cal = Calendar { today: ctx.clock.today() };
+    let cal = Calendar {
+        today: ctx.clock.today(),
+    };
     let forms = forms()?;
 
     progress("departments");
     for (code, name) in DEPARTMENTS {
-        departments::create_department(ctx, departments::DepartmentInput { code: code.into(), name: name.into() }).await?;
+        departments::create_department(
+            ctx,
+            departments::DepartmentInput {
+                code: code.into(),
+                name: name.into(),
+            },
+        )
+        .await?;
     }
     progress("department tables and targets from the seed's forms");
-    for (code, form) in [("HY-SC", &forms.departments[0]), ("HY-MZ", &forms.departments[1])] {
+    for (code, form) in [
+        ("HY-SC", &forms.departments[0]),
+        ("HY-MZ", &forms.departments[1]),
+    ] {
         load_department_form(ctx, code, form).await?;
     }
 
@@ -230,15 +471,32 @@ async fn load_department_form(ctx: &Ctx, code: &str, form: &FormDepartment) -> R
     let line = |l: &FormLine| -> Result<departments::BudgetLineInput> {
         Ok(departments::BudgetLineInput {
             label: l.label.clone(),
-            amount: l.amount.as_deref().map(wan).transpose()?.unwrap_or_default(),
+            amount: l
+                .amount
+                .as_deref()
+                .map(wan)
+                .transpose()?
+                .unwrap_or_default(),
             stated_percent: l.stated_percent.as_deref().and_then(percent_text),
         })
     };
     let income: Vec<_> = form.income.iter().map(line).collect::<Result<_>>()?;
     // A total the form leaves empty is recorded as zero: C1 then reports it against the lines.
-    let income_total = form.income_total.amount.as_deref().map(wan).transpose()?.unwrap_or_default();
+    let income_total = form
+        .income_total
+        .amount
+        .as_deref()
+        .map(wan)
+        .transpose()?
+        .unwrap_or_default();
     let expenditure: Vec<_> = form.expenditure.iter().map(line).collect::<Result<_>>()?;
-    let expenditure_total = form.expenditure_total.amount.as_deref().map(wan).transpose()?.unwrap_or_default();
+    let expenditure_total = form
+        .expenditure_total
+        .amount
+        .as_deref()
+        .map(wan)
+        .transpose()?
+        .unwrap_or_default();
     let projects = form
         .projects
         .iter()
@@ -254,10 +512,23 @@ async fn load_department_form(ctx: &Ctx, code: &str, form: &FormDepartment) -> R
         .collect::<Result<Vec<_>>>()?;
     departments::record_department_budget(
         ctx,
-        departments::DepartmentBudgetInput { department_code: code.into(), year: form.year, income_total, income, expenditure_total, expenditure, projects },
+        departments::DepartmentBudgetInput {
+            department_code: code.into(),
+            year: form.year,
+            income_total,
+            income,
+            expenditure_total,
+            expenditure,
+            projects,
+        },
     )
     .await?;
-    let indicators = form.indicators.iter().filter(|i| i.scope == "LONG_TERM").map(indicator_input).collect();
+    let indicators = form
+        .indicators
+        .iter()
+        .filter(|i| i.scope == "LONG_TERM")
+        .map(indicator_input)
+        .collect();
     targets::declare_target(
         ctx,
         TargetInput {
@@ -289,7 +560,12 @@ async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
     // Issue dates: B1 two years ago less 20 days (its coupon falls due within a month),
     // B2 20 months ago (amortizing, an instalment due within 12 months), B3 14 months
     // ago (15 years, semi-annual by default), B4 8 months ago (refinancing).
-    let issued = [cal.days_ago(730 - 20), cal.ago(20, 15), cal.ago(14, 10), cal.ago(8, 18)];
+    let issued = [
+        cal.days_ago(730 - 20),
+        cal.ago(20, 15),
+        cal.ago(14, 10),
+        cal.ago(8, 18),
+    ];
     let mut codes = Vec::new();
     for (i, (suffix, name, kind, term, coupon, face)) in BONDS.into_iter().enumerate() {
         let year = issued[i].year();
@@ -297,7 +573,10 @@ async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
         let amortization = if i == 1 {
             [(2, 10), (4, 20), (6, 30), (7, 40)]
                 .into_iter()
-                .map(|(year, pct)| bonds::AmortizationInput { year, percent_of_face: Decimal::from(pct) })
+                .map(|(year, pct)| bonds::AmortizationInput {
+                    year,
+                    percent_of_face: Decimal::from(pct),
+                })
                 .collect()
         } else {
             Vec::new()
@@ -351,12 +630,23 @@ async fn load_project(
     let bond = bond_total * 10_000;
     let capital = investment / 5;
     // HY-MZ-02's funding plan does not add up to its investment (C1).
-    let own = if spec.code == "HY-MZ-02" { 0 } else { investment - bond - capital };
+    let own = if spec.code == "HY-MZ-02" {
+        0
+    } else {
+        investment - bond - capital
+    };
     let documents: Vec<String> = match spec.code {
         "HY-ZJ-03" => vec!["可研批复".into()],
-        _ => crate::ledger::projects::MATURITY_DOCUMENTS.iter().map(|d| d.to_string()).collect(),
+        _ => crate::ledger::projects::MATURITY_DOCUMENTS
+            .iter()
+            .map(|d| d.to_string())
+            .collect(),
     };
-    let current_estimate = if spec.code == "HY-WJ-02" { investment * 112 / 100 } else { investment };
+    let current_estimate = if spec.code == "HY-WJ-02" {
+        investment * 112 / 100
+    } else {
+        investment
+    };
     projects::create_project(
         ctx,
         ACTOR,
@@ -388,8 +678,16 @@ async fn load_project(
     let status_path = [
         (ProjectStatus::Approved, cal.ago(first_alloc + 2, 10)),
         (ProjectStatus::Funded, cal.ago(first_alloc, 20)),
-        (ProjectStatus::UnderConstruction, spec.started.map(|m| cal.ago(m, 5)).unwrap_or(cal.today)),
-        (ProjectStatus::Operating, spec.started.map(|m| cal.ago(m.saturating_sub(spec.build_months), 25)).unwrap_or(cal.today)),
+        (
+            ProjectStatus::UnderConstruction,
+            spec.started.map(|m| cal.ago(m, 5)).unwrap_or(cal.today),
+        ),
+        (
+            ProjectStatus::Operating,
+            spec.started
+                .map(|m| cal.ago(m.saturating_sub(spec.build_months), 25))
+                .unwrap_or(cal.today),
+        ),
     ];
     for (status, on) in status_path {
         if status > spec.status {
@@ -422,7 +720,13 @@ async fn load_project(
 }
 
 /// Monthly transfers (拨付) and payments (支出) following a healthy pace, bent for the troubled.
-async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spec, bond: i64) -> Result<usize> {
+async fn load_money(
+    ctx: &Ctx,
+    cal: &Calendar,
+    bond_codes: &[String],
+    spec: &Spec,
+    bond: i64,
+) -> Result<usize> {
     let Some(started) = spec.started else {
         return Ok(0);
     };
@@ -452,11 +756,33 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
         left_to_transfer -= transfer;
         let payee = format!("{}施工总承包单位", spec.name);
         if transfer > 0 {
-            record(ctx, spec.code, Some(&bond_code), "TRANSFER", cal.ago(m, 8), transfer, "区财政国库集中支付中心", "资本性支出", format!("{}-T{m:02}", spec.code)).await?;
+            record(
+                ctx,
+                spec.code,
+                Some(&bond_code),
+                "TRANSFER",
+                cal.ago(m, 8),
+                transfer,
+                "区财政国库集中支付中心",
+                "资本性支出",
+                format!("{}-T{m:02}", spec.code),
+            )
+            .await?;
             count += 1;
         }
         if pay > 0 {
-            record(ctx, spec.code, Some(&bond_code), "PAYMENT", cal.ago(m, 18), pay, &payee, "建筑安装工程费", format!("{}-P{m:02}", spec.code)).await?;
+            record(
+                ctx,
+                spec.code,
+                Some(&bond_code),
+                "PAYMENT",
+                cal.ago(m, 18),
+                pay,
+                &payee,
+                "建筑安装工程费",
+                format!("{}-P{m:02}", spec.code),
+            )
+            .await?;
             count += 1;
         }
     }
@@ -464,22 +790,77 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
         "HY-SW-02" => {
             // Salaries paid from bond money (forbidden, 94号) and a payment charged to
             // a bond that does not fund this project.
-            record(ctx, spec.code, Some(&bond_code), "PAYMENT", cal.ago(3, 12), 186_000, "项目办工作人员", "工资福利支出", "HY-SW-02-X1".into()).await?;
-            record(ctx, spec.code, Some(&bond_codes[2]), "PAYMENT", cal.ago(2, 14), 420_000, "武汉市政设备有限公司", "设备购置费", "HY-SW-02-X2".into()).await?;
+            record(
+                ctx,
+                spec.code,
+                Some(&bond_code),
+                "PAYMENT",
+                cal.ago(3, 12),
+                186_000,
+                "项目办工作人员",
+                "工资福利支出",
+                "HY-SW-02-X1".into(),
+            )
+            .await?;
+            record(
+                ctx,
+                spec.code,
+                Some(&bond_codes[2]),
+                "PAYMENT",
+                cal.ago(2, 14),
+                420_000,
+                "武汉市政设备有限公司",
+                "设备购置费",
+                "HY-SW-02-X2".into(),
+            )
+            .await?;
             // A wrong entry and its correction (红冲).
-            let wrong = record(ctx, spec.code, Some(&bond_code), "PAYMENT", cal.ago(2, 20), 99_000, "误付单位", "建筑安装工程费", "HY-SW-02-X3".into()).await?;
+            let wrong = record(
+                ctx,
+                spec.code,
+                Some(&bond_code),
+                "PAYMENT",
+                cal.ago(2, 20),
+                99_000,
+                "误付单位",
+                "建筑安装工程费",
+                "HY-SW-02-X3".into(),
+            )
+            .await?;
             records::reverse_disbursement(ctx, wrong, "收款单位错误,予以红冲").await?;
             count += 4;
         }
         "HY-ZJ-01" => {
-            record(ctx, spec.code, Some(&bond_code), "TRANSFER", cal.ago(0, 2), monthly, "区财政国库集中支付中心", "资本性支出", "HY-ZJ-01-T00".into()).await?;
+            record(
+                ctx,
+                spec.code,
+                Some(&bond_code),
+                "TRANSFER",
+                cal.ago(0, 2),
+                monthly,
+                "区财政国库集中支付中心",
+                "资本性支出",
+                "HY-ZJ-01-T00".into(),
+            )
+            .await?;
             count += 1;
         }
         _ => {}
     }
     if spec.code == "HY-ZJ-02" {
         // Money arrived five months ago, and only a little was transferred: held in the treasury.
-        record(ctx, spec.code, Some(&bond_code), "TRANSFER", cal.ago(4, 2), bond / 10, "区财政国库集中支付中心", "资本性支出", "HY-ZJ-02-T01".into()).await?;
+        record(
+            ctx,
+            spec.code,
+            Some(&bond_code),
+            "TRANSFER",
+            cal.ago(4, 2),
+            bond / 10,
+            "区财政国库集中支付中心",
+            "资本性支出",
+            "HY-ZJ-02-T01".into(),
+        )
+        .await?;
         count += 1;
     }
     Ok(count)
@@ -507,7 +888,11 @@ async fn record(
         economic_class: class.into(),
         voucher_no: Some(voucher.clone()),
     };
-    Ok(records::record_disbursement(ctx, input, Some(&format!("demo-{voucher}"))).await?.id)
+    Ok(
+        records::record_disbursement(ctx, input, Some(&format!("demo-{voucher}")))
+            .await?
+            .id,
+    )
 }
 
 /// A report for every month of the works, in by the 5th of the next month.
@@ -582,14 +967,22 @@ async fn load_revenue(
     }
     // Collected at half the forecast pace at the hospital (S1); the rest at pace.
     let monthly = investment * revenue_share / 100 / 12;
-    let collected = if spec.code == "HY-WJ-01" { monthly / 2 } else { monthly };
+    let collected = if spec.code == "HY-WJ-01" {
+        monthly / 2
+    } else {
+        monthly
+    };
     let mut count = 0;
     let months_operating = spec.started.unwrap_or(0).saturating_sub(spec.build_months);
     for m in (1..=months_operating).rev() {
         let month = Month::of(cal.ago(m, 1));
         let collected_on = cal.ago(m, 28);
         // The hospital's revenue of two months ago was collected but not transferred (S5).
-        let transferred = if spec.code == "HY-WJ-01" && m == 2 { 0 } else { collected };
+        let transferred = if spec.code == "HY-WJ-01" && m == 2 {
+            0
+        } else {
+            collected
+        };
         let input = records::RevenueInput {
             project_code: spec.code.into(),
             period: month.to_string(),
@@ -628,7 +1021,10 @@ async fn load_plan(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> 
         .map(|i| {
             let month = Month::of(add_months(cal.ago(first_alloc, 1), i));
             let pct = (Decimal::from(i * 100) / Decimal::from(spec.build_months)).round_dp(2);
-            projects::SpendingPlanInput { period: month.to_string(), cumulative_percent: pct.to_string() }
+            projects::SpendingPlanInput {
+                period: month.to_string(),
+                cumulative_percent: pct.to_string(),
+            }
         })
         .collect();
     projects::set_spending_plan(ctx, spec.code, months).await?;
@@ -636,33 +1032,51 @@ async fn load_plan(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> 
 }
 
 /// Targets from the seed's two project forms, alternating; annual ones for this year.
-async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, spec: &Spec) -> Result<()> {
+async fn load_targets(
+    ctx: &Ctx,
+    cal: &Calendar,
+    forms: &Forms,
+    index: usize,
+    spec: &Spec,
+) -> Result<()> {
     let form = &forms.projects[index % forms.projects.len()];
-    let complete = |i: &&FormIndicator| i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some();
-    let mut chosen: Vec<FormIndicator> = form.indicators.iter().filter(|i| i.scope == "ANNUAL").filter(complete).cloned().collect();
-    match spec.code {
-        // No satisfaction indicator, and mostly qualitative texts (D3, D4).
-        "HY-MZ-01" => {
-            chosen.retain(|i| i.level1.as_deref() != Some("满意度指标"));
-            chosen.truncate(3);
-            for i in chosen.iter_mut().skip(1) {
-                i.target = Some("有较大提升".into());
-                i.basis = None;
-            }
-            chosen.push(FormIndicator {
-                scope: "ANNUAL".into(),
-                level1: Some("效益指标".into()),
-                level2: Some("社会效益指标".into()),
-                name: Some("养老服务安全事故".into()),
-                target: Some("0次".into()),
-                basis: Some("行业标准".into()),
-                history: vec![Some("0次".into()), Some("0次".into())],
-            });
+    let complete = |i: &&FormIndicator| {
+        i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some()
+    };
+    let mut chosen: Vec<FormIndicator> = form
+        .indicators
+        .iter()
+        .filter(|i| i.scope == "ANNUAL")
+        .filter(complete)
+        .cloned()
+        .collect();
+    // No satisfaction indicator, and mostly qualitative texts (D3, D4).
+    if spec.code == "HY-MZ-01" {
+        chosen.retain(|i| i.level1.as_deref() != Some("满意度指标"));
+        chosen.truncate(3);
+        for i in chosen.iter_mut().skip(1) {
+            i.target = Some("有较大提升".into());
+            i.basis = None;
         }
-        _ => {}
+        chosen.push(FormIndicator {
+            scope: "ANNUAL".into(),
+            level1: Some("效益指标".into()),
+            level2: Some("社会效益指标".into()),
+            name: Some("养老服务安全事故".into()),
+            target: Some("0次".into()),
+            basis: Some("行业标准".into()),
+            history: vec![Some("0次".into()), Some("0次".into())],
+        });
     }
     let year = cal.today.year();
-    let approved_on = if spec.code == "HY-ZJ-03" { None } else { Some(cal.ago(2, 1).min(NaiveDate::from_ymd_opt(year, 1, 15).unwrap_or(cal.today))) };
+    let approved_on = if spec.code == "HY-ZJ-03" {
+        None
+    } else {
+        Some(
+            cal.ago(2, 1)
+                .min(NaiveDate::from_ymd_opt(year, 1, 15).unwrap_or(cal.today)),
+        )
+    };
     let target = targets::declare_target(
         ctx,
         TargetInput {
@@ -683,20 +1097,26 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
         .await?;
     let quarter = format!("{year}-Q{}", (cal.today.month() - 1) / 3 + 1);
     for ind in indicators {
-        let actual: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
-            ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
-            ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
-            ("HY-MZ-01", _, "0次") => Some(("1次", None)),
-            ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
-            ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
-            (_, "数量指标", t) if t.contains('人') => Some(("2100人次", None)),
-            (_, "服务对象满意度指标", _) => Some(("93%", None)),
-            _ => None,
-        };
+        let actual: Option<(&str, Option<&str>)> =
+            match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
+                ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
+                ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
+                ("HY-MZ-01", _, "0次") => Some(("1次", None)),
+                ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
+                ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
+                (_, "数量指标", t) if t.contains('人') => Some(("2100人次", None)),
+                (_, "服务对象满意度指标", _) => Some(("93%", None)),
+                _ => None,
+            };
         if let Some((value, judgement)) = actual {
             targets::record_indicator_actual(
                 ctx,
-                IndicatorActualInput { indicator_id: ind.id, period: quarter.clone(), actual: value.into(), judgement: judgement.map(str::to_string) },
+                IndicatorActualInput {
+                    indicator_id: ind.id,
+                    period: quarter.clone(),
+                    actual: value.into(),
+                    judgement: judgement.map(str::to_string),
+                },
             )
             .await?;
         }
@@ -706,7 +1126,6 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
 
 async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> Result<()> {
     let conclusion = match spec.code {
-        "HY-ZJ-03" => return Ok(()),
         "HY-MZ-02" => "不予支持",
         "HY-ZJ-02" => "调整完善后予以支持",
         _ => "予以支持",
@@ -714,9 +1133,15 @@ async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u3
     let points = (1..=8)
         .map(|point| AssessmentPointInput {
             point,
-            score: Some(Decimal::from(if conclusion == "予以支持" { 90 } else { 55 })),
+            score: Some(Decimal::from(if conclusion == "予以支持" {
+                90
+            } else {
+                55
+            })),
             comment: Some(match (point, conclusion) {
-                (4, "调整完善后予以支持") => "收益预测偏低,本息覆盖倍数不足,需补充收益来源".into(),
+                (4, "调整完善后予以支持") => {
+                    "收益预测偏低,本息覆盖倍数不足,需补充收益来源".into()
+                }
                 (1, "不予支持") => "项目属主题公园等商业设施,列入负面清单".into(),
                 _ => "经审核,符合要求".into(),
             }),
@@ -724,7 +1149,12 @@ async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u3
         .collect();
     evaluation::submit_assessment(
         ctx,
-        AssessmentInput { project_code: spec.code.into(), submitted_on: cal.ago(first_alloc + 3, 15), conclusion: conclusion.into(), points },
+        AssessmentInput {
+            project_code: spec.code.into(),
+            submitted_on: cal.ago(first_alloc + 3, 15),
+            conclusion: conclusion.into(),
+            points,
+        },
     )
     .await?;
     Ok(())

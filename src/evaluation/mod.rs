@@ -43,21 +43,38 @@ pub struct AssessmentInput {
 pub async fn submit_assessment(ctx: &Ctx, input: AssessmentInput) -> Result<assessment::Model> {
     let conclusion = input.conclusion.trim();
     if !CONCLUSIONS.contains(&conclusion) {
-        return Err(Error::validation("input.conclusion", format!("'{conclusion}' is not a conclusion; use 予以支持, 调整完善后予以支持 or 不予支持")));
+        return Err(Error::validation(
+            "input.conclusion",
+            format!(
+                "'{conclusion}' is not a conclusion; use 予以支持, 调整完善后予以支持 or 不予支持"
+            ),
+        ));
     }
     let mut seen = [false; 8];
     for (i, p) in input.points.iter().enumerate() {
         let f = format!("input.points[{i}]");
         if !(1..=8).contains(&p.point) {
-            return Err(Error::validation(format!("{f}.point"), format!("point {} does not exist; the assessment has points 1 to 8", p.point)));
+            return Err(Error::validation(
+                format!("{f}.point"),
+                format!(
+                    "point {} does not exist; the assessment has points 1 to 8",
+                    p.point
+                ),
+            ));
         }
         if std::mem::replace(&mut seen[(p.point - 1) as usize], true) {
-            return Err(Error::validation(format!("{f}.point"), format!("point {} is given twice", p.point)));
+            return Err(Error::validation(
+                format!("{f}.point"),
+                format!("point {} is given twice", p.point),
+            ));
         }
         if let Some(s) = p.score
             && (s < Decimal::ZERO || s > Decimal::ONE_HUNDRED)
         {
-            return Err(Error::validation(format!("{f}.score"), format!("a score of {s} is outside 0 to 100")));
+            return Err(Error::validation(
+                format!("{f}.score"),
+                format!("a score of {s} is outside 0 to 100"),
+            ));
         }
         optional_text(&format!("{f}.comment"), p.comment.as_deref(), 4000)?;
     }

@@ -40,49 +40,81 @@ pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
     if !BOND_KINDS.contains(&input.kind.as_str()) {
-        return Err(Error::validation("input.kind", format!("'{}' is not a bond kind", input.kind)));
+        return Err(Error::validation(
+            "input.kind",
+            format!("'{}' is not a bond kind", input.kind),
+        ));
     }
     if let Some(f) = &input.interest_frequency
         && !FREQUENCIES.contains(&f.as_str())
     {
-        return Err(Error::validation("input.interestFrequency", format!("'{f}' is not an interest frequency")));
+        return Err(Error::validation(
+            "input.interestFrequency",
+            format!("'{f}' is not an interest frequency"),
+        ));
     }
     if !(1..=50).contains(&input.term_years) {
         return Err(Error::validation(
             "input.termYears",
-            format!("a term of {} years is not possible; special bonds run 1 to 50 years", input.term_years),
+            format!(
+                "a term of {} years is not possible; special bonds run 1 to 50 years",
+                input.term_years
+            ),
         ));
     }
     let rate = input.coupon_rate_percent.normalize();
     if rate <= Decimal::ZERO || rate > Decimal::from(20) || rate.scale() > 4 {
         return Err(Error::validation(
             "input.couponRatePercent",
-            format!("a coupon rate of {rate}% is not plausible: give a percent above 0 and at most 20, with at most four decimals"),
+            format!(
+                "a coupon rate of {rate}% is not plausible: give a percent above 0 and at most 20, with at most four decimals"
+            ),
         ));
     }
     let face = positive_money("input.faceAmount", input.face_amount)?;
     let value_date = input.value_date.unwrap_or(input.issue_date);
     if value_date < input.issue_date {
-        return Err(Error::validation("input.valueDate", format!("the value date {value_date} is before the issue date {}", input.issue_date)));
+        return Err(Error::validation(
+            "input.valueDate",
+            format!(
+                "the value date {value_date} is before the issue date {}",
+                input.issue_date
+            ),
+        ));
     }
     let mut years = BTreeSet::new();
     let mut total = Decimal::ZERO;
     for (i, a) in input.amortization.iter().enumerate() {
         let field = format!("input.amortization[{i}]");
         if a.year < 1 || a.year > input.term_years {
-            return Err(Error::validation(format!("{field}.year"), format!("bond year {} is outside the term of {} years", a.year, input.term_years)));
+            return Err(Error::validation(
+                format!("{field}.year"),
+                format!(
+                    "bond year {} is outside the term of {} years",
+                    a.year, input.term_years
+                ),
+            ));
         }
         if !years.insert(a.year) {
-            return Err(Error::validation(format!("{field}.year"), format!("bond year {} is listed twice", a.year)));
+            return Err(Error::validation(
+                format!("{field}.year"),
+                format!("bond year {} is listed twice", a.year),
+            ));
         }
         let pct = a.percent_of_face.normalize();
         if pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED || pct.scale() > 4 {
-            return Err(Error::validation(format!("{field}.percentOfFace"), format!("{pct}% is not a share of the face (above 0, at most 100)")));
+            return Err(Error::validation(
+                format!("{field}.percentOfFace"),
+                format!("{pct}% is not a share of the face (above 0, at most 100)"),
+            ));
         }
         total += pct;
     }
     if !input.amortization.is_empty() && total != Decimal::ONE_HUNDRED {
-        return Err(Error::validation("input.amortization", format!("the instalments add up to {total}% of face, not 100%")));
+        return Err(Error::validation(
+            "input.amortization",
+            format!("the instalments add up to {total}% of face, not 100%"),
+        ));
     }
 
     let txn = begin_write(&ctx.db).await?;
@@ -102,7 +134,13 @@ pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
     }
     .insert(&txn)
     .await
-    .map_err(|e| unique_or(e, "input.code", format!("a bond with the code '{code}' already exists")))?;
+    .map_err(|e| {
+        unique_or(
+            e,
+            "input.code",
+            format!("a bond with the code '{code}' already exists"),
+        )
+    })?;
     for a in input.amortization {
         bond_amortization::ActiveModel {
             id: NotSet,

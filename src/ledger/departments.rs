@@ -5,7 +5,9 @@
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, NotSet, Set};
 
-use super::entities::{department, department_budget, department_budget_line, department_budget_project};
+use super::entities::{
+    department, department_budget, department_budget_line, department_budget_project,
+};
 use super::{department_by_code, optional_text, parse_code, required_text, unique_or};
 use crate::Ctx;
 use crate::db::{Money, begin_write, values::check_year};
@@ -28,7 +30,13 @@ pub async fn create_department(ctx: &Ctx, input: DepartmentInput) -> Result<depa
     }
     .insert(&txn)
     .await
-    .map_err(|e| unique_or(e, "input.code", format!("a department with the code '{code}' already exists")))?;
+    .map_err(|e| {
+        unique_or(
+            e,
+            "input.code",
+            format!("a department with the code '{code}' already exists"),
+        )
+    })?;
     txn.commit().await?;
     Ok(model)
 }
@@ -63,14 +71,20 @@ fn check_line(field: &str, line: &BudgetLineInput) -> Result<()> {
     if let Some(p) = line.stated_percent
         && (p < Decimal::ZERO || p > Decimal::ONE_HUNDRED)
     {
-        return Err(Error::validation(format!("{field}.statedPercent"), format!("{p} is outside 0 to 100 percent")));
+        return Err(Error::validation(
+            format!("{field}.statedPercent"),
+            format!("{p} is outside 0 to 100 percent"),
+        ));
     }
     Ok(())
 }
 
 /// Records a department's table for a year. A later table for the same year is the
 /// one read; earlier ones stay.
-pub async fn record_department_budget(ctx: &Ctx, input: DepartmentBudgetInput) -> Result<department_budget::Model> {
+pub async fn record_department_budget(
+    ctx: &Ctx,
+    input: DepartmentBudgetInput,
+) -> Result<department_budget::Model> {
     check_year("input.year", input.year)?;
     super::non_negative_money("input.incomeTotal", input.income_total)?;
     super::non_negative_money("input.expenditureTotal", input.expenditure_total)?;
@@ -101,7 +115,10 @@ pub async fn record_department_budget(ctx: &Ctx, input: DepartmentBudgetInput) -
     }
     .insert(&txn)
     .await?;
-    let sections = [("INCOME", &input.income), ("EXPENDITURE", &input.expenditure)];
+    let sections = [
+        ("INCOME", &input.income),
+        ("EXPENDITURE", &input.expenditure),
+    ];
     for (section, lines) in sections {
         for (position, line) in lines.iter().enumerate() {
             department_budget_line::ActiveModel {

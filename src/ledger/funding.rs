@@ -4,7 +4,9 @@
 //! than the project holds.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
+};
 
 use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
 use super::queries::sum_money;
@@ -14,7 +16,12 @@ use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
 
 /// The reasons 财预〔2021〕110号 allows for a use adjustment.
-pub const ADJUSTMENT_REASONS: &[&str] = &["项目发生重大变化或需求减少", "项目建成后资金结余", "财政或审计检查发现需调整", "其他"];
+pub const ADJUSTMENT_REASONS: &[&str] = &[
+    "项目发生重大变化或需求减少",
+    "项目建成后资金结余",
+    "财政或审计检查发现需调整",
+    "其他",
+];
 
 pub struct AllocationInput {
     pub bond_code: String,
@@ -24,7 +31,11 @@ pub struct AllocationInput {
     pub received_on: Option<NaiveDate>,
 }
 
-async fn allocation_of(db: &impl ConnectionTrait, bond_id: i64, project_id: i64) -> Result<Option<allocation::Model>> {
+async fn allocation_of(
+    db: &impl ConnectionTrait,
+    bond_id: i64,
+    project_id: i64,
+) -> Result<Option<allocation::Model>> {
     Ok(allocation::Entity::find()
         .filter(allocation::Column::BondId.eq(bond_id))
         .filter(allocation::Column::ProjectId.eq(project_id))
@@ -39,20 +50,39 @@ pub async fn allocate_bond(ctx: &Ctx, input: AllocationInput) -> Result<allocati
     if let Some(received_on) = input.received_on
         && received_on < allocated_on
     {
-        return Err(Error::validation("input.receivedOn", format!("money cannot arrive on {received_on}, before it was allocated on {allocated_on}")));
+        return Err(Error::validation(
+            "input.receivedOn",
+            format!(
+                "money cannot arrive on {received_on}, before it was allocated on {allocated_on}"
+            ),
+        ));
     }
     let txn = begin_write(&ctx.db).await?;
     let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
     let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
     if allocated_on < bond.issue_date {
-        return Err(Error::validation("input.allocatedOn", format!("bond {} was issued on {}; it cannot be allocated on {allocated_on}", bond.code, bond.issue_date)));
+        return Err(Error::validation(
+            "input.allocatedOn",
+            format!(
+                "bond {} was issued on {}; it cannot be allocated on {allocated_on}",
+                bond.code, bond.issue_date
+            ),
+        ));
     }
-    let allocated = sum_money(&txn, allocation::Entity::find().filter(allocation::Column::BondId.eq(bond.id)), "amount").await?;
+    let allocated = sum_money(
+        &txn,
+        allocation::Entity::find().filter(allocation::Column::BondId.eq(bond.id)),
+        "amount",
+    )
+    .await?;
     let unallocated = bond.face_amount - allocated;
     if amount > unallocated {
         return Err(Error::validation(
             "input.amount",
-            format!("bond {} has {unallocated} 元 of its face {} 元 left to allocate; {amount} 元 is more than that", bond.code, bond.face_amount),
+            format!(
+                "bond {} has {unallocated} 元 of its face {} 元 left to allocate; {amount} 元 is more than that",
+                bond.code, bond.face_amount
+            ),
         ));
     }
     let now = ctx.clock.now();
@@ -124,20 +154,49 @@ pub async fn record_receipt(ctx: &Ctx, input: ReceiptInput) -> Result<allocation
     let txn = begin_write(&ctx.db).await?;
     let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
     let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
-    let allocation = allocation_of(&txn, bond.id, project.id).await?.ok_or_else(|| {
-        Error::not_found("input.projectCode", format!("bond {} has no allocation to project {}; allocate it first", bond.code, project.code))
-    })?;
+    let allocation = allocation_of(&txn, bond.id, project.id)
+        .await?
+        .ok_or_else(|| {
+            Error::not_found(
+                "input.projectCode",
+                format!(
+                    "bond {} has no allocation to project {}; allocate it first",
+                    bond.code, project.code
+                ),
+            )
+        })?;
     if input.received_on < allocation.allocated_on {
-        return Err(Error::validation("input.receivedOn", format!("money cannot arrive on {}, before it was allocated on {}", input.received_on, allocation.allocated_on)));
+        return Err(Error::validation(
+            "input.receivedOn",
+            format!(
+                "money cannot arrive on {}, before it was allocated on {}",
+                input.received_on, allocation.allocated_on
+            ),
+        ));
     }
-    let received = sum_money(&txn, receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)), "amount").await?;
+    let received = sum_money(
+        &txn,
+        receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)),
+        "amount",
+    )
+    .await?;
     if received + amount > allocation.amount {
         return Err(Error::validation(
             "input.amount",
-            format!("{received} 元 of the {} 元 allocated has arrived already; {amount} 元 more would exceed the allocation", allocation.amount),
+            format!(
+                "{received} 元 of the {} 元 allocated has arrived already; {amount} 元 more would exceed the allocation",
+                allocation.amount
+            ),
         ));
     }
-    insert_receipt(&txn, &allocation, amount, input.received_on, ctx.clock.now()).await?;
+    insert_receipt(
+        &txn,
+        &allocation,
+        amount,
+        input.received_on,
+        ctx.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(allocation)
 }
@@ -152,11 +211,29 @@ pub struct UseAdjustmentInput {
 }
 
 /// What a project holds of a bond: its allocation, plus adjustments in, minus adjustments out.
-pub async fn holding(db: &impl ConnectionTrait, bond: &bond::Model, project: &project::Model) -> Result<Money> {
-    let allocated = allocation_of(db, bond.id, project.id).await?.map(|a| a.amount).unwrap_or_default();
-    let by_bond = || use_adjustment::Entity::find().filter(use_adjustment::Column::BondId.eq(bond.id));
-    let moved_in = sum_money(db, by_bond().filter(use_adjustment::Column::ToProjectId.eq(project.id)), "amount").await?;
-    let moved_out = sum_money(db, by_bond().filter(use_adjustment::Column::FromProjectId.eq(project.id)), "amount").await?;
+pub async fn holding(
+    db: &impl ConnectionTrait,
+    bond: &bond::Model,
+    project: &project::Model,
+) -> Result<Money> {
+    let allocated = allocation_of(db, bond.id, project.id)
+        .await?
+        .map(|a| a.amount)
+        .unwrap_or_default();
+    let by_bond =
+        || use_adjustment::Entity::find().filter(use_adjustment::Column::BondId.eq(bond.id));
+    let moved_in = sum_money(
+        db,
+        by_bond().filter(use_adjustment::Column::ToProjectId.eq(project.id)),
+        "amount",
+    )
+    .await?;
+    let moved_out = sum_money(
+        db,
+        by_bond().filter(use_adjustment::Column::FromProjectId.eq(project.id)),
+        "amount",
+    )
+    .await?;
     Ok(allocated + moved_in - moved_out)
 }
 
@@ -166,10 +243,19 @@ pub async fn adjust_use(ctx: &Ctx, input: UseAdjustmentInput) -> Result<use_adju
     let amount = positive_money("input.amount", input.amount)?;
     let reason = input.reason.trim();
     if !ADJUSTMENT_REASONS.contains(&reason) {
-        return Err(Error::validation("input.reason", format!("'{reason}' is not a reason 110号 allows; use one of {}", ADJUSTMENT_REASONS.join("、"))));
+        return Err(Error::validation(
+            "input.reason",
+            format!(
+                "'{reason}' is not a reason 110号 allows; use one of {}",
+                ADJUSTMENT_REASONS.join("、")
+            ),
+        ));
     }
     if input.from_project_code == input.to_project_code {
-        return Err(Error::validation("input.toProjectCode", "an adjustment moves money to another project, not to the same one"));
+        return Err(Error::validation(
+            "input.toProjectCode",
+            "an adjustment moves money to another project, not to the same one",
+        ));
     }
     let txn = begin_write(&ctx.db).await?;
     let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
@@ -179,7 +265,10 @@ pub async fn adjust_use(ctx: &Ctx, input: UseAdjustmentInput) -> Result<use_adju
     if amount > held {
         return Err(Error::validation(
             "input.amount",
-            format!("project {} holds {held} 元 of bond {}; it cannot give up {amount} 元", from.code, bond.code),
+            format!(
+                "project {} holds {held} 元 of bond {}; it cannot give up {amount} 元",
+                from.code, bond.code
+            ),
         ));
     }
     let model = use_adjustment::ActiveModel {

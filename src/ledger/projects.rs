@@ -10,8 +10,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, S
 
 use super::entities::{project, project_status_change, revenue_forecast, spending_plan_month};
 use super::{
-    Actor, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code, project_by_code,
-    required_text, unique_or,
+    Actor, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code,
+    project_by_code, required_text, unique_or,
 };
 use crate::Ctx;
 use crate::db::values::{Month, check_year};
@@ -78,7 +78,9 @@ impl ProjectStatus {
     /// one of the project's bonds falls due within 12 months.
     pub fn stage(self, principal_due_soon: bool) -> Stage {
         match self {
-            ProjectStatus::Proposed | ProjectStatus::Approved | ProjectStatus::Cancelled => Stage::Borrowing,
+            ProjectStatus::Proposed | ProjectStatus::Approved | ProjectStatus::Cancelled => {
+                Stage::Borrowing
+            }
             ProjectStatus::Funded | ProjectStatus::UnderConstruction => Stage::Use,
             ProjectStatus::Operating if principal_due_soon => Stage::Repayment,
             ProjectStatus::Operating => Stage::Management,
@@ -99,7 +101,12 @@ pub enum Stage {
 /// The status that decides a project's stage: for a cancelled project, the one it had.
 pub fn stage_status(p: &project::Model) -> ProjectStatus {
     let status = ProjectStatus::parse(&p.status).unwrap_or(ProjectStatus::Proposed);
-    match (status, p.status_before_cancel.as_deref().and_then(ProjectStatus::parse)) {
+    match (
+        status,
+        p.status_before_cancel
+            .as_deref()
+            .and_then(ProjectStatus::parse),
+    ) {
         (ProjectStatus::Cancelled, Some(before)) => before,
         (status, _) => status,
     }
@@ -136,7 +143,13 @@ fn parse_category(field: &str, value: &str) -> Result<String> {
     if CATEGORIES.contains(&v) {
         Ok(v.to_string())
     } else {
-        Err(Error::validation(field, format!("'{value}' is not a project category; use one of {}", CATEGORIES.join("、"))))
+        Err(Error::validation(
+            field,
+            format!(
+                "'{value}' is not a project category; use one of {}",
+                CATEGORIES.join("、")
+            ),
+        ))
     }
 }
 
@@ -147,12 +160,19 @@ fn parse_documents(field: &str, docs: &[String]) -> Result<String> {
         if !MATURITY_DOCUMENTS.contains(&d) {
             return Err(Error::validation(
                 format!("{field}[{i}]"),
-                format!("'{d}' is not a maturity document; use {}", MATURITY_DOCUMENTS.join("、")),
+                format!(
+                    "'{d}' is not a maturity document; use {}",
+                    MATURITY_DOCUMENTS.join("、")
+                ),
             ));
         }
         set.insert(d);
     }
-    let ordered: Vec<&str> = MATURITY_DOCUMENTS.iter().copied().filter(|d| set.contains(d)).collect();
+    let ordered: Vec<&str> = MATURITY_DOCUMENTS
+        .iter()
+        .copied()
+        .filter(|d| set.contains(d))
+        .collect();
     Ok(serde_json::to_string(&ordered).unwrap_or_else(|_| "[]".into()))
 }
 
@@ -175,11 +195,27 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
         model.construction_content = optional_text("input.constructionContent", Some(&v), 4000)?;
     }
     let money_fields = [
-        ("input.currentEstimate", facts.current_estimate, &mut model.current_estimate),
-        ("input.plannedBondFunding", facts.planned_bond_funding, &mut model.planned_bond_funding),
-        ("input.capitalFund", facts.capital_fund, &mut model.capital_fund),
+        (
+            "input.currentEstimate",
+            facts.current_estimate,
+            &mut model.current_estimate,
+        ),
+        (
+            "input.plannedBondFunding",
+            facts.planned_bond_funding,
+            &mut model.planned_bond_funding,
+        ),
+        (
+            "input.capitalFund",
+            facts.capital_fund,
+            &mut model.capital_fund,
+        ),
         ("input.ownFunds", facts.own_funds, &mut model.own_funds),
-        ("input.otherFunding", facts.other_funding, &mut model.other_funding),
+        (
+            "input.otherFunding",
+            facts.other_funding,
+            &mut model.other_funding,
+        ),
     ];
     for (field, value, slot) in money_fields {
         if let Some(v) = value {
@@ -200,12 +236,20 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
     if let Some(docs) = facts.maturity_documents {
         model.maturity_documents = parse_documents("input.maturityDocuments", &docs)?;
     }
-    ordered_dates("input.plannedCompletion", model.planned_start, model.planned_completion)?;
+    ordered_dates(
+        "input.plannedCompletion",
+        model.planned_start,
+        model.planned_completion,
+    )?;
     ordered_dates("input.revenueEnd", model.revenue_start, model.revenue_end)?;
     Ok(())
 }
 
-pub async fn create_project(ctx: &Ctx, actor: Actor<'_>, input: ProjectInput) -> Result<project::Model> {
+pub async fn create_project(
+    ctx: &Ctx,
+    actor: Actor<'_>,
+    input: ProjectInput,
+) -> Result<project::Model> {
     let code = parse_code("input.code", &input.code)?;
     let approved = non_negative_money("input.approvedInvestment", input.approved_investment)?;
     let now = ctx.clock.now();
@@ -215,7 +259,11 @@ pub async fn create_project(ctx: &Ctx, actor: Actor<'_>, input: ProjectInput) ->
         code: code.clone(),
         name: required_text("input.name", facts.name.as_deref().unwrap_or(""), 300)?,
         department_id: 0,
-        executing_unit: required_text("input.executingUnit", facts.executing_unit.as_deref().unwrap_or(""), 300)?,
+        executing_unit: required_text(
+            "input.executingUnit",
+            facts.executing_unit.as_deref().unwrap_or(""),
+            300,
+        )?,
         category: parse_category("input.category", facts.category.as_deref().unwrap_or(""))?,
         construction_content: None,
         planned_start: None,
@@ -245,10 +293,13 @@ pub async fn create_project(ctx: &Ctx, actor: Actor<'_>, input: ProjectInput) ->
     model.department_id = dept.id;
     let mut active: project::ActiveModel = model.into();
     active.id = NotSet;
-    let created = active
-        .insert(&txn)
-        .await
-        .map_err(|e| unique_or(e, "input.code", format!("a project with the code '{code}' already exists")))?;
+    let created = active.insert(&txn).await.map_err(|e| {
+        unique_or(
+            e,
+            "input.code",
+            format!("a project with the code '{code}' already exists"),
+        )
+    })?;
     project_status_change::ActiveModel {
         id: NotSet,
         project_id: Set(created.id),
@@ -266,7 +317,12 @@ pub async fn create_project(ctx: &Ctx, actor: Actor<'_>, input: ProjectInput) ->
 }
 
 /// Changes facts under optimistic locking: `expected_version` must be the current one.
-pub async fn update_project(ctx: &Ctx, code: &str, expected_version: i32, facts: ProjectFacts) -> Result<project::Model> {
+pub async fn update_project(
+    ctx: &Ctx,
+    code: &str,
+    expected_version: i32,
+    facts: ProjectFacts,
+) -> Result<project::Model> {
     let txn = begin_write(&ctx.db).await?;
     let current = project_by_code(&txn, "code", code).await?;
     if current.version != expected_version {
@@ -375,11 +431,18 @@ pub struct SpendingPlanInput {
 
 /// Replaces the spending plan. Months must be distinct and the cumulative percent
 /// must not fall from one month to the next.
-pub async fn set_spending_plan(ctx: &Ctx, project_code: &str, months: Vec<SpendingPlanInput>) -> Result<project::Model> {
+pub async fn set_spending_plan(
+    ctx: &Ctx,
+    project_code: &str,
+    months: Vec<SpendingPlanInput>,
+) -> Result<project::Model> {
     let mut parsed = Vec::with_capacity(months.len());
     for (i, m) in months.iter().enumerate() {
         let month = Month::parse(&format!("months[{i}].period"), &m.period)?;
-        let pct = crate::db::values::parse_percent(&format!("months[{i}].cumulativePercent"), &m.cumulative_percent)?;
+        let pct = crate::db::values::parse_percent(
+            &format!("months[{i}].cumulativePercent"),
+            &m.cumulative_percent,
+        )?;
         parsed.push((i, month, pct));
     }
     parsed.sort_by_key(|(_, m, _)| *m);
@@ -387,7 +450,10 @@ pub async fn set_spending_plan(ctx: &Ctx, project_code: &str, months: Vec<Spendi
     for (i, month, pct) in &parsed {
         if let Some((pm, pp)) = previous {
             if pm == *month {
-                return Err(Error::validation(format!("months[{i}].period"), format!("the month {month} is given twice")));
+                return Err(Error::validation(
+                    format!("months[{i}].period"),
+                    format!("the month {month} is given twice"),
+                ));
             }
             if *pct < pp {
                 return Err(Error::validation(
@@ -425,12 +491,19 @@ pub struct RevenueForecastInput {
 }
 
 /// Replaces the revenue forecast of the implementation plan, year by year.
-pub async fn set_revenue_forecast(ctx: &Ctx, project_code: &str, years: Vec<RevenueForecastInput>) -> Result<project::Model> {
+pub async fn set_revenue_forecast(
+    ctx: &Ctx,
+    project_code: &str,
+    years: Vec<RevenueForecastInput>,
+) -> Result<project::Model> {
     let mut seen = BTreeSet::new();
     for (i, y) in years.iter().enumerate() {
         check_year(&format!("years[{i}].year"), y.year)?;
         if !seen.insert(y.year) {
-            return Err(Error::validation(format!("years[{i}].year"), format!("the year {} is given twice", y.year)));
+            return Err(Error::validation(
+                format!("years[{i}].year"),
+                format!("the year {} is given twice", y.year),
+            ));
         }
         non_negative_money(&format!("years[{i}].revenue"), y.revenue)?;
         non_negative_money(&format!("years[{i}].operatingCost"), y.operating_cost)?;

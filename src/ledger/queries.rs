@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use super::entities::*;
@@ -17,10 +18,17 @@ use crate::error::Result;
 
 /// `SUM(column)` over a selection, exact on both databases (PostgreSQL's SUM of a
 /// BIGINT is NUMERIC, hence the cast).
-pub async fn sum_money<E: EntityTrait>(db: &impl ConnectionTrait, select: Select<E>, column: &str) -> Result<Money> {
+pub async fn sum_money<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    column: &str,
+) -> Result<Money> {
     let total: Option<i64> = select
         .select_only()
-        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
+        .column_as(
+            Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")),
+            "total",
+        )
         .into_tuple()
         .one(db)
         .await?;
@@ -37,23 +45,36 @@ async fn sums_by<E: EntityTrait>(
     let rows: Vec<(i64, i64)> = select
         .select_only()
         .column_as(key.clone(), "key")
-        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
+        .column_as(
+            Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")),
+            "total",
+        )
         .group_by(key)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|(k, v)| (k, Money::from_fen(v))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(k, v)| (k, Money::from_fen(v)))
+        .collect())
 }
 
 /// All rows whose `column` is one of `ids`.
-pub async fn rows_in<E: EntityTrait>(db: &impl ConnectionTrait, column: E::Column, ids: &[i64]) -> Result<Vec<E::Model>>
+pub async fn rows_in<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    ids: &[i64],
+) -> Result<Vec<E::Model>>
 where
     E::Column: ColumnTrait,
 {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(E::find().filter(column.is_in(ids.iter().copied())).all(db).await?)
+    Ok(E::find()
+        .filter(column.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
 }
 
 /// Groups rows by a key, keeping their order.
@@ -78,14 +99,20 @@ pub struct ProjectTotals {
 impl ProjectTotals {
     /// 支出率 = disbursed ÷ received, in percent; none while nothing has arrived.
     pub fn spend_rate_percent(&self) -> Option<rust_decimal::Decimal> {
-        (self.received.fen() > 0)
-            .then(|| self.disbursed.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED / self.received.to_decimal())
+        (self.received.fen() > 0).then(|| {
+            self.disbursed.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED
+                / self.received.to_decimal()
+        })
     }
 }
 
 /// Totals for many projects as of `as_of`, in four statements. Received money moves
 /// with a use adjustment approved by then (domain.md §4).
-pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: NaiveDate) -> Result<HashMap<i64, ProjectTotals>> {
+pub async fn project_totals(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<HashMap<i64, ProjectTotals>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -97,7 +124,7 @@ pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: Naive
         receipt::Entity::find()
             .filter(receipt::Column::AllocationId.is_in(allocation_ids))
             .filter(receipt::Column::ReceivedOn.lte(as_of)),
-        Expr::col(receipt::Column::AllocationId).into(),
+        Expr::col(receipt::Column::AllocationId),
         "amount",
     )
     .await?;
@@ -113,7 +140,10 @@ pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: Naive
         .select_only()
         .column(disbursement::Column::ProjectId)
         .column(disbursement::Column::Kind)
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"), "total")
+        .column_as(
+            Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
+            "total",
+        )
         .filter(disbursement::Column::ProjectId.is_in(idv()))
         .filter(disbursement::Column::PaidOn.lte(as_of))
         .group_by(disbursement::Column::ProjectId)
@@ -122,7 +152,10 @@ pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: Naive
         .all(db)
         .await?;
 
-    let mut totals: HashMap<i64, ProjectTotals> = ids.iter().map(|id| (*id, ProjectTotals::default())).collect();
+    let mut totals: HashMap<i64, ProjectTotals> = ids
+        .iter()
+        .map(|id| (*id, ProjectTotals::default()))
+        .collect();
     for a in &allocations {
         if let Some(t) = totals.get_mut(&a.project_id) {
             t.bond_funding = t.bond_funding + a.amount;
@@ -130,7 +163,10 @@ pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: Naive
         }
     }
     for adj in adjustments {
-        let moves = [(adj.to_project_id, adj.amount), (adj.from_project_id, -adj.amount)];
+        let moves = [
+            (adj.to_project_id, adj.amount),
+            (adj.from_project_id, -adj.amount),
+        ];
         for (id, amount) in moves {
             if let Some(t) = totals.get_mut(&id) {
                 t.bond_funding = t.bond_funding + amount;
@@ -165,8 +201,12 @@ pub fn current_reports(mut rows: Vec<progress_report::Model>) -> Vec<progress_re
 }
 
 /// The current report of each project's latest month.
-pub async fn latest_progress(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, progress_report::Model>> {
-    let rows = rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, ids).await?;
+pub async fn latest_progress(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, progress_report::Model>> {
+    let rows =
+        rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, ids).await?;
     Ok(group(rows, |r| r.project_id)
         .into_iter()
         .filter_map(|(id, reports)| current_reports(reports).pop().map(|r| (id, r)))
@@ -174,7 +214,11 @@ pub async fn latest_progress(db: &impl ConnectionTrait, ids: &[i64]) -> Result<H
 }
 
 /// Which of these projects have a principal instalment falling due within 12 months of `today`.
-pub async fn principal_due_soon(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate) -> Result<Vec<i64>> {
+pub async fn principal_due_soon(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    today: NaiveDate,
+) -> Result<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -224,15 +268,29 @@ pub async fn list_projects(
     if let Some(category) = &filter.category {
         cond = cond.add(project::Column::Category.eq(category.as_str()));
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.replace('\\', "").replace('%', "").replace('_', ""));
-        cond = cond.add(Condition::any().add(project::Column::Name.like(pattern.as_str())).add(project::Column::Code.like(pattern.as_str())));
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!("%{}%", search.replace(['\\', '%', '_'], ""));
+        cond = cond.add(
+            Condition::any()
+                .add(project::Column::Name.like(pattern.as_str()))
+                .add(project::Column::Code.like(pattern.as_str())),
+        );
     }
     if let Some(stage) = filter.stage {
         cond = cond.add(stage_condition(stage, today));
     }
-    let total = project::Entity::find().filter(cond.clone()).count(db).await?;
-    let mut page = project::Entity::find().filter(cond).order_by_asc(project::Column::Code);
+    let total = project::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let mut page = project::Entity::find()
+        .filter(cond)
+        .order_by_asc(project::Column::Code);
     if let Some(after) = after {
         page = page.filter(project::Column::Code.gt(after));
     }
@@ -247,21 +305,37 @@ pub async fn list_projects(
 fn stage_condition(stage: Stage, today: NaiveDate) -> Condition {
     let effective = "(CASE WHEN projects.status = 'CANCELLED' THEN projects.status_before_cancel ELSE projects.status END)";
     let is = |statuses: &[ProjectStatus]| {
-        let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let list: Vec<String> = statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
         Expr::cust(format!("{effective} IN ({})", list.join(", ")))
     };
     let soon = || principal_due_between(today, add_months(today, 12));
     match stage {
-        Stage::Borrowing => Condition::all().add(is(&[ProjectStatus::Proposed, ProjectStatus::Approved])),
-        Stage::Use => Condition::all().add(is(&[ProjectStatus::Funded, ProjectStatus::UnderConstruction])),
-        Stage::Management => Condition::all().add(is(&[ProjectStatus::Operating])).add(soon().not()),
-        Stage::Repayment => Condition::any()
-            .add(is(&[ProjectStatus::Repaid]))
-            .add(Condition::all().add(is(&[ProjectStatus::Operating])).add(soon())),
+        Stage::Borrowing => {
+            Condition::all().add(is(&[ProjectStatus::Proposed, ProjectStatus::Approved]))
+        }
+        Stage::Use => Condition::all().add(is(&[
+            ProjectStatus::Funded,
+            ProjectStatus::UnderConstruction,
+        ])),
+        Stage::Management => Condition::all()
+            .add(is(&[ProjectStatus::Operating]))
+            .add(soon().not()),
+        Stage::Repayment => Condition::any().add(is(&[ProjectStatus::Repaid])).add(
+            Condition::all()
+                .add(is(&[ProjectStatus::Operating]))
+                .add(soon()),
+        ),
     }
 }
 
-pub async fn list_bonds(db: &impl ConnectionTrait, first: u64, after: Option<&str>) -> Result<(Vec<bond::Model>, bool, u64)> {
+pub async fn list_bonds(
+    db: &impl ConnectionTrait,
+    first: u64,
+    after: Option<&str>,
+) -> Result<(Vec<bond::Model>, bool, u64)> {
     let total = bond::Entity::find().count(db).await?;
     let mut page = bond::Entity::find().order_by_asc(bond::Column::Code);
     if let Some(after) = after {
@@ -299,21 +373,56 @@ pub struct BudgetTable {
 }
 
 /// The latest table of each year for these departments, newest year first.
-pub async fn department_budgets(db: &impl ConnectionTrait, department_ids: &[i64]) -> Result<HashMap<i64, Vec<BudgetTable>>> {
-    let mut budgets = rows_in::<department_budget::Entity>(db, department_budget::Column::DepartmentId, department_ids).await?;
-    budgets.sort_by_key(|b| (b.department_id, std::cmp::Reverse(b.year), std::cmp::Reverse(b.id)));
+pub async fn department_budgets(
+    db: &impl ConnectionTrait,
+    department_ids: &[i64],
+) -> Result<HashMap<i64, Vec<BudgetTable>>> {
+    let mut budgets = rows_in::<department_budget::Entity>(
+        db,
+        department_budget::Column::DepartmentId,
+        department_ids,
+    )
+    .await?;
+    budgets.sort_by_key(|b| {
+        (
+            b.department_id,
+            std::cmp::Reverse(b.year),
+            std::cmp::Reverse(b.id),
+        )
+    });
     budgets.dedup_by_key(|b| (b.department_id, b.year));
     let ids: Vec<i64> = budgets.iter().map(|b| b.id).collect();
-    let mut lines = group(rows_in::<department_budget_line::Entity>(db, department_budget_line::Column::BudgetId, &ids).await?, |l| l.budget_id);
-    let mut projects =
-        group(rows_in::<department_budget_project::Entity>(db, department_budget_project::Column::BudgetId, &ids).await?, |l| l.budget_id);
+    let mut lines = group(
+        rows_in::<department_budget_line::Entity>(
+            db,
+            department_budget_line::Column::BudgetId,
+            &ids,
+        )
+        .await?,
+        |l| l.budget_id,
+    );
+    let mut projects = group(
+        rows_in::<department_budget_project::Entity>(
+            db,
+            department_budget_project::Column::BudgetId,
+            &ids,
+        )
+        .await?,
+        |l| l.budget_id,
+    );
     let mut out: HashMap<i64, Vec<BudgetTable>> = HashMap::new();
     for budget in budgets {
         let mut l = lines.remove(&budget.id).unwrap_or_default();
         l.sort_by_key(|x| (x.section.clone(), x.position));
         let mut p = projects.remove(&budget.id).unwrap_or_default();
         p.sort_by_key(|x| x.position);
-        out.entry(budget.department_id).or_default().push(BudgetTable { budget, lines: l, projects: p });
+        out.entry(budget.department_id)
+            .or_default()
+            .push(BudgetTable {
+                budget,
+                lines: l,
+                projects: p,
+            });
     }
     Ok(out)
 }

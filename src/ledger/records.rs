@@ -5,10 +5,14 @@
 //! cancelled by correcting entries (红冲), never deleted.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
+};
 
 use super::entities::{disbursement, progress_report, revenue_record};
-use super::{bond_by_code, non_negative_money, optional_text, positive_money, project_by_code, required_text};
+use super::{
+    bond_by_code, non_negative_money, optional_text, positive_money, project_by_code, required_text,
+};
 use crate::Ctx;
 use crate::db::values::{Month, parse_percent};
 use crate::db::{Money, begin_write};
@@ -21,7 +25,10 @@ pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
 fn check_key(key: Option<&str>) -> Result<Option<String>> {
     match key.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(k) if k.len() > 128 => Err(Error::validation("idempotencyKey", "an idempotency key has at most 128 characters")),
+        Some(k) if k.len() > 128 => Err(Error::validation(
+            "idempotencyKey",
+            "an idempotency key has at most 128 characters",
+        )),
         Some(k) => Ok(Some(k.to_string())),
     }
 }
@@ -29,7 +36,9 @@ fn check_key(key: Option<&str>) -> Result<Option<String>> {
 fn key_conflict(key: &str) -> Error {
     Error::conflict(
         Some("idempotencyKey"),
-        format!("the idempotency key '{key}' was already used for a different entry; use a new key for a new entry"),
+        format!(
+            "the idempotency key '{key}' was already used for a different entry; use a new key for a new entry"
+        ),
     )
 }
 
@@ -45,18 +54,30 @@ pub struct DisbursementInput {
     pub voucher_no: Option<String>,
 }
 
-pub async fn record_disbursement(ctx: &Ctx, input: DisbursementInput, idempotency_key: Option<&str>) -> Result<disbursement::Model> {
+pub async fn record_disbursement(
+    ctx: &Ctx,
+    input: DisbursementInput,
+    idempotency_key: Option<&str>,
+) -> Result<disbursement::Model> {
     let key = check_key(idempotency_key)?;
     let amount = positive_money("input.amount", input.amount)?;
     if !PAYMENT_KINDS.contains(&input.kind.as_str()) {
-        return Err(Error::validation("input.kind", format!("'{}' is not TRANSFER (拨付) or PAYMENT (支出)", input.kind)));
+        return Err(Error::validation(
+            "input.kind",
+            format!("'{}' is not TRANSFER (拨付) or PAYMENT (支出)", input.kind),
+        ));
     }
     let payee = required_text("input.payee", &input.payee, 300)?;
     let economic_class = required_text("input.economicClass", &input.economic_class, 200)?;
     let voucher_no = optional_text("input.voucherNo", input.voucher_no.as_deref(), 64)?;
     let txn = begin_write(&ctx.db).await?;
     let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
-    let bond_id = match input.bond_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let bond_id = match input
+        .bond_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(code) => Some(bond_by_code(&txn, "input.bondCode", code).await?.id),
         None => None,
     };
@@ -86,7 +107,11 @@ pub async fn record_disbursement(ctx: &Ctx, input: DisbursementInput, idempotenc
             && existing.payee == candidate.payee
             && existing.economic_class == candidate.economic_class
             && existing.voucher_no == candidate.voucher_no;
-        return if same { Ok(existing) } else { Err(key_conflict(k)) };
+        return if same {
+            Ok(existing)
+        } else {
+            Err(key_conflict(k))
+        };
     }
     let mut active: disbursement::ActiveModel = candidate.into();
     active.id = NotSet;
@@ -95,13 +120,23 @@ pub async fn record_disbursement(ctx: &Ctx, input: DisbursementInput, idempotenc
     Ok(created)
 }
 
-async fn disbursement_by_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<disbursement::Model>> {
-    Ok(disbursement::Entity::find().filter(disbursement::Column::IdempotencyKey.eq(key)).one(db).await?)
+async fn disbursement_by_key(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<disbursement::Model>> {
+    Ok(disbursement::Entity::find()
+        .filter(disbursement::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?)
 }
 
 /// Parses an entry id given to the API.
 pub fn parse_id(field: &str, id: &str) -> Result<i64> {
-    id.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| Error::validation(field, format!("'{id}' is not an id")))
+    id.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Error::validation(field, format!("'{id}' is not an id")))
 }
 
 /// A correcting entry (红冲): the negative of the original, pointing at it, dated today.
@@ -113,11 +148,20 @@ pub async fn reverse_disbursement(ctx: &Ctx, id: i64, reason: &str) -> Result<di
         .await?
         .ok_or_else(|| Error::not_found("id", format!("no disbursement has the id {id}")))?;
     if original.reversal_of.is_some() {
-        return Err(Error::validation("id", format!("entry {id} is itself a correcting entry and cannot be reversed")));
+        return Err(Error::validation(
+            "id",
+            format!("entry {id} is itself a correcting entry and cannot be reversed"),
+        ));
     }
-    let already = disbursement::Entity::find().filter(disbursement::Column::ReversalOf.eq(id)).one(&txn).await?;
+    let already = disbursement::Entity::find()
+        .filter(disbursement::Column::ReversalOf.eq(id))
+        .one(&txn)
+        .await?;
     if let Some(r) = already {
-        return Err(Error::conflict(Some("id"), format!("entry {id} was already reversed by entry {}", r.id)));
+        return Err(Error::conflict(
+            Some("id"),
+            format!("entry {id} was already reversed by entry {}", r.id),
+        ));
     }
     let reversal = disbursement::ActiveModel {
         id: NotSet,
@@ -159,7 +203,12 @@ pub async fn record_progress(ctx: &Ctx, input: ProgressInput) -> Result<progress
     let note = optional_text("input.note", input.note.as_deref(), 2000)?;
     let submitted_on = input.submitted_on.unwrap_or_else(|| ctx.clock.today());
     if submitted_on < month.first_day() {
-        return Err(Error::validation("input.submittedOn", format!("a report for {month} cannot be submitted on {submitted_on}, before the month began")));
+        return Err(Error::validation(
+            "input.submittedOn",
+            format!(
+                "a report for {month} cannot be submitted on {submitted_on}, before the month began"
+            ),
+        ));
     }
     let txn = begin_write(&ctx.db).await?;
     let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
@@ -189,16 +238,27 @@ pub struct RevenueInput {
     pub transferred_on: Option<NaiveDate>,
 }
 
-pub async fn record_revenue(ctx: &Ctx, input: RevenueInput, idempotency_key: Option<&str>) -> Result<revenue_record::Model> {
+pub async fn record_revenue(
+    ctx: &Ctx,
+    input: RevenueInput,
+    idempotency_key: Option<&str>,
+) -> Result<revenue_record::Model> {
     let key = check_key(idempotency_key)?;
     let month = Month::parse("input.period", &input.period)?;
     let source = required_text("input.source", &input.source, 200)?;
     let collected = non_negative_money("input.collected", input.collected)?;
     let transferred = non_negative_money("input.transferred", input.transferred)?;
     if collected.is_zero() && transferred.is_zero() {
-        return Err(Error::validation("input.collected", "give the amount collected, transferred, or both; both are zero"));
+        return Err(Error::validation(
+            "input.collected",
+            "give the amount collected, transferred, or both; both are zero",
+        ));
     }
-    super::ordered_dates("input.transferredOn", input.collected_on, input.transferred_on)?;
+    super::ordered_dates(
+        "input.transferredOn",
+        input.collected_on,
+        input.transferred_on,
+    )?;
     let txn = begin_write(&ctx.db).await?;
     let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
     let candidate = revenue_record::Model {
@@ -216,7 +276,10 @@ pub async fn record_revenue(ctx: &Ctx, input: RevenueInput, idempotency_key: Opt
         recorded_at: ctx.clock.now(),
     };
     if let Some(k) = &key
-        && let Some(existing) = revenue_record::Entity::find().filter(revenue_record::Column::IdempotencyKey.eq(k.as_str())).one(&txn).await?
+        && let Some(existing) = revenue_record::Entity::find()
+            .filter(revenue_record::Column::IdempotencyKey.eq(k.as_str()))
+            .one(&txn)
+            .await?
     {
         let same = existing.project_id == candidate.project_id
             && existing.period == candidate.period
@@ -225,7 +288,11 @@ pub async fn record_revenue(ctx: &Ctx, input: RevenueInput, idempotency_key: Opt
             && existing.transferred == candidate.transferred
             && existing.collected_on == candidate.collected_on
             && existing.transferred_on == candidate.transferred_on;
-        return if same { Ok(existing) } else { Err(key_conflict(k)) };
+        return if same {
+            Ok(existing)
+        } else {
+            Err(key_conflict(k))
+        };
     }
     let mut active: revenue_record::ActiveModel = candidate.into();
     active.id = NotSet;
@@ -242,10 +309,20 @@ pub async fn reverse_revenue(ctx: &Ctx, id: i64, reason: &str) -> Result<revenue
         .await?
         .ok_or_else(|| Error::not_found("id", format!("no revenue record has the id {id}")))?;
     if original.reversal_of.is_some() {
-        return Err(Error::validation("id", format!("record {id} is itself a correcting entry and cannot be reversed")));
+        return Err(Error::validation(
+            "id",
+            format!("record {id} is itself a correcting entry and cannot be reversed"),
+        ));
     }
-    if let Some(r) = revenue_record::Entity::find().filter(revenue_record::Column::ReversalOf.eq(id)).one(&txn).await? {
-        return Err(Error::conflict(Some("id"), format!("record {id} was already reversed by record {}", r.id)));
+    if let Some(r) = revenue_record::Entity::find()
+        .filter(revenue_record::Column::ReversalOf.eq(id))
+        .one(&txn)
+        .await?
+    {
+        return Err(Error::conflict(
+            Some("id"),
+            format!("record {id} was already reversed by record {}", r.id),
+        ));
     }
     let today = ctx.clock.today();
     let reversal = revenue_record::ActiveModel {

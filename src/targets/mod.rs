@@ -8,7 +8,10 @@ pub mod entities;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 use crate::Ctx;
 use crate::db::begin_write;
@@ -47,16 +50,25 @@ fn form_text(field: &str, value: &str) -> Result<String> {
 pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance_target::Model> {
     let owner_given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
     if owner_given(&input.project_code) == owner_given(&input.department_code) {
-        return Err(Error::validation("input.projectCode", "give exactly one of projectCode (a project's target) or departmentCode (a whole-department target)"));
+        return Err(Error::validation(
+            "input.projectCode",
+            "give exactly one of projectCode (a project's target) or departmentCode (a whole-department target)",
+        ));
     }
     if !SCOPES.contains(&input.scope.as_str()) {
-        return Err(Error::validation("input.scope", format!("'{}' is not a scope; use LONG_TERM or ANNUAL", input.scope)));
+        return Err(Error::validation(
+            "input.scope",
+            format!("'{}' is not a scope; use LONG_TERM or ANNUAL", input.scope),
+        ));
     }
     if let Some(y) = input.year {
         check_year("input.year", y)?;
     }
     if input.scope == "ANNUAL" && input.year.is_none() {
-        return Err(Error::validation("input.year", "an annual target needs its year"));
+        return Err(Error::validation(
+            "input.year",
+            "an annual target needs its year",
+        ));
     }
     let description = required_text("input.description", &input.description, 4000)?;
     for (i, ind) in input.indicators.iter().enumerate() {
@@ -67,14 +79,27 @@ pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance
         form_text(&format!("{f}.targetText"), &ind.target_text)?;
         optional_text(&format!("{f}.basis"), ind.basis.as_deref(), 100)?;
         if ind.history.len() > 2 {
-            return Err(Error::validation(format!("{f}.history"), "history holds the values of the two previous years (前年, 上年), no more"));
+            return Err(Error::validation(
+                format!("{f}.history"),
+                "history holds the values of the two previous years (前年, 上年), no more",
+            ));
         }
     }
 
     let txn = begin_write(&ctx.db).await?;
     let (project_id, department_id) = match (&input.project_code, &input.department_code) {
-        (Some(code), _) if !code.trim().is_empty() => (Some(project_by_code(&txn, "input.projectCode", code).await?.id), None),
-        (_, Some(code)) => (None, Some(department_by_code(&txn, "input.departmentCode", code).await?.id)),
+        (Some(code), _) if !code.trim().is_empty() => (
+            Some(project_by_code(&txn, "input.projectCode", code).await?.id),
+            None,
+        ),
+        (_, Some(code)) => (
+            None,
+            Some(
+                department_by_code(&txn, "input.departmentCode", code)
+                    .await?
+                    .id,
+            ),
+        ),
         _ => (None, None),
     };
     let now = ctx.clock.now();
@@ -113,7 +138,10 @@ pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance
             level2: Set(ind.level2.trim().to_string()),
             name: Set(ind.name.trim().to_string()),
             target_text: Set(ind.target_text.trim().to_string()),
-            basis: Set(ind.basis.map(|b| b.trim().to_string()).filter(|b| !b.is_empty())),
+            basis: Set(ind
+                .basis
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty())),
             history: Set(serde_json::to_string(&ind.history).unwrap_or_else(|_| "[]".into())),
         }
         .insert(&txn)
@@ -123,14 +151,21 @@ pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance
     Ok(target)
 }
 
-pub async fn approve_target(ctx: &Ctx, id: i64, approved_on: NaiveDate) -> Result<performance_target::Model> {
+pub async fn approve_target(
+    ctx: &Ctx,
+    id: i64,
+    approved_on: NaiveDate,
+) -> Result<performance_target::Model> {
     let txn = begin_write(&ctx.db).await?;
     let target = performance_target::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or_else(|| Error::not_found("id", format!("no performance target has the id {id}")))?;
     if target.superseded_at.is_some() {
-        return Err(Error::conflict(Some("id"), format!("target {id} was replaced by a later declaration; approve the latest one")));
+        return Err(Error::conflict(
+            Some("id"),
+            format!("target {id} was replaced by a later declaration; approve the latest one"),
+        ));
     }
     let mut active: performance_target::ActiveModel = target.into();
     active.approved_on = Set(Some(approved_on));
@@ -146,20 +181,31 @@ pub struct IndicatorActualInput {
     pub judgement: Option<String>,
 }
 
-pub async fn record_indicator_actual(ctx: &Ctx, input: IndicatorActualInput) -> Result<indicator::Model> {
+pub async fn record_indicator_actual(
+    ctx: &Ctx,
+    input: IndicatorActualInput,
+) -> Result<indicator::Model> {
     let period = parse_actual_period("input.period", &input.period)?;
     let value = required_text("input.actual", &input.actual, 500)?;
     let judgement = optional_text("input.judgement", input.judgement.as_deref(), 20)?;
     if let Some(j) = &judgement
         && !JUDGEMENTS.contains(&j.as_str())
     {
-        return Err(Error::validation("input.judgement", format!("'{j}' is not a judgement; use 达成, 部分达成 or 未达成")));
+        return Err(Error::validation(
+            "input.judgement",
+            format!("'{j}' is not a judgement; use 达成, 部分达成 or 未达成"),
+        ));
     }
     let txn = begin_write(&ctx.db).await?;
     let ind = indicator::Entity::find_by_id(input.indicator_id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::not_found("input.indicatorId", format!("no indicator has the id {}", input.indicator_id)))?;
+        .ok_or_else(|| {
+            Error::not_found(
+                "input.indicatorId",
+                format!("no indicator has the id {}", input.indicator_id),
+            )
+        })?;
     indicator_actual::ActiveModel {
         id: NotSet,
         indicator_id: Set(ind.id),
@@ -207,10 +253,14 @@ pub async fn list_indicators(
     filter: &IndicatorFilter,
     first: u64,
     after: Option<i64>,
-) -> Result<(Vec<(indicator::Model, performance_target::Model)>, bool, u64)> {
+) -> Result<(
+    Vec<(indicator::Model, performance_target::Model)>,
+    bool,
+    u64,
+)> {
     use sea_orm::PaginatorTrait;
     let mut select = indicator::Entity::find()
-        .join_rev(
+        .join(
             sea_orm::JoinType::InnerJoin,
             indicator::Entity::belongs_to(performance_target::Entity)
                 .from(indicator::Column::TargetId)
@@ -234,15 +284,19 @@ pub async fn list_indicators(
     if let Some(code) = &filter.department_code {
         let d = department_by_code(db, "filter.departmentCode", code).await?;
         select = select.filter(
-            sea_orm::Condition::any().add(performance_target::Column::DepartmentId.eq(d.id)).add(
-                performance_target::Column::ProjectId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(crate::ledger::entities::project::Column::Id)
-                        .from(crate::ledger::entities::project::Entity)
-                        .and_where(crate::ledger::entities::project::Column::DepartmentId.eq(d.id))
-                        .to_owned(),
+            sea_orm::Condition::any()
+                .add(performance_target::Column::DepartmentId.eq(d.id))
+                .add(
+                    performance_target::Column::ProjectId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(crate::ledger::entities::project::Column::Id)
+                            .from(crate::ledger::entities::project::Entity)
+                            .and_where(
+                                crate::ledger::entities::project::Column::DepartmentId.eq(d.id),
+                            )
+                            .to_owned(),
+                    ),
                 ),
-            ),
         );
     }
     let total = select.clone().count(db).await?;
@@ -256,6 +310,10 @@ pub async fn list_indicators(
         .all(db)
         .await?;
     let more = rows.len() as u64 > first;
-    let page = rows.into_iter().take(first as usize).filter_map(|(i, t)| t.map(|t| (i, t))).collect();
+    let page = rows
+        .into_iter()
+        .take(first as usize)
+        .filter_map(|(i, t)| t.map(|t| (i, t)))
+        .collect();
     Ok((page, more, total))
 }

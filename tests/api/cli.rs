@@ -1,0 +1,249 @@
+//! The served surface and the binary: the SDL file, GraphiQL offline, health, the
+//! demo portfolio, the README's example, and a graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use bondwatch::demo;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+#[test]
+fn schema_file_is_the_served_schema() {
+    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .expect("schema.graphql at the repo root");
+    assert!(
+        file == bondwatch::api::sdl(),
+        "schema.graphql differs from the served schema; run `cargo run -- export-schema > schema.graphql`"
+    );
+}
+
+#[tokio::test]
+async fn serves_schema_health_and_an_offline_graphiql() {
+    let app = TestApp::spawn().await;
+    let get = |path: &str| app.client.get(format!("{}{path}", app.url)).send();
+    let health = get("/healthz").await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(
+        health.json::<serde_json::Value>().await.unwrap(),
+        json!({"status": "ok"})
+    );
+    let sdl = get("/schema.graphql").await.unwrap().text().await.unwrap();
+    assert_eq!(sdl, bondwatch::api::sdl());
+    let page = get("/graphiql").await.unwrap().text().await.unwrap();
+    assert!(
+        !page.contains("https://") && !page.contains("http://"),
+        "GraphiQL must not load anything from the internet"
+    );
+    for asset in [
+        "graphiql.min.js",
+        "graphiql.min.css",
+        "react.production.min.js",
+        "react-dom.production.min.js",
+    ] {
+        assert!(
+            page.contains(&format!("/graphiql/{asset}")),
+            "{asset} is not referenced"
+        );
+        let response = get(&format!("/graphiql/{asset}")).await.unwrap();
+        assert_eq!(response.status(), 200, "{asset}");
+        assert!(
+            response.bytes().await.unwrap().len() > 5_000,
+            "{asset} is served from the binary"
+        );
+    }
+}
+
+#[tokio::test]
+async fn demo_loads_a_realistic_current_portfolio_once() {
+    let app = TestApp::spawn().await;
+    assert!(matches!(
+        demo::load(&app.ctx, |_| {}).await.unwrap(),
+        demo::Outcome::Loaded(_)
+    ));
+    let before = app.snapshot().await;
+    assert!(matches!(
+        demo::load(&app.ctx, |_| {}).await.unwrap(),
+        demo::Outcome::AlreadyPresent
+    ));
+    assert_eq!(
+        app.snapshot().await,
+        before,
+        "loading twice does not duplicate"
+    );
+
+    let data = app
+        .ok(
+            r#"{ projects(first: 50) { totalCount nodes { code category department { code } status assessment { conclusion } targets { indicators { name } }
+                   latestProgress { period } disbursements { totalCount } revenueForecast { year } } }
+                 bonds { nodes { code kind interestFrequency amortization { year } allocations { amount } } }
+                 departments { code budgets { year projects { totalBudget currentYearBudget } } } }"#,
+            json!({}),
+        )
+        .await;
+    let nodes = data["projects"]["nodes"].as_array().unwrap();
+    assert!(nodes.len() >= 12);
+    let distinct = |key: &dyn Fn(&serde_json::Value) -> String| {
+        nodes
+            .iter()
+            .map(key)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    assert!(distinct(&|n| n["department"]["code"].to_string()) >= 5);
+    assert!(distinct(&|n| n["category"].to_string()) >= 6);
+    assert!(distinct(&|n| n["status"].to_string()) >= 4);
+    assert!(
+        nodes.iter().all(|n| !n["assessment"].is_null()),
+        "one assessment per project"
+    );
+    assert!(
+        nodes
+            .iter()
+            .all(|n| !n["targets"][0]["indicators"].as_array().unwrap().is_empty())
+    );
+    // Dated relative to the (injected) day of loading: last month's reports are in.
+    assert!(
+        nodes
+            .iter()
+            .any(|n| n["latestProgress"]["period"] == "2026-05")
+    );
+
+    let bonds = data["bonds"]["nodes"].as_array().unwrap();
+    assert_eq!(bonds.len(), 4);
+    assert!(
+        bonds
+            .iter()
+            .any(|b| b["amortization"].as_array().unwrap().is_empty()),
+        "a bullet bond"
+    );
+    assert!(
+        bonds
+            .iter()
+            .any(|b| !b["amortization"].as_array().unwrap().is_empty()),
+        "an amortizing bond"
+    );
+    assert!(
+        bonds
+            .iter()
+            .any(|b| b["interestFrequency"] == "SEMI_ANNUAL")
+    );
+    assert!(bonds.iter().any(|b| b["interestFrequency"] == "ANNUAL"));
+    assert!(bonds.iter().any(|b| b["kind"] == "REFINANCING" && !b["allocations"].as_array().unwrap().is_empty()));
+
+    // The civil-affairs table keeps the seed's slipped digit (C4): 155614.41 against 15514.41 万元.
+    let mz = data["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "HY-MZ")
+        .unwrap();
+    assert!(
+        mz["budgets"][0]["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(
+                |p| p["totalBudget"] == "1556144100.00" && p["currentYearBudget"] == "155144100.00"
+            )
+    );
+    // 2896.665 万元 converts exactly.
+    assert!(
+        mz["budgets"][0]["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["totalBudget"] == "28966650.00")
+    );
+}
+
+/// The first ```graphql block of the README.
+fn readme_query() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```graphql")
+        .expect("README has a GraphQL example")
+        + "```graphql".len();
+    let end = readme[start..].find("```").unwrap();
+    readme[start..start + end].to_string()
+}
+
+#[tokio::test]
+async fn the_readme_example_answers_on_the_demo() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    let data = app.ok(&readme_query(), json!({})).await;
+    let nodes = data["projects"]["nodes"]
+        .as_array()
+        .expect("the example lists projects");
+    assert!(!nodes.is_empty());
+    assert!(nodes.iter().all(|n| {
+        n["bondFunding"]
+            .as_str()
+            .is_some_and(|m| m.ends_with(|c: char| c.is_ascii_digit()))
+    }));
+}
+
+#[test]
+fn the_binary_migrates_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("fresh.db").display()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
+        .env("BONDWATCH_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .trim_start_matches("bondwatch serving on ")
+        .trim_end_matches("/graphiql")
+        .to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let answer: serde_json::Value = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{base}/graphql"))
+            .json(&json!({"query": "{ departments { code } projects { totalCount } }"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        answer["data"]["projects"]["totalCount"], 0,
+        "a fresh database, created and migrated on start: {answer}"
+    );
+    assert!(dir.path().join("fresh.db").exists());
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "a graceful stop exits 0, not {exit}");
+}
+
+#[test]
+fn export_schema_prints_the_sdl() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .arg("export-schema")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        bondwatch::api::sdl()
+    );
+}

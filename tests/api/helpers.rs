@@ -1,0 +1,207 @@
+//! The test harness: each test gets its own database (a temporary SQLite file, or a
+//! fresh schema on the PostgreSQL named by BONDWATCH_TEST_DATABASE_URL), the real
+//! router served on a random loopback port, a fixed clock, and a counter of the SQL
+//! statements the app issues.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bondwatch::clock::FixedClock;
+use bondwatch::{Ctx, api, db};
+use chrono::{TimeZone, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use serde_json::{Value, json};
+
+/// Every table, for checking that a refused mutation wrote nothing.
+pub const TABLES: &[&str] = &[
+    "departments",
+    "department_budgets",
+    "department_budget_lines",
+    "department_budget_projects",
+    "projects",
+    "project_status_changes",
+    "spending_plan_months",
+    "revenue_forecasts",
+    "bonds",
+    "bond_amortizations",
+    "allocations",
+    "allocation_increments",
+    "receipts",
+    "disbursements",
+    "progress_reports",
+    "revenue_records",
+    "debt_service_payments",
+    "use_adjustments",
+    "performance_targets",
+    "indicators",
+    "indicator_actuals",
+    "assessments",
+    "assessment_points",
+];
+
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub ctx: Ctx,
+    pub clock: Arc<FixedClock>,
+    statements: Arc<AtomicUsize>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("BONDWATCH_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh, migrated database of the backend under test, with a statement counter.
+pub async fn fresh_database() -> (
+    sea_orm::DatabaseConnection,
+    Arc<AtomicUsize>,
+    Option<tempfile::TempDir>,
+) {
+    let (mut conn, dir) = match postgres_url() {
+        Some(url) => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let admin = db::connect(&url, None)
+                .await
+                .expect("PostgreSQL for tests is reachable");
+            admin
+                .execute_raw(Statement::from_string(
+                    DatabaseBackend::Postgres,
+                    format!("CREATE SCHEMA {schema}"),
+                ))
+                .await
+                .expect("create test schema");
+            admin.close().await.ok();
+            (
+                db::connect(&url, Some(&schema))
+                    .await
+                    .expect("connect to test schema"),
+                None,
+            )
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (
+                db::connect(&url, None).await.expect("open SQLite"),
+                Some(dir),
+            )
+        }
+    };
+    db::migrate(&conn).await.expect("migrations run");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    (conn, statements, dir)
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let (conn, statements, dir) = fresh_database().await;
+        // 10:00 in Shanghai on 15 June 2026.
+        let clock = Arc::new(FixedClock::new(
+            Utc.with_ymd_and_hms(2026, 6, 15, 2, 0, 0).unwrap(),
+        ));
+        let ctx = Ctx::new(conn, clock.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let router = api::router(ctx.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.ok();
+        });
+        TestApp {
+            url: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            ctx,
+            clock,
+            statements,
+            _dir: dir,
+        }
+    }
+
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({"query": query, "variables": variables}))
+            .send()
+            .await
+            .expect("request sent");
+        assert!(response.status().is_success(), "HTTP {}", response.status());
+        response.json().await.expect("JSON answer")
+    }
+
+    /// Runs a query that must succeed and returns its data.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let answer = self.gql(query, variables).await;
+        assert!(
+            answer.get("errors").is_none(),
+            "unexpected errors: {answer:#}"
+        );
+        answer["data"].clone()
+    }
+
+    /// Runs a query that must fail; returns (code, field, message) of the first error.
+    pub async fn err(&self, query: &str, variables: Value) -> (String, String, String) {
+        let answer = self.gql(query, variables).await;
+        let error = &answer["errors"][0];
+        assert!(!error.is_null(), "expected an error, got {answer:#}");
+        (
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            error["extensions"]["field"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            error["message"].as_str().unwrap_or("").to_string(),
+        )
+    }
+
+    /// Row counts of every table: equal before and after means nothing was written.
+    pub async fn snapshot(&self) -> Vec<i64> {
+        let mut counts = Vec::new();
+        for table in TABLES {
+            let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table}");
+            let row = self
+                .ctx
+                .db
+                .query_one_raw(Statement::from_string(
+                    self.ctx.db.get_database_backend(),
+                    sql,
+                ))
+                .await
+                .expect("count")
+                .expect("a row");
+            counts.push(row.try_get::<i64>("", "n").expect("n"));
+        }
+        counts
+    }
+
+    /// A department, a project and a bond to record against.
+    pub async fn basics(&self) {
+        self.ok(
+            r#"mutation {
+                createDepartment(input: {code: "JT", name: "汉阳区交通运输局"}) { code }
+                createProject(input: {code: "P1", name: "四新大道", departmentCode: "JT", executingUnit: "区交投",
+                    category: "交通基础设施", approvedInvestment: "100000000.00", plannedBondFunding: "60000000.00",
+                    plannedStart: "2025-03-01", plannedCompletion: "2027-03-01"}) { code }
+                createBond(input: {code: "B1", name: "2025年湖北省政府专项债券(五期)", kind: PROJECT_REVENUE,
+                    issueDate: "2025-01-10", termYears: 10, couponRatePercent: "3.27", faceAmount: "500000000.00"}) { code }
+            }"#,
+            json!({}),
+        )
+        .await;
+    }
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary: the real router on a loopback port, over SQLite by
+//! default or PostgreSQL when BONDWATCH_TEST_DATABASE_URL is set (`.ci/run` does both).
+
+mod cli;
+mod helpers;
+mod ledger;
+mod money;
+mod queries;
+mod validation;

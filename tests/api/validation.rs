@@ -1,0 +1,302 @@
+//! Malformed and impossible input: a clear error with `extensions.code` and
+//! `extensions.field`, and nothing written.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+/// (what is wrong, mutation, expected code, expected field, words the message must contain)
+const CASES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "negative money",
+        r#"mutation { createProject(input: {code: "P9", name: "x", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "-1.00"}) { code } }"#,
+        "VALIDATION",
+        "input.approvedInvestment",
+        "negative",
+    ),
+    (
+        "over-precise money",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "10.005"}) { amount } }"#,
+        "VALIDATION",
+        "input.amount",
+        "two decimals",
+    ),
+    (
+        "unknown department",
+        r#"mutation { createProject(input: {code: "P9", name: "x", departmentCode: "NOPE", executingUnit: "u", category: "交通基础设施", approvedInvestment: "1.00"}) { code } }"#,
+        "NOT_FOUND",
+        "input.departmentCode",
+        "NOPE",
+    ),
+    (
+        "duplicate project code",
+        r#"mutation { createProject(input: {code: "P1", name: "x", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "1.00"}) { code } }"#,
+        "CONFLICT",
+        "input.code",
+        "already exists",
+    ),
+    (
+        "duplicate department code",
+        r#"mutation { createDepartment(input: {code: "JT", name: "again"}) { code } }"#,
+        "CONFLICT",
+        "input.code",
+        "already exists",
+    ),
+    (
+        "duplicate bond code",
+        r#"mutation { createBond(input: {code: "B1", name: "x", kind: SPECIAL, issueDate: "2025-01-01", termYears: 5, couponRatePercent: "2.5", faceAmount: "100.00"}) { code } }"#,
+        "CONFLICT",
+        "input.code",
+        "already exists",
+    ),
+    (
+        "unknown category",
+        r#"mutation { createProject(input: {code: "P9", name: "x", departmentCode: "JT", executingUnit: "u", category: "高尔夫球场", approvedInvestment: "1.00"}) { code } }"#,
+        "VALIDATION",
+        "input.category",
+        "category",
+    ),
+    (
+        "bad code",
+        r#"mutation { createDepartment(input: {code: "汉 阳", name: "x"}) { code } }"#,
+        "VALIDATION",
+        "input.code",
+        "code",
+    ),
+    (
+        "end before start",
+        r#"mutation { createProject(input: {code: "P9", name: "x", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "1.00", plannedStart: "2025-05-01", plannedCompletion: "2025-01-01"}) { code } }"#,
+        "VALIDATION",
+        "input.plannedCompletion",
+        "before",
+    ),
+    (
+        "revenue end before start",
+        r#"mutation { updateProject(code: "P1", expectedVersion: 1, input: {revenueStart: "2030-01-01", revenueEnd: "2029-01-01"}) { code } }"#,
+        "VALIDATION",
+        "input.revenueEnd",
+        "before",
+    ),
+    (
+        "malformed date",
+        r#"mutation { recordDisbursement(input: {projectCode: "P1", paidOn: "2025-02-30", amount: "1.00", payee: "p", economicClass: "c"}) { id } }"#,
+        "VALIDATION",
+        "input.paidOn",
+        "not a date",
+    ),
+    (
+        "malformed period",
+        r#"mutation { recordProgress(input: {projectCode: "P1", period: "2025-13", plannedPercent: "1", actualPercent: "1"}) { period } }"#,
+        "VALIDATION",
+        "input.period",
+        "YYYY-MM",
+    ),
+    (
+        "percent above 100",
+        r#"mutation { recordProgress(input: {projectCode: "P1", period: "2025-03", plannedPercent: "10", actualPercent: "120"}) { period } }"#,
+        "VALIDATION",
+        "input.actualPercent",
+        "0 to 100",
+    ),
+    (
+        "allocation beyond the face",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "500000000.01"}) { amount } }"#,
+        "VALIDATION",
+        "input.amount",
+        "left to allocate",
+    ),
+    (
+        "unknown bond",
+        r#"mutation { recordReceipt(input: {bondCode: "NOPE", projectCode: "P1", amount: "1.00", receivedOn: "2025-03-01"}) { amount } }"#,
+        "NOT_FOUND",
+        "input.bondCode",
+        "NOPE",
+    ),
+    (
+        "receipt without allocation",
+        r#"mutation { recordReceipt(input: {bondCode: "B1", projectCode: "P1", amount: "1.00", receivedOn: "2025-03-01"}) { amount } }"#,
+        "NOT_FOUND",
+        "input.projectCode",
+        "allocate it first",
+    ),
+    (
+        "adjustment beyond holdings",
+        r#"mutation { adjustUse(input: {bondCode: "B1", fromProjectCode: "P1", toProjectCode: "P1", amount: "1.00", reason: "其他", approvedOn: "2025-03-01"}) { amount } }"#,
+        "VALIDATION",
+        "input.toProjectCode",
+        "same",
+    ),
+    (
+        "adjustment reason not allowed",
+        r#"mutation { adjustUse(input: {bondCode: "B1", fromProjectCode: "P1", toProjectCode: "P2", amount: "1.00", reason: "领导要求", approvedOn: "2025-03-01"}) { amount } }"#,
+        "VALIDATION",
+        "input.reason",
+        "110号",
+    ),
+    (
+        "amortization not 100%",
+        r#"mutation { createBond(input: {code: "B9", name: "x", kind: SPECIAL, issueDate: "2025-01-01", termYears: 5, couponRatePercent: "2.5", faceAmount: "100.00", amortization: [{year: 3, percentOfFace: "50"}]}) { code } }"#,
+        "VALIDATION",
+        "input.amortization",
+        "100%",
+    ),
+    (
+        "coupon out of range",
+        r#"mutation { createBond(input: {code: "B9", name: "x", kind: SPECIAL, issueDate: "2025-01-01", termYears: 5, couponRatePercent: "35", faceAmount: "100.00"}) { code } }"#,
+        "VALIDATION",
+        "input.couponRatePercent",
+        "not plausible",
+    ),
+    (
+        "spending plan falls",
+        r#"mutation { setSpendingPlan(projectCode: "P1", months: [{period: "2025-03", cumulativePercent: "40"}, {period: "2025-04", cumulativePercent: "30"}]) { code } }"#,
+        "VALIDATION",
+        "months[1].cumulativePercent",
+        "cumulative",
+    ),
+    (
+        "forecast year twice",
+        r#"mutation { setRevenueForecast(projectCode: "P1", years: [{year: 2027, revenue: "1.00", operatingCost: "0.00"}, {year: 2027, revenue: "2.00", operatingCost: "0.00"}]) { code } }"#,
+        "VALIDATION",
+        "years[1].year",
+        "twice",
+    ),
+    (
+        "unknown project in patch",
+        r#"mutation { updateProject(code: "NOPE", expectedVersion: 1, input: {name: "x"}) { code } }"#,
+        "NOT_FOUND",
+        "code",
+        "NOPE",
+    ),
+    (
+        "unknown disbursement",
+        r#"mutation { reverseDisbursement(id: "99999", reason: "x") { id } }"#,
+        "NOT_FOUND",
+        "id",
+        "99999",
+    ),
+    (
+        "reversal without reason",
+        r#"mutation { reverseDisbursement(id: "1", reason: "  ") { id } }"#,
+        "VALIDATION",
+        "reason",
+        "empty",
+    ),
+    (
+        "target with two owners",
+        r#"mutation { declareTarget(input: {projectCode: "P1", departmentCode: "JT", scope: "ANNUAL", year: 2025, description: "x", indicators: []}) { id } }"#,
+        "VALIDATION",
+        "input.projectCode",
+        "exactly one",
+    ),
+    (
+        "actual period malformed",
+        r#"mutation { recordIndicatorActual(input: {indicatorId: "1", period: "2025-Q5", actual: "1"}) { id } }"#,
+        "VALIDATION",
+        "input.period",
+        "quarter",
+    ),
+    (
+        "assessment conclusion",
+        r#"mutation { submitAssessment(input: {projectCode: "P1", submittedOn: "2025-01-01", conclusion: "同意", points: []}) { conclusion } }"#,
+        "VALIDATION",
+        "input.conclusion",
+        "予以支持",
+    ),
+    (
+        "assessment point 9",
+        r#"mutation { submitAssessment(input: {projectCode: "P1", submittedOn: "2025-01-01", conclusion: "予以支持", points: [{point: 9}]}) { conclusion } }"#,
+        "VALIDATION",
+        "input.points[0].point",
+        "1 to 8",
+    ),
+    (
+        "budget percent",
+        r#"mutation { recordDepartmentBudget(input: {departmentCode: "JT", year: 2023, incomeTotal: "1.00", income: [{label: "财政拨款", amount: "1.00", statedPercent: "101"}], expenditureTotal: "1.00", expenditure: []}) { year } }"#,
+        "VALIDATION",
+        "input.income[0].statedPercent",
+        "0 to 100",
+    ),
+    (
+        "revenue with nothing",
+        r#"mutation { recordRevenue(input: {projectCode: "P1", period: "2025-03", source: "停车费", collected: "0.00", transferred: "0.00"}) { id } }"#,
+        "VALIDATION",
+        "input.collected",
+        "zero",
+    ),
+    (
+        "page too large",
+        r#"{ projects(first: 1000) { totalCount } }"#,
+        "VALIDATION",
+        "first",
+        "maximum page size",
+    ),
+    (
+        "foreign cursor",
+        r#"{ projects(after: "!!!") { totalCount } }"#,
+        "VALIDATION",
+        "after",
+        "cursor",
+    ),
+];
+
+#[tokio::test]
+async fn malformed_input_is_refused_with_code_and_field_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    app.ok(
+        r#"mutation { createProject(input: {code: "P2", name: "停车场", departmentCode: "JT", executingUnit: "区交投", category: "交通基础设施", approvedInvestment: "5000000.00"}) { code } }"#,
+        json!({}),
+    )
+    .await;
+    let before = app.snapshot().await;
+    for (what, mutation, code, field, words) in CASES {
+        let (got_code, got_field, message) = app.err(mutation, json!({})).await;
+        assert_eq!(got_code, *code, "{what}: {message}");
+        assert_eq!(got_field, *field, "{what}: {message}");
+        assert!(
+            message.contains(words),
+            "{what}: the message '{message}' should say '{words}'"
+        );
+        assert_eq!(
+            app.snapshot().await,
+            before,
+            "{what}: a refused mutation wrote something"
+        );
+    }
+}
+
+#[tokio::test]
+async fn impossible_receipts_and_adjustments_are_refused() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    app.ok(
+        r#"mutation {
+            createProject(input: {code: "P2", name: "停车场", departmentCode: "JT", executingUnit: "区交投", category: "交通基础设施", approvedInvestment: "5000000.00"}) { code }
+            allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", allocatedOn: "2025-02-01", receivedOn: "2025-02-02"}) { amount }
+        }"#,
+        json!({}),
+    )
+    .await;
+    let before = app.snapshot().await;
+    let (code, field, message) = app
+        .err(r#"mutation { recordReceipt(input: {bondCode: "B1", projectCode: "P1", amount: "0.01", receivedOn: "2025-03-01"}) { amount } }"#, json!({}))
+        .await;
+    assert_eq!(
+        (code.as_str(), field.as_str()),
+        ("VALIDATION", "input.amount"),
+        "{message}"
+    );
+    let (code, field, message) = app
+        .err(
+            r#"mutation { adjustUse(input: {bondCode: "B1", fromProjectCode: "P1", toProjectCode: "P2", amount: "1000.01", reason: "其他", approvedOn: "2025-03-01"}) { amount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), field.as_str()),
+        ("VALIDATION", "input.amount")
+    );
+    assert!(message.contains("holds 1000.00"), "{message}");
+    assert_eq!(app.snapshot().await, before);
+}
