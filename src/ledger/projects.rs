@@ -533,13 +533,15 @@ pub async fn set_revenue_forecast(
 /// it, or moved to it by a use adjustment) falls due in `[from, to]`. Shared by the
 /// stage filter and the stage field, so both read the same rule.
 pub fn principal_due_between(from: NaiveDate, to: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
-    Expr::cust_with_values(
+    // The dates come from the clock, never from a caller, so they are written as
+    // ISO literals: portable across SQLite (text dates) and PostgreSQL (DATE).
+    let (from, to) = (from.format("%Y-%m-%d"), to.format("%Y-%m-%d"));
+    Expr::cust(format!(
         "EXISTS (SELECT 1 FROM bonds b WHERE b.id IN \
            (SELECT a.bond_id FROM allocations a WHERE a.project_id = projects.id \
             UNION SELECT u.bond_id FROM use_adjustments u WHERE u.to_project_id = projects.id) \
          AND ((NOT EXISTS (SELECT 1 FROM bond_amortizations m WHERE m.bond_id = b.id) \
-               AND b.maturity_date >= ? AND b.maturity_date <= ?) \
-          OR EXISTS (SELECT 1 FROM bond_amortizations m WHERE m.bond_id = b.id AND m.due_on >= ? AND m.due_on <= ?)))",
-        [from, to, from, to].map(sea_orm::Value::from),
-    )
+               AND b.maturity_date >= '{from}' AND b.maturity_date <= '{to}') \
+          OR EXISTS (SELECT 1 FROM bond_amortizations m WHERE m.bond_id = b.id AND m.due_on >= '{from}' AND m.due_on <= '{to}')))"
+    ))
 }

@@ -247,3 +247,39 @@ fn export_schema_prints_the_sdl() {
         bondwatch::api::sdl()
     );
 }
+
+#[test]
+fn migrate_creates_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args([
+            "migrate",
+            "--database-url",
+            &format!("sqlite://{}?mode=rwc", file.display()),
+        ])
+        .env("BONDWATCH_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
+    assert!(file.exists());
+    let bad = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ])
+        .env("BONDWATCH_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("cannot open the database"),
+        "a clear message when the database is unreachable"
+    );
+}

@@ -101,6 +101,11 @@ pub async fn fresh_database() -> (
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        // Errors the app logs show up beside a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
         let (conn, statements, dir) = fresh_database().await;
         // 10:00 in Shanghai on 15 June 2026.
         let clock = Arc::new(FixedClock::new(
