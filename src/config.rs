@@ -7,6 +7,36 @@ use crate::db::DEFAULT_DATABASE_URL;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
+/// Settings the office may change without a rebuild.
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
+    #[command(flatten)]
+    pub debt: DebtSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            debt: DebtSettings {
+                semi_annual_above_years: 10,
+            },
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DebtSettings {
+    /// A bond issued without an interest frequency pays annually up to this many
+    /// years of term, semi-annually above (domain.md §4).
+    #[arg(
+        long,
+        env = "BONDWATCH_SEMI_ANNUAL_ABOVE_YEARS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub semi_annual_above_years: u32,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct DatabaseArgs {
     /// Database URL: sqlite://FILE?mode=rwc (created on first start) or postgres://USER@HOST/DB.

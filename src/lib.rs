@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 mod ctx;
 pub mod db;
+pub mod debt;
 pub mod demo;
 pub mod error;
 pub mod evaluation;

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use bondwatch::config::{DEFAULT_LISTEN, DatabaseArgs};
+use bondwatch::config::{DEFAULT_LISTEN, DatabaseArgs, Settings};
 use bondwatch::{Ctx, api, clock, db, demo};
 
 #[derive(Parser)]
@@ -18,6 +18,8 @@ use bondwatch::{Ctx, api, clock, db, demo};
 struct Cli {
     #[command(flatten)]
     database: DatabaseArgs,
+    #[command(flatten)]
+    settings: Settings,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,7 +61,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn open(database: &DatabaseArgs) -> anyhow::Result<Ctx> {
+async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
     let conn = db::connect(&database.database_url, None)
         .await
         .with_context(|| format!("cannot open the database {}", database.redacted()))?;
@@ -67,7 +69,7 @@ async fn open(database: &DatabaseArgs) -> anyhow::Result<Ctx> {
         .await
         .context("cannot migrate the database")?;
     tracing::info!(database = %database.redacted(), "database ready");
-    Ok(Ctx::new(conn, clock::system()))
+    Ok(Ctx::new(conn, clock::system()).with_settings(settings.clone()))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -77,16 +79,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            open(&cli.database).await?;
+            open(&cli.database, &cli.settings).await?;
             println!("database {} is up to date", cli.database.redacted());
             Ok(())
         }
         Command::Demo => {
-            let ctx = open(&cli.database).await?;
+            let ctx = open(&cli.database, &cli.settings).await?;
             load_demo(&ctx).await
         }
         Command::Serve { listen, demo } => {
-            let ctx = open(&cli.database).await?;
+            let ctx = open(&cli.database, &cli.settings).await?;
             if demo {
                 load_demo(&ctx).await?;
             }

@@ -131,25 +131,61 @@ impl Loader<i64> for BudgetsLoader {
     }
 }
 
+/// A bond's schedule, shares and payments.
+pub struct BondBookLoader {
+    db: DatabaseConnection,
+    settings: crate::config::DebtSettings,
+}
+
+impl Loader<i64> for BondBookLoader {
+    type Value = Arc<crate::debt::BondBook>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let books = crate::debt::load_books(&self.db, &self.settings, Some(keys))
+            .await
+            .map_err(Arc::new)?;
+        Ok(books.into_iter().map(|b| (b.bond.id, b)).collect())
+    }
+}
+
+/// The bonds a project draws on (allocated, or moved to it by an adjustment).
+pub struct ProjectBondsLoader(DatabaseConnection);
+
+impl Loader<i64> for ProjectBondsLoader {
+    type Value = Vec<i64>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        crate::debt::bonds_of_projects(&self.0, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
 macro_rules! loaders {
     ($( $field:ident : $ty:ty = $make:expr ),* $(,)?) => {
         /// Every loader of one request.
         pub struct Loaders { $( pub $field: DataLoader<$ty>, )* }
         impl Loaders {
-            pub fn new(db: &DatabaseConnection, today: NaiveDate) -> Self {
-                let _ = today;
-                Loaders { $( $field: DataLoader::new({ let db = db.clone(); $make(db, today) }, tokio::spawn), )* }
+            pub fn new(ctx: &crate::Ctx) -> Self {
+                let today = ctx.clock.today();
+                Loaders { $( $field: DataLoader::new({ let db = ctx.db.clone(); $make(db, today, ctx) }, tokio::spawn), )* }
             }
         }
     };
 }
 
-fn by<E: EntityTrait>(column: E::Column) -> impl Fn(DatabaseConnection, NaiveDate) -> RowsBy<E> {
-    move |db, _| RowsBy { db, column }
+fn by<E: EntityTrait>(
+    column: E::Column,
+) -> impl Fn(DatabaseConnection, NaiveDate, &crate::Ctx) -> RowsBy<E> {
+    move |db, _, _| RowsBy { db, column }
 }
 
-fn id_of<E: EntityTrait>(column: E::Column) -> impl Fn(DatabaseConnection, NaiveDate) -> ById<E> {
-    move |db, _| ById(RowsBy { db, column })
+fn id_of<E: EntityTrait>(
+    column: E::Column,
+) -> impl Fn(DatabaseConnection, NaiveDate, &crate::Ctx) -> ById<E> {
+    move |db, _, _| ById(RowsBy { db, column })
 }
 
 loaders! {
@@ -173,10 +209,12 @@ loaders! {
     assessments_by_project: RowsBy<assessment::Entity> = by::<assessment::Entity>(assessment::Column::ProjectId),
     points_by_assessment: RowsBy<assessment_point::Entity> = by::<assessment_point::Entity>(assessment_point::Column::AssessmentId),
     target_by_id: ById<performance_target::Entity> = id_of::<performance_target::Entity>(performance_target::Column::Id),
-    totals: TotalsLoader = |db, today| TotalsLoader { db, as_of: today },
-    latest_progress: LatestProgressLoader = |db, _| LatestProgressLoader(db),
-    principal_due_soon: PrincipalDueSoonLoader = |db, today| PrincipalDueSoonLoader { db, today },
-    budgets: BudgetsLoader = |db, _| BudgetsLoader(db),
+    totals: TotalsLoader = |db, today, _| TotalsLoader { db, as_of: today },
+    latest_progress: LatestProgressLoader = |db, _, _| LatestProgressLoader(db),
+    principal_due_soon: PrincipalDueSoonLoader = |db, today, _| PrincipalDueSoonLoader { db, today },
+    budgets: BudgetsLoader = |db, _, _| BudgetsLoader(db),
+    bond_books: BondBookLoader = |db, _, ctx: &crate::Ctx| BondBookLoader { db, settings: ctx.settings.debt.clone() },
+    project_bonds: ProjectBondsLoader = |db, _, _| ProjectBondsLoader(db),
 }
 
 /// A loader error as an extended GraphQL error.

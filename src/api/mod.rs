@@ -49,7 +49,7 @@ struct AppState {
 }
 
 async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let loaders = Loaders::new(&state.ctx.db, state.ctx.clock.today());
+    let loaders = Loaders::new(&state.ctx);
     state
         .schema
         .execute(request.into_inner().data(loaders))

@@ -241,6 +241,19 @@ pub struct DepartmentBudgetInput {
 }
 
 #[derive(InputObject)]
+pub struct DebtServicePaymentInput {
+    pub bond_code: String,
+    /// projectCode is null only for a line of unallocated face.
+    pub project_code: Option<String>,
+    pub due_date: DateScalar,
+    pub amount: MoneyScalar,
+    pub paid_on: DateScalar,
+    /// Set when part of the amount is paid with the proceeds of a refinancing bond (再融资).
+    pub refinancing_bond_code: Option<String>,
+    pub refinanced_amount: Option<MoneyScalar>,
+}
+
+#[derive(InputObject)]
 pub struct UseAdjustmentInput {
     pub bond_code: String,
     pub from_project_code: String,
@@ -674,6 +687,33 @@ impl Mutation {
         targets::approve_target(app(ctx), id, approved_on)
             .await
             .map(PerformanceTarget)
+            .gql()
+    }
+
+    async fn record_debt_service_payment(
+        &self,
+        ctx: &Context<'_>,
+        input: DebtServicePaymentInput,
+    ) -> GqlResult<DebtServiceLine> {
+        let parsed = (|| {
+            Ok(crate::debt::DebtServicePaymentInput {
+                due_date: input.due_date.parse_at("input.dueDate")?,
+                amount: input.amount.parse_at("input.amount")?,
+                paid_on: input.paid_on.parse_at("input.paidOn")?,
+                refinanced_amount: opt(
+                    &input.refinanced_amount,
+                    "input.refinancedAmount",
+                    MoneyScalar::parse_at,
+                )?,
+                bond_code: input.bond_code.clone(),
+                project_code: input.project_code.clone(),
+                refinancing_bond_code: input.refinancing_bond_code.clone(),
+            })
+        })()
+        .gql()?;
+        crate::debt::record_debt_service_payment(app(ctx), parsed)
+            .await
+            .map(DebtServiceLine)
             .gql()
     }
 

@@ -5,6 +5,7 @@ use base64::Engine;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use super::error::{GqlResult, IntoGql};
+use super::scalars::{DateScalar, DecimalScalar, opt};
 use super::types::*;
 use crate::error::{Error, Result};
 use crate::ledger::entities::department;
@@ -143,6 +144,51 @@ impl Query {
                 end_cursor: end,
             },
             total_count: total as i32,
+        })
+    }
+
+    /// Debt service lines due in [from, to], all projects or one department's.
+    async fn debt_service(
+        &self,
+        ctx: &Context<'_>,
+        from: DateScalar,
+        to: DateScalar,
+        department_code: Option<String>,
+    ) -> GqlResult<Vec<DebtServiceLine>> {
+        let (from, to) = (from.parse_at("from").gql()?, to.parse_at("to").gql()?);
+        let lines = crate::debt::lines_due(app(ctx), from, to, department_code.as_deref())
+            .await
+            .gql()?;
+        Ok(lines.into_iter().map(DebtServiceLine).collect())
+    }
+
+    /// Totals for the whole portfolio as of a date (default today).
+    async fn portfolio(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateScalar>,
+    ) -> GqlResult<Portfolio> {
+        let app = app(ctx);
+        let as_of = opt(&as_of, "asOf", DateScalar::parse_at)
+            .gql()?
+            .unwrap_or_else(|| app.clock.today());
+        let totals = queries::portfolio_totals(&app.db, as_of).await.gql()?;
+        let books = crate::debt::load_books(&app.db, &app.settings.debt, None)
+            .await
+            .gql()?;
+        let (outstanding, next) = crate::debt::outstanding_and_next_12_months(&books, as_of);
+        Ok(Portfolio {
+            as_of: as_of.into(),
+            projects: totals.projects as i32,
+            bond_funding: totals.money.bond_funding.into(),
+            received: totals.money.received.into(),
+            disbursed: totals.money.disbursed.into(),
+            spend_rate_percent: totals
+                .money
+                .spend_rate_percent()
+                .map(|d| DecimalScalar::rounded(d, 2)),
+            outstanding_principal: outstanding.into(),
+            debt_service_next12_months: next.into(),
         })
     }
 

@@ -266,6 +266,27 @@ impl Project {
     async fn totals(&self, ctx: &Context<'_>) -> GqlResult<queries::ProjectTotals> {
         load_one(ctx, &loaders(ctx).totals, self.0.id).await
     }
+    /// The books of the bonds this project draws on.
+    async fn books(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<std::sync::Arc<crate::debt::BondBook>>> {
+        let bond_ids = load_many(&loaders(ctx).project_bonds, self.0.id).await?;
+        let books = loaders(ctx)
+            .bond_books
+            .load_many(bond_ids)
+            .await
+            .map_err(load_err)?;
+        Ok(books.into_values().collect())
+    }
+    async fn forecast(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<crate::debt::coverage::ForecastYear>> {
+        Ok(crate::debt::forecast_years(
+            &load_many(&loaders(ctx).forecast_by_project, self.0.id).await?,
+        ))
+    }
     /// Oldest first, so the last is the latest.
     async fn assessment_rows(&self, ctx: &Context<'_>) -> GqlResult<Vec<Assessment>> {
         let mut rows = load_many(&loaders(ctx).assessments_by_project, self.0.id).await?;
@@ -455,6 +476,30 @@ impl Project {
         rows.sort_by(|a, b| (a.period.as_str(), a.id).cmp(&(b.period.as_str(), b.id)));
         Ok(rows.into_iter().map(RevenueRecord).collect())
     }
+    /// This project's shares of its bonds' debt service, by due date.
+    async fn debt_service(&self, ctx: &Context<'_>) -> GqlResult<Vec<DebtServiceLine>> {
+        let books = self.books(ctx).await?;
+        Ok(crate::debt::project_lines(&books, self.0.id)
+            .into_iter()
+            .map(DebtServiceLine)
+            .collect())
+    }
+    /// 本息覆盖倍数 over the bond term, from the revenue forecast.
+    async fn coverage_ratio(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
+        let (books, forecast) = (self.books(ctx).await?, self.forecast(ctx).await?);
+        Ok(crate::debt::project_coverage(&books, self.0.id, &forecast)
+            .map(|r| DecimalScalar::rounded(r, 4)))
+    }
+    /// Rolling coverage during repayment, as domain.md §4 defines it.
+    async fn rolling_coverage_ratio(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
+        let (books, forecast) = (self.books(ctx).await?, self.forecast(ctx).await?);
+        let revenue = load_many(&loaders(ctx).revenue_by_project, self.0.id).await?;
+        let today = app(ctx).clock.today();
+        Ok(
+            crate::debt::project_rolling_coverage(&books, self.0.id, &forecast, &revenue, today)
+                .map(|r| DecimalScalar::rounded(r, 4)),
+        )
+    }
     /// Targets in force: the latest declaration for each scope and year.
     async fn targets(&self, ctx: &Context<'_>) -> GqlResult<Vec<PerformanceTarget>> {
         let rows = load_many(&loaders(ctx).targets_by_project, self.0.id).await?;
@@ -509,12 +554,11 @@ impl Bond {
     async fn face_amount(&self) -> MoneyScalar {
         self.0.face_amount.into()
     }
-    /// As issued, or the default: annual up to 10 years, semi-annual above (domain.md §4).
-    async fn interest_frequency(&self) -> InterestFrequency {
-        match self.0.interest_frequency.as_deref().and_then(enum_from) {
-            Some(f) => f,
-            None if self.0.term_years > 10 => InterestFrequency::SemiAnnual,
-            None => InterestFrequency::Annual,
+    /// As issued, or the configured default: annual up to 10 years, semi-annual above (domain.md §4).
+    async fn interest_frequency(&self, ctx: &Context<'_>) -> InterestFrequency {
+        match crate::debt::frequency_of(&self.0, &app(ctx).settings.debt) {
+            crate::debt::schedule::Frequency::Annual => InterestFrequency::Annual,
+            crate::debt::schedule::Frequency::SemiAnnual => InterestFrequency::SemiAnnual,
         }
     }
     /// Empty for bullet repayment; else principal instalments as percent of face.
@@ -528,6 +572,11 @@ impl Bond {
                 percent_of_face: DecimalScalar(a.percent_of_face),
             })
             .collect())
+    }
+    /// One line per due date and allocated project; any unallocated face as lines without a project.
+    async fn schedule(&self, ctx: &Context<'_>) -> GqlResult<Vec<DebtServiceLine>> {
+        let book = load_one(ctx, &loaders(ctx).bond_books, self.0.id).await?;
+        Ok(book.lines.iter().copied().map(DebtServiceLine).collect())
     }
     async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
         let mut rows = load_many(&loaders(ctx).allocations_by_bond, self.0.id).await?;
@@ -921,4 +970,55 @@ pub struct AssessmentPoint {
     pub title: String,
     pub score: Option<DecimalScalar>,
     pub comment: Option<String>,
+}
+
+pub struct DebtServiceLine(pub crate::debt::ServiceLine);
+
+#[Object]
+impl DebtServiceLine {
+    async fn due_date(&self) -> DateScalar {
+        self.0.line.due.into()
+    }
+    async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id)
+            .await
+            .map(Bond)
+    }
+    /// None for the line of a bond's unallocated face.
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
+        match self.0.project_id {
+            Some(id) => load_one(ctx, &loaders(ctx).project, id)
+                .await
+                .map(|p| Some(Project(p))),
+            None => Ok(None),
+        }
+    }
+    async fn principal(&self) -> MoneyScalar {
+        self.0.line.principal.into()
+    }
+    async fn interest(&self) -> MoneyScalar {
+        self.0.line.interest.into()
+    }
+    async fn paid(&self) -> MoneyScalar {
+        self.0.paid.into()
+    }
+    /// The date of the latest payment against the line.
+    async fn paid_on(&self) -> Option<DateScalar> {
+        self.0.paid_on.map(Into::into)
+    }
+}
+
+/// Totals for the whole portfolio as of a date.
+#[derive(SimpleObject)]
+pub struct Portfolio {
+    pub as_of: DateScalar,
+    pub projects: i32,
+    pub bond_funding: MoneyScalar,
+    pub received: MoneyScalar,
+    pub disbursed: MoneyScalar,
+    pub spend_rate_percent: Option<DecimalScalar>,
+    /// Principal of project lines falling due after the date.
+    pub outstanding_principal: MoneyScalar,
+    /// Principal and interest of project lines due in the 12 months after the date.
+    pub debt_service_next12_months: MoneyScalar,
 }

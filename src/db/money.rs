@@ -62,6 +62,22 @@ impl Money {
         Ok(Money(fen))
     }
 
+    /// New money made by a formula (coupons, shares, unit conversion), rounded half up
+    /// (四舍五入) to the fen. Saturates at the supported range rather than panic.
+    pub fn round_half_up(yuan: Decimal) -> Money {
+        let fen = (yuan * Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let fen: i64 = fen
+            .to_string()
+            .parse()
+            .unwrap_or(if fen.is_sign_negative() {
+                -MAX_FEN
+            } else {
+                MAX_FEN
+            });
+        Money(fen.clamp(-MAX_FEN, MAX_FEN))
+    }
+
     pub fn to_decimal(self) -> Decimal {
         Decimal::new(self.0, 2)
     }
@@ -163,6 +179,17 @@ mod tests {
         }
         assert_eq!(Money::from_fen(774_160_000).to_string(), "7741600.00");
         assert_eq!(Money::from_fen(-5).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn formulas_round_half_up() {
+        assert_eq!(Money::round_half_up("0.005".parse().unwrap()).fen(), 1);
+        assert_eq!(Money::round_half_up("0.0049".parse().unwrap()).fen(), 0);
+        assert_eq!(Money::round_half_up("-0.005".parse().unwrap()).fen(), -1);
+        assert_eq!(
+            Money::round_half_up("9810000".parse().unwrap()).to_string(),
+            "9810000.00"
+        );
     }
 
     #[test]

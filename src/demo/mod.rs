@@ -196,7 +196,7 @@ struct Spec {
     revenue_years: i32,
 }
 
-const BONDS: [(&str, &str, &str, i32, &str, i64); 4] = [
+const BONDS: [(&str, &str, &str, i32, &str, i64); 5] = [
     // (code suffix, name, kind, term, coupon %, face in 万元)
     (
         "SP-05",
@@ -229,6 +229,14 @@ const BONDS: [(&str, &str, &str, i32, &str, i64); 4] = [
         5,
         "2.40",
         5_000,
+    ),
+    (
+        "SP-02",
+        "湖北省政府专项债券(二期)",
+        "PROJECT_REVENUE",
+        3,
+        "3.05",
+        3_000,
     ),
 ];
 
@@ -367,7 +375,7 @@ const SPECS: [Spec; 13] = [
         category: "社会事业",
         content: "新建住院楼及医技楼,床位800张",
         investment: 30_000,
-        allocations: &[(1, 18_000, 19), (3, 3_000, 7)],
+        allocations: &[(1, 18_000, 19), (3, 3_000, 7), (4, 3_000, 44)],
         status: ProjectStatus::Operating,
         started: Some(18),
         build_months: 12,
@@ -456,14 +464,17 @@ pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     }
     progress("use adjustments");
     load_adjustments(ctx, &cal, &bond_codes).await?;
+    progress("debt service paid so far");
+    let payments = load_debt_service(ctx, &cal, &bond_codes).await?;
     Ok(Outcome::Loaded(format!(
-        "{} departments, {} projects, {} bonds, {} disbursements, {} progress reports, {} revenue records",
+        "{} departments, {} projects, {} bonds, {} disbursements, {} progress reports, {} revenue records, {} debt-service payments",
         DEPARTMENTS.len(),
         SPECS.len(),
         BONDS.len(),
         counts.0,
         counts.1,
-        counts.2
+        counts.2,
+        payments
     )))
 }
 
@@ -559,12 +570,14 @@ fn indicator_input(i: &FormIndicator) -> IndicatorInput {
 async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
     // Issue dates: B1 two years ago less 20 days (its coupon falls due within a month),
     // B2 20 months ago (amortizing, an instalment due within 12 months), B3 14 months
-    // ago (15 years, semi-annual by default), B4 8 months ago (refinancing).
+    // ago (15 years, semi-annual by default), B4 8 months ago (refinancing), and B5,
+    // a 3-year bond that matured when B4 was issued and was repaid from its proceeds.
     let issued = [
         cal.days_ago(730 - 20),
         cal.ago(20, 15),
         cal.ago(14, 10),
         cal.ago(8, 18),
+        cal.ago(44, 18),
     ];
     let mut codes = Vec::new();
     for (i, (suffix, name, kind, term, coupon, face)) in BONDS.into_iter().enumerate() {
@@ -593,7 +606,7 @@ async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
                 coupon_rate_percent: coupon.parse().unwrap_or_default(),
                 face_amount: yuan(face * 10_000),
                 interest_frequency: match i {
-                    0 | 1 | 3 => Some("ANNUAL".into()),
+                    0 | 1 | 3 | 4 => Some("ANNUAL".into()),
                     _ => None,
                 },
                 amortization,
@@ -846,6 +859,35 @@ async fn load_money(
             count += 1;
         }
         _ => {}
+    }
+    if spec.code == "HY-WJ-01" {
+        // The first phase, on the bond that has since matured, was paid out long ago.
+        let first_phase = bond_codes[4].as_str();
+        record(
+            ctx,
+            spec.code,
+            Some(first_phase),
+            "TRANSFER",
+            cal.ago(43, 8),
+            30_000_000,
+            "区财政国库集中支付中心",
+            "资本性支出",
+            "HY-WJ-01-F1".into(),
+        )
+        .await?;
+        record(
+            ctx,
+            spec.code,
+            Some(first_phase),
+            "PAYMENT",
+            cal.ago(42, 18),
+            30_000_000,
+            "一期工程施工单位",
+            "建筑安装工程费",
+            "HY-WJ-01-F2".into(),
+        )
+        .await?;
+        count += 2;
     }
     if spec.code == "HY-ZJ-02" {
         // Money arrived five months ago, and only a little was transferred: held in the treasury.
@@ -1181,4 +1223,43 @@ async fn load_adjustments(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> R
         .await?;
     }
     Ok(())
+}
+
+/// Every line due by today is paid on its due date, except one of HY-JT-02's, paid
+/// ten days late; the matured bond's principal is repaid from the refinancing bond (S6).
+async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> Result<usize> {
+    let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
+    let codes: std::collections::HashMap<i64, String> = project::Entity::find()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.code))
+        .collect();
+    let mut count = 0;
+    for book in &books {
+        for line in book.lines.iter().filter(|l| l.line.due <= cal.today) {
+            let project_code = line.project_id.and_then(|id| codes.get(&id).cloned());
+            let late = project_code.as_deref() == Some("HY-JT-02");
+            let refinanced = book.bond.code == bond_codes[4] && !line.line.principal.is_zero();
+            crate::debt::record_debt_service_payment(
+                ctx,
+                crate::debt::DebtServicePaymentInput {
+                    bond_code: book.bond.code.clone(),
+                    project_code,
+                    due_date: line.line.due,
+                    amount: line.line.total(),
+                    paid_on: if late {
+                        line.line.due + chrono::Duration::days(10)
+                    } else {
+                        line.line.due
+                    },
+                    refinancing_bond_code: refinanced.then(|| bond_codes[3].clone()),
+                    refinanced_amount: refinanced.then_some(line.line.principal),
+                },
+            )
+            .await?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }

@@ -187,6 +187,38 @@ pub async fn project_totals(
     Ok(totals)
 }
 
+pub struct PortfolioTotals {
+    pub projects: u64,
+    pub money: ProjectTotals,
+}
+
+/// The portfolio's money as of a date, summed over whole tables (use adjustments
+/// move money between projects and leave the totals as they are).
+pub async fn portfolio_totals(
+    db: &impl ConnectionTrait,
+    as_of: NaiveDate,
+) -> Result<PortfolioTotals> {
+    let by_kind = |kind: &'static str| {
+        disbursement::Entity::find()
+            .filter(disbursement::Column::Kind.eq(kind))
+            .filter(disbursement::Column::PaidOn.lte(as_of))
+    };
+    Ok(PortfolioTotals {
+        projects: project::Entity::find().count(db).await?,
+        money: ProjectTotals {
+            bond_funding: sum_money(db, allocation::Entity::find(), "amount").await?,
+            received: sum_money(
+                db,
+                receipt::Entity::find().filter(receipt::Column::ReceivedOn.lte(as_of)),
+                "amount",
+            )
+            .await?,
+            transferred: sum_money(db, by_kind("TRANSFER"), "amount").await?,
+            disbursed: sum_money(db, by_kind("PAYMENT"), "amount").await?,
+        },
+    })
+}
+
 /// The report read for each month: the latest one recorded for it.
 pub fn current_reports(mut rows: Vec<progress_report::Model>) -> Vec<progress_report::Model> {
     rows.sort_by(|a, b| (a.period.as_str(), a.id).cmp(&(b.period.as_str(), b.id)));

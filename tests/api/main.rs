@@ -2,6 +2,7 @@
 //! default or PostgreSQL when BONDWATCH_TEST_DATABASE_URL is set (`.ci/run` does both).
 
 mod cli;
+mod debt;
 mod helpers;
 mod ledger;
 mod money;
