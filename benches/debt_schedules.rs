@@ -19,24 +19,12 @@ fn main() {
                 term_years: [5, 7, 10, 15, 20, 30][i % 6],
                 rate_percent: Decimal::new(200 + (i % 150) as i64, 2),
                 face,
-                frequency: if i % 3 == 0 {
-                    Frequency::SemiAnnual
-                } else {
-                    Frequency::Annual
-                },
-                amortization: if i % 4 == 0 {
-                    vec![(3, Decimal::from(30)), (5, Decimal::from(70))]
-                } else {
-                    vec![]
-                },
+                frequency: if i % 3 == 0 { Frequency::SemiAnnual } else { Frequency::Annual },
+                amortization: if i % 4 == 0 { vec![(3, Decimal::from(30)), (5, Decimal::from(70))] } else { vec![] },
             };
             let third = Money::from_fen(face.fen() / 3);
             let changes = (0..3)
-                .map(|k| HoldingChange {
-                    project_id: (i * 3 + k) as i64,
-                    on: terms.value_date,
-                    amount: third,
-                })
+                .map(|k| HoldingChange { project_id: (i * 3 + k) as i64, on: terms.value_date, amount: third })
                 .collect();
             (terms, changes)
         })

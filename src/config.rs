@@ -12,15 +12,46 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub struct Settings {
     #[command(flatten)]
     pub debt: DebtSettings,
+    #[command(flatten)]
+    pub auth: AuthSettings,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            debt: DebtSettings {
-                semi_annual_above_years: 10,
+            debt: DebtSettings { semi_annual_above_years: 10 },
+            auth: AuthSettings {
+                session_hours: 12,
+                login_max_failures: 5,
+                login_window_minutes: 15,
+                request_timeout_ms: 30_000,
+                secure_cookies: false,
             },
         }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuthSettings {
+    /// How long a login session lasts.
+    #[arg(long, env = "BONDWATCH_SESSION_HOURS", default_value_t = 12, global = true)]
+    pub session_hours: u32,
+    /// Failed logins allowed per username and per address within the window.
+    #[arg(long, env = "BONDWATCH_LOGIN_MAX_FAILURES", default_value_t = 5, global = true)]
+    pub login_max_failures: usize,
+    #[arg(long, env = "BONDWATCH_LOGIN_WINDOW_MINUTES", default_value_t = 15, global = true)]
+    pub login_window_minutes: i64,
+    /// A request that takes longer is answered 408.
+    #[arg(long, env = "BONDWATCH_REQUEST_TIMEOUT_MS", default_value_t = 30_000, global = true)]
+    pub request_timeout_ms: u64,
+    /// Mark the session cookie Secure (serve behind TLS).
+    #[arg(long, env = "BONDWATCH_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+}
+
+impl AuthSettings {
+    pub fn session_duration(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.session_hours.into())
     }
 }
 
@@ -28,12 +59,7 @@ impl Default for Settings {
 pub struct DebtSettings {
     /// A bond issued without an interest frequency pays annually up to this many
     /// years of term, semi-annually above (domain.md §4).
-    #[arg(
-        long,
-        env = "BONDWATCH_SEMI_ANNUAL_ABOVE_YEARS",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "BONDWATCH_SEMI_ANNUAL_ABOVE_YEARS", default_value_t = 10, global = true)]
     pub semi_annual_above_years: u32,
 }
 
@@ -69,13 +95,7 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn hides_passwords() {
-        assert_eq!(
-            super::redact("postgres://bw:secret@db/x"),
-            "postgres://bw:***@db/x"
-        );
-        assert_eq!(
-            super::redact("sqlite://bondwatch.db?mode=rwc"),
-            "sqlite://bondwatch.db?mode=rwc"
-        );
+        assert_eq!(super::redact("postgres://bw:secret@db/x"), "postgres://bw:***@db/x");
+        assert_eq!(super::redact("sqlite://bondwatch.db?mode=rwc"), "sqlite://bondwatch.db?mode=rwc");
     }
 }

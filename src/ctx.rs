@@ -1,9 +1,10 @@
-//! What every service needs: the store and the clock.
-
-use sea_orm::DatabaseConnection;
+//! What every service needs: the store, the clock and the settings.
 
 use std::sync::Arc;
 
+use sea_orm::DatabaseConnection;
+
+use crate::auth::limiter::LoginLimiter;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 
@@ -12,22 +13,18 @@ pub struct Ctx {
     pub db: DatabaseConnection,
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
+    pub login_limiter: Arc<LoginLimiter>,
 }
 
 impl Ctx {
     /// With the default settings.
     pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
-        Ctx {
-            db,
-            clock,
-            settings: Arc::new(Settings::default()),
-        }
+        Ctx::with(db, clock, Settings::default())
     }
 
-    pub fn with_settings(self, settings: Settings) -> Self {
-        Ctx {
-            settings: Arc::new(settings),
-            ..self
-        }
+    pub fn with(db: DatabaseConnection, clock: SharedClock, settings: Settings) -> Self {
+        let window = chrono::Duration::minutes(settings.auth.login_window_minutes);
+        let limiter = LoginLimiter::new(settings.auth.login_max_failures, window);
+        Ctx { db, clock, settings: Arc::new(settings), login_limiter: Arc::new(limiter) }
     }
 }

@@ -20,10 +20,16 @@ pub enum Error {
     #[error("{message}")]
     NotFound { field: String, message: String },
     #[error("{message}")]
-    Conflict {
-        field: Option<String>,
-        message: String,
-    },
+    Conflict { field: Option<String>, message: String },
+    /// No valid credentials: log in, or send a token.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Known caller, not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A configured limit was reached; the message names it.
+    #[error("{message}")]
+    Limited { limit: &'static str, message: String },
     #[error("database error: {0}")]
     Database(#[from] DbErr),
     #[error("{0}")]
@@ -32,24 +38,15 @@ pub enum Error {
 
 impl Error {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Validation {
-            field: field.into(),
-            message: message.into(),
-        }
+        Error::Validation { field: field.into(), message: message.into() }
     }
 
     pub fn not_found(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::NotFound {
-            field: field.into(),
-            message: message.into(),
-        }
+        Error::NotFound { field: field.into(), message: message.into() }
     }
 
     pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
-        Error::Conflict {
-            field: field.map(str::to_string),
-            message: message.into(),
-        }
+        Error::Conflict { field: field.map(str::to_string), message: message.into() }
     }
 
     /// The machine-readable code the API reports (`extensions.code`).
@@ -58,6 +55,9 @@ impl Error {
             Error::Validation { .. } => "VALIDATION",
             Error::NotFound { .. } => "NOT_FOUND",
             Error::Conflict { .. } => "CONFLICT",
+            Error::Unauthenticated(_) => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::Limited { .. } => "LIMIT_EXCEEDED",
             Error::Database(_) | Error::Internal(_) => "INTERNAL",
         }
     }

@@ -2,6 +2,7 @@
 //! use, management and repayment (借、用、管、还).
 
 pub mod api;
+pub mod auth;
 pub mod clock;
 pub mod config;
 mod ctx;

@@ -6,8 +6,9 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use bondwatch::auth::{NewUser, Role};
 use bondwatch::config::{DEFAULT_LISTEN, DatabaseArgs, Settings};
-use bondwatch::{Ctx, api, clock, db, demo};
+use bondwatch::{Ctx, api, auth, clock, db, demo};
 
 #[derive(Parser)]
 #[command(
@@ -41,14 +42,62 @@ enum Command {
     Demo,
     /// Prints the served GraphQL schema (SDL).
     ExportSchema,
+    /// Users of the API.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, reporter, researcher or manager.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The department code (required for a reporter).
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Creates an API token (and the user, without a password, if needed); the token is the last line printed.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        department: Option<String>,
+        /// Days until the token expires; without it, it does not expire.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// Revokes one token, or every token of a user.
+    Revoke {
+        #[arg(long, conflicts_with = "username")]
+        token: Option<String>,
+        #[arg(long)]
+        username: Option<String>,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("'{text}' is not a role: use admin, reporter, researcher or manager"))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("BONDWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_env("BONDWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -65,11 +114,9 @@ async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ct
     let conn = db::connect(&database.database_url, None)
         .await
         .with_context(|| format!("cannot open the database {}", database.redacted()))?;
-    db::migrate(&conn)
-        .await
-        .context("cannot migrate the database")?;
+    db::migrate(&conn).await.context("cannot migrate the database")?;
     tracing::info!(database = %database.redacted(), "database ready");
-    Ok(Ctx::new(conn, clock::system()).with_settings(settings.clone()))
+    Ok(Ctx::with(conn, clock::system(), settings.clone()))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -87,21 +134,46 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let ctx = open(&cli.database, &cli.settings).await?;
             load_demo(&ctx).await
         }
+        Command::User(UserCommand::Add { username, role, department, email }) => {
+            let ctx = open(&cli.database, &cli.settings).await?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let new = NewUser { username, role, department_code: department, email, password: Some(password) };
+            let user = auth::add_user(&ctx, new).await?;
+            println!("user {} added with the role {}", user.username, user.role);
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { username, role, department, expires_in_days }) => {
+            let ctx = open(&cli.database, &cli.settings).await?;
+            let expires_at = expires_in_days.map(|d| ctx.clock.now() + chrono::Duration::days(d.into()));
+            let token = auth::tokens::create_api_token(&ctx, &username, role, department, expires_at).await?;
+            match expires_at {
+                Some(at) => println!("token for {username} ({}), expires {at}:", role.as_str()),
+                None => println!("token for {username} ({}), does not expire:", role.as_str()),
+            }
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { token, username }) => {
+            let ctx = open(&cli.database, &cli.settings).await?;
+            let revoked = auth::tokens::revoke(&ctx, token.as_deref(), username.as_deref()).await?;
+            println!("{revoked} token(s) revoked");
+            Ok(())
+        }
         Command::Serve { listen, demo } => {
             let ctx = open(&cli.database, &cli.settings).await?;
             if demo {
                 load_demo(&ctx).await?;
             }
-            serve(ctx, &listen).await
+            let anonymous = if demo { api::Anonymous::ReadOnly } else { api::Anonymous::Refused };
+            serve(ctx, &listen, anonymous).await
         }
     }
 }
 
 async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {
-    match demo::load(ctx, |step| tracing::info!("demo: {step}"))
-        .await
-        .context("cannot load the demo portfolio")?
-    {
+    match demo::load(ctx, |step| tracing::info!("demo: {step}")).await.context("cannot load the demo portfolio")? {
         demo::Outcome::Loaded(summary) => println!("demo portfolio loaded: {summary}"),
         demo::Outcome::AlreadyPresent => {
             println!("the database already holds projects; the demo portfolio was not loaded again")
@@ -110,18 +182,16 @@ async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(ctx: Ctx, listen: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+async fn serve(ctx: Ctx, listen: &str, anonymous: api::Anonymous) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!(
-        "bondwatch serving on http://{addr} (GraphQL at /graphql, GraphiQL at /graphiql)"
-    );
+    tracing::info!("bondwatch serving on http://{addr} (GraphQL at /graphql, GraphiQL at /graphiql)");
     println!("bondwatch serving on http://{addr}/graphiql");
-    axum::serve(listener, api::router(ctx))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    if anonymous == api::Anonymous::ReadOnly {
+        tracing::warn!("demo mode: requests without credentials may read everything (as RESEARCHER)");
+    }
+    let app = api::router(ctx, anonymous).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

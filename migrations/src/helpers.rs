@@ -5,11 +5,7 @@ use sea_orm_migration::schema::*;
 
 /// A table with an auto-increment `id` primary key.
 pub fn table(name: &'static str) -> TableCreateStatement {
-    Table::create()
-        .table(name)
-        .if_not_exists()
-        .col(big_pk_auto("id"))
-        .to_owned()
+    Table::create().table(name).if_not_exists().col(big_pk_auto("id")).to_owned()
 }
 
 /// A non-null BIGINT reference to `target.id`.
@@ -20,11 +16,7 @@ pub fn fk(
     target: &'static str,
     nullable: bool,
 ) {
-    create.col(if nullable {
-        big_integer_null(col)
-    } else {
-        big_integer(col)
-    });
+    create.col(if nullable { big_integer_null(col) } else { big_integer(col) });
     create.foreign_key(
         ForeignKey::create()
             .name(format!("fk_{table}_{col}"))
@@ -36,14 +28,7 @@ pub fn fk(
 
 pub fn index(table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut idx = Index::create();
-    idx.name(format!(
-        "{}_{}_{}",
-        if unique { "ux" } else { "ix" },
-        table,
-        cols.join("_")
-    ))
-    .table(table)
-    .if_not_exists();
+    idx.name(format!("{}_{}_{}", if unique { "ux" } else { "ix" }, table, cols.join("_"))).table(table).if_not_exists();
     for col in cols {
         idx.col(*col);
     }
@@ -69,9 +54,7 @@ pub async fn create_all(
 
 pub async fn drop_all(manager: &SchemaManager<'_>, names: &[&'static str]) -> Result<(), DbErr> {
     for name in names.iter().rev() {
-        manager
-            .drop_table(Table::drop().table(*name).if_exists().to_owned())
-            .await?;
+        manager.drop_table(Table::drop().table(*name).if_exists().to_owned()).await?;
     }
     Ok(())
 }

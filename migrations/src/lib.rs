@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod helpers;
 mod m20261128_000001_ledger;
 mod m20261128_000002_targets;
+mod m20261128_000003_auth;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_ledger::Migration),
             Box::new(m20261128_000002_targets::Migration),
+            Box::new(m20261128_000003_auth::Migration),
         ]
     }
 }

@@ -49,13 +49,7 @@ impl MigrationTrait for Migration {
         );
 
         let mut budgets = table("department_budgets");
-        fk(
-            &mut budgets,
-            "department_budgets",
-            "department_id",
-            "departments",
-            false,
-        );
+        fk(&mut budgets, "department_budgets", "department_id", "departments", false);
         budgets
             .col(integer("year"))
             .col(big_integer("income_total"))
@@ -64,13 +58,7 @@ impl MigrationTrait for Migration {
         t.push(budgets);
 
         let mut lines = table("department_budget_lines");
-        fk(
-            &mut lines,
-            "department_budget_lines",
-            "budget_id",
-            "department_budgets",
-            false,
-        );
+        fk(&mut lines, "department_budget_lines", "budget_id", "department_budgets", false);
         lines
             .col(string("section"))
             .col(integer("position"))
@@ -80,13 +68,7 @@ impl MigrationTrait for Migration {
         t.push(lines);
 
         let mut bprojects = table("department_budget_projects");
-        fk(
-            &mut bprojects,
-            "department_budget_projects",
-            "budget_id",
-            "department_budgets",
-            false,
-        );
+        fk(&mut bprojects, "department_budget_projects", "budget_id", "department_budgets", false);
         bprojects
             .col(integer("position"))
             .col(text("name"))
@@ -98,13 +80,7 @@ impl MigrationTrait for Migration {
 
         let mut projects = table("projects");
         projects.col(string_uniq("code")).col(text("name"));
-        fk(
-            &mut projects,
-            "projects",
-            "department_id",
-            "departments",
-            false,
-        );
+        fk(&mut projects, "projects", "department_id", "departments", false);
         projects
             .col(text("executing_unit"))
             .col(text("category"))
@@ -130,13 +106,7 @@ impl MigrationTrait for Migration {
         t.push(projects);
 
         let mut status = table("project_status_changes");
-        fk(
-            &mut status,
-            "project_status_changes",
-            "project_id",
-            "projects",
-            false,
-        );
+        fk(&mut status, "project_status_changes", "project_id", "projects", false);
         status
             .col(string_null("from_status"))
             .col(string("to_status"))
@@ -147,28 +117,13 @@ impl MigrationTrait for Migration {
         t.push(status);
 
         let mut plan = table("spending_plan_months");
-        fk(
-            &mut plan,
-            "spending_plan_months",
-            "project_id",
-            "projects",
-            false,
-        );
+        fk(&mut plan, "spending_plan_months", "project_id", "projects", false);
         plan.col(string("period")).col(string("cumulative_percent"));
         t.push(plan);
 
         let mut forecast = table("revenue_forecasts");
-        fk(
-            &mut forecast,
-            "revenue_forecasts",
-            "project_id",
-            "projects",
-            false,
-        );
-        forecast
-            .col(integer("year"))
-            .col(big_integer("revenue"))
-            .col(big_integer("operating_cost"));
+        fk(&mut forecast, "revenue_forecasts", "project_id", "projects", false);
+        forecast.col(integer("year")).col(big_integer("revenue")).col(big_integer("operating_cost"));
         t.push(forecast);
 
         t.push(
@@ -189,46 +144,23 @@ impl MigrationTrait for Migration {
 
         let mut amort = table("bond_amortizations");
         fk(&mut amort, "bond_amortizations", "bond_id", "bonds", false);
-        amort
-            .col(integer("year"))
-            .col(string("percent_of_face"))
-            .col(date("due_on"));
+        amort.col(integer("year")).col(string("percent_of_face")).col(date("due_on"));
         t.push(amort);
 
         let mut alloc = table("allocations");
         fk(&mut alloc, "allocations", "bond_id", "bonds", false);
         fk(&mut alloc, "allocations", "project_id", "projects", false);
-        alloc
-            .col(big_integer("amount"))
-            .col(date("allocated_on"))
-            .col(timestamp_with_time_zone("created_at"));
+        alloc.col(big_integer("amount")).col(date("allocated_on")).col(timestamp_with_time_zone("created_at"));
         t.push(alloc);
 
         let mut incr = table("allocation_increments");
-        fk(
-            &mut incr,
-            "allocation_increments",
-            "allocation_id",
-            "allocations",
-            false,
-        );
-        incr.col(big_integer("amount"))
-            .col(date("allocated_on"))
-            .col(timestamp_with_time_zone("recorded_at"));
+        fk(&mut incr, "allocation_increments", "allocation_id", "allocations", false);
+        incr.col(big_integer("amount")).col(date("allocated_on")).col(timestamp_with_time_zone("recorded_at"));
         t.push(incr);
 
         let mut receipts = table("receipts");
-        fk(
-            &mut receipts,
-            "receipts",
-            "allocation_id",
-            "allocations",
-            false,
-        );
-        receipts
-            .col(big_integer("amount"))
-            .col(date("received_on"))
-            .col(timestamp_with_time_zone("recorded_at"));
+        fk(&mut receipts, "receipts", "allocation_id", "allocations", false);
+        receipts.col(big_integer("amount")).col(date("received_on")).col(timestamp_with_time_zone("recorded_at"));
         t.push(receipts);
 
         let mut disb = table("disbursements");
@@ -240,26 +172,12 @@ impl MigrationTrait for Migration {
             .col(text("payee"))
             .col(text("economic_class"))
             .col(string_null("voucher_no"));
-        fk(
-            &mut disb,
-            "disbursements",
-            "reversal_of",
-            "disbursements",
-            true,
-        );
-        disb.col(text_null("reason"))
-            .col(string_null("idempotency_key"))
-            .col(timestamp_with_time_zone("recorded_at"));
+        fk(&mut disb, "disbursements", "reversal_of", "disbursements", true);
+        disb.col(text_null("reason")).col(string_null("idempotency_key")).col(timestamp_with_time_zone("recorded_at"));
         t.push(disb);
 
         let mut progress = table("progress_reports");
-        fk(
-            &mut progress,
-            "progress_reports",
-            "project_id",
-            "projects",
-            false,
-        );
+        fk(&mut progress, "progress_reports", "project_id", "projects", false);
         progress
             .col(string("period"))
             .col(string("planned_percent"))
@@ -270,13 +188,7 @@ impl MigrationTrait for Migration {
         t.push(progress);
 
         let mut revenue = table("revenue_records");
-        fk(
-            &mut revenue,
-            "revenue_records",
-            "project_id",
-            "projects",
-            false,
-        );
+        fk(&mut revenue, "revenue_records", "project_id", "projects", false);
         revenue
             .col(string("period"))
             .col(text("source"))
@@ -284,13 +196,7 @@ impl MigrationTrait for Migration {
             .col(big_integer("transferred"))
             .col(date_null("collected_on"))
             .col(date_null("transferred_on"));
-        fk(
-            &mut revenue,
-            "revenue_records",
-            "reversal_of",
-            "revenue_records",
-            true,
-        );
+        fk(&mut revenue, "revenue_records", "reversal_of", "revenue_records", true);
         revenue
             .col(text_null("reason"))
             .col(string_null("idempotency_key"))
@@ -299,43 +205,16 @@ impl MigrationTrait for Migration {
 
         let mut dsp = table("debt_service_payments");
         fk(&mut dsp, "debt_service_payments", "bond_id", "bonds", false);
-        fk(
-            &mut dsp,
-            "debt_service_payments",
-            "project_id",
-            "projects",
-            true,
-        );
-        dsp.col(date("due_date"))
-            .col(big_integer("amount"))
-            .col(date("paid_on"));
-        fk(
-            &mut dsp,
-            "debt_service_payments",
-            "refinancing_bond_id",
-            "bonds",
-            true,
-        );
-        dsp.col(big_integer("refinanced_amount"))
-            .col(timestamp_with_time_zone("recorded_at"));
+        fk(&mut dsp, "debt_service_payments", "project_id", "projects", true);
+        dsp.col(date("due_date")).col(big_integer("amount")).col(date("paid_on"));
+        fk(&mut dsp, "debt_service_payments", "refinancing_bond_id", "bonds", true);
+        dsp.col(big_integer("refinanced_amount")).col(timestamp_with_time_zone("recorded_at"));
         t.push(dsp);
 
         let mut adj = table("use_adjustments");
         fk(&mut adj, "use_adjustments", "bond_id", "bonds", false);
-        fk(
-            &mut adj,
-            "use_adjustments",
-            "from_project_id",
-            "projects",
-            false,
-        );
-        fk(
-            &mut adj,
-            "use_adjustments",
-            "to_project_id",
-            "projects",
-            false,
-        );
+        fk(&mut adj, "use_adjustments", "from_project_id", "projects", false);
+        fk(&mut adj, "use_adjustments", "to_project_id", "projects", false);
         adj.col(big_integer("amount"))
             .col(text("reason"))
             .col(date("approved_on"))

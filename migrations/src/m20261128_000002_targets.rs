@@ -14,32 +14,14 @@ impl MigrationName for Migration {
     }
 }
 
-const TABLES: &[&str] = &[
-    "performance_targets",
-    "indicators",
-    "indicator_actuals",
-    "assessments",
-    "assessment_points",
-];
+const TABLES: &[&str] = &["performance_targets", "indicators", "indicator_actuals", "assessments", "assessment_points"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut targets = table("performance_targets");
-        fk(
-            &mut targets,
-            "performance_targets",
-            "project_id",
-            "projects",
-            true,
-        );
-        fk(
-            &mut targets,
-            "performance_targets",
-            "department_id",
-            "departments",
-            true,
-        );
+        fk(&mut targets, "performance_targets", "project_id", "projects", true);
+        fk(&mut targets, "performance_targets", "department_id", "departments", true);
         targets
             .col(string("scope"))
             .col(integer_null("year"))
@@ -49,13 +31,7 @@ impl MigrationTrait for Migration {
             .col(timestamp_with_time_zone_null("superseded_at"));
 
         let mut indicators = table("indicators");
-        fk(
-            &mut indicators,
-            "indicators",
-            "target_id",
-            "performance_targets",
-            false,
-        );
+        fk(&mut indicators, "indicators", "target_id", "performance_targets", false);
         indicators
             .col(integer("position"))
             .col(text("level1"))
@@ -66,13 +42,7 @@ impl MigrationTrait for Migration {
             .col(text("history"));
 
         let mut actuals = table("indicator_actuals");
-        fk(
-            &mut actuals,
-            "indicator_actuals",
-            "indicator_id",
-            "indicators",
-            false,
-        );
+        fk(&mut actuals, "indicator_actuals", "indicator_id", "indicators", false);
         actuals
             .col(string("period"))
             .col(text("value"))
@@ -81,30 +51,12 @@ impl MigrationTrait for Migration {
             .col(timestamp_with_time_zone("recorded_at"));
 
         let mut assessments = table("assessments");
-        fk(
-            &mut assessments,
-            "assessments",
-            "project_id",
-            "projects",
-            false,
-        );
-        assessments
-            .col(date("submitted_on"))
-            .col(string("conclusion"))
-            .col(timestamp_with_time_zone("recorded_at"));
+        fk(&mut assessments, "assessments", "project_id", "projects", false);
+        assessments.col(date("submitted_on")).col(string("conclusion")).col(timestamp_with_time_zone("recorded_at"));
 
         let mut points = table("assessment_points");
-        fk(
-            &mut points,
-            "assessment_points",
-            "assessment_id",
-            "assessments",
-            false,
-        );
-        points
-            .col(integer("point"))
-            .col(string_null("score"))
-            .col(text_null("comment"));
+        fk(&mut points, "assessment_points", "assessment_id", "assessments", false);
+        points.col(integer("point")).col(string_null("score")).col(text_null("comment"));
 
         create_all(
             manager,

@@ -24,6 +24,9 @@ impl ErrorExtensions for Error {
             if let Some(field) = self.field() {
                 ext.set("field", field);
             }
+            if let Error::Limited { limit, .. } = self {
+                ext.set("limit", *limit);
+            }
         })
     }
 }

@@ -33,16 +33,8 @@ macro_rules! asset {
     ($name:literal, $mime:literal) => {
         get(|| async {
             (
-                [
-                    (header::CONTENT_TYPE, $mime),
-                    (header::CACHE_CONTROL, "public, max-age=86400"),
-                ],
-                include_bytes!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/assets/graphiql/",
-                    $name
-                ))
-                .as_slice(),
+                [(header::CONTENT_TYPE, $mime), (header::CACHE_CONTROL, "public, max-age=86400")],
+                include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/graphiql/", $name)).as_slice(),
             )
                 .into_response()
         })
@@ -52,23 +44,11 @@ macro_rules! asset {
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/graphiql", get(|| async { Html(PAGE) }))
-        .route(
-            "/graphiql/graphiql.min.css",
-            asset!("graphiql.min.css", "text/css; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/graphiql.min.js",
-            asset!("graphiql.min.js", "text/javascript; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/react.production.min.js",
-            asset!("react.production.min.js", "text/javascript; charset=utf-8"),
-        )
+        .route("/graphiql/graphiql.min.css", asset!("graphiql.min.css", "text/css; charset=utf-8"))
+        .route("/graphiql/graphiql.min.js", asset!("graphiql.min.js", "text/javascript; charset=utf-8"))
+        .route("/graphiql/react.production.min.js", asset!("react.production.min.js", "text/javascript; charset=utf-8"))
         .route(
             "/graphiql/react-dom.production.min.js",
-            asset!(
-                "react-dom.production.min.js",
-                "text/javascript; charset=utf-8"
-            ),
+            asset!("react-dom.production.min.js", "text/javascript; charset=utf-8"),
         )
 }

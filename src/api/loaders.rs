@@ -33,9 +33,7 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = queries::rows_in::<E>(&self.db, self.column, keys)
-            .await
-            .map_err(Arc::new)?;
+        let rows = queries::rows_in::<E>(&self.db, self.column, keys).await.map_err(Arc::new)?;
         let column = self.column;
         Ok(queries::group(rows, |m| match m.get(column) {
             sea_orm::Value::BigInt(Some(v)) => v,
@@ -59,10 +57,7 @@ where
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         let grouped = self.0.load(keys).await?;
-        Ok(grouped
-            .into_iter()
-            .filter_map(|(k, mut v)| v.pop().map(|m| (k, m)))
-            .collect())
+        Ok(grouped.into_iter().filter_map(|(k, mut v)| v.pop().map(|m| (k, m))).collect())
     }
 }
 
@@ -76,9 +71,7 @@ impl Loader<i64> for TotalsLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        queries::project_totals(&self.db, keys, self.as_of)
-            .await
-            .map_err(Arc::new)
+        queries::project_totals(&self.db, keys, self.as_of).await.map_err(Arc::new)
     }
 }
 
@@ -89,9 +82,7 @@ impl Loader<i64> for LatestProgressLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        queries::latest_progress(&self.0, keys)
-            .await
-            .map_err(Arc::new)
+        queries::latest_progress(&self.0, keys).await.map_err(Arc::new)
     }
 }
 
@@ -106,9 +97,7 @@ impl Loader<i64> for PrincipalDueSoonLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let due = queries::principal_due_soon(&self.db, keys, self.today)
-            .await
-            .map_err(Arc::new)?;
+        let due = queries::principal_due_soon(&self.db, keys, self.today).await.map_err(Arc::new)?;
         let mut out: HashMap<i64, bool> = keys.iter().map(|k| (*k, false)).collect();
         for id in due {
             out.insert(id, true);
@@ -124,9 +113,7 @@ impl Loader<i64> for BudgetsLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let tables = queries::department_budgets(&self.0, keys)
-            .await
-            .map_err(Arc::new)?;
+        let tables = queries::department_budgets(&self.0, keys).await.map_err(Arc::new)?;
         Ok(tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
@@ -142,9 +129,7 @@ impl Loader<i64> for BondBookLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let books = crate::debt::load_books(&self.db, &self.settings, Some(keys))
-            .await
-            .map_err(Arc::new)?;
+        let books = crate::debt::load_books(&self.db, &self.settings, Some(keys)).await.map_err(Arc::new)?;
         Ok(books.into_iter().map(|b| (b.bond.id, b)).collect())
     }
 }
@@ -157,9 +142,7 @@ impl Loader<i64> for ProjectBondsLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        crate::debt::bonds_of_projects(&self.0, keys)
-            .await
-            .map_err(Arc::new)
+        crate::debt::bonds_of_projects(&self.0, keys).await.map_err(Arc::new)
     }
 }
 
@@ -176,15 +159,11 @@ macro_rules! loaders {
     };
 }
 
-fn by<E: EntityTrait>(
-    column: E::Column,
-) -> impl Fn(DatabaseConnection, NaiveDate, &crate::Ctx) -> RowsBy<E> {
+fn by<E: EntityTrait>(column: E::Column) -> impl Fn(DatabaseConnection, NaiveDate, &crate::Ctx) -> RowsBy<E> {
     move |db, _, _| RowsBy { db, column }
 }
 
-fn id_of<E: EntityTrait>(
-    column: E::Column,
-) -> impl Fn(DatabaseConnection, NaiveDate, &crate::Ctx) -> ById<E> {
+fn id_of<E: EntityTrait>(column: E::Column) -> impl Fn(DatabaseConnection, NaiveDate, &crate::Ctx) -> ById<E> {
     move |db, _, _| ById(RowsBy { db, column })
 }
 

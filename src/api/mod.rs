@@ -1,60 +1,126 @@
-//! The edge: GraphQL (schema, types, loaders, error mapping) and HTTP (router,
-//! pages). Everything here is a thin call into the domain modules.
+//! The edge: GraphQL (schema, types, loaders, error mapping, access policy) and HTTP
+//! (router, credentials, pages). Everything here is a thin call into the domain modules.
 
 pub mod error;
 mod graphiql;
 pub mod loaders;
 pub mod mutation;
+pub mod policy;
 pub mod query;
 pub mod scalars;
 pub mod types;
 
+use std::net::SocketAddr;
+use std::time::Duration;
+
 use async_graphql::{EmptySubscription, Schema};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
 use crate::Ctx;
+use crate::auth::{Caller, tokens};
 use loaders::Loaders;
 
 pub type BondwatchSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Largest accepted request body: a department's tables fit many times over.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Query limits: nesting depth and complexity (fields weighted by page sizes).
+pub const MAX_DEPTH: usize = 12;
+pub const MAX_COMPLEXITY: usize = 20_000;
+/// The name of the session cookie a login sets.
+pub const SESSION_COOKIE: &str = "bondwatch_session";
 
-/// The schema, with the limits every request runs under.
-pub fn schema(ctx: Ctx) -> BondwatchSchema {
+fn builder() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
     Schema::build(query::Query, mutation::Mutation, EmptySubscription)
-        .data(ctx)
-        .limit_depth(12)
-        .limit_complexity(20_000)
-        .finish()
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .extension(policy::Policy)
+}
+
+/// The schema, with the limits and the access policy every request runs under.
+pub fn schema(ctx: Ctx) -> BondwatchSchema {
+    builder().data(ctx).finish()
 }
 
 /// The schema's SDL, as served at `/schema.graphql` and kept in `schema.graphql`.
 pub fn sdl() -> String {
-    // The SDL does not depend on the data; a schema without data prints the same.
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
-        .finish()
-        .sdl()
+    builder().finish().sdl()
+}
+
+/// How the server treats requests without credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anonymous {
+    /// Refused, except the public fields (login, the schema).
+    Refused,
+    /// Read as a RESEARCHER: a server started with `--demo`.
+    ReadOnly,
 }
 
 #[derive(Clone)]
 struct AppState {
     schema: BondwatchSchema,
     ctx: Ctx,
+    anonymous: Anonymous,
 }
 
-async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let loaders = Loaders::new(&state.ctx);
-    state
-        .schema
-        .execute(request.into_inner().data(loaders))
-        .await
-        .into()
+/// The address a request came from, for the login rate limit.
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+/// The bearer token of `Authorization`, or the session cookie.
+fn credentials(headers: &HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string());
+    bearer.or_else(|| {
+        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+            |c| c.trim().strip_prefix(SESSION_COOKIE).and_then(|rest| rest.strip_prefix('=')).map(str::to_string),
+        )
+    })
+}
+
+fn unauthenticated(message: String) -> Response {
+    let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]});
+    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
+}
+
+/// The caller of a request: from its token, as a demo reader, or nobody.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Response> {
+    match credentials(headers) {
+        Some(token) => tokens::authenticate(&state.ctx, &token).await.map(Some).map_err(|e| match e {
+            crate::error::Error::Unauthenticated(m) => unauthenticated(m),
+            other => {
+                tracing::error!(error = %other, "cannot check a token");
+                (StatusCode::SERVICE_UNAVAILABLE, "cannot check credentials now").into_response()
+            }
+        }),
+        None if state.anonymous == Anonymous::ReadOnly => Ok(Some(Caller::demo_reader())),
+        None => Ok(None),
+    }
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let caller = match caller(&state, &headers).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let mut request = request.into_inner().data(Loaders::new(&state.ctx)).data(ClientAddress(peer.ip().to_string()));
+    if let Some(c) = caller {
+        request = request.data(c);
+    }
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -62,10 +128,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "database unreachable"})),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "database unreachable"})))
         }
     }
 }
@@ -74,17 +137,17 @@ async fn schema_sdl() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], sdl())
 }
 
-pub fn router(ctx: Ctx) -> Router {
-    let state = AppState {
-        schema: schema(ctx.clone()),
-        ctx,
-    };
+/// The router; serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
+pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
+    let timeout = Duration::from_millis(ctx.settings.auth.request_timeout_ms);
+    let state = AppState { schema: schema(ctx.clone()), ctx, anonymous };
     Router::new()
         .route("/graphql", axum::routing::post(graphql))
         .route("/healthz", get(healthz))
         .route("/schema.graphql", get(schema_sdl))
         .merge(graphiql::routes())
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

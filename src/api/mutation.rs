@@ -6,14 +6,15 @@ use async_graphql::{Context, ID, InputObject, Object};
 use super::error::{GqlResult, IntoGql};
 use super::scalars::{DateScalar, DecimalScalar, MoneyScalar, opt};
 use super::types::*;
-use crate::error::Result;
+use crate::auth::Caller;
+use crate::error::{Error, Result};
 use crate::evaluation;
 use crate::ledger::{bonds, departments, funding, projects, records};
 use crate::targets;
 
-/// Who is calling; until users exist every caller is anonymous.
-fn actor(_ctx: &Context<'_>) -> &'static str {
-    "anonymous"
+/// Who is calling: set by the HTTP layer, checked by the policy before any mutation runs.
+fn caller<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Caller> {
+    ctx.data_opt::<Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()
 }
 
 fn zero() -> Option<MoneyScalar> {
@@ -96,9 +97,7 @@ impl ProjectPatch {
 
 impl ProjectInput {
     fn parse(self) -> Result<projects::ProjectInput> {
-        let approved = self
-            .approved_investment
-            .parse_at("input.approvedInvestment")?;
+        let approved = self.approved_investment.parse_at("input.approvedInvestment")?;
         let patch = ProjectPatch {
             name: Some(self.name),
             executing_unit: Some(self.executing_unit),
@@ -310,10 +309,7 @@ pub struct AssessmentInput {
     pub points: Vec<AssessmentPointInput>,
 }
 
-fn budget_lines(
-    lines: Vec<BudgetLineInput>,
-    field: &str,
-) -> Result<Vec<departments::BudgetLineInput>> {
+fn budget_lines(lines: Vec<BudgetLineInput>, field: &str) -> Result<Vec<departments::BudgetLineInput>> {
     lines
         .into_iter()
         .enumerate()
@@ -335,27 +331,41 @@ pub struct Mutation;
 
 #[Object]
 impl Mutation {
-    async fn create_department(
-        &self,
-        ctx: &Context<'_>,
-        input: DepartmentInput,
-    ) -> GqlResult<Department> {
-        let input = departments::DepartmentInput {
-            code: input.code,
-            name: input.name,
-        };
-        departments::create_department(app(ctx), input)
-            .await
-            .map(Department)
-            .gql()
+    /// Opens a session: the token, and an HttpOnly session cookie for browsers.
+    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> GqlResult<Session> {
+        let app = app(ctx);
+        let address = ctx.data_opt::<super::ClientAddress>().map(|a| a.0.as_str()).unwrap_or("unknown");
+        let session = crate::auth::login(app, &username, &password, address).await.gql()?;
+        let max_age = app.settings.auth.session_duration().num_seconds();
+        let secure = if app.settings.auth.secure_cookies { "; Secure" } else { "" };
+        ctx.append_http_header(
+            "Set-Cookie",
+            format!(
+                "{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
+                super::SESSION_COOKIE,
+                session.token
+            ),
+        );
+        Ok(Session {
+            token: session.token,
+            user: User {
+                username: session.user.username.clone(),
+                role: crate::auth::Role::parse(&session.user.role).unwrap_or(crate::auth::Role::Researcher),
+                department_id: session.user.department_id,
+                email: session.user.email.clone(),
+            },
+            expires_at: session.expires_at.map(super::scalars::DateTimeScalar),
+        })
+    }
+
+    async fn create_department(&self, ctx: &Context<'_>, input: DepartmentInput) -> GqlResult<Department> {
+        let input = departments::DepartmentInput { code: input.code, name: input.name };
+        departments::create_department(app(ctx), caller(ctx)?, input).await.map(Department).gql()
     }
 
     async fn create_project(&self, ctx: &Context<'_>, input: ProjectInput) -> GqlResult<Project> {
         let input = input.parse().gql()?;
-        projects::create_project(app(ctx), actor(ctx), input)
-            .await
-            .map(Project)
-            .gql()
+        projects::create_project(app(ctx), caller(ctx)?, input).await.map(Project).gql()
     }
 
     /// Changes a project's facts; fails with CONFLICT when expectedVersion is not the current version.
@@ -367,10 +377,7 @@ impl Mutation {
         input: ProjectPatch,
     ) -> GqlResult<Project> {
         let facts = input.facts().gql()?;
-        projects::update_project(app(ctx), &code, expected_version, facts)
-            .await
-            .map(Project)
-            .gql()
+        projects::update_project(app(ctx), caller(ctx)?, &code, expected_version, facts).await.map(Project).gql()
     }
 
     /// Moves the status; effectiveOn (default today) dates the change, e.g. the actual start.
@@ -383,17 +390,10 @@ impl Mutation {
         note: Option<String>,
     ) -> GqlResult<Project> {
         let effective_on = opt(&effective_on, "effectiveOn", DateScalar::parse_at).gql()?;
-        projects::set_project_status(
-            app(ctx),
-            actor(ctx),
-            &code,
-            status.into(),
-            effective_on,
-            note,
-        )
-        .await
-        .map(Project)
-        .gql()
+        projects::set_project_status(app(ctx), caller(ctx)?, &code, status.into(), effective_on, note)
+            .await
+            .map(Project)
+            .gql()
     }
 
     /// The cumulative spending plan (用款计划) by month; replaces the previous plan.
@@ -405,15 +405,9 @@ impl Mutation {
     ) -> GqlResult<Project> {
         let months = months
             .into_iter()
-            .map(|m| projects::SpendingPlanInput {
-                period: m.period,
-                cumulative_percent: m.cumulative_percent.0,
-            })
+            .map(|m| projects::SpendingPlanInput { period: m.period, cumulative_percent: m.cumulative_percent.0 })
             .collect();
-        projects::set_spending_plan(app(ctx), &project_code, months)
-            .await
-            .map(Project)
-            .gql()
+        projects::set_spending_plan(app(ctx), caller(ctx)?, &project_code, months).await.map(Project).gql()
     }
 
     async fn set_revenue_forecast(
@@ -429,17 +423,12 @@ impl Mutation {
                 Ok(projects::RevenueForecastInput {
                     year: y.year,
                     revenue: y.revenue.parse_at(&format!("years[{i}].revenue"))?,
-                    operating_cost: y
-                        .operating_cost
-                        .parse_at(&format!("years[{i}].operatingCost"))?,
+                    operating_cost: y.operating_cost.parse_at(&format!("years[{i}].operatingCost"))?,
                 })
             })
             .collect::<Result<Vec<_>>>()
             .gql()?;
-        projects::set_revenue_forecast(app(ctx), &project_code, years)
-            .await
-            .map(Project)
-            .gql()
+        projects::set_revenue_forecast(app(ctx), caller(ctx)?, &project_code, years).await.map(Project).gql()
     }
 
     async fn create_bond(&self, ctx: &Context<'_>, input: BondInput) -> GqlResult<Bond> {
@@ -447,9 +436,7 @@ impl Mutation {
             Ok(bonds::BondInput {
                 issue_date: input.issue_date.parse_at("input.issueDate")?,
                 value_date: opt(&input.value_date, "input.valueDate", DateScalar::parse_at)?,
-                coupon_rate_percent: input
-                    .coupon_rate_percent
-                    .parse_at("input.couponRatePercent")?,
+                coupon_rate_percent: input.coupon_rate_percent.parse_at("input.couponRatePercent")?,
                 face_amount: input.face_amount.parse_at("input.faceAmount")?,
                 amortization: input
                     .amortization
@@ -473,41 +460,26 @@ impl Mutation {
             })
         })()
         .gql()?;
-        bonds::create_bond(app(ctx), parsed).await.map(Bond).gql()
+        bonds::create_bond(app(ctx), caller(ctx)?, parsed).await.map(Bond).gql()
     }
 
     /// Allocates bond money to a project; with receivedOn, the whole amount is also recorded as received.
-    async fn allocate_bond(
-        &self,
-        ctx: &Context<'_>,
-        input: AllocationInput,
-    ) -> GqlResult<Allocation> {
+    async fn allocate_bond(&self, ctx: &Context<'_>, input: AllocationInput) -> GqlResult<Allocation> {
         let parsed = (|| {
             Ok(funding::AllocationInput {
                 amount: input.amount.parse_at("input.amount")?,
-                allocated_on: opt(
-                    &input.allocated_on,
-                    "input.allocatedOn",
-                    DateScalar::parse_at,
-                )?,
+                allocated_on: opt(&input.allocated_on, "input.allocatedOn", DateScalar::parse_at)?,
                 received_on: opt(&input.received_on, "input.receivedOn", DateScalar::parse_at)?,
                 bond_code: input.bond_code.clone(),
                 project_code: input.project_code.clone(),
             })
         })()
         .gql()?;
-        funding::allocate_bond(app(ctx), parsed)
-            .await
-            .map(Allocation)
-            .gql()
+        funding::allocate_bond(app(ctx), caller(ctx)?, parsed).await.map(Allocation).gql()
     }
 
     /// Records bond money arriving in the treasury for an allocation (all or part of it).
-    async fn record_receipt(
-        &self,
-        ctx: &Context<'_>,
-        input: ReceiptInput,
-    ) -> GqlResult<Allocation> {
+    async fn record_receipt(&self, ctx: &Context<'_>, input: ReceiptInput) -> GqlResult<Allocation> {
         let parsed = (|| {
             Ok(funding::ReceiptInput {
                 amount: input.amount.parse_at("input.amount")?,
@@ -517,10 +489,7 @@ impl Mutation {
             })
         })()
         .gql()?;
-        funding::record_receipt(app(ctx), parsed)
-            .await
-            .map(Allocation)
-            .gql()
+        funding::record_receipt(app(ctx), caller(ctx)?, parsed).await.map(Allocation).gql()
     }
 
     /// Idempotent: the same idempotencyKey twice records one disbursement.
@@ -543,37 +512,20 @@ impl Mutation {
             })
         })()
         .gql()?;
-        records::record_disbursement(app(ctx), parsed, idempotency_key.as_deref())
+        records::record_disbursement(app(ctx), caller(ctx)?, parsed, idempotency_key.as_deref())
             .await
             .map(Disbursement)
             .gql()
     }
 
     /// A correcting entry (红冲) that cancels a disbursement; the original stays in the ledger.
-    async fn reverse_disbursement(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        reason: String,
-    ) -> GqlResult<Disbursement> {
+    async fn reverse_disbursement(&self, ctx: &Context<'_>, id: ID, reason: String) -> GqlResult<Disbursement> {
         let id = records::parse_id("id", &id).gql()?;
-        records::reverse_disbursement(app(ctx), id, &reason)
-            .await
-            .map(Disbursement)
-            .gql()
+        records::reverse_disbursement(app(ctx), caller(ctx)?, id, &reason).await.map(Disbursement).gql()
     }
 
-    async fn record_progress(
-        &self,
-        ctx: &Context<'_>,
-        input: ProgressInput,
-    ) -> GqlResult<ProgressReport> {
-        let submitted_on = opt(
-            &input.submitted_on,
-            "input.submittedOn",
-            DateScalar::parse_at,
-        )
-        .gql()?;
+    async fn record_progress(&self, ctx: &Context<'_>, input: ProgressInput) -> GqlResult<ProgressReport> {
+        let submitted_on = opt(&input.submitted_on, "input.submittedOn", DateScalar::parse_at).gql()?;
         let parsed = records::ProgressInput {
             project_code: input.project_code,
             period: input.period,
@@ -582,10 +534,7 @@ impl Mutation {
             submitted_on,
             note: input.note,
         };
-        records::record_progress(app(ctx), parsed)
-            .await
-            .map(ProgressReport)
-            .gql()
+        records::record_progress(app(ctx), caller(ctx)?, parsed).await.map(ProgressReport).gql()
     }
 
     async fn record_revenue(
@@ -598,39 +547,23 @@ impl Mutation {
             Ok(records::RevenueInput {
                 collected: input.collected.parse_at("input.collected")?,
                 transferred: input.transferred.parse_at("input.transferred")?,
-                collected_on: opt(
-                    &input.collected_on,
-                    "input.collectedOn",
-                    DateScalar::parse_at,
-                )?,
-                transferred_on: opt(
-                    &input.transferred_on,
-                    "input.transferredOn",
-                    DateScalar::parse_at,
-                )?,
+                collected_on: opt(&input.collected_on, "input.collectedOn", DateScalar::parse_at)?,
+                transferred_on: opt(&input.transferred_on, "input.transferredOn", DateScalar::parse_at)?,
                 project_code: input.project_code.clone(),
                 period: input.period.clone(),
                 source: input.source.clone(),
             })
         })()
         .gql()?;
-        records::record_revenue(app(ctx), parsed, idempotency_key.as_deref())
+        records::record_revenue(app(ctx), caller(ctx)?, parsed, idempotency_key.as_deref())
             .await
             .map(RevenueRecord)
             .gql()
     }
 
-    async fn reverse_revenue(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        reason: String,
-    ) -> GqlResult<RevenueRecord> {
+    async fn reverse_revenue(&self, ctx: &Context<'_>, id: ID, reason: String) -> GqlResult<RevenueRecord> {
         let id = records::parse_id("id", &id).gql()?;
-        records::reverse_revenue(app(ctx), id, &reason)
-            .await
-            .map(RevenueRecord)
-            .gql()
+        records::reverse_revenue(app(ctx), caller(ctx)?, id, &reason).await.map(RevenueRecord).gql()
     }
 
     /// A department's whole-expenditure table (部门整体支出): income and expenditure composition and project lines.
@@ -650,9 +583,7 @@ impl Mutation {
                     .enumerate()
                     .map(|(i, p)| {
                         Ok(departments::BudgetProjectLineInput {
-                            total_budget: p
-                                .total_budget
-                                .parse_at(&format!("input.projects[{i}].totalBudget"))?,
+                            total_budget: p.total_budget.parse_at(&format!("input.projects[{i}].totalBudget"))?,
                             current_year_budget: p
                                 .current_year_budget
                                 .parse_at(&format!("input.projects[{i}].currentYearBudget"))?,
@@ -669,25 +600,15 @@ impl Mutation {
             })
         })()
         .gql()?;
-        let budget = departments::record_department_budget(app(ctx), parsed)
-            .await
-            .gql()?;
+        let budget = departments::record_department_budget(app(ctx), caller(ctx)?, parsed).await.gql()?;
         department_budget_of(ctx, budget).await
     }
 
     /// Marks a declared target approved; targets are read in their latest declaration.
-    async fn approve_target(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        approved_on: DateScalar,
-    ) -> GqlResult<PerformanceTarget> {
+    async fn approve_target(&self, ctx: &Context<'_>, id: ID, approved_on: DateScalar) -> GqlResult<PerformanceTarget> {
         let id = records::parse_id("id", &id).gql()?;
         let approved_on = approved_on.parse_at("approvedOn").gql()?;
-        targets::approve_target(app(ctx), id, approved_on)
-            .await
-            .map(PerformanceTarget)
-            .gql()
+        targets::approve_target(app(ctx), caller(ctx)?, id, approved_on).await.map(PerformanceTarget).gql()
     }
 
     async fn record_debt_service_payment(
@@ -700,28 +621,17 @@ impl Mutation {
                 due_date: input.due_date.parse_at("input.dueDate")?,
                 amount: input.amount.parse_at("input.amount")?,
                 paid_on: input.paid_on.parse_at("input.paidOn")?,
-                refinanced_amount: opt(
-                    &input.refinanced_amount,
-                    "input.refinancedAmount",
-                    MoneyScalar::parse_at,
-                )?,
+                refinanced_amount: opt(&input.refinanced_amount, "input.refinancedAmount", MoneyScalar::parse_at)?,
                 bond_code: input.bond_code.clone(),
                 project_code: input.project_code.clone(),
                 refinancing_bond_code: input.refinancing_bond_code.clone(),
             })
         })()
         .gql()?;
-        crate::debt::record_debt_service_payment(app(ctx), parsed)
-            .await
-            .map(DebtServiceLine)
-            .gql()
+        crate::debt::record_debt_service_payment(app(ctx), caller(ctx)?, parsed).await.map(DebtServiceLine).gql()
     }
 
-    async fn adjust_use(
-        &self,
-        ctx: &Context<'_>,
-        input: UseAdjustmentInput,
-    ) -> GqlResult<UseAdjustment> {
+    async fn adjust_use(&self, ctx: &Context<'_>, input: UseAdjustmentInput) -> GqlResult<UseAdjustment> {
         let parsed = (|| {
             Ok(funding::UseAdjustmentInput {
                 amount: input.amount.parse_at("input.amount")?,
@@ -733,19 +643,11 @@ impl Mutation {
             })
         })()
         .gql()?;
-        funding::adjust_use(app(ctx), parsed)
-            .await
-            .map(UseAdjustment)
-            .gql()
+        funding::adjust_use(app(ctx), caller(ctx)?, parsed).await.map(UseAdjustment).gql()
     }
 
-    async fn declare_target(
-        &self,
-        ctx: &Context<'_>,
-        input: TargetInput,
-    ) -> GqlResult<PerformanceTarget> {
-        let approved_on =
-            opt(&input.approved_on, "input.approvedOn", DateScalar::parse_at).gql()?;
+    async fn declare_target(&self, ctx: &Context<'_>, input: TargetInput) -> GqlResult<PerformanceTarget> {
+        let approved_on = opt(&input.approved_on, "input.approvedOn", DateScalar::parse_at).gql()?;
         let parsed = targets::TargetInput {
             project_code: input.project_code,
             department_code: input.department_code,
@@ -766,17 +668,10 @@ impl Mutation {
                 })
                 .collect(),
         };
-        targets::declare_target(app(ctx), parsed)
-            .await
-            .map(PerformanceTarget)
-            .gql()
+        targets::declare_target(app(ctx), caller(ctx)?, parsed).await.map(PerformanceTarget).gql()
     }
 
-    async fn record_indicator_actual(
-        &self,
-        ctx: &Context<'_>,
-        input: IndicatorActualInput,
-    ) -> GqlResult<Indicator> {
+    async fn record_indicator_actual(&self, ctx: &Context<'_>, input: IndicatorActualInput) -> GqlResult<Indicator> {
         let indicator_id = records::parse_id("input.indicatorId", &input.indicator_id).gql()?;
         let parsed = targets::IndicatorActualInput {
             indicator_id,
@@ -784,17 +679,13 @@ impl Mutation {
             actual: input.actual,
             judgement: input.judgement,
         };
-        targets::record_indicator_actual(app(ctx), parsed)
+        targets::record_indicator_actual(app(ctx), caller(ctx)?, parsed)
             .await
             .map(|row| Indicator { row, target: None })
             .gql()
     }
 
-    async fn submit_assessment(
-        &self,
-        ctx: &Context<'_>,
-        input: AssessmentInput,
-    ) -> GqlResult<Assessment> {
+    async fn submit_assessment(&self, ctx: &Context<'_>, input: AssessmentInput) -> GqlResult<Assessment> {
         let parsed = (|| {
             Ok(evaluation::AssessmentInput {
                 submitted_on: input.submitted_on.parse_at("input.submittedOn")?,
@@ -805,11 +696,7 @@ impl Mutation {
                     .map(|(i, p)| {
                         Ok(evaluation::AssessmentPointInput {
                             point: p.point,
-                            score: opt(
-                                &p.score,
-                                &format!("input.points[{i}].score"),
-                                DecimalScalar::parse_at,
-                            )?,
+                            score: opt(&p.score, &format!("input.points[{i}].score"), DecimalScalar::parse_at)?,
                             comment: p.comment.clone(),
                         })
                     })
@@ -819,10 +706,7 @@ impl Mutation {
             })
         })()
         .gql()?;
-        evaluation::submit_assessment(app(ctx), parsed)
-            .await
-            .map(Assessment)
-            .gql()
+        evaluation::submit_assessment(app(ctx), caller(ctx)?, parsed).await.map(Assessment).gql()
     }
 }
 
@@ -831,14 +715,8 @@ async fn department_budget_of(
     ctx: &Context<'_>,
     budget: crate::ledger::entities::department_budget::Model,
 ) -> GqlResult<DepartmentBudget> {
-    let tables = crate::ledger::queries::department_budgets(&app(ctx).db, &[budget.department_id])
-        .await
-        .gql()?;
-    let list = tables
-        .into_iter()
-        .next()
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let tables = crate::ledger::queries::department_budgets(&app(ctx).db, &[budget.department_id]).await.gql()?;
+    let list = tables.into_iter().next().map(|(_, v)| v).unwrap_or_default();
     DepartmentBudget::find(std::sync::Arc::new(list), budget.id)
         .ok_or_else(|| async_graphql::Error::new("the table just recorded could not be read back"))
 }

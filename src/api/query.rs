@@ -37,7 +37,12 @@ pub fn decode_cursor(cursor: &str) -> Result<String> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| Error::validation("after", "this cursor was not given by bondwatch; pass pageInfo.endCursor of the previous page"))
+        .ok_or_else(|| {
+            Error::validation(
+                "after",
+                "this cursor was not given by bondwatch; pass pageInfo.endCursor of the previous page",
+            )
+        })
 }
 
 fn after_key(after: Option<String>) -> GqlResult<Option<String>> {
@@ -62,10 +67,60 @@ pub struct IndicatorFilter {
     pub year: Option<i32>,
 }
 
+#[derive(InputObject, Default)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub operation: Option<String>,
+    pub from: Option<super::scalars::DateTimeScalar>,
+    pub to: Option<super::scalars::DateTimeScalar>,
+}
+
 pub struct Query;
 
 #[Object]
 impl Query {
+    /// Who is calling.
+    async fn me(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
+        let Some(caller) = ctx.data_opt::<crate::auth::Caller>() else {
+            return Ok(None);
+        };
+        let user = crate::auth::user_by_name(&app(ctx).db, &caller.username).await.gql()?;
+        Ok(Some(User {
+            username: caller.username.clone(),
+            role: caller.role,
+            department_id: caller.department_id,
+            email: user.and_then(|u| u.email),
+        }))
+    }
+
+    /// ADMIN only.
+    /// Complexity grows with the page asked for.
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilter>,
+        #[graphql(default = 50)] first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<AuditConnection> {
+        let first = page_size(first, 50)?;
+        let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
+        let f = filter.unwrap_or_default();
+        let filter = crate::auth::audit::AuditFilter {
+            username: f.username,
+            operation: f.operation,
+            from: f.from.map(|d| d.0),
+            to: f.to.map(|d| d.0),
+        };
+        let (rows, more, total) = crate::auth::audit::list(&app(ctx).db, &filter, first, after).await.gql()?;
+        let end = rows.last().map(|e| encode_cursor(&e.id.to_string()));
+        Ok(AuditConnection {
+            nodes: rows.into_iter().map(AuditEntry).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            total_count: total as i32,
+        })
+    }
+
     async fn departments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Department>> {
         let rows = department::Entity::find()
             .order_by_asc(department::Column::Code)
@@ -84,6 +139,8 @@ impl Query {
         }
     }
 
+    /// Complexity grows with the page asked for.
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -103,16 +160,11 @@ impl Query {
         let after = after_key(after)?;
         let app = app(ctx);
         let (rows, more, total) =
-            queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref())
-                .await
-                .gql()?;
+            queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref()).await.gql()?;
         let end = rows.last().map(|p| encode_cursor(&p.code));
         Ok(ProjectConnection {
             nodes: rows.into_iter().map(Project).collect(),
-            page_info: PageInfo {
-                has_next_page: more,
-                end_cursor: end,
-            },
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
             total_count: total as i32,
         })
     }
@@ -125,6 +177,8 @@ impl Query {
         }
     }
 
+    /// Complexity grows with the page asked for.
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
     async fn bonds(
         &self,
         ctx: &Context<'_>,
@@ -133,16 +187,11 @@ impl Query {
     ) -> GqlResult<BondConnection> {
         let first = page_size(first, 50)?;
         let after = after_key(after)?;
-        let (rows, more, total) = queries::list_bonds(&app(ctx).db, first, after.as_deref())
-            .await
-            .gql()?;
+        let (rows, more, total) = queries::list_bonds(&app(ctx).db, first, after.as_deref()).await.gql()?;
         let end = rows.last().map(|b| encode_cursor(&b.code));
         Ok(BondConnection {
             nodes: rows.into_iter().map(Bond).collect(),
-            page_info: PageInfo {
-                has_next_page: more,
-                end_cursor: end,
-            },
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
             total_count: total as i32,
         })
     }
@@ -156,26 +205,16 @@ impl Query {
         department_code: Option<String>,
     ) -> GqlResult<Vec<DebtServiceLine>> {
         let (from, to) = (from.parse_at("from").gql()?, to.parse_at("to").gql()?);
-        let lines = crate::debt::lines_due(app(ctx), from, to, department_code.as_deref())
-            .await
-            .gql()?;
+        let lines = crate::debt::lines_due(app(ctx), from, to, department_code.as_deref()).await.gql()?;
         Ok(lines.into_iter().map(DebtServiceLine).collect())
     }
 
     /// Totals for the whole portfolio as of a date (default today).
-    async fn portfolio(
-        &self,
-        ctx: &Context<'_>,
-        as_of: Option<DateScalar>,
-    ) -> GqlResult<Portfolio> {
+    async fn portfolio(&self, ctx: &Context<'_>, as_of: Option<DateScalar>) -> GqlResult<Portfolio> {
         let app = app(ctx);
-        let as_of = opt(&as_of, "asOf", DateScalar::parse_at)
-            .gql()?
-            .unwrap_or_else(|| app.clock.today());
+        let as_of = opt(&as_of, "asOf", DateScalar::parse_at).gql()?.unwrap_or_else(|| app.clock.today());
         let totals = queries::portfolio_totals(&app.db, as_of).await.gql()?;
-        let books = crate::debt::load_books(&app.db, &app.settings.debt, None)
-            .await
-            .gql()?;
+        let books = crate::debt::load_books(&app.db, &app.settings.debt, None).await.gql()?;
         let (outstanding, next) = crate::debt::outstanding_and_next_12_months(&books, as_of);
         Ok(Portfolio {
             as_of: as_of.into(),
@@ -183,16 +222,15 @@ impl Query {
             bond_funding: totals.money.bond_funding.into(),
             received: totals.money.received.into(),
             disbursed: totals.money.disbursed.into(),
-            spend_rate_percent: totals
-                .money
-                .spend_rate_percent()
-                .map(|d| DecimalScalar::rounded(d, 2)),
+            spend_rate_percent: totals.money.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)),
             outstanding_principal: outstanding.into(),
             debt_service_next12_months: next.into(),
         })
     }
 
     /// Indicators across all projects, for research: filter by level, department, year.
+    /// Complexity grows with the page asked for.
+    #[graphql(complexity = "first.unwrap_or(100).max(1) as usize * child_complexity")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -201,10 +239,7 @@ impl Query {
         after: Option<String>,
     ) -> GqlResult<IndicatorConnection> {
         let first = page_size(first, 100)?;
-        let after = after_key(after)?
-            .map(|a| crate::ledger::records::parse_id("after", &a))
-            .transpose()
-            .gql()?;
+        let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
         let f = filter.unwrap_or_default();
         let filter = targets::IndicatorFilter {
             level1: f.level1,
@@ -213,22 +248,11 @@ impl Query {
             project_code: f.project_code,
             year: f.year,
         };
-        let (rows, more, total) = targets::list_indicators(&app(ctx).db, &filter, first, after)
-            .await
-            .gql()?;
+        let (rows, more, total) = targets::list_indicators(&app(ctx).db, &filter, first, after).await.gql()?;
         let end = rows.last().map(|(i, _)| encode_cursor(&i.id.to_string()));
         Ok(IndicatorConnection {
-            nodes: rows
-                .into_iter()
-                .map(|(row, target)| Indicator {
-                    row,
-                    target: Some(target),
-                })
-                .collect(),
-            page_info: PageInfo {
-                has_next_page: more,
-                end_cursor: end,
-            },
+            nodes: rows.into_iter().map(|(row, target)| Indicator { row, target: Some(target) }).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
             total_count: total as i32,
         })
     }

@@ -10,17 +10,11 @@ use crate::db::Money;
 use crate::db::values::{parse_date, parse_decimal};
 use crate::error::{Error, Result};
 
-fn raw_text<T: async_graphql::InputType>(
-    value: Value,
-    expected: &str,
-    wrap: fn(String) -> T,
-) -> InputValueResult<T> {
+fn raw_text<T: async_graphql::InputType>(value: Value, expected: &str, wrap: fn(String) -> T) -> InputValueResult<T> {
     match value {
         Value::String(s) => Ok(wrap(s)),
         Value::Number(n) => Ok(wrap(n.to_string())),
-        other => Err(InputValueError::custom(format!(
-            "expected {expected} as a string, got {other}"
-        ))),
+        other => Err(InputValueError::custom(format!("expected {expected} as a string, got {other}"))),
     }
 }
 
@@ -46,9 +40,7 @@ impl From<Money> for MoneyScalar {
 
 impl MoneyScalar {
     pub fn parse_at(&self, field: &str) -> Result<Money> {
-        self.0
-            .parse::<Money>()
-            .map_err(|e| Error::validation(field, e.to_string()))
+        self.0.parse::<Money>().map_err(|e| Error::validation(field, e.to_string()))
     }
 }
 
@@ -108,11 +100,26 @@ impl DateScalar {
     }
 }
 
+/// An instant, RFC 3339 in UTC.
+#[derive(Clone, Debug)]
+pub struct DateTimeScalar(pub chrono::DateTime<chrono::Utc>);
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTimeScalar {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let Value::String(text) = &value else {
+            return Err(InputValueError::custom("expected an RFC 3339 instant as a string, e.g. 2026-06-15T02:00:00Z"));
+        };
+        chrono::DateTime::parse_from_rfc3339(text).map(|d| DateTimeScalar(d.with_timezone(&chrono::Utc))).map_err(
+            |_| InputValueError::custom(format!("'{text}' is not an RFC 3339 instant, e.g. 2026-06-15T02:00:00Z")),
+        )
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
+}
+
 /// Parses an optional input scalar at a field.
-pub fn opt<S, T>(
-    value: &Option<S>,
-    field: &str,
-    parse: impl Fn(&S, &str) -> Result<T>,
-) -> Result<Option<T>> {
+pub fn opt<S, T>(value: &Option<S>, field: &str, parse: impl Fn(&S, &str) -> Result<T>) -> Result<Option<T>> {
     value.as_ref().map(|v| parse(v, field)).transpose()
 }

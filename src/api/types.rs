@@ -38,23 +38,12 @@ where
         .ok_or_else(|| async_graphql::Error::new(format!("record {id} is missing")))
 }
 
-async fn load_many<L, T>(
-    loader: &async_graphql::dataloader::DataLoader<L>,
-    id: i64,
-) -> GqlResult<Vec<T>>
+async fn load_many<L, T>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Vec<T>>
 where
-    L: async_graphql::dataloader::Loader<
-            i64,
-            Value = Vec<T>,
-            Error = std::sync::Arc<crate::error::Error>,
-        >,
+    L: async_graphql::dataloader::Loader<i64, Value = Vec<T>, Error = std::sync::Arc<crate::error::Error>>,
     T: Clone + Send + Sync + 'static,
 {
-    Ok(loader
-        .load_one(id)
-        .await
-        .map_err(load_err)?
-        .unwrap_or_default())
+    Ok(loader.load_one(id).await.map_err(load_err)?.unwrap_or_default())
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -103,18 +92,11 @@ pub enum PaymentKind {
 /// The SCREAMING_CASE name an enum value has in the contract and in the store.
 pub fn enum_name<E: async_graphql::resolver_utils::EnumType>(value: E) -> String {
     let items = E::items();
-    items
-        .iter()
-        .find(|i| i.value == value)
-        .map(|i| i.name.to_string())
-        .unwrap_or_default()
+    items.iter().find(|i| i.value == value).map(|i| i.name.to_string()).unwrap_or_default()
 }
 
 fn enum_from<E: async_graphql::resolver_utils::EnumType>(stored: &str) -> Option<E> {
-    E::items()
-        .iter()
-        .find(|i| i.name == stored)
-        .map(|i| i.value)
+    E::items().iter().find(|i| i.name == stored).map(|i| i.value)
 }
 
 #[derive(SimpleObject, Clone)]
@@ -155,18 +137,8 @@ impl Department {
     }
     /// The latest table of each year, newest year first.
     async fn budgets(&self, ctx: &Context<'_>) -> GqlResult<Vec<DepartmentBudget>> {
-        let tables = loaders(ctx)
-            .budgets
-            .load_one(self.0.id)
-            .await
-            .map_err(load_err)?
-            .unwrap_or_default();
-        Ok((0..tables.len())
-            .map(|i| DepartmentBudget {
-                tables: tables.clone(),
-                index: i,
-            })
-            .collect())
+        let tables = loaders(ctx).budgets.load_one(self.0.id).await.map_err(load_err)?.unwrap_or_default();
+        Ok((0..tables.len()).map(|i| DepartmentBudget { tables: tables.clone(), index: i }).collect())
     }
 }
 
@@ -192,10 +164,7 @@ impl DepartmentBudget {
             .map(|l| BudgetLine {
                 label: l.label.clone(),
                 amount: l.amount.into(),
-                stated_percent: l
-                    .stated_percent
-                    .as_deref()
-                    .map(|p| DecimalScalar(p.to_string())),
+                stated_percent: l.stated_percent.as_deref().map(|p| DecimalScalar(p.to_string())),
             })
             .collect()
     }
@@ -204,13 +173,7 @@ impl DepartmentBudget {
 #[Object]
 impl DepartmentBudget {
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        load_one(
-            ctx,
-            &loaders(ctx).department,
-            self.table().budget.department_id,
-        )
-        .await
-        .map(Department)
+        load_one(ctx, &loaders(ctx).department, self.table().budget.department_id).await.map(Department)
     }
     async fn year(&self) -> i32 {
         self.table().budget.year
@@ -267,25 +230,13 @@ impl Project {
         load_one(ctx, &loaders(ctx).totals, self.0.id).await
     }
     /// The books of the bonds this project draws on.
-    async fn books(
-        &self,
-        ctx: &Context<'_>,
-    ) -> GqlResult<Vec<std::sync::Arc<crate::debt::BondBook>>> {
+    async fn books(&self, ctx: &Context<'_>) -> GqlResult<Vec<std::sync::Arc<crate::debt::BondBook>>> {
         let bond_ids = load_many(&loaders(ctx).project_bonds, self.0.id).await?;
-        let books = loaders(ctx)
-            .bond_books
-            .load_many(bond_ids)
-            .await
-            .map_err(load_err)?;
+        let books = loaders(ctx).bond_books.load_many(bond_ids).await.map_err(load_err)?;
         Ok(books.into_values().collect())
     }
-    async fn forecast(
-        &self,
-        ctx: &Context<'_>,
-    ) -> GqlResult<Vec<crate::debt::coverage::ForecastYear>> {
-        Ok(crate::debt::forecast_years(
-            &load_many(&loaders(ctx).forecast_by_project, self.0.id).await?,
-        ))
+    async fn forecast(&self, ctx: &Context<'_>) -> GqlResult<Vec<crate::debt::coverage::ForecastYear>> {
+        Ok(crate::debt::forecast_years(&load_many(&loaders(ctx).forecast_by_project, self.0.id).await?))
     }
     /// Oldest first, so the last is the latest.
     async fn assessment_rows(&self, ctx: &Context<'_>) -> GqlResult<Vec<Assessment>> {
@@ -304,9 +255,7 @@ impl Project {
         &self.0.name
     }
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        load_one(ctx, &loaders(ctx).department, self.0.department_id)
-            .await
-            .map(Department)
+        load_one(ctx, &loaders(ctx).department, self.0.department_id).await.map(Department)
     }
     async fn executing_unit(&self) -> &str {
         &self.0.executing_unit
@@ -318,9 +267,7 @@ impl Project {
         self.0.construction_content.as_deref()
     }
     async fn status(&self) -> ProjectStatus {
-        DomainStatus::parse(&self.0.status)
-            .unwrap_or(DomainStatus::Proposed)
-            .into()
+        DomainStatus::parse(&self.0.status).unwrap_or(DomainStatus::Proposed).into()
     }
     /// 借 用 管 还, from the status (domain.md §1).
     async fn stage(&self, ctx: &Context<'_>) -> GqlResult<Stage> {
@@ -395,28 +342,18 @@ impl Project {
     }
     /// disbursed / received, in percent.
     async fn spend_rate_percent(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
-        Ok(self
-            .totals(ctx)
-            .await?
-            .spend_rate_percent()
-            .map(|d| DecimalScalar::rounded(d, 2)))
+        Ok(self.totals(ctx).await?.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)))
     }
     async fn latest_progress(&self, ctx: &Context<'_>) -> GqlResult<Option<ProgressReport>> {
-        Ok(loaders(ctx)
-            .latest_progress
-            .load_one(self.0.id)
-            .await
-            .map_err(load_err)?
-            .map(ProgressReport))
+        Ok(loaders(ctx).latest_progress.load_one(self.0.id).await.map_err(load_err)?.map(ProgressReport))
     }
     /// One report a month: the latest recorded for it.
     async fn progress(&self, ctx: &Context<'_>) -> GqlResult<Vec<ProgressReport>> {
         let rows = load_many(&loaders(ctx).progress_by_project, self.0.id).await?;
-        Ok(queries::current_reports(rows)
-            .into_iter()
-            .map(ProgressReport)
-            .collect())
+        Ok(queries::current_reports(rows).into_iter().map(ProgressReport).collect())
     }
+    /// Complexity grows with the page asked for.
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
     async fn disbursements(
         &self,
         ctx: &Context<'_>,
@@ -425,25 +362,14 @@ impl Project {
     ) -> GqlResult<DisbursementConnection> {
         let first = super::query::page_size(first, 50)?;
         let after = after
-            .map(|a| {
-                super::query::decode_cursor(&a)
-                    .and_then(|c| crate::ledger::records::parse_id("after", &c))
-            })
+            .map(|a| super::query::decode_cursor(&a).and_then(|c| crate::ledger::records::parse_id("after", &c)))
             .transpose()
             .gql()?;
-        let (rows, more, total) =
-            queries::list_disbursements(&app(ctx).db, self.0.id, first, after)
-                .await
-                .gql()?;
-        let end = rows
-            .last()
-            .map(|d| super::query::encode_cursor(&d.id.to_string()));
+        let (rows, more, total) = queries::list_disbursements(&app(ctx).db, self.0.id, first, after).await.gql()?;
+        let end = rows.last().map(|d| super::query::encode_cursor(&d.id.to_string()));
         Ok(DisbursementConnection {
             nodes: rows.into_iter().map(Disbursement).collect(),
-            page_info: PageInfo {
-                has_next_page: more,
-                end_cursor: end,
-            },
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
             total_count: total as i32,
         })
     }
@@ -465,10 +391,7 @@ impl Project {
         rows.sort_by(|a, b| a.period.cmp(&b.period));
         Ok(rows
             .into_iter()
-            .map(|r| SpendingPlanMonth {
-                period: r.period,
-                cumulative_percent: DecimalScalar(r.cumulative_percent),
-            })
+            .map(|r| SpendingPlanMonth { period: r.period, cumulative_percent: DecimalScalar(r.cumulative_percent) })
             .collect())
     }
     async fn revenue(&self, ctx: &Context<'_>) -> GqlResult<Vec<RevenueRecord>> {
@@ -479,26 +402,20 @@ impl Project {
     /// This project's shares of its bonds' debt service, by due date.
     async fn debt_service(&self, ctx: &Context<'_>) -> GqlResult<Vec<DebtServiceLine>> {
         let books = self.books(ctx).await?;
-        Ok(crate::debt::project_lines(&books, self.0.id)
-            .into_iter()
-            .map(DebtServiceLine)
-            .collect())
+        Ok(crate::debt::project_lines(&books, self.0.id).into_iter().map(DebtServiceLine).collect())
     }
     /// 本息覆盖倍数 over the bond term, from the revenue forecast.
     async fn coverage_ratio(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
         let (books, forecast) = (self.books(ctx).await?, self.forecast(ctx).await?);
-        Ok(crate::debt::project_coverage(&books, self.0.id, &forecast)
-            .map(|r| DecimalScalar::rounded(r, 4)))
+        Ok(crate::debt::project_coverage(&books, self.0.id, &forecast).map(|r| DecimalScalar::rounded(r, 4)))
     }
     /// Rolling coverage during repayment, as domain.md §4 defines it.
     async fn rolling_coverage_ratio(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
         let (books, forecast) = (self.books(ctx).await?, self.forecast(ctx).await?);
         let revenue = load_many(&loaders(ctx).revenue_by_project, self.0.id).await?;
         let today = app(ctx).clock.today();
-        Ok(
-            crate::debt::project_rolling_coverage(&books, self.0.id, &forecast, &revenue, today)
-                .map(|r| DecimalScalar::rounded(r, 4)),
-        )
+        Ok(crate::debt::project_rolling_coverage(&books, self.0.id, &forecast, &revenue, today)
+            .map(|r| DecimalScalar::rounded(r, 4)))
     }
     /// Targets in force: the latest declaration for each scope and year.
     async fn targets(&self, ctx: &Context<'_>) -> GqlResult<Vec<PerformanceTarget>> {
@@ -567,10 +484,7 @@ impl Bond {
         rows.sort_by_key(|a| a.year);
         Ok(rows
             .into_iter()
-            .map(|a| Amortization {
-                year: a.year,
-                percent_of_face: DecimalScalar(a.percent_of_face),
-            })
+            .map(|a| Amortization { year: a.year, percent_of_face: DecimalScalar(a.percent_of_face) })
             .collect())
     }
     /// One line per due date and allocated project; any unallocated face as lines without a project.
@@ -596,14 +510,10 @@ pub struct Allocation(pub allocation::Model);
 #[Object]
 impl Allocation {
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id)
-            .await
-            .map(Bond)
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id)
-            .await
-            .map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn amount(&self) -> MoneyScalar {
         self.0.amount.into()
@@ -613,22 +523,12 @@ impl Allocation {
     }
     async fn received(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
         let rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.amount)
-            .sum::<crate::db::Money>()
-            .into())
+        Ok(rows.iter().map(|r| r.amount).sum::<crate::db::Money>().into())
     }
     async fn receipts(&self, ctx: &Context<'_>) -> GqlResult<Vec<Receipt>> {
         let mut rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
         rows.sort_by_key(|r| (r.received_on, r.id));
-        Ok(rows
-            .into_iter()
-            .map(|r| Receipt {
-                amount: r.amount.into(),
-                received_on: r.received_on.into(),
-            })
-            .collect())
+        Ok(rows.into_iter().map(|r| Receipt { amount: r.amount.into(), received_on: r.received_on.into() }).collect())
     }
 }
 
@@ -646,15 +546,11 @@ impl Disbursement {
         self.0.id.into()
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id)
-            .await
-            .map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
         match self.0.bond_id {
-            Some(id) => load_one(ctx, &loaders(ctx).bond, id)
-                .await
-                .map(|b| Some(Bond(b))),
+            Some(id) => load_one(ctx, &loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
             None => Ok(None),
         }
     }
@@ -755,19 +651,13 @@ pub struct UseAdjustment(pub use_adjustment::Model);
 #[Object]
 impl UseAdjustment {
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id)
-            .await
-            .map(Bond)
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
     }
     async fn from_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.from_project_id)
-            .await
-            .map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.from_project_id).await.map(Project)
     }
     async fn to_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.to_project_id)
-            .await
-            .map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.to_project_id).await.map(Project)
     }
     async fn amount(&self) -> MoneyScalar {
         self.0.amount.into()
@@ -789,17 +679,13 @@ impl PerformanceTarget {
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id)
-                .await
-                .map(|p| Some(Project(p))),
+            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
         match self.0.department_id {
-            Some(id) => load_one(ctx, &loaders(ctx).department, id)
-                .await
-                .map(|d| Some(Department(d))),
+            Some(id) => load_one(ctx, &loaders(ctx).department, id).await.map(|d| Some(Department(d))),
             None => Ok(None),
         }
     }
@@ -819,13 +705,7 @@ impl PerformanceTarget {
     async fn indicators(&self, ctx: &Context<'_>) -> GqlResult<Vec<Indicator>> {
         let mut rows = load_many(&loaders(ctx).indicators_by_target, self.0.id).await?;
         rows.sort_by_key(|i| i.position);
-        Ok(rows
-            .into_iter()
-            .map(|i| Indicator {
-                row: i,
-                target: Some(self.0.clone()),
-            })
-            .collect())
+        Ok(rows.into_iter().map(|i| Indicator { row: i, target: Some(self.0.clone()) }).collect())
     }
 }
 
@@ -857,9 +737,7 @@ impl Indicator {
     /// Null for a department's indicator.
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.target(ctx).await?.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id)
-                .await
-                .map(|p| Some(Project(p))),
+            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
@@ -871,9 +749,7 @@ impl Indicator {
             (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
             (None, None) => return Err(async_graphql::Error::new("target without owner")),
         };
-        load_one(ctx, &loaders(ctx).department, dept_id)
-            .await
-            .map(Department)
+        load_one(ctx, &loaders(ctx).department, dept_id).await.map(Department)
     }
     async fn year(&self, ctx: &Context<'_>) -> GqlResult<Option<i32>> {
         Ok(self.target(ctx).await?.year)
@@ -934,9 +810,7 @@ pub struct Assessment(pub assessment::Model);
 #[Object]
 impl Assessment {
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id)
-            .await
-            .map(Project)
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn submitted_on(&self) -> DateScalar {
         self.0.submitted_on.into()
@@ -980,16 +854,12 @@ impl DebtServiceLine {
         self.0.line.due.into()
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id)
-            .await
-            .map(Bond)
+        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
     }
     /// None for the line of a bond's unallocated face.
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id)
-                .await
-                .map(|p| Some(Project(p))),
+            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
@@ -1022,3 +892,75 @@ pub struct Portfolio {
     /// Principal and interest of project lines due in the 12 months after the date.
     pub debt_service_next12_months: MoneyScalar,
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::auth::Role")]
+pub enum Role {
+    Admin,
+    Reporter,
+    Researcher,
+    Manager,
+}
+
+/// A user as the API shows it (never the password).
+pub struct User {
+    pub username: String,
+    pub role: crate::auth::Role,
+    pub department_id: Option<i64>,
+    pub email: Option<String>,
+}
+
+#[Object]
+impl User {
+    async fn username(&self) -> &str {
+        &self.username
+    }
+    async fn role(&self) -> Role {
+        self.role.into()
+    }
+    async fn department_code(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        match self.department_id {
+            Some(id) => Ok(Some(load_one(ctx, &loaders(ctx).department, id).await?.code)),
+            None => Ok(None),
+        }
+    }
+    async fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Session {
+    /// Send it as `Authorization: Bearer …`; a browser gets it as a cookie too.
+    pub token: String,
+    pub user: User,
+    pub expires_at: Option<super::scalars::DateTimeScalar>,
+}
+
+pub struct AuditEntry(pub crate::auth::entities::audit_entry::Model);
+
+#[Object]
+impl AuditEntry {
+    async fn at(&self) -> super::scalars::DateTimeScalar {
+        super::scalars::DateTimeScalar(self.0.at)
+    }
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
+    /// The values before the change, as JSON.
+    async fn before(&self) -> Option<&str> {
+        self.0.before.as_deref()
+    }
+    /// The values after the change, as JSON.
+    async fn after(&self) -> Option<&str> {
+        self.0.after.as_deref()
+    }
+}
+
+connection!(AuditConnection, AuditEntry);

@@ -21,13 +21,9 @@ pub struct Money(i64);
 /// Why a text is not an amount of money; the message is meant for a clerk.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error(
-        "'{0}' is not an amount of money (write yuan with at most two decimals, e.g. 7741600.00)"
-    )]
+    #[error("'{0}' is not an amount of money (write yuan with at most two decimals, e.g. 7741600.00)")]
     NotANumber(String),
-    #[error(
-        "'{0}' has more than two decimals; amounts are recorded to the fen and are never rounded silently"
-    )]
+    #[error("'{0}' has more than two decimals; amounts are recorded to the fen and are never rounded silently")]
     TooPrecise(String),
     #[error("'{0}' is beyond the largest amount bondwatch records (99999999999999.99)")]
     OutOfRange(String),
@@ -67,14 +63,7 @@ impl Money {
     pub fn round_half_up(yuan: Decimal) -> Money {
         let fen = (yuan * Decimal::ONE_HUNDRED)
             .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        let fen: i64 = fen
-            .to_string()
-            .parse()
-            .unwrap_or(if fen.is_sign_negative() {
-                -MAX_FEN
-            } else {
-                MAX_FEN
-            });
+        let fen: i64 = fen.to_string().parse().unwrap_or(if fen.is_sign_negative() { -MAX_FEN } else { MAX_FEN });
         Money(fen.clamp(-MAX_FEN, MAX_FEN))
     }
 
@@ -123,17 +112,20 @@ impl std::iter::Sum for Money {
     }
 }
 
+/// In the audit trail and other JSON: the same decimal string the API shows.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl FromStr for Money {
     type Err = MoneyError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
         // Only plain decimal notation: no exponents, no thousands separators.
-        let plain = trimmed
-            .strip_prefix('-')
-            .unwrap_or(trimmed)
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.');
+        let plain = trimmed.strip_prefix('-').unwrap_or(trimmed).chars().all(|c| c.is_ascii_digit() || c == '.');
         if trimmed.is_empty() || !plain {
             return Err(MoneyError::NotANumber(text.to_string()));
         }
@@ -186,38 +178,17 @@ mod tests {
         assert_eq!(Money::round_half_up("0.005".parse().unwrap()).fen(), 1);
         assert_eq!(Money::round_half_up("0.0049".parse().unwrap()).fen(), 0);
         assert_eq!(Money::round_half_up("-0.005".parse().unwrap()).fen(), -1);
-        assert_eq!(
-            Money::round_half_up("9810000".parse().unwrap()).to_string(),
-            "9810000.00"
-        );
+        assert_eq!(Money::round_half_up("9810000".parse().unwrap()).to_string(), "9810000.00");
     }
 
     #[test]
     fn refuses_rather_than_rounds() {
-        assert!(matches!(
-            "0.001".parse::<Money>(),
-            Err(MoneyError::TooPrecise(_))
-        ));
-        assert!(matches!(
-            "100000000000000.00".parse::<Money>(),
-            Err(MoneyError::OutOfRange(_))
-        ));
-        assert!(matches!(
-            "1e5".parse::<Money>(),
-            Err(MoneyError::NotANumber(_))
-        ));
-        assert!(matches!(
-            "1,000".parse::<Money>(),
-            Err(MoneyError::NotANumber(_))
-        ));
-        assert!(matches!(
-            "".parse::<Money>(),
-            Err(MoneyError::NotANumber(_))
-        ));
-        assert!(matches!(
-            "999999999999999999999999999999999".parse::<Money>(),
-            Err(MoneyError::OutOfRange(_))
-        ));
+        assert!(matches!("0.001".parse::<Money>(), Err(MoneyError::TooPrecise(_))));
+        assert!(matches!("100000000000000.00".parse::<Money>(), Err(MoneyError::OutOfRange(_))));
+        assert!(matches!("1e5".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!("1,000".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!("".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!("999999999999999999999999999999999".parse::<Money>(), Err(MoneyError::OutOfRange(_))));
         // Trailing zeros beyond the fen are not extra precision.
         assert_eq!("1.2300".parse::<Money>().unwrap().fen(), 123);
     }

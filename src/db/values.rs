@@ -17,12 +17,7 @@ pub struct Month {
 
 impl Month {
     pub fn parse(field: &str, text: &str) -> Result<Month> {
-        let bad = || {
-            Error::validation(
-                field,
-                format!("'{text}' is not a month; write it as YYYY-MM, e.g. 2024-03"),
-            )
-        };
+        let bad = || Error::validation(field, format!("'{text}' is not a month; write it as YYYY-MM, e.g. 2024-03"));
         let (y, m) = text.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -37,10 +32,7 @@ impl Month {
     }
 
     pub fn of(date: NaiveDate) -> Month {
-        Month {
-            year: date.year(),
-            month: date.month(),
-        }
+        Month { year: date.year(), month: date.month() }
     }
 
     pub fn first_day(self) -> NaiveDate {
@@ -49,15 +41,9 @@ impl Month {
 
     pub fn next(self) -> Month {
         if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
+            Month { year: self.year + 1, month: 1 }
         } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
+            Month { year: self.year, month: self.month + 1 }
         }
     }
 }
@@ -73,9 +59,7 @@ pub fn parse_actual_period(field: &str, text: &str) -> Result<String> {
     let bad = || {
         Error::validation(
             field,
-            format!(
-                "'{text}' is not a period; write a month (2024-03), a quarter (2024-Q1) or a year (2024)"
-            ),
+            format!("'{text}' is not a period; write a month (2024-03), a quarter (2024-Q1) or a year (2024)"),
         )
     };
     if text.len() == 4 {
@@ -91,9 +75,7 @@ pub fn parse_actual_period(field: &str, text: &str) -> Result<String> {
             _ => Err(bad()),
         };
     }
-    Month::parse(field, text)
-        .map(|m| m.to_string())
-        .map_err(|_| bad())
+    Month::parse(field, text).map(|m| m.to_string()).map_err(|_| bad())
 }
 
 /// Years the office can mean: 1990 to 2100.
@@ -101,20 +83,14 @@ pub fn check_year(field: &str, year: i32) -> Result<i32> {
     if (1990..=2100).contains(&year) {
         Ok(year)
     } else {
-        Err(Error::validation(
-            field,
-            format!("{year} is not a plausible year (1990 to 2100)"),
-        ))
+        Err(Error::validation(field, format!("{year} is not a plausible year (1990 to 2100)")))
     }
 }
 
 /// Parses an ISO date `2023-06-30`.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::validation(
-            field,
-            format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30"),
-        )
+        Error::validation(field, format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30"))
     })?;
     check_year(field, date.year())?;
     Ok(date)
@@ -122,15 +98,8 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
 
 pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     let t = text.trim();
-    if t.is_empty()
-        || !t
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-    {
-        return Err(Error::validation(
-            field,
-            format!("'{text}' is not a number"),
-        ));
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+        return Err(Error::validation(field, format!("'{text}' is not a number")));
     }
     Decimal::from_str(t).map_err(|_| Error::validation(field, format!("'{text}' is not a number")))
 }
@@ -139,16 +108,10 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
 pub fn parse_percent(field: &str, text: &str) -> Result<Decimal> {
     let value = parse_decimal(field, text)?;
     if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
-        return Err(Error::validation(
-            field,
-            format!("{text} is outside 0 to 100 percent"),
-        ));
+        return Err(Error::validation(field, format!("{text} is outside 0 to 100 percent")));
     }
     if value.normalize().scale() > 4 {
-        return Err(Error::validation(
-            field,
-            format!("{text} has more than four decimals"),
-        ));
+        return Err(Error::validation(field, format!("{text} has more than four decimals")));
     }
     Ok(value.normalize())
 }
@@ -161,8 +124,7 @@ pub fn stored_decimal(text: &str) -> Decimal {
 /// `date` plus whole months, a day the month lacks becoming its last day
 /// (31 August + 6 months = 28/29 February), as domain.md §4 asks.
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_add_months(Months::new(months))
-        .unwrap_or(NaiveDate::MAX)
+    date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
 pub fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
@@ -188,10 +150,7 @@ mod tests {
     #[test]
     fn month_ends_clamp() {
         let d = NaiveDate::from_ymd_opt(2023, 8, 31).unwrap();
-        assert_eq!(
-            add_months(d, 6),
-            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
-        );
+        assert_eq!(add_months(d, 6), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
         assert_eq!(
             add_years(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(), 1),
             NaiveDate::from_ymd_opt(2025, 2, 28).unwrap()

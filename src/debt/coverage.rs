@@ -27,14 +27,10 @@ impl Window {
     pub fn of(bonds: impl IntoIterator<Item = (NaiveDate, NaiveDate)>) -> Option<Window> {
         bonds.into_iter().fold(None, |w, (value, maturity)| {
             Some(match w {
-                None => Window {
-                    first_year: value.year(),
-                    last_year: maturity.year(),
-                },
-                Some(w) => Window {
-                    first_year: w.first_year.min(value.year()),
-                    last_year: w.last_year.max(maturity.year()),
-                },
+                None => Window { first_year: value.year(), last_year: maturity.year() },
+                Some(w) => {
+                    Window { first_year: w.first_year.min(value.year()), last_year: w.last_year.max(maturity.year()) }
+                }
             })
         })
     }
@@ -57,9 +53,7 @@ pub fn coverage_ratio(
     let net: Decimal = forecast
         .iter()
         .filter(|f| (window.first_year..=window.last_year).contains(&f.year))
-        .map(|f| {
-            f.revenue.to_decimal() * revenue_factor - f.operating_cost.to_decimal() * cost_factor
-        })
+        .map(|f| f.revenue.to_decimal() * revenue_factor - f.operating_cost.to_decimal() * cost_factor)
         .sum();
     Some(net / debt.to_decimal())
 }
@@ -74,20 +68,12 @@ pub struct SensitivityRow {
 }
 
 /// Coverage recomputed with revenue and cost each moved −10%, −5%, +5%, +10%.
-pub fn sensitivity(
-    lines: &[Line],
-    window: Window,
-    forecast: &[ForecastYear],
-) -> Vec<SensitivityRow> {
+pub fn sensitivity(lines: &[Line], window: Window, forecast: &[ForecastYear]) -> Vec<SensitivityRow> {
     let mut rows = Vec::with_capacity(8);
     for moved in ["revenue", "cost"] {
         for shift in [-10, -5, 5, 10] {
             let factor = Decimal::ONE + Decimal::new(shift, 2);
-            let (rf, cf) = if moved == "revenue" {
-                (factor, Decimal::ONE)
-            } else {
-                (Decimal::ONE, factor)
-            };
+            let (rf, cf) = if moved == "revenue" { (factor, Decimal::ONE) } else { (Decimal::ONE, factor) };
             rows.push(SensitivityRow {
                 moved,
                 shift_percent: shift as i32,
@@ -101,27 +87,17 @@ pub fn sensitivity(
 /// Revenue collected to date (budget support excluded) ÷ forecast revenue to date,
 /// counting the forecast of every earlier year in full and the current year pro rata
 /// by its completed months; 1 while nothing was forecast yet.
-pub fn realisation_rate(
-    collected_to_date: Money,
-    forecast: &[ForecastYear],
-    as_of: NaiveDate,
-) -> Decimal {
+pub fn realisation_rate(collected_to_date: Money, forecast: &[ForecastYear], as_of: NaiveDate) -> Decimal {
     let completed_months = Decimal::from(as_of.month0());
     let expected: Decimal = forecast
         .iter()
         .map(|f| match f.year.cmp(&as_of.year()) {
             std::cmp::Ordering::Less => f.revenue.to_decimal(),
-            std::cmp::Ordering::Equal => {
-                f.revenue.to_decimal() * completed_months / Decimal::from(12)
-            }
+            std::cmp::Ordering::Equal => f.revenue.to_decimal() * completed_months / Decimal::from(12),
             std::cmp::Ordering::Greater => Decimal::ZERO,
         })
         .sum();
-    if expected <= Decimal::ZERO {
-        Decimal::ONE
-    } else {
-        collected_to_date.to_decimal() / expected
-    }
+    if expected <= Decimal::ZERO { Decimal::ONE } else { collected_to_date.to_decimal() / expected }
 }
 
 /// Rolling coverage during repayment: (dedicated balance + forecast net revenue of
@@ -157,36 +133,18 @@ mod tests {
         t.parse().unwrap()
     }
     fn year(y: i32, revenue: &str, cost: &str) -> ForecastYear {
-        ForecastYear {
-            year: y,
-            revenue: m(revenue),
-            operating_cost: m(cost),
-        }
+        ForecastYear { year: y, revenue: m(revenue), operating_cost: m(cost) }
     }
 
     #[test]
     fn coverage_counts_only_the_years_of_the_bond() {
         // Shares: 1,000,000 principal + 200,000 interest = 1,200,000 owed.
         let lines = [
-            Line {
-                due: d(2025, 6, 30),
-                principal: Money::ZERO,
-                interest: m("100000.00"),
-            },
-            Line {
-                due: d(2026, 6, 30),
-                principal: m("1000000.00"),
-                interest: m("100000.00"),
-            },
+            Line { due: d(2025, 6, 30), principal: Money::ZERO, interest: m("100000.00") },
+            Line { due: d(2026, 6, 30), principal: m("1000000.00"), interest: m("100000.00") },
         ];
         let window = Window::of([(d(2024, 6, 30), d(2026, 6, 30))]).unwrap();
-        assert_eq!(
-            window,
-            Window {
-                first_year: 2024,
-                last_year: 2026
-            }
-        );
+        assert_eq!(window, Window { first_year: 2024, last_year: 2026 });
         // 2023 and 2027 lie outside the window and do not count:
         // net = (600k−100k) + (700k−100k) + (500k−100k) = 1,500,000 → 1.25.
         let forecast = [
@@ -196,34 +154,19 @@ mod tests {
             year(2026, "500000.00", "100000.00"),
             year(2027, "9000000.00", "0.00"),
         ];
-        assert_eq!(
-            coverage_ratio(&lines, window, &forecast, Decimal::ONE, Decimal::ONE),
-            Some(Decimal::new(125, 2))
-        );
-        assert_eq!(
-            coverage_ratio(&lines, window, &[], Decimal::ONE, Decimal::ONE),
-            None,
-            "no forecast: no ratio"
-        );
+        assert_eq!(coverage_ratio(&lines, window, &forecast, Decimal::ONE, Decimal::ONE), Some(Decimal::new(125, 2)));
+        assert_eq!(coverage_ratio(&lines, window, &[], Decimal::ONE, Decimal::ONE), None, "no forecast: no ratio");
         let table = sensitivity(&lines, window, &forecast);
         assert_eq!(table.len(), 8);
         // Revenue −10%: (1,800,000 × 0.9 − 300,000) ÷ 1,200,000 = 1.1
         assert_eq!(
             table[0],
-            SensitivityRow {
-                moved: "revenue",
-                shift_percent: -10,
-                coverage: Some(Decimal::new(11, 1))
-            }
+            SensitivityRow { moved: "revenue", shift_percent: -10, coverage: Some(Decimal::new(11, 1)) }
         );
         // Cost +10%: (1,800,000 − 330,000) ÷ 1,200,000 = 1.225
         assert_eq!(
             table[7],
-            SensitivityRow {
-                moved: "cost",
-                shift_percent: 10,
-                coverage: Some(Decimal::new(1225, 3))
-            }
+            SensitivityRow { moved: "cost", shift_percent: 10, coverage: Some(Decimal::new(1225, 3)) }
         );
     }
 
@@ -237,30 +180,10 @@ mod tests {
         // As of 15 July 2026: all of 2025 (1.2m) + 6/12 of 2026 (0.6m) = 1.8m expected.
         let rate = realisation_rate(m("1350000.00"), &forecast, d(2026, 7, 15));
         assert_eq!(rate, Decimal::new(75, 2));
-        assert_eq!(
-            realisation_rate(m("5.00"), &[], d(2026, 7, 15)),
-            Decimal::ONE
-        );
+        assert_eq!(realisation_rate(m("5.00"), &[], d(2026, 7, 15)), Decimal::ONE);
         // (200,000 + 1,000,000 × 0.75) ÷ 500,000 = 1.9
-        let rolling = rolling_coverage(
-            m("200000.00"),
-            &forecast,
-            2027,
-            rate,
-            m("500000.00"),
-            d(2026, 7, 15),
-        );
+        let rolling = rolling_coverage(m("200000.00"), &forecast, 2027, rate, m("500000.00"), d(2026, 7, 15));
         assert_eq!(rolling, Some(Decimal::new(19, 1)));
-        assert_eq!(
-            rolling_coverage(
-                m("1.00"),
-                &forecast,
-                2027,
-                rate,
-                Money::ZERO,
-                d(2026, 7, 15)
-            ),
-            None
-        );
+        assert_eq!(rolling_coverage(m("1.00"), &forecast, 2027, rate, Money::ZERO, d(2026, 7, 15)), None);
     }
 }

@@ -9,21 +9,19 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::config::DebtSettings;
 use crate::db::values::{add_months, stored_decimal};
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
 use crate::ledger::entities::{
-    allocation, allocation_increment, bond, bond_amortization, debt_service_payment,
-    revenue_record, use_adjustment,
+    allocation, allocation_increment, bond, bond_amortization, debt_service_payment, revenue_record, use_adjustment,
 };
 use crate::ledger::queries::{group, rows_in};
-use crate::ledger::{bond_by_code, positive_money, project_by_code};
+use crate::ledger::{audit, bond_by_code, positive_money, project_by_code};
 use coverage::{ForecastYear, Window};
 use schedule::{BondTerms, Frequency, HoldingChange, Line, ShareLine};
 
@@ -41,21 +39,14 @@ pub fn frequency_of(bond: &bond::Model, settings: &DebtSettings) -> Frequency {
     }
 }
 
-pub fn terms_of(
-    bond: &bond::Model,
-    amortization: &[bond_amortization::Model],
-    settings: &DebtSettings,
-) -> BondTerms {
+pub fn terms_of(bond: &bond::Model, amortization: &[bond_amortization::Model], settings: &DebtSettings) -> BondTerms {
     BondTerms {
         value_date: bond.value_date,
         term_years: bond.term_years.max(0) as u32,
         rate_percent: stored_decimal(&bond.coupon_rate_percent),
         face: bond.face_amount,
         frequency: frequency_of(bond, settings),
-        amortization: amortization
-            .iter()
-            .map(|a| (a.year.max(0) as u32, stored_decimal(&a.percent_of_face)))
-            .collect(),
+        amortization: amortization.iter().map(|a| (a.year.max(0) as u32, stored_decimal(&a.percent_of_face))).collect(),
     }
 }
 
@@ -91,34 +82,18 @@ impl BondBook {
         let lines = shares
             .into_iter()
             .map(|ShareLine { project_id, line }| {
-                let mine = payments
-                    .iter()
-                    .filter(|p| p.project_id == project_id && p.due_date == line.due);
-                let (paid, refinanced, paid_on) =
-                    mine.fold((Money::ZERO, Money::ZERO, None), |(a, r, on), p| {
-                        (
-                            a + p.amount,
-                            r + p.refinanced_amount,
-                            on.max(Some(p.paid_on)),
-                        )
-                    });
-                ServiceLine {
-                    bond_id: bond.id,
-                    project_id,
-                    line,
-                    paid,
-                    paid_on,
-                    refinanced,
-                }
+                let mine = payments.iter().filter(|p| p.project_id == project_id && p.due_date == line.due);
+                let (paid, refinanced, paid_on) = mine.fold((Money::ZERO, Money::ZERO, None), |(a, r, on), p| {
+                    (a + p.amount, r + p.refinanced_amount, on.max(Some(p.paid_on)))
+                });
+                ServiceLine { bond_id: bond.id, project_id, line, paid, paid_on, refinanced }
             })
             .collect();
         BondBook { bond, terms, lines }
     }
 
     pub fn project_lines(&self, project_id: i64) -> impl Iterator<Item = &ServiceLine> {
-        self.lines
-            .iter()
-            .filter(move |l| l.project_id == Some(project_id))
+        self.lines.iter().filter(move |l| l.project_id == Some(project_id))
     }
 }
 
@@ -133,28 +108,20 @@ pub async fn load_books(
         None => bond::Entity::find().all(db).await?,
     };
     let ids: Vec<i64> = bonds.iter().map(|b| b.id).collect();
-    let mut amortizations = group(
-        rows_in::<bond_amortization::Entity>(db, bond_amortization::Column::BondId, &ids).await?,
-        |a| a.bond_id,
-    );
+    let mut amortizations =
+        group(rows_in::<bond_amortization::Entity>(db, bond_amortization::Column::BondId, &ids).await?, |a| a.bond_id);
     let allocations = rows_in::<allocation::Entity>(db, allocation::Column::BondId, &ids).await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
-    let increments = rows_in::<allocation_increment::Entity>(
-        db,
-        allocation_increment::Column::AllocationId,
-        &allocation_ids,
-    )
-    .await?;
-    let adjustments =
-        rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::BondId, &ids).await?;
-    let mut payments = group(
-        rows_in::<debt_service_payment::Entity>(db, debt_service_payment::Column::BondId, &ids)
-            .await?,
-        |p| p.bond_id,
-    );
+    let increments =
+        rows_in::<allocation_increment::Entity>(db, allocation_increment::Column::AllocationId, &allocation_ids)
+            .await?;
+    let adjustments = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::BondId, &ids).await?;
+    let mut payments =
+        group(rows_in::<debt_service_payment::Entity>(db, debt_service_payment::Column::BondId, &ids).await?, |p| {
+            p.bond_id
+        });
 
-    let allocation_of: HashMap<i64, &allocation::Model> =
-        allocations.iter().map(|a| (a.id, a)).collect();
+    let allocation_of: HashMap<i64, &allocation::Model> = allocations.iter().map(|a| (a.id, a)).collect();
     let mut changes: HashMap<i64, Vec<HoldingChange>> = HashMap::new();
     for inc in &increments {
         if let Some(a) = allocation_of.get(&inc.allocation_id) {
@@ -167,16 +134,8 @@ pub async fn load_books(
     }
     for adj in &adjustments {
         let entry = changes.entry(adj.bond_id).or_default();
-        entry.push(HoldingChange {
-            project_id: adj.from_project_id,
-            on: adj.approved_on,
-            amount: -adj.amount,
-        });
-        entry.push(HoldingChange {
-            project_id: adj.to_project_id,
-            on: adj.approved_on,
-            amount: adj.amount,
-        });
+        entry.push(HoldingChange { project_id: adj.from_project_id, on: adj.approved_on, amount: -adj.amount });
+        entry.push(HoldingChange { project_id: adj.to_project_id, on: adj.approved_on, amount: adj.amount });
     }
     Ok(bonds
         .into_iter()
@@ -195,65 +154,35 @@ pub async fn load_books(
 }
 
 /// The bonds each project draws on: allocated to it, or moved to it by an adjustment.
-pub async fn bonds_of_projects(
-    db: &impl ConnectionTrait,
-    project_ids: &[i64],
-) -> Result<HashMap<i64, Vec<i64>>> {
+pub async fn bonds_of_projects(db: &impl ConnectionTrait, project_ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
     let mut out: HashMap<i64, BTreeSet<i64>> = HashMap::new();
     for a in rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, project_ids).await? {
         out.entry(a.project_id).or_default().insert(a.bond_id);
     }
-    for u in rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, project_ids)
-        .await?
-    {
+    for u in rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, project_ids).await? {
         out.entry(u.to_project_id).or_default().insert(u.bond_id);
     }
-    Ok(out
-        .into_iter()
-        .map(|(k, v)| (k, v.into_iter().collect()))
-        .collect())
+    Ok(out.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect())
 }
 
 /// A project's lines across its bonds, by due date.
 pub fn project_lines(books: &[Arc<BondBook>], project_id: i64) -> Vec<ServiceLine> {
-    let mut lines: Vec<ServiceLine> = books
-        .iter()
-        .flat_map(|b| b.project_lines(project_id).copied())
-        .collect();
+    let mut lines: Vec<ServiceLine> = books.iter().flat_map(|b| b.project_lines(project_id).copied()).collect();
     lines.sort_by_key(|l| (l.line.due, l.bond_id));
     lines
 }
 
 fn window(books: &[Arc<BondBook>]) -> Option<Window> {
-    Window::of(
-        books
-            .iter()
-            .map(|b| (b.bond.value_date, b.bond.maturity_date)),
-    )
+    Window::of(books.iter().map(|b| (b.bond.value_date, b.bond.maturity_date)))
 }
 
-pub fn forecast_years(
-    rows: &[crate::ledger::entities::revenue_forecast::Model],
-) -> Vec<ForecastYear> {
-    rows.iter()
-        .map(|r| ForecastYear {
-            year: r.year,
-            revenue: r.revenue,
-            operating_cost: r.operating_cost,
-        })
-        .collect()
+pub fn forecast_years(rows: &[crate::ledger::entities::revenue_forecast::Model]) -> Vec<ForecastYear> {
+    rows.iter().map(|r| ForecastYear { year: r.year, revenue: r.revenue, operating_cost: r.operating_cost }).collect()
 }
 
 /// 本息覆盖倍数 of a project over the bonds it draws on (`books` holds just those).
-pub fn project_coverage(
-    books: &[Arc<BondBook>],
-    project_id: i64,
-    forecast: &[ForecastYear],
-) -> Option<Decimal> {
-    let lines: Vec<Line> = project_lines(books, project_id)
-        .iter()
-        .map(|l| l.line)
-        .collect();
+pub fn project_coverage(books: &[Arc<BondBook>], project_id: i64, forecast: &[ForecastYear]) -> Option<Decimal> {
+    let lines: Vec<Line> = project_lines(books, project_id).iter().map(|l| l.line).collect();
     coverage::coverage_ratio(&lines, window(books)?, forecast, Decimal::ONE, Decimal::ONE)
 }
 
@@ -263,13 +192,8 @@ pub fn project_sensitivity(
     project_id: i64,
     forecast: &[ForecastYear],
 ) -> Vec<coverage::SensitivityRow> {
-    let lines: Vec<Line> = project_lines(books, project_id)
-        .iter()
-        .map(|l| l.line)
-        .collect();
-    window(books)
-        .map(|w| coverage::sensitivity(&lines, w, forecast))
-        .unwrap_or_default()
+    let lines: Vec<Line> = project_lines(books, project_id).iter().map(|l| l.line).collect();
+    window(books).map(|w| coverage::sensitivity(&lines, w, forecast)).unwrap_or_default()
 }
 
 /// What the dedicated account (专项收入账户) holds and how revenue is realised, as of a date.
@@ -290,28 +214,18 @@ pub fn repayment_position(
     revenue: &[revenue_record::Model],
     as_of: NaiveDate,
 ) -> RepaymentPosition {
-    let transferred: Money = revenue
-        .iter()
-        .filter(|r| r.transferred_on.is_some_and(|d| d <= as_of))
-        .map(|r| r.transferred)
-        .sum();
+    let transferred: Money =
+        revenue.iter().filter(|r| r.transferred_on.is_some_and(|d| d <= as_of)).map(|r| r.transferred).sum();
     let collected: Money = revenue
         .iter()
         .filter(|r| r.source != BUDGET_SUPPORT && r.collected_on.is_some_and(|d| d <= as_of))
         .map(|r| r.collected)
         .sum();
     let lines = project_lines(books, project_id);
-    let paid_from_account: Money = lines
-        .iter()
-        .filter(|l| l.paid_on.is_some_and(|d| d <= as_of))
-        .map(|l| l.paid - l.refinanced)
-        .sum();
+    let paid_from_account: Money =
+        lines.iter().filter(|l| l.paid_on.is_some_and(|d| d <= as_of)).map(|l| l.paid - l.refinanced).sum();
     let unpaid: Money = lines.iter().map(|l| l.line.total() - l.paid).sum();
-    RepaymentPosition {
-        dedicated_balance: transferred - paid_from_account,
-        collected,
-        unpaid,
-    }
+    RepaymentPosition { dedicated_balance: transferred - paid_from_account, collected, unpaid }
 }
 
 /// Rolling coverage of a project as of a date (domain.md §4).
@@ -325,14 +239,7 @@ pub fn project_rolling_coverage(
     let last_year = window(books)?.last_year;
     let position = repayment_position(books, project_id, revenue, as_of);
     let realisation = coverage::realisation_rate(position.collected, forecast, as_of);
-    coverage::rolling_coverage(
-        position.dedicated_balance,
-        forecast,
-        last_year,
-        realisation,
-        position.unpaid,
-        as_of,
-    )
+    coverage::rolling_coverage(position.dedicated_balance, forecast, last_year, realisation, position.unpaid, as_of)
 }
 
 /// Portfolio figures from the books as of a date: principal of the project lines
@@ -340,23 +247,12 @@ pub fn project_rolling_coverage(
 /// project lines due in the 12 months after it.
 pub fn outstanding_and_next_12_months(books: &[Arc<BondBook>], as_of: NaiveDate) -> (Money, Money) {
     let horizon = add_months(as_of, 12);
-    let project_lines = books
-        .iter()
-        .flat_map(|b| b.lines.iter())
-        .filter(|l| l.project_id.is_some());
+    let project_lines = books.iter().flat_map(|b| b.lines.iter()).filter(|l| l.project_id.is_some());
     project_lines.fold((Money::ZERO, Money::ZERO), |(outstanding, next), l| {
         let due_later = l.line.due > as_of;
         (
-            if due_later {
-                outstanding + l.line.principal
-            } else {
-                outstanding
-            },
-            if due_later && l.line.due <= horizon {
-                next + l.line.total()
-            } else {
-                next
-            },
+            if due_later { outstanding + l.line.principal } else { outstanding },
+            if due_later && l.line.due <= horizon { next + l.line.total() } else { next },
         )
     })
 }
@@ -376,16 +272,13 @@ pub struct DebtServicePaymentInput {
 /// asks. Principal repaid from a refinancing bond's proceeds is recorded as such.
 pub async fn record_debt_service_payment(
     ctx: &Ctx,
+    caller: &Caller,
     input: DebtServicePaymentInput,
 ) -> Result<ServiceLine> {
     let amount = positive_money("input.amount", input.amount)?;
     let txn = begin_write(&ctx.db).await?;
     let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
-    let project_id = match input
-        .project_code
-        .as_deref()
-        .filter(|c| !c.trim().is_empty())
-    {
+    let project_id = match input.project_code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(code) => Some(project_by_code(&txn, "input.projectCode", code).await?.id),
         None => None,
     };
@@ -393,38 +286,28 @@ pub async fn record_debt_service_payment(
         .await?
         .pop()
         .ok_or_else(|| Error::Internal("bond vanished".into()))?;
-    let line = book
-        .lines
-        .iter()
-        .find(|l| l.project_id == project_id && l.line.due == input.due_date)
-        .copied()
-        .ok_or_else(|| {
-            let dues: BTreeSet<String> = book
-                .lines
-                .iter()
-                .filter(|l| l.project_id == project_id)
-                .map(|l| l.line.due.to_string())
-                .collect();
-            let whose = input
-                .project_code
-                .as_deref()
-                .map(|c| format!("project {c}"))
-                .unwrap_or_else(|| "the unallocated face".into());
-            let listed: Vec<String> = dues.into_iter().take(6).collect();
-            Error::not_found(
-                "input.dueDate",
-                format!(
-                    "bond {} has no line due on {} for {whose}; its lines fall due on {}",
-                    bond.code,
-                    input.due_date,
-                    if listed.is_empty() {
-                        "no date".into()
-                    } else {
-                        listed.join(", ")
-                    }
-                ),
-            )
-        })?;
+    let line =
+        book.lines.iter().find(|l| l.project_id == project_id && l.line.due == input.due_date).copied().ok_or_else(
+            || {
+                let dues: BTreeSet<String> =
+                    book.lines.iter().filter(|l| l.project_id == project_id).map(|l| l.line.due.to_string()).collect();
+                let whose = input
+                    .project_code
+                    .as_deref()
+                    .map(|c| format!("project {c}"))
+                    .unwrap_or_else(|| "the unallocated face".into());
+                let listed: Vec<String> = dues.into_iter().take(6).collect();
+                Error::not_found(
+                    "input.dueDate",
+                    format!(
+                        "bond {} has no line due on {} for {whose}; its lines fall due on {}",
+                        bond.code,
+                        input.due_date,
+                        if listed.is_empty() { "no date".into() } else { listed.join(", ") }
+                    ),
+                )
+            },
+        )?;
     let left = line.line.total() - line.paid;
     if amount > left {
         return Err(Error::validation(
@@ -438,10 +321,7 @@ pub async fn record_debt_service_payment(
         ));
     }
     let (refinancing_bond_id, refinanced) = match (
-        input
-            .refinancing_bond_code
-            .as_deref()
-            .filter(|c| !c.trim().is_empty()),
+        input.refinancing_bond_code.as_deref().filter(|c| !c.trim().is_empty()),
         input.refinanced_amount,
     ) {
         (None, None) => (None, Money::ZERO),
@@ -474,7 +354,7 @@ pub async fn record_debt_service_payment(
             (Some(rf.id), refinanced)
         }
     };
-    debt_service_payment::ActiveModel {
+    let payment = debt_service_payment::ActiveModel {
         id: NotSet,
         bond_id: Set(bond.id),
         project_id: Set(project_id),
@@ -486,6 +366,16 @@ pub async fn record_debt_service_payment(
         recorded_at: Set(ctx.clock.now()),
     }
     .insert(&txn)
+    .await?;
+    audit(
+        &txn,
+        ctx,
+        caller,
+        "recordDebtServicePayment",
+        format!("{} {}", bond.code, input.due_date),
+        None::<&()>,
+        Some(&payment),
+    )
     .await?;
     txn.commit().await?;
     Ok(ServiceLine {

@@ -62,10 +62,7 @@ pub fn bond_schedule(terms: &BondTerms) -> Vec<Line> {
     let payments = terms.term_years * per_year;
     let mut principal_at: BTreeMap<NaiveDate, Money> = BTreeMap::new();
     if terms.amortization.is_empty() {
-        principal_at.insert(
-            add_months(terms.value_date, terms.term_years * 12),
-            terms.face,
-        );
+        principal_at.insert(add_months(terms.value_date, terms.term_years * 12), terms.face);
     } else {
         let mut years: Vec<(u32, Decimal)> = terms.amortization.clone();
         years.sort_by_key(|(y, _)| *y);
@@ -77,9 +74,7 @@ pub fn bond_schedule(terms: &BondTerms) -> Vec<Line> {
                 Money::round_half_up(terms.face.to_decimal() * pct / Decimal::ONE_HUNDRED).min(left)
             };
             left = left - amount;
-            *principal_at
-                .entry(add_months(terms.value_date, year * 12))
-                .or_default() = amount;
+            *principal_at.entry(add_months(terms.value_date, year * 12)).or_default() = amount;
         }
     }
     let rate = terms.rate_percent / Decimal::ONE_HUNDRED / Decimal::from(per_year);
@@ -91,11 +86,7 @@ pub fn bond_schedule(terms: &BondTerms) -> Vec<Line> {
         let interest = Money::round_half_up(outstanding.to_decimal() * rate);
         let principal = principal_at.get(&due).copied().unwrap_or_default();
         outstanding = outstanding - principal;
-        lines.push(Line {
-            due,
-            principal,
-            interest,
-        });
+        lines.push(Line { due, principal, interest });
     }
     lines
 }
@@ -153,45 +144,25 @@ pub fn split(face: Money, lines: &[Line], changes: &[HoldingChange]) -> Vec<Shar
             })
             .collect();
         let given = |shares: &[(i64, Line, Money, NaiveDate)]| -> (Money, Money) {
-            (
-                shares.iter().map(|s| s.1.principal).sum(),
-                shares.iter().map(|s| s.1.interest).sum(),
-            )
+            (shares.iter().map(|s| s.1.principal).sum(), shares.iter().map(|s| s.1.interest).sum())
         };
         let (p_given, i_given) = given(&shares);
-        let rest = Line {
-            due: line.due,
-            principal: line.principal - p_given,
-            interest: line.interest - i_given,
-        };
+        let rest = Line { due: line.due, principal: line.principal - p_given, interest: line.interest - i_given };
         let fully_held = total_held >= face;
-        if (fully_held || rest.principal.is_negative() || rest.interest.is_negative())
-            && !shares.is_empty()
-        {
+        if (fully_held || rest.principal.is_negative() || rest.interest.is_negative()) && !shares.is_empty() {
             // The largest holding takes the remainder (earliest held on a tie).
             let largest = shares
                 .iter()
                 .enumerate()
-                .max_by(|a, b| {
-                    a.1.2
-                        .cmp(&b.1.2)
-                        .then(b.1.3.cmp(&a.1.3))
-                        .then(b.1.0.cmp(&a.1.0))
-                })
+                .max_by(|a, b| a.1.2.cmp(&b.1.2).then(b.1.3.cmp(&a.1.3)).then(b.1.0.cmp(&a.1.0)))
                 .map(|(i, _)| i)
                 .unwrap_or(0);
             shares[largest].1.principal = shares[largest].1.principal + rest.principal;
             shares[largest].1.interest = shares[largest].1.interest + rest.interest;
         } else if !rest.principal.is_zero() || !rest.interest.is_zero() {
-            out.push(ShareLine {
-                project_id: None,
-                line: rest,
-            });
+            out.push(ShareLine { project_id: None, line: rest });
         }
-        out.extend(shares.into_iter().map(|(project, l, _, _)| ShareLine {
-            project_id: Some(project),
-            line: l,
-        }));
+        out.extend(shares.into_iter().map(|(project, l, _, _)| ShareLine { project_id: Some(project), line: l }));
     }
     out
 }
@@ -221,26 +192,11 @@ mod tests {
         };
         let lines = bond_schedule(&terms);
         assert_eq!(lines.len(), 10);
-        assert_eq!(
-            lines[0],
-            Line {
-                due: d(2024, 6, 30),
-                principal: Money::ZERO,
-                interest: yuan("3270000.00")
-            }
-        );
-        assert!(
-            lines[..9]
-                .iter()
-                .all(|l| l.principal.is_zero() && l.interest == yuan("3270000.00"))
-        );
+        assert_eq!(lines[0], Line { due: d(2024, 6, 30), principal: Money::ZERO, interest: yuan("3270000.00") });
+        assert!(lines[..9].iter().all(|l| l.principal.is_zero() && l.interest == yuan("3270000.00")));
         assert_eq!(
             lines[9],
-            Line {
-                due: d(2033, 6, 30),
-                principal: yuan("100000000.00"),
-                interest: yuan("3270000.00")
-            }
+            Line { due: d(2033, 6, 30), principal: yuan("100000000.00"), interest: yuan("3270000.00") }
         );
     }
 
@@ -269,14 +225,7 @@ mod tests {
         ];
         assert_eq!(lines.len(), expected.len());
         for (line, (due, p, i)) in lines.iter().zip(expected) {
-            assert_eq!(
-                *line,
-                Line {
-                    due,
-                    principal: yuan(p),
-                    interest: yuan(i)
-                }
-            );
+            assert_eq!(*line, Line { due, principal: yuan(p), interest: yuan(i) });
         }
     }
 
@@ -300,11 +249,7 @@ mod tests {
         assert!(lines.iter().all(|l| l.interest == yuan("132500.00")));
         assert_eq!(
             lines[29],
-            Line {
-                due: d(2038, 8, 31),
-                principal: yuan("10000000.00"),
-                interest: yuan("132500.00")
-            }
+            Line { due: d(2038, 8, 31), principal: yuan("10000000.00"), interest: yuan("132500.00") }
         );
     }
 
@@ -312,102 +257,41 @@ mod tests {
     fn a_three_way_split_gives_the_odd_fen_to_the_largest() {
         // Coupon 1,000.00 split 1/3 each of a face of 3.00 held 1.00 / 1.00 / 1.00:
         // 333.33 × 3 = 999.99; the one fen goes to the largest, on a tie the first held.
-        let lines = [Line {
-            due: d(2025, 1, 1),
-            principal: Money::ZERO,
-            interest: yuan("1000.00"),
-        }];
+        let lines = [Line { due: d(2025, 1, 1), principal: Money::ZERO, interest: yuan("1000.00") }];
         let changes = [
-            HoldingChange {
-                project_id: 7,
-                on: d(2024, 2, 1),
-                amount: yuan("1.00"),
-            },
-            HoldingChange {
-                project_id: 8,
-                on: d(2024, 1, 1),
-                amount: yuan("1.00"),
-            },
-            HoldingChange {
-                project_id: 9,
-                on: d(2024, 3, 1),
-                amount: yuan("1.00"),
-            },
+            HoldingChange { project_id: 7, on: d(2024, 2, 1), amount: yuan("1.00") },
+            HoldingChange { project_id: 8, on: d(2024, 1, 1), amount: yuan("1.00") },
+            HoldingChange { project_id: 9, on: d(2024, 3, 1), amount: yuan("1.00") },
         ];
         let shares = split(yuan("3.00"), &lines, &changes);
-        let of = |p: i64| {
-            shares
-                .iter()
-                .find(|s| s.project_id == Some(p))
-                .unwrap()
-                .line
-                .interest
-        };
+        let of = |p: i64| shares.iter().find(|s| s.project_id == Some(p)).unwrap().line.interest;
         assert_eq!(of(8), yuan("333.34"), "held first");
         assert_eq!(of(7), yuan("333.33"));
         assert_eq!(of(9), yuan("333.33"));
-        assert!(
-            shares.iter().all(|s| s.project_id.is_some()),
-            "fully allocated: no unallocated line"
-        );
+        assert!(shares.iter().all(|s| s.project_id.is_some()), "fully allocated: no unallocated line");
     }
 
     #[test]
     fn unallocated_face_gets_what_remains_and_adjustments_count_from_their_date() {
         let lines = [
-            Line {
-                due: d(2025, 1, 1),
-                principal: Money::ZERO,
-                interest: yuan("100.00"),
-            },
-            Line {
-                due: d(2026, 1, 1),
-                principal: yuan("1000.00"),
-                interest: yuan("100.00"),
-            },
+            Line { due: d(2025, 1, 1), principal: Money::ZERO, interest: yuan("100.00") },
+            Line { due: d(2026, 1, 1), principal: yuan("1000.00"), interest: yuan("100.00") },
         ];
         let changes = [
-            HoldingChange {
-                project_id: 1,
-                on: d(2024, 1, 1),
-                amount: yuan("600.00"),
-            },
+            HoldingChange { project_id: 1, on: d(2024, 1, 1), amount: yuan("600.00") },
             // Half of project 1's holding moves to project 2 from 1 June 2025.
-            HoldingChange {
-                project_id: 1,
-                on: d(2025, 6, 1),
-                amount: yuan("-300.00"),
-            },
-            HoldingChange {
-                project_id: 2,
-                on: d(2025, 6, 1),
-                amount: yuan("300.00"),
-            },
+            HoldingChange { project_id: 1, on: d(2025, 6, 1), amount: yuan("-300.00") },
+            HoldingChange { project_id: 2, on: d(2025, 6, 1), amount: yuan("300.00") },
         ];
         let shares = split(yuan("1000.00"), &lines, &changes);
         let find = |due: NaiveDate, p: Option<i64>| {
-            shares
-                .iter()
-                .find(|s| s.line.due == due && s.project_id == p)
-                .map(|s| s.line)
+            shares.iter().find(|s| s.line.due == due && s.project_id == p).map(|s| s.line)
         };
-        assert_eq!(
-            find(d(2025, 1, 1), Some(1)).unwrap().interest,
-            yuan("60.00")
-        );
+        assert_eq!(find(d(2025, 1, 1), Some(1)).unwrap().interest, yuan("60.00"));
         assert_eq!(find(d(2025, 1, 1), None).unwrap().interest, yuan("40.00"));
-        assert!(
-            find(d(2025, 1, 1), Some(2)).is_none(),
-            "before the adjustment the line stays where it was"
-        );
-        assert_eq!(
-            find(d(2026, 1, 1), Some(1)).unwrap().principal,
-            yuan("300.00")
-        );
-        assert_eq!(
-            find(d(2026, 1, 1), Some(2)).unwrap().principal,
-            yuan("300.00")
-        );
+        assert!(find(d(2025, 1, 1), Some(2)).is_none(), "before the adjustment the line stays where it was");
+        assert_eq!(find(d(2026, 1, 1), Some(1)).unwrap().principal, yuan("300.00"));
+        assert_eq!(find(d(2026, 1, 1), Some(2)).unwrap().principal, yuan("300.00"));
         assert_eq!(find(d(2026, 1, 1), None).unwrap().principal, yuan("400.00"));
     }
 }
@@ -427,44 +311,35 @@ mod properties {
             prop::collection::vec((1i64..=1000, 0i64..=400), 1..6),
             1u32..=100,
         )
-            .prop_map(
-                |(term, face_fen, rate_bp, semi, amortize, parts, held_pct)| {
-                    let face = Money::from_fen(face_fen);
-                    let amortization = if amortize && term > 1 {
-                        vec![(term / 2, Decimal::from(30)), (term, Decimal::from(70))]
-                    } else {
-                        Vec::new()
-                    };
-                    let terms = BondTerms {
-                        value_date: NaiveDate::from_ymd_opt(2023, 8, 31).unwrap(),
-                        term_years: term,
-                        rate_percent: Decimal::new(rate_bp as i64, 2),
-                        face,
-                        frequency: if semi {
-                            Frequency::SemiAnnual
-                        } else {
-                            Frequency::Annual
-                        },
-                        amortization,
-                    };
-                    // Holdings: weights scaled to `held_pct` of the face, dated within the term.
-                    let weight_sum: i64 = parts.iter().map(|(w, _)| w).sum();
-                    let held = face_fen as i128 * held_pct as i128 / 100;
-                    let changes = parts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (w, days))| HoldingChange {
-                            project_id: i as i64 + 1,
-                            on: NaiveDate::from_ymd_opt(2023, 8, 31).unwrap()
-                                + chrono::Duration::days(*days * 9),
-                            amount: Money::from_fen(
-                                (held * *w as i128 / weight_sum as i128) as i64,
-                            ),
-                        })
-                        .collect();
-                    (terms, changes)
-                },
-            )
+            .prop_map(|(term, face_fen, rate_bp, semi, amortize, parts, held_pct)| {
+                let face = Money::from_fen(face_fen);
+                let amortization = if amortize && term > 1 {
+                    vec![(term / 2, Decimal::from(30)), (term, Decimal::from(70))]
+                } else {
+                    Vec::new()
+                };
+                let terms = BondTerms {
+                    value_date: NaiveDate::from_ymd_opt(2023, 8, 31).unwrap(),
+                    term_years: term,
+                    rate_percent: Decimal::new(rate_bp as i64, 2),
+                    face,
+                    frequency: if semi { Frequency::SemiAnnual } else { Frequency::Annual },
+                    amortization,
+                };
+                // Holdings: weights scaled to `held_pct` of the face, dated within the term.
+                let weight_sum: i64 = parts.iter().map(|(w, _)| w).sum();
+                let held = face_fen as i128 * held_pct as i128 / 100;
+                let changes = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (w, days))| HoldingChange {
+                        project_id: i as i64 + 1,
+                        on: NaiveDate::from_ymd_opt(2023, 8, 31).unwrap() + chrono::Duration::days(*days * 9),
+                        amount: Money::from_fen((held * *w as i128 / weight_sum as i128) as i64),
+                    })
+                    .collect();
+                (terms, changes)
+            })
     }
 
     proptest! {

@@ -15,6 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde::Deserialize;
 
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::Money;
 use crate::db::values::{Month, add_months};
 use crate::error::{Error, Result};
@@ -22,59 +23,36 @@ use crate::evaluation::{self, AssessmentInput, AssessmentPointInput};
 use crate::ledger::entities::project;
 use crate::ledger::projects::{ProjectFacts, ProjectInput, ProjectStatus};
 use crate::ledger::{bonds, departments, funding, projects, records};
-use crate::targets::{
-    self, IndicatorActualInput, IndicatorInput, TargetInput, entities::indicator,
-};
-
-const ACTOR: &str = "demo";
+use crate::targets::{self, IndicatorActualInput, IndicatorInput, TargetInput, entities::indicator};
 
 /// Which project carries which trouble, for the reader of the demo and of the alerts.
 pub const TROUBLES: &[(&str, &str)] = &[
-    (
-        "HY-JT-02",
-        "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works",
-    ),
-    (
-        "HY-ZJ-02",
-        "M1 money held in the treasury, D5 coverage below 1.0",
-    ),
-    (
-        "HY-ZJ-03",
-        "D2 targets not approved, D8 maturity documents missing and late start",
-    ),
-    (
-        "HY-SW-02",
-        "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否",
-    ),
-    (
-        "HY-SW-03",
-        "M7 two adjustments in a year, O3 start late, O1 quantity behind",
-    ),
-    (
-        "HY-JT-03",
-        "M8 receives adjusted money beyond its revenue period, D7 term mismatch",
-    ),
+    ("HY-JT-02", "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works"),
+    ("HY-ZJ-02", "M1 money held in the treasury, D5 coverage below 1.0"),
+    ("HY-ZJ-03", "D2 targets not approved, D8 maturity documents missing and late start"),
+    ("HY-SW-02", "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否"),
+    ("HY-SW-03", "M7 two adjustments in a year, O3 start late, O1 quantity behind"),
+    ("HY-JT-03", "M8 receives adjusted money beyond its revenue period, D7 term mismatch"),
     (
         "HY-WJ-01",
         "S1 revenue below forecast, S2 rolling coverage, S3/S4 debt service due, S5 revenue not transferred, S7 satisfaction below target",
     ),
-    (
-        "HY-WJ-02",
-        "M11 leftover funds after completion, O4 cost overrun",
-    ),
+    ("HY-WJ-02", "M11 leftover funds after completion, O4 cost overrun"),
     (
         "HY-MZ-01",
         "D3 incomplete targets, D4 qualitative targets, M4 money ahead of the works, M9 late report, M10 targets off track, O5 veto indicator breached",
     ),
-    (
-        "HY-MZ-02",
-        "D6 negative list, D1 assessment 不予支持, C1 funding plan does not add up",
-    ),
+    ("HY-MZ-02", "D6 negative list, D1 assessment 不予支持, C1 funding plan does not add up"),
     (
         "market regulation, civil affairs tables",
         "C1 totals, C2 stated percents, C3 specific-purpose lines, C4 slipped digit, C5 indicators without name or target",
     ),
 ];
+
+/// The demo is loaded as the debt office.
+fn demo_caller() -> Caller {
+    Caller::system("demo")
+}
 
 pub enum Outcome {
     Loaded(String),
@@ -138,10 +116,7 @@ fn forms() -> Result<Forms> {
 
 /// 万元 as written on a form to yuan, exactly (2896.665 万元 = 28966650.00 元).
 fn wan(text: &str) -> Result<Money> {
-    let value: Decimal = text
-        .trim()
-        .parse()
-        .map_err(|_| Error::Internal(format!("not an amount in 万元: {text}")))?;
+    let value: Decimal = text.trim().parse().map_err(|_| Error::Internal(format!("not an amount in 万元: {text}")))?;
     Money::from_decimal(value * Decimal::from(10_000)).map_err(|e| Error::Internal(e.to_string()))
 }
 
@@ -150,11 +125,7 @@ fn yuan(amount: i64) -> Money {
 }
 
 fn percent_text(text: &str) -> Option<Decimal> {
-    text.trim()
-        .trim_end_matches('%')
-        .replace(' ', "")
-        .parse()
-        .ok()
+    text.trim().trim_end_matches('%').replace(' ', "").parse().ok()
 }
 
 /// Dates relative to the day the demo is loaded.
@@ -166,9 +137,7 @@ impl Calendar {
     /// Day `day` of the month `months` before this one (clamped to the month's end).
     fn ago(&self, months: u32, day: u32) -> NaiveDate {
         let first = Month::of(self.today).first_day();
-        let month_start = first
-            .checked_sub_months(chrono::Months::new(months))
-            .unwrap_or(first);
+        let month_start = first.checked_sub_months(chrono::Months::new(months)).unwrap_or(first);
         let d = month_start.with_day(day.min(28)).unwrap_or(month_start);
         d.min(self.today)
     }
@@ -198,46 +167,11 @@ struct Spec {
 
 const BONDS: [(&str, &str, &str, i32, &str, i64); 5] = [
     // (code suffix, name, kind, term, coupon %, face in 万元)
-    (
-        "SP-05",
-        "湖北省政府专项债券(五期)",
-        "PROJECT_REVENUE",
-        10,
-        "3.27",
-        60_000,
-    ),
-    (
-        "SP-12",
-        "湖北省政府专项债券(十二期)",
-        "SPECIAL",
-        7,
-        "2.98",
-        30_000,
-    ),
-    (
-        "SP-03",
-        "湖北省政府专项债券(三期)",
-        "PROJECT_REVENUE",
-        15,
-        "2.65",
-        40_000,
-    ),
-    (
-        "RF-01",
-        "湖北省政府再融资专项债券(一期)",
-        "REFINANCING",
-        5,
-        "2.40",
-        5_000,
-    ),
-    (
-        "SP-02",
-        "湖北省政府专项债券(二期)",
-        "PROJECT_REVENUE",
-        3,
-        "3.05",
-        3_000,
-    ),
+    ("SP-05", "湖北省政府专项债券(五期)", "PROJECT_REVENUE", 10, "3.27", 60_000),
+    ("SP-12", "湖北省政府专项债券(十二期)", "SPECIAL", 7, "2.98", 30_000),
+    ("SP-03", "湖北省政府专项债券(三期)", "PROJECT_REVENUE", 15, "2.65", 40_000),
+    ("RF-01", "湖北省政府再融资专项债券(一期)", "REFINANCING", 5, "2.40", 5_000),
+    ("SP-02", "湖北省政府专项债券(二期)", "PROJECT_REVENUE", 3, "3.05", 3_000),
 ];
 
 const DEPARTMENTS: [(&str, &str); 7] = [
@@ -427,27 +361,20 @@ pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     if project::Entity::find().count(&ctx.db).await? > 0 {
         return Ok(Outcome::AlreadyPresent);
     }
-    let cal = Calendar {
-        today: ctx.clock.today(),
-    };
+    let cal = Calendar { today: ctx.clock.today() };
     let forms = forms()?;
 
     progress("departments");
     for (code, name) in DEPARTMENTS {
         departments::create_department(
             ctx,
-            departments::DepartmentInput {
-                code: code.into(),
-                name: name.into(),
-            },
+            &demo_caller(),
+            departments::DepartmentInput { code: code.into(), name: name.into() },
         )
         .await?;
     }
     progress("department tables and targets from the seed's forms");
-    for (code, form) in [
-        ("HY-SC", &forms.departments[0]),
-        ("HY-MZ", &forms.departments[1]),
-    ] {
+    for (code, form) in [("HY-SC", &forms.departments[0]), ("HY-MZ", &forms.departments[1])] {
         load_department_form(ctx, code, form).await?;
     }
 
@@ -482,32 +409,15 @@ async fn load_department_form(ctx: &Ctx, code: &str, form: &FormDepartment) -> R
     let line = |l: &FormLine| -> Result<departments::BudgetLineInput> {
         Ok(departments::BudgetLineInput {
             label: l.label.clone(),
-            amount: l
-                .amount
-                .as_deref()
-                .map(wan)
-                .transpose()?
-                .unwrap_or_default(),
+            amount: l.amount.as_deref().map(wan).transpose()?.unwrap_or_default(),
             stated_percent: l.stated_percent.as_deref().and_then(percent_text),
         })
     };
     let income: Vec<_> = form.income.iter().map(line).collect::<Result<_>>()?;
     // A total the form leaves empty is recorded as zero: C1 then reports it against the lines.
-    let income_total = form
-        .income_total
-        .amount
-        .as_deref()
-        .map(wan)
-        .transpose()?
-        .unwrap_or_default();
+    let income_total = form.income_total.amount.as_deref().map(wan).transpose()?.unwrap_or_default();
     let expenditure: Vec<_> = form.expenditure.iter().map(line).collect::<Result<_>>()?;
-    let expenditure_total = form
-        .expenditure_total
-        .amount
-        .as_deref()
-        .map(wan)
-        .transpose()?
-        .unwrap_or_default();
+    let expenditure_total = form.expenditure_total.amount.as_deref().map(wan).transpose()?.unwrap_or_default();
     let projects = form
         .projects
         .iter()
@@ -523,6 +433,7 @@ async fn load_department_form(ctx: &Ctx, code: &str, form: &FormDepartment) -> R
         .collect::<Result<Vec<_>>>()?;
     departments::record_department_budget(
         ctx,
+        &demo_caller(),
         departments::DepartmentBudgetInput {
             department_code: code.into(),
             year: form.year,
@@ -534,14 +445,10 @@ async fn load_department_form(ctx: &Ctx, code: &str, form: &FormDepartment) -> R
         },
     )
     .await?;
-    let indicators = form
-        .indicators
-        .iter()
-        .filter(|i| i.scope == "LONG_TERM")
-        .map(indicator_input)
-        .collect();
+    let indicators = form.indicators.iter().filter(|i| i.scope == "LONG_TERM").map(indicator_input).collect();
     targets::declare_target(
         ctx,
+        &demo_caller(),
         TargetInput {
             project_code: None,
             department_code: Some(code.into()),
@@ -572,13 +479,7 @@ async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
     // B2 20 months ago (amortizing, an instalment due within 12 months), B3 14 months
     // ago (15 years, semi-annual by default), B4 8 months ago (refinancing), and B5,
     // a 3-year bond that matured when B4 was issued and was repaid from its proceeds.
-    let issued = [
-        cal.days_ago(730 - 20),
-        cal.ago(20, 15),
-        cal.ago(14, 10),
-        cal.ago(8, 18),
-        cal.ago(44, 18),
-    ];
+    let issued = [cal.days_ago(730 - 20), cal.ago(20, 15), cal.ago(14, 10), cal.ago(8, 18), cal.ago(44, 18)];
     let mut codes = Vec::new();
     for (i, (suffix, name, kind, term, coupon, face)) in BONDS.into_iter().enumerate() {
         let year = issued[i].year();
@@ -586,16 +487,14 @@ async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
         let amortization = if i == 1 {
             [(2, 10), (4, 20), (6, 30), (7, 40)]
                 .into_iter()
-                .map(|(year, pct)| bonds::AmortizationInput {
-                    year,
-                    percent_of_face: Decimal::from(pct),
-                })
+                .map(|(year, pct)| bonds::AmortizationInput { year, percent_of_face: Decimal::from(pct) })
                 .collect()
         } else {
             Vec::new()
         };
         bonds::create_bond(
             ctx,
+            &demo_caller(),
             bonds::BondInput {
                 code: code.clone(),
                 name: format!("{year}年{name}"),
@@ -643,26 +542,15 @@ async fn load_project(
     let bond = bond_total * 10_000;
     let capital = investment / 5;
     // HY-MZ-02's funding plan does not add up to its investment (C1).
-    let own = if spec.code == "HY-MZ-02" {
-        0
-    } else {
-        investment - bond - capital
-    };
+    let own = if spec.code == "HY-MZ-02" { 0 } else { investment - bond - capital };
     let documents: Vec<String> = match spec.code {
         "HY-ZJ-03" => vec!["可研批复".into()],
-        _ => crate::ledger::projects::MATURITY_DOCUMENTS
-            .iter()
-            .map(|d| d.to_string())
-            .collect(),
+        _ => crate::ledger::projects::MATURITY_DOCUMENTS.iter().map(|d| d.to_string()).collect(),
     };
-    let current_estimate = if spec.code == "HY-WJ-02" {
-        investment * 112 / 100
-    } else {
-        investment
-    };
+    let current_estimate = if spec.code == "HY-WJ-02" { investment * 112 / 100 } else { investment };
     projects::create_project(
         ctx,
-        ACTOR,
+        &demo_caller(),
         ProjectInput {
             code: spec.code.into(),
             department_code: spec.dept.into(),
@@ -691,27 +579,23 @@ async fn load_project(
     let status_path = [
         (ProjectStatus::Approved, cal.ago(first_alloc + 2, 10)),
         (ProjectStatus::Funded, cal.ago(first_alloc, 20)),
-        (
-            ProjectStatus::UnderConstruction,
-            spec.started.map(|m| cal.ago(m, 5)).unwrap_or(cal.today),
-        ),
+        (ProjectStatus::UnderConstruction, spec.started.map(|m| cal.ago(m, 5)).unwrap_or(cal.today)),
         (
             ProjectStatus::Operating,
-            spec.started
-                .map(|m| cal.ago(m.saturating_sub(spec.build_months), 25))
-                .unwrap_or(cal.today),
+            spec.started.map(|m| cal.ago(m.saturating_sub(spec.build_months), 25)).unwrap_or(cal.today),
         ),
     ];
     for (status, on) in status_path {
         if status > spec.status {
             break;
         }
-        projects::set_project_status(ctx, ACTOR, spec.code, status, Some(on), None).await?;
+        projects::set_project_status(ctx, &demo_caller(), spec.code, status, Some(on), None).await?;
     }
 
     for (bond_index, amount, months) in spec.allocations {
         funding::allocate_bond(
             ctx,
+            &demo_caller(),
             funding::AllocationInput {
                 bond_code: bond_codes[*bond_index].clone(),
                 project_code: spec.code.into(),
@@ -733,13 +617,7 @@ async fn load_project(
 }
 
 /// Monthly transfers (拨付) and payments (支出) following a healthy pace, bent for the troubled.
-async fn load_money(
-    ctx: &Ctx,
-    cal: &Calendar,
-    bond_codes: &[String],
-    spec: &Spec,
-    bond: i64,
-) -> Result<usize> {
+async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spec, bond: i64) -> Result<usize> {
     let Some(started) = spec.started else {
         return Ok(0);
     };
@@ -840,7 +718,7 @@ async fn load_money(
                 "HY-SW-02-X3".into(),
             )
             .await?;
-            records::reverse_disbursement(ctx, wrong, "收款单位错误,予以红冲").await?;
+            records::reverse_disbursement(ctx, &demo_caller(), wrong, "收款单位错误,予以红冲").await?;
             count += 4;
         }
         "HY-ZJ-01" => {
@@ -930,11 +808,7 @@ async fn record(
         economic_class: class.into(),
         voucher_no: Some(voucher.clone()),
     };
-    Ok(
-        records::record_disbursement(ctx, input, Some(&format!("demo-{voucher}")))
-            .await?
-            .id,
-    )
+    Ok(records::record_disbursement(ctx, &demo_caller(), input, Some(&format!("demo-{voucher}"))).await?.id)
 }
 
 /// A report for every month of the works, in by the 5th of the next month.
@@ -965,6 +839,7 @@ async fn load_progress(ctx: &Ctx, cal: &Calendar, spec: &Spec) -> Result<usize> 
         };
         records::record_progress(
             ctx,
+            &demo_caller(),
             records::ProgressInput {
                 project_code: spec.code.into(),
                 period: month.to_string(),
@@ -1002,29 +877,21 @@ async fn load_revenue(
         })
         .collect();
     if spec.code != "HY-JT-03" {
-        projects::set_revenue_forecast(ctx, spec.code, years).await?;
+        projects::set_revenue_forecast(ctx, &demo_caller(), spec.code, years).await?;
     }
     if spec.status != ProjectStatus::Operating {
         return Ok(0);
     }
     // Collected at half the forecast pace at the hospital (S1); the rest at pace.
     let monthly = investment * revenue_share / 100 / 12;
-    let collected = if spec.code == "HY-WJ-01" {
-        monthly / 2
-    } else {
-        monthly
-    };
+    let collected = if spec.code == "HY-WJ-01" { monthly / 2 } else { monthly };
     let mut count = 0;
     let months_operating = spec.started.unwrap_or(0).saturating_sub(spec.build_months);
     for m in (1..=months_operating).rev() {
         let month = Month::of(cal.ago(m, 1));
         let collected_on = cal.ago(m, 28);
         // The hospital's revenue of two months ago was collected but not transferred (S5).
-        let transferred = if spec.code == "HY-WJ-01" && m == 2 {
-            0
-        } else {
-            collected
-        };
+        let transferred = if spec.code == "HY-WJ-01" && m == 2 { 0 } else { collected };
         let input = records::RevenueInput {
             project_code: spec.code.into(),
             period: month.to_string(),
@@ -1034,7 +901,7 @@ async fn load_revenue(
             collected_on: Some(collected_on),
             transferred_on: (transferred > 0).then(|| cal.ago(m.saturating_sub(1), 3)),
         };
-        records::record_revenue(ctx, input, Some(&format!("demo-{}-{month}", spec.code))).await?;
+        records::record_revenue(ctx, &demo_caller(), input, Some(&format!("demo-{}-{month}", spec.code))).await?;
         count += 1;
     }
     if spec.code == "HY-WJ-01" {
@@ -1047,7 +914,7 @@ async fn load_revenue(
             collected_on: Some(cal.ago(3, 10)),
             transferred_on: Some(cal.ago(3, 12)),
         };
-        records::record_revenue(ctx, input, Some("demo-HY-WJ-01-subsidy")).await?;
+        records::record_revenue(ctx, &demo_caller(), input, Some("demo-HY-WJ-01-subsidy")).await?;
         count += 1;
     }
     Ok(count)
@@ -1063,35 +930,20 @@ async fn load_plan(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> 
         .map(|i| {
             let month = Month::of(add_months(cal.ago(first_alloc, 1), i));
             let pct = (Decimal::from(i * 100) / Decimal::from(spec.build_months)).round_dp(2);
-            projects::SpendingPlanInput {
-                period: month.to_string(),
-                cumulative_percent: pct.to_string(),
-            }
+            projects::SpendingPlanInput { period: month.to_string(), cumulative_percent: pct.to_string() }
         })
         .collect();
-    projects::set_spending_plan(ctx, spec.code, months).await?;
+    projects::set_spending_plan(ctx, &demo_caller(), spec.code, months).await?;
     Ok(())
 }
 
 /// Targets from the seed's two project forms, alternating; annual ones for this year.
-async fn load_targets(
-    ctx: &Ctx,
-    cal: &Calendar,
-    forms: &Forms,
-    index: usize,
-    spec: &Spec,
-) -> Result<()> {
+async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, spec: &Spec) -> Result<()> {
     let form = &forms.projects[index % forms.projects.len()];
-    let complete = |i: &&FormIndicator| {
-        i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some()
-    };
-    let mut chosen: Vec<FormIndicator> = form
-        .indicators
-        .iter()
-        .filter(|i| i.scope == "ANNUAL")
-        .filter(complete)
-        .cloned()
-        .collect();
+    let complete =
+        |i: &&FormIndicator| i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some();
+    let mut chosen: Vec<FormIndicator> =
+        form.indicators.iter().filter(|i| i.scope == "ANNUAL").filter(complete).cloned().collect();
     // No satisfaction indicator, and mostly qualitative texts (D3, D4).
     if spec.code == "HY-MZ-01" {
         chosen.retain(|i| i.level1.as_deref() != Some("满意度指标"));
@@ -1114,13 +966,11 @@ async fn load_targets(
     let approved_on = if spec.code == "HY-ZJ-03" {
         None
     } else {
-        Some(
-            cal.ago(2, 1)
-                .min(NaiveDate::from_ymd_opt(year, 1, 15).unwrap_or(cal.today)),
-        )
+        Some(cal.ago(2, 1).min(NaiveDate::from_ymd_opt(year, 1, 15).unwrap_or(cal.today)))
     };
     let target = targets::declare_target(
         ctx,
+        &demo_caller(),
         TargetInput {
             project_code: Some(spec.code.into()),
             department_code: None,
@@ -1139,20 +989,20 @@ async fn load_targets(
         .await?;
     let quarter = format!("{year}-Q{}", (cal.today.month() - 1) / 3 + 1);
     for ind in indicators {
-        let actual: Option<(&str, Option<&str>)> =
-            match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
-                ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
-                ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
-                ("HY-MZ-01", _, "0次") => Some(("1次", None)),
-                ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
-                ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
-                (_, "数量指标", t) if t.contains('人') => Some(("2100人次", None)),
-                (_, "服务对象满意度指标", _) => Some(("93%", None)),
-                _ => None,
-            };
+        let actual: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
+            ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
+            ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
+            ("HY-MZ-01", _, "0次") => Some(("1次", None)),
+            ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
+            ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
+            (_, "数量指标", t) if t.contains('人') => Some(("2100人次", None)),
+            (_, "服务对象满意度指标", _) => Some(("93%", None)),
+            _ => None,
+        };
         if let Some((value, judgement)) = actual {
             targets::record_indicator_actual(
                 ctx,
+                &demo_caller(),
                 IndicatorActualInput {
                     indicator_id: ind.id,
                     period: quarter.clone(),
@@ -1175,15 +1025,9 @@ async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u3
     let points = (1..=8)
         .map(|point| AssessmentPointInput {
             point,
-            score: Some(Decimal::from(if conclusion == "予以支持" {
-                90
-            } else {
-                55
-            })),
+            score: Some(Decimal::from(if conclusion == "予以支持" { 90 } else { 55 })),
             comment: Some(match (point, conclusion) {
-                (4, "调整完善后予以支持") => {
-                    "收益预测偏低,本息覆盖倍数不足,需补充收益来源".into()
-                }
+                (4, "调整完善后予以支持") => "收益预测偏低,本息覆盖倍数不足,需补充收益来源".into(),
                 (1, "不予支持") => "项目属主题公园等商业设施,列入负面清单".into(),
                 _ => "经审核,符合要求".into(),
             }),
@@ -1191,6 +1035,7 @@ async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u3
         .collect();
     evaluation::submit_assessment(
         ctx,
+        &demo_caller(),
         AssessmentInput {
             project_code: spec.code.into(),
             submitted_on: cal.ago(first_alloc + 3, 15),
@@ -1211,6 +1056,7 @@ async fn load_adjustments(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> R
     for (approved_on, amount) in [(first, 20_000_000), (second, 15_000_000)] {
         funding::adjust_use(
             ctx,
+            &demo_caller(),
             funding::UseAdjustmentInput {
                 bond_code: bond_codes[2].clone(),
                 from_project_code: "HY-SW-03".into(),
@@ -1229,12 +1075,8 @@ async fn load_adjustments(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> R
 /// ten days late; the matured bond's principal is repaid from the refinancing bond (S6).
 async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> Result<usize> {
     let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
-    let codes: std::collections::HashMap<i64, String> = project::Entity::find()
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.code))
-        .collect();
+    let codes: std::collections::HashMap<i64, String> =
+        project::Entity::find().all(&ctx.db).await?.into_iter().map(|p| (p.id, p.code)).collect();
     let mut count = 0;
     for book in &books {
         for line in book.lines.iter().filter(|l| l.line.due <= cal.today) {
@@ -1243,16 +1085,13 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
             let refinanced = book.bond.code == bond_codes[4] && !line.line.principal.is_zero();
             crate::debt::record_debt_service_payment(
                 ctx,
+                &demo_caller(),
                 crate::debt::DebtServicePaymentInput {
                     bond_code: book.bond.code.clone(),
                     project_code,
                     due_date: line.line.due,
                     amount: line.line.total(),
-                    paid_on: if late {
-                        line.line.due + chrono::Duration::days(10)
-                    } else {
-                        line.line.due
-                    },
+                    paid_on: if late { line.line.due + chrono::Duration::days(10) } else { line.line.due },
                     refinancing_bond_code: refinanced.then(|| bond_codes[3].clone()),
                     refinanced_amount: refinanced.then_some(line.line.principal),
                 },

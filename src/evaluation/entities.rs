@@ -2,7 +2,7 @@
 
 pub mod assessment {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "assessments")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -17,7 +17,7 @@ pub mod assessment {
 
 pub mod assessment_point {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "assessment_points")]
     pub struct Model {
         #[sea_orm(primary_key)]

@@ -7,9 +7,10 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, NotSet, Set};
 
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
-use crate::ledger::{optional_text, project_by_code};
+use crate::ledger::{audit, optional_text, project_in_scope};
 use entities::{assessment, assessment_point};
 
 /// The eight points of 财预〔2021〕61号.
@@ -40,14 +41,12 @@ pub struct AssessmentInput {
 }
 
 /// Records an assessment; the latest one of a project counts, earlier ones stay.
-pub async fn submit_assessment(ctx: &Ctx, input: AssessmentInput) -> Result<assessment::Model> {
+pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInput) -> Result<assessment::Model> {
     let conclusion = input.conclusion.trim();
     if !CONCLUSIONS.contains(&conclusion) {
         return Err(Error::validation(
             "input.conclusion",
-            format!(
-                "'{conclusion}' is not a conclusion; use 予以支持, 调整完善后予以支持 or 不予支持"
-            ),
+            format!("'{conclusion}' is not a conclusion; use 予以支持, 调整完善后予以支持 or 不予支持"),
         ));
     }
     let mut seen = [false; 8];
@@ -56,30 +55,21 @@ pub async fn submit_assessment(ctx: &Ctx, input: AssessmentInput) -> Result<asse
         if !(1..=8).contains(&p.point) {
             return Err(Error::validation(
                 format!("{f}.point"),
-                format!(
-                    "point {} does not exist; the assessment has points 1 to 8",
-                    p.point
-                ),
+                format!("point {} does not exist; the assessment has points 1 to 8", p.point),
             ));
         }
         if std::mem::replace(&mut seen[(p.point - 1) as usize], true) {
-            return Err(Error::validation(
-                format!("{f}.point"),
-                format!("point {} is given twice", p.point),
-            ));
+            return Err(Error::validation(format!("{f}.point"), format!("point {} is given twice", p.point)));
         }
         if let Some(s) = p.score
             && (s < Decimal::ZERO || s > Decimal::ONE_HUNDRED)
         {
-            return Err(Error::validation(
-                format!("{f}.score"),
-                format!("a score of {s} is outside 0 to 100"),
-            ));
+            return Err(Error::validation(format!("{f}.score"), format!("a score of {s} is outside 0 to 100")));
         }
         optional_text(&format!("{f}.comment"), p.comment.as_deref(), 4000)?;
     }
     let txn = begin_write(&ctx.db).await?;
-    let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
+    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
     let model = assessment::ActiveModel {
         id: NotSet,
         project_id: Set(project.id),
@@ -100,6 +90,7 @@ pub async fn submit_assessment(ctx: &Ctx, input: AssessmentInput) -> Result<asse
         .insert(&txn)
         .await?;
     }
+    audit(&txn, ctx, caller, "submitAssessment", &project.code, None::<&()>, Some(&model)).await?;
     txn.commit().await?;
     Ok(model)
 }

@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, NotSet, Set};
 
 use super::entities::{bond, bond_amortization};
-use super::{parse_code, positive_money, required_text, unique_or};
+use super::{audit, parse_code, positive_money, required_text, unique_or};
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::values::add_years;
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
@@ -36,30 +37,21 @@ pub struct BondInput {
     pub amortization: Vec<AmortizationInput>,
 }
 
-pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
+pub async fn create_bond(ctx: &Ctx, caller: &Caller, input: BondInput) -> Result<bond::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
     if !BOND_KINDS.contains(&input.kind.as_str()) {
-        return Err(Error::validation(
-            "input.kind",
-            format!("'{}' is not a bond kind", input.kind),
-        ));
+        return Err(Error::validation("input.kind", format!("'{}' is not a bond kind", input.kind)));
     }
     if let Some(f) = &input.interest_frequency
         && !FREQUENCIES.contains(&f.as_str())
     {
-        return Err(Error::validation(
-            "input.interestFrequency",
-            format!("'{f}' is not an interest frequency"),
-        ));
+        return Err(Error::validation("input.interestFrequency", format!("'{f}' is not an interest frequency")));
     }
     if !(1..=50).contains(&input.term_years) {
         return Err(Error::validation(
             "input.termYears",
-            format!(
-                "a term of {} years is not possible; special bonds run 1 to 50 years",
-                input.term_years
-            ),
+            format!("a term of {} years is not possible; special bonds run 1 to 50 years", input.term_years),
         ));
     }
     let rate = input.coupon_rate_percent.normalize();
@@ -76,10 +68,7 @@ pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
     if value_date < input.issue_date {
         return Err(Error::validation(
             "input.valueDate",
-            format!(
-                "the value date {value_date} is before the issue date {}",
-                input.issue_date
-            ),
+            format!("the value date {value_date} is before the issue date {}", input.issue_date),
         ));
     }
     let mut years = BTreeSet::new();
@@ -89,17 +78,11 @@ pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
         if a.year < 1 || a.year > input.term_years {
             return Err(Error::validation(
                 format!("{field}.year"),
-                format!(
-                    "bond year {} is outside the term of {} years",
-                    a.year, input.term_years
-                ),
+                format!("bond year {} is outside the term of {} years", a.year, input.term_years),
             ));
         }
         if !years.insert(a.year) {
-            return Err(Error::validation(
-                format!("{field}.year"),
-                format!("bond year {} is listed twice", a.year),
-            ));
+            return Err(Error::validation(format!("{field}.year"), format!("bond year {} is listed twice", a.year)));
         }
         let pct = a.percent_of_face.normalize();
         if pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED || pct.scale() > 4 {
@@ -134,13 +117,7 @@ pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        unique_or(
-            e,
-            "input.code",
-            format!("a bond with the code '{code}' already exists"),
-        )
-    })?;
+    .map_err(|e| unique_or(e, "input.code", format!("a bond with the code '{code}' already exists")))?;
     for a in input.amortization {
         bond_amortization::ActiveModel {
             id: NotSet,
@@ -152,6 +129,7 @@ pub async fn create_bond(ctx: &Ctx, input: BondInput) -> Result<bond::Model> {
         .insert(&txn)
         .await?;
     }
+    audit(&txn, ctx, caller, "createBond", &code, None::<&()>, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -5,11 +5,10 @@
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, NotSet, Set};
 
-use super::entities::{
-    department, department_budget, department_budget_line, department_budget_project,
-};
-use super::{department_by_code, optional_text, parse_code, required_text, unique_or};
+use super::entities::{department, department_budget, department_budget_line, department_budget_project};
+use super::{audit, department_by_code, optional_text, parse_code, required_text, unique_or};
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::{Money, begin_write, values::check_year};
 use crate::error::{Error, Result};
 
@@ -18,7 +17,7 @@ pub struct DepartmentInput {
     pub name: String,
 }
 
-pub async fn create_department(ctx: &Ctx, input: DepartmentInput) -> Result<department::Model> {
+pub async fn create_department(ctx: &Ctx, caller: &Caller, input: DepartmentInput) -> Result<department::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 200)?;
     let txn = begin_write(&ctx.db).await?;
@@ -30,13 +29,8 @@ pub async fn create_department(ctx: &Ctx, input: DepartmentInput) -> Result<depa
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        unique_or(
-            e,
-            "input.code",
-            format!("a department with the code '{code}' already exists"),
-        )
-    })?;
+    .map_err(|e| unique_or(e, "input.code", format!("a department with the code '{code}' already exists")))?;
+    audit(&txn, ctx, caller, "createDepartment", &code, None::<&()>, Some(&model)).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -71,10 +65,7 @@ fn check_line(field: &str, line: &BudgetLineInput) -> Result<()> {
     if let Some(p) = line.stated_percent
         && (p < Decimal::ZERO || p > Decimal::ONE_HUNDRED)
     {
-        return Err(Error::validation(
-            format!("{field}.statedPercent"),
-            format!("{p} is outside 0 to 100 percent"),
-        ));
+        return Err(Error::validation(format!("{field}.statedPercent"), format!("{p} is outside 0 to 100 percent")));
     }
     Ok(())
 }
@@ -83,6 +74,7 @@ fn check_line(field: &str, line: &BudgetLineInput) -> Result<()> {
 /// one read; earlier ones stay.
 pub async fn record_department_budget(
     ctx: &Ctx,
+    caller: &Caller,
     input: DepartmentBudgetInput,
 ) -> Result<department_budget::Model> {
     check_year("input.year", input.year)?;
@@ -105,6 +97,7 @@ pub async fn record_department_budget(
 
     let txn = begin_write(&ctx.db).await?;
     let dept = department_by_code(&txn, "input.departmentCode", &input.department_code).await?;
+    caller.check_department(dept.id, &format!("department {}", dept.code))?;
     let budget = department_budget::ActiveModel {
         id: NotSet,
         department_id: Set(dept.id),
@@ -115,10 +108,7 @@ pub async fn record_department_budget(
     }
     .insert(&txn)
     .await?;
-    let sections = [
-        ("INCOME", &input.income),
-        ("EXPENDITURE", &input.expenditure),
-    ];
+    let sections = [("INCOME", &input.income), ("EXPENDITURE", &input.expenditure)];
     for (section, lines) in sections {
         for (position, line) in lines.iter().enumerate() {
             department_budget_line::ActiveModel {
@@ -148,6 +138,8 @@ pub async fn record_department_budget(
         .insert(&txn)
         .await?;
     }
+    let subject = format!("{} {}", dept.code, input.year);
+    audit(&txn, ctx, caller, "recordDepartmentBudget", subject, None::<&()>, Some(&budget)).await?;
     txn.commit().await?;
     Ok(budget)
 }

@@ -2,7 +2,7 @@
 
 pub mod department {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "departments")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -17,7 +17,7 @@ pub mod department {
 pub mod department_budget {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "department_budgets")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -34,7 +34,7 @@ pub mod department_budget {
 pub mod department_budget_line {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "department_budget_lines")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -53,7 +53,7 @@ pub mod department_budget_line {
 pub mod department_budget_project {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "department_budget_projects")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -72,7 +72,7 @@ pub mod department_budget_project {
 pub mod project {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "projects")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -109,7 +109,7 @@ pub mod project {
 
 pub mod project_status_change {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "project_status_changes")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -127,7 +127,7 @@ pub mod project_status_change {
 
 pub mod spending_plan_month {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "spending_plan_months")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -142,7 +142,7 @@ pub mod spending_plan_month {
 pub mod revenue_forecast {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "revenue_forecasts")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -158,7 +158,7 @@ pub mod revenue_forecast {
 pub mod bond {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "bonds")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -181,7 +181,7 @@ pub mod bond {
 
 pub mod bond_amortization {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "bond_amortizations")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -198,7 +198,7 @@ pub mod bond_amortization {
 pub mod allocation {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "allocations")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -217,7 +217,7 @@ pub mod allocation {
 pub mod allocation_increment {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "allocation_increments")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -233,7 +233,7 @@ pub mod allocation_increment {
 pub mod receipt {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "receipts")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -249,7 +249,7 @@ pub mod receipt {
 pub mod disbursement {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "disbursements")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -274,7 +274,7 @@ pub mod disbursement {
 
 pub mod progress_report {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "progress_reports")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -293,7 +293,7 @@ pub mod progress_report {
 pub mod revenue_record {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "revenue_records")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -316,7 +316,7 @@ pub mod revenue_record {
 pub mod debt_service_payment {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "debt_service_payments")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -336,7 +336,7 @@ pub mod debt_service_payment {
 pub mod use_adjustment {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "use_adjustments")]
     pub struct Model {
         #[sea_orm(primary_key)]

@@ -4,24 +4,19 @@
 //! than the project holds.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
 use super::queries::sum_money;
-use super::{bond_by_code, positive_money, project_by_code};
+use super::{audit, bond_by_code, positive_money, project_by_code};
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
 
 /// The reasons 财预〔2021〕110号 allows for a use adjustment.
-pub const ADJUSTMENT_REASONS: &[&str] = &[
-    "项目发生重大变化或需求减少",
-    "项目建成后资金结余",
-    "财政或审计检查发现需调整",
-    "其他",
-];
+pub const ADJUSTMENT_REASONS: &[&str] =
+    &["项目发生重大变化或需求减少", "项目建成后资金结余", "财政或审计检查发现需调整", "其他"];
 
 pub struct AllocationInput {
     pub bond_code: String,
@@ -31,11 +26,7 @@ pub struct AllocationInput {
     pub received_on: Option<NaiveDate>,
 }
 
-async fn allocation_of(
-    db: &impl ConnectionTrait,
-    bond_id: i64,
-    project_id: i64,
-) -> Result<Option<allocation::Model>> {
+async fn allocation_of(db: &impl ConnectionTrait, bond_id: i64, project_id: i64) -> Result<Option<allocation::Model>> {
     Ok(allocation::Entity::find()
         .filter(allocation::Column::BondId.eq(bond_id))
         .filter(allocation::Column::ProjectId.eq(project_id))
@@ -44,7 +35,7 @@ async fn allocation_of(
 }
 
 /// Allocates bond money to a project; a second allocation of the same pair adds to the first.
-pub async fn allocate_bond(ctx: &Ctx, input: AllocationInput) -> Result<allocation::Model> {
+pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let allocated_on = input.allocated_on.unwrap_or_else(|| ctx.clock.today());
     if let Some(received_on) = input.received_on
@@ -52,9 +43,7 @@ pub async fn allocate_bond(ctx: &Ctx, input: AllocationInput) -> Result<allocati
     {
         return Err(Error::validation(
             "input.receivedOn",
-            format!(
-                "money cannot arrive on {received_on}, before it was allocated on {allocated_on}"
-            ),
+            format!("money cannot arrive on {received_on}, before it was allocated on {allocated_on}"),
         ));
     }
     let txn = begin_write(&ctx.db).await?;
@@ -63,18 +52,11 @@ pub async fn allocate_bond(ctx: &Ctx, input: AllocationInput) -> Result<allocati
     if allocated_on < bond.issue_date {
         return Err(Error::validation(
             "input.allocatedOn",
-            format!(
-                "bond {} was issued on {}; it cannot be allocated on {allocated_on}",
-                bond.code, bond.issue_date
-            ),
+            format!("bond {} was issued on {}; it cannot be allocated on {allocated_on}", bond.code, bond.issue_date),
         ));
     }
-    let allocated = sum_money(
-        &txn,
-        allocation::Entity::find().filter(allocation::Column::BondId.eq(bond.id)),
-        "amount",
-    )
-    .await?;
+    let allocated =
+        sum_money(&txn, allocation::Entity::find().filter(allocation::Column::BondId.eq(bond.id)), "amount").await?;
     let unallocated = bond.face_amount - allocated;
     if amount > unallocated {
         return Err(Error::validation(
@@ -118,6 +100,9 @@ pub async fn allocate_bond(ctx: &Ctx, input: AllocationInput) -> Result<allocati
     if let Some(received_on) = input.received_on {
         insert_receipt(&txn, &model, amount, received_on, now).await?;
     }
+    let subject = format!("{} → {}", bond.code, project.code);
+    let after = serde_json::json!({"allocation": &model, "amount": amount, "allocatedOn": allocated_on, "receivedOn": input.received_on});
+    audit(&txn, ctx, caller, "allocateBond", subject, None::<&()>, Some(&after)).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -149,22 +134,17 @@ pub struct ReceiptInput {
 }
 
 /// Records bond money arriving in the treasury for an allocation (all or part of it).
-pub async fn record_receipt(ctx: &Ctx, input: ReceiptInput) -> Result<allocation::Model> {
+pub async fn record_receipt(ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let txn = begin_write(&ctx.db).await?;
     let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
     let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
-    let allocation = allocation_of(&txn, bond.id, project.id)
-        .await?
-        .ok_or_else(|| {
-            Error::not_found(
-                "input.projectCode",
-                format!(
-                    "bond {} has no allocation to project {}; allocate it first",
-                    bond.code, project.code
-                ),
-            )
-        })?;
+    let allocation = allocation_of(&txn, bond.id, project.id).await?.ok_or_else(|| {
+        Error::not_found(
+            "input.projectCode",
+            format!("bond {} has no allocation to project {}; allocate it first", bond.code, project.code),
+        )
+    })?;
     if input.received_on < allocation.allocated_on {
         return Err(Error::validation(
             "input.receivedOn",
@@ -174,12 +154,9 @@ pub async fn record_receipt(ctx: &Ctx, input: ReceiptInput) -> Result<allocation
             ),
         ));
     }
-    let received = sum_money(
-        &txn,
-        receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)),
-        "amount",
-    )
-    .await?;
+    let received =
+        sum_money(&txn, receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)), "amount")
+            .await?;
     if received + amount > allocation.amount {
         return Err(Error::validation(
             "input.amount",
@@ -189,14 +166,10 @@ pub async fn record_receipt(ctx: &Ctx, input: ReceiptInput) -> Result<allocation
             ),
         ));
     }
-    insert_receipt(
-        &txn,
-        &allocation,
-        amount,
-        input.received_on,
-        ctx.clock.now(),
-    )
-    .await?;
+    insert_receipt(&txn, &allocation, amount, input.received_on, ctx.clock.now()).await?;
+    let after = serde_json::json!({"amount": amount, "receivedOn": input.received_on});
+    audit(&txn, ctx, caller, "recordReceipt", format!("{} → {}", bond.code, project.code), None::<&()>, Some(&after))
+        .await?;
     txn.commit().await?;
     Ok(allocation)
 }
@@ -211,44 +184,25 @@ pub struct UseAdjustmentInput {
 }
 
 /// What a project holds of a bond: its allocation, plus adjustments in, minus adjustments out.
-pub async fn holding(
-    db: &impl ConnectionTrait,
-    bond: &bond::Model,
-    project: &project::Model,
-) -> Result<Money> {
-    let allocated = allocation_of(db, bond.id, project.id)
-        .await?
-        .map(|a| a.amount)
-        .unwrap_or_default();
-    let by_bond =
-        || use_adjustment::Entity::find().filter(use_adjustment::Column::BondId.eq(bond.id));
-    let moved_in = sum_money(
-        db,
-        by_bond().filter(use_adjustment::Column::ToProjectId.eq(project.id)),
-        "amount",
-    )
-    .await?;
-    let moved_out = sum_money(
-        db,
-        by_bond().filter(use_adjustment::Column::FromProjectId.eq(project.id)),
-        "amount",
-    )
-    .await?;
+pub async fn holding(db: &impl ConnectionTrait, bond: &bond::Model, project: &project::Model) -> Result<Money> {
+    let allocated = allocation_of(db, bond.id, project.id).await?.map(|a| a.amount).unwrap_or_default();
+    let by_bond = || use_adjustment::Entity::find().filter(use_adjustment::Column::BondId.eq(bond.id));
+    let moved_in =
+        sum_money(db, by_bond().filter(use_adjustment::Column::ToProjectId.eq(project.id)), "amount").await?;
+    let moved_out =
+        sum_money(db, by_bond().filter(use_adjustment::Column::FromProjectId.eq(project.id)), "amount").await?;
     Ok(allocated + moved_in - moved_out)
 }
 
 /// Moves bond money from one project to another (用途调整). From its approval date on
 /// the money, received money included, counts for the receiving project.
-pub async fn adjust_use(ctx: &Ctx, input: UseAdjustmentInput) -> Result<use_adjustment::Model> {
+pub async fn adjust_use(ctx: &Ctx, caller: &Caller, input: UseAdjustmentInput) -> Result<use_adjustment::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let reason = input.reason.trim();
     if !ADJUSTMENT_REASONS.contains(&reason) {
         return Err(Error::validation(
             "input.reason",
-            format!(
-                "'{reason}' is not a reason 110号 allows; use one of {}",
-                ADJUSTMENT_REASONS.join("、")
-            ),
+            format!("'{reason}' is not a reason 110号 allows; use one of {}", ADJUSTMENT_REASONS.join("、")),
         ));
     }
     if input.from_project_code == input.to_project_code {
@@ -265,10 +219,7 @@ pub async fn adjust_use(ctx: &Ctx, input: UseAdjustmentInput) -> Result<use_adju
     if amount > held {
         return Err(Error::validation(
             "input.amount",
-            format!(
-                "project {} holds {held} 元 of bond {}; it cannot give up {amount} 元",
-                from.code, bond.code
-            ),
+            format!("project {} holds {held} 元 of bond {}; it cannot give up {amount} 元", from.code, bond.code),
         ));
     }
     let model = use_adjustment::ActiveModel {
@@ -282,6 +233,16 @@ pub async fn adjust_use(ctx: &Ctx, input: UseAdjustmentInput) -> Result<use_adju
         recorded_at: Set(ctx.clock.now()),
     }
     .insert(&txn)
+    .await?;
+    audit(
+        &txn,
+        ctx,
+        caller,
+        "adjustUse",
+        format!("{}: {} → {}", bond.code, from.code, to.code),
+        None::<&()>,
+        Some(&model),
+    )
     .await?;
     txn.commit().await?;
     Ok(model)

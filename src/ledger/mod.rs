@@ -12,18 +12,12 @@ pub mod records;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
+use crate::auth::Caller;
 use crate::db::Money;
 use crate::error::{Error, Result};
 use entities::{bond, department, project};
 
-/// Who made a change; the access issue replaces the anonymous caller with the user.
-pub type Actor<'a> = &'a str;
-
-pub async fn department_by_code(
-    db: &impl ConnectionTrait,
-    field: &str,
-    code: &str,
-) -> Result<department::Model> {
+pub async fn department_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<department::Model> {
     department::Entity::find()
         .filter(department::Column::Code.eq(code))
         .one(db)
@@ -31,11 +25,7 @@ pub async fn department_by_code(
         .ok_or_else(|| Error::not_found(field, format!("no department has the code '{code}'")))
 }
 
-pub async fn project_by_code(
-    db: &impl ConnectionTrait,
-    field: &str,
-    code: &str,
-) -> Result<project::Model> {
+pub async fn project_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<project::Model> {
     project::Entity::find()
         .filter(project::Column::Code.eq(code))
         .one(db)
@@ -43,11 +33,40 @@ pub async fn project_by_code(
         .ok_or_else(|| Error::not_found(field, format!("no project has the code '{code}'")))
 }
 
-pub async fn bond_by_code(
+/// A project the caller may write for: a REPORTER only its own department's.
+pub async fn project_in_scope(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     field: &str,
     code: &str,
-) -> Result<bond::Model> {
+) -> Result<project::Model> {
+    let project = project_by_code(db, field, code).await?;
+    caller.check_department(project.department_id, &format!("project {code}"))?;
+    Ok(project)
+}
+
+/// Checks that the caller may write for the project with this id.
+pub async fn check_project_scope(db: &impl ConnectionTrait, caller: &Caller, project_id: i64) -> Result<()> {
+    if let Some(p) = project::Entity::find_by_id(project_id).one(db).await? {
+        caller.check_department(p.department_id, &format!("project {}", p.code))?;
+    }
+    Ok(())
+}
+
+/// Writes the audit entry of a change, in the change's transaction.
+pub async fn audit<B: serde::Serialize + ?Sized, A: serde::Serialize + ?Sized>(
+    txn: &impl ConnectionTrait,
+    ctx: &crate::Ctx,
+    caller: &Caller,
+    operation: &str,
+    subject: impl Into<String>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<()> {
+    crate::auth::audit::record(txn, caller, ctx.clock.now(), operation, Some(subject.into()), before, after).await
+}
+
+pub async fn bond_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<bond::Model> {
     bond::Entity::find()
         .filter(bond::Column::Code.eq(code))
         .one(db)
@@ -68,10 +87,12 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) if t.chars().count() > max => Err(Error::validation(
-            field,
-            format!("this text is longer than {max} characters"),
-        )),
+        Some(t) if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+            Err(Error::validation(field, "this text contains control characters"))
+        }
+        Some(t) if t.chars().count() > max => {
+            Err(Error::validation(field, format!("this text is longer than {max} characters")))
+        }
         Some(t) => Ok(Some(t.to_string())),
     }
 }
@@ -79,12 +100,7 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
 /// A code: letters, digits, `-`, `_` and `.`, at most 64 characters.
 pub fn parse_code(field: &str, value: &str) -> Result<String> {
     let code = value.trim();
-    if code.is_empty()
-        || code.len() > 64
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
+    if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
         return Err(Error::validation(
             field,
             format!("'{value}' is not a valid code: use 1 to 64 letters, digits, '-', '_' or '.'"),
@@ -95,37 +111,24 @@ pub fn parse_code(field: &str, value: &str) -> Result<String> {
 
 pub fn positive_money(field: &str, amount: Money) -> Result<Money> {
     if amount.fen() <= 0 {
-        return Err(Error::validation(
-            field,
-            format!("the amount must be greater than zero, not {amount}"),
-        ));
+        return Err(Error::validation(field, format!("the amount must be greater than zero, not {amount}")));
     }
     Ok(amount)
 }
 
 pub fn non_negative_money(field: &str, amount: Money) -> Result<Money> {
     if amount.is_negative() {
-        return Err(Error::validation(
-            field,
-            format!("the amount must not be negative ({amount})"),
-        ));
+        return Err(Error::validation(field, format!("the amount must not be negative ({amount})")));
     }
     Ok(amount)
 }
 
 /// Checks `first` is not after `second`: an end before its start is refused.
-pub fn ordered_dates(
-    field: &str,
-    first: Option<chrono::NaiveDate>,
-    second: Option<chrono::NaiveDate>,
-) -> Result<()> {
+pub fn ordered_dates(field: &str, first: Option<chrono::NaiveDate>, second: Option<chrono::NaiveDate>) -> Result<()> {
     if let (Some(a), Some(b)) = (first, second)
         && b < a
     {
-        return Err(Error::validation(
-            field,
-            format!("{b} is before the start {a}"),
-        ));
+        return Err(Error::validation(field, format!("{b} is before the start {a}")));
     }
     Ok(())
 }

@@ -10,10 +10,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, S
 
 use super::entities::{project, project_status_change, revenue_forecast, spending_plan_month};
 use super::{
-    Actor, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code,
-    project_by_code, required_text, unique_or,
+    audit, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code, project_in_scope,
+    required_text, unique_or,
 };
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::values::{Month, check_year};
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
@@ -78,9 +79,7 @@ impl ProjectStatus {
     /// one of the project's bonds falls due within 12 months.
     pub fn stage(self, principal_due_soon: bool) -> Stage {
         match self {
-            ProjectStatus::Proposed | ProjectStatus::Approved | ProjectStatus::Cancelled => {
-                Stage::Borrowing
-            }
+            ProjectStatus::Proposed | ProjectStatus::Approved | ProjectStatus::Cancelled => Stage::Borrowing,
             ProjectStatus::Funded | ProjectStatus::UnderConstruction => Stage::Use,
             ProjectStatus::Operating if principal_due_soon => Stage::Repayment,
             ProjectStatus::Operating => Stage::Management,
@@ -101,12 +100,7 @@ pub enum Stage {
 /// The status that decides a project's stage: for a cancelled project, the one it had.
 pub fn stage_status(p: &project::Model) -> ProjectStatus {
     let status = ProjectStatus::parse(&p.status).unwrap_or(ProjectStatus::Proposed);
-    match (
-        status,
-        p.status_before_cancel
-            .as_deref()
-            .and_then(ProjectStatus::parse),
-    ) {
+    match (status, p.status_before_cancel.as_deref().and_then(ProjectStatus::parse)) {
         (ProjectStatus::Cancelled, Some(before)) => before,
         (status, _) => status,
     }
@@ -145,10 +139,7 @@ fn parse_category(field: &str, value: &str) -> Result<String> {
     } else {
         Err(Error::validation(
             field,
-            format!(
-                "'{value}' is not a project category; use one of {}",
-                CATEGORIES.join("、")
-            ),
+            format!("'{value}' is not a project category; use one of {}", CATEGORIES.join("、")),
         ))
     }
 }
@@ -160,19 +151,12 @@ fn parse_documents(field: &str, docs: &[String]) -> Result<String> {
         if !MATURITY_DOCUMENTS.contains(&d) {
             return Err(Error::validation(
                 format!("{field}[{i}]"),
-                format!(
-                    "'{d}' is not a maturity document; use {}",
-                    MATURITY_DOCUMENTS.join("、")
-                ),
+                format!("'{d}' is not a maturity document; use {}", MATURITY_DOCUMENTS.join("、")),
             ));
         }
         set.insert(d);
     }
-    let ordered: Vec<&str> = MATURITY_DOCUMENTS
-        .iter()
-        .copied()
-        .filter(|d| set.contains(d))
-        .collect();
+    let ordered: Vec<&str> = MATURITY_DOCUMENTS.iter().copied().filter(|d| set.contains(d)).collect();
     Ok(serde_json::to_string(&ordered).unwrap_or_else(|_| "[]".into()))
 }
 
@@ -195,27 +179,11 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
         model.construction_content = optional_text("input.constructionContent", Some(&v), 4000)?;
     }
     let money_fields = [
-        (
-            "input.currentEstimate",
-            facts.current_estimate,
-            &mut model.current_estimate,
-        ),
-        (
-            "input.plannedBondFunding",
-            facts.planned_bond_funding,
-            &mut model.planned_bond_funding,
-        ),
-        (
-            "input.capitalFund",
-            facts.capital_fund,
-            &mut model.capital_fund,
-        ),
+        ("input.currentEstimate", facts.current_estimate, &mut model.current_estimate),
+        ("input.plannedBondFunding", facts.planned_bond_funding, &mut model.planned_bond_funding),
+        ("input.capitalFund", facts.capital_fund, &mut model.capital_fund),
         ("input.ownFunds", facts.own_funds, &mut model.own_funds),
-        (
-            "input.otherFunding",
-            facts.other_funding,
-            &mut model.other_funding,
-        ),
+        ("input.otherFunding", facts.other_funding, &mut model.other_funding),
     ];
     for (field, value, slot) in money_fields {
         if let Some(v) = value {
@@ -236,20 +204,12 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
     if let Some(docs) = facts.maturity_documents {
         model.maturity_documents = parse_documents("input.maturityDocuments", &docs)?;
     }
-    ordered_dates(
-        "input.plannedCompletion",
-        model.planned_start,
-        model.planned_completion,
-    )?;
+    ordered_dates("input.plannedCompletion", model.planned_start, model.planned_completion)?;
     ordered_dates("input.revenueEnd", model.revenue_start, model.revenue_end)?;
     Ok(())
 }
 
-pub async fn create_project(
-    ctx: &Ctx,
-    actor: Actor<'_>,
-    input: ProjectInput,
-) -> Result<project::Model> {
+pub async fn create_project(ctx: &Ctx, caller: &Caller, input: ProjectInput) -> Result<project::Model> {
     let code = parse_code("input.code", &input.code)?;
     let approved = non_negative_money("input.approvedInvestment", input.approved_investment)?;
     let now = ctx.clock.now();
@@ -259,11 +219,7 @@ pub async fn create_project(
         code: code.clone(),
         name: required_text("input.name", facts.name.as_deref().unwrap_or(""), 300)?,
         department_id: 0,
-        executing_unit: required_text(
-            "input.executingUnit",
-            facts.executing_unit.as_deref().unwrap_or(""),
-            300,
-        )?,
+        executing_unit: required_text("input.executingUnit", facts.executing_unit.as_deref().unwrap_or(""), 300)?,
         category: parse_category("input.category", facts.category.as_deref().unwrap_or(""))?,
         construction_content: None,
         planned_start: None,
@@ -293,13 +249,10 @@ pub async fn create_project(
     model.department_id = dept.id;
     let mut active: project::ActiveModel = model.into();
     active.id = NotSet;
-    let created = active.insert(&txn).await.map_err(|e| {
-        unique_or(
-            e,
-            "input.code",
-            format!("a project with the code '{code}' already exists"),
-        )
-    })?;
+    let created = active
+        .insert(&txn)
+        .await
+        .map_err(|e| unique_or(e, "input.code", format!("a project with the code '{code}' already exists")))?;
     project_status_change::ActiveModel {
         id: NotSet,
         project_id: Set(created.id),
@@ -307,11 +260,12 @@ pub async fn create_project(
         to_status: Set(created.status.clone()),
         effective_on: Set(ctx.clock.today()),
         recorded_at: Set(now),
-        recorded_by: Set(actor.to_string()),
+        recorded_by: Set(caller.username.clone()),
         note: Set(Some("项目登记".into())),
     }
     .insert(&txn)
     .await?;
+    audit(&txn, ctx, caller, "createProject", &created.code, None::<&()>, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -319,12 +273,13 @@ pub async fn create_project(
 /// Changes facts under optimistic locking: `expected_version` must be the current one.
 pub async fn update_project(
     ctx: &Ctx,
+    caller: &Caller,
     code: &str,
     expected_version: i32,
     facts: ProjectFacts,
 ) -> Result<project::Model> {
     let txn = begin_write(&ctx.db).await?;
-    let current = project_by_code(&txn, "code", code).await?;
+    let current = project_in_scope(&txn, caller, "code", code).await?;
     if current.version != expected_version {
         return Err(version_conflict(&current, expected_version));
     }
@@ -332,7 +287,8 @@ pub async fn update_project(
     apply_facts(&mut changed, facts)?;
     changed.version = current.version + 1;
     changed.updated_at = ctx.clock.now();
-    let updated = save_if_version(&txn, current, changed).await?;
+    let updated = save_if_version(&txn, current.clone(), changed).await?;
+    audit(&txn, ctx, caller, "updateProject", code, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -371,7 +327,7 @@ async fn save_if_version(
 /// Moves the status forward (or to `CANCELLED`) and records who, when and from when.
 pub async fn set_project_status(
     ctx: &Ctx,
-    actor: Actor<'_>,
+    caller: &Caller,
     code: &str,
     status: ProjectStatus,
     effective_on: Option<NaiveDate>,
@@ -380,7 +336,7 @@ pub async fn set_project_status(
     let note = optional_text("note", note.as_deref(), 2000)?;
     let effective_on = effective_on.unwrap_or_else(|| ctx.clock.today());
     let txn = begin_write(&ctx.db).await?;
-    let current = project_by_code(&txn, "code", code).await?;
+    let current = project_in_scope(&txn, caller, "code", code).await?;
     let from = ProjectStatus::parse(&current.status).unwrap_or(ProjectStatus::Proposed);
     let allowed = match (from, status) {
         (ProjectStatus::Cancelled | ProjectStatus::Repaid, _) => false,
@@ -407,7 +363,8 @@ pub async fn set_project_status(
     }
     changed.version = current.version + 1;
     changed.updated_at = ctx.clock.now();
-    let updated = save_if_version(&txn, current, changed).await?;
+    let updated = save_if_version(&txn, current.clone(), changed).await?;
+    audit(&txn, ctx, caller, "setProjectStatus", code, Some(&current), Some(&updated)).await?;
     project_status_change::ActiveModel {
         id: NotSet,
         project_id: Set(updated.id),
@@ -415,7 +372,7 @@ pub async fn set_project_status(
         to_status: Set(status.as_str().to_string()),
         effective_on: Set(effective_on),
         recorded_at: Set(ctx.clock.now()),
-        recorded_by: Set(actor.to_string()),
+        recorded_by: Set(caller.username.clone()),
         note: Set(note),
     }
     .insert(&txn)
@@ -433,16 +390,14 @@ pub struct SpendingPlanInput {
 /// must not fall from one month to the next.
 pub async fn set_spending_plan(
     ctx: &Ctx,
+    caller: &Caller,
     project_code: &str,
     months: Vec<SpendingPlanInput>,
 ) -> Result<project::Model> {
     let mut parsed = Vec::with_capacity(months.len());
     for (i, m) in months.iter().enumerate() {
         let month = Month::parse(&format!("months[{i}].period"), &m.period)?;
-        let pct = crate::db::values::parse_percent(
-            &format!("months[{i}].cumulativePercent"),
-            &m.cumulative_percent,
-        )?;
+        let pct = crate::db::values::parse_percent(&format!("months[{i}].cumulativePercent"), &m.cumulative_percent)?;
         parsed.push((i, month, pct));
     }
     parsed.sort_by_key(|(_, m, _)| *m);
@@ -465,13 +420,18 @@ pub async fn set_spending_plan(
         previous = Some((*month, *pct));
     }
     let txn = begin_write(&ctx.db).await?;
-    let project = project_by_code(&txn, "projectCode", project_code).await?;
+    let project = project_in_scope(&txn, caller, "projectCode", project_code).await?;
+    let before = spending_plan_month::Entity::find()
+        .filter(spending_plan_month::Column::ProjectId.eq(project.id))
+        .all(&txn)
+        .await?;
     spending_plan_month::Entity::delete_many()
         .filter(spending_plan_month::Column::ProjectId.eq(project.id))
         .exec(&txn)
         .await?;
+    let mut after = Vec::with_capacity(parsed.len());
     for (_, month, pct) in parsed {
-        spending_plan_month::ActiveModel {
+        let row = spending_plan_month::ActiveModel {
             id: NotSet,
             project_id: Set(project.id),
             period: Set(month.to_string()),
@@ -479,7 +439,9 @@ pub async fn set_spending_plan(
         }
         .insert(&txn)
         .await?;
+        after.push(row);
     }
+    audit(&txn, ctx, caller, "setSpendingPlan", project_code, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(project)
 }
@@ -493,6 +455,7 @@ pub struct RevenueForecastInput {
 /// Replaces the revenue forecast of the implementation plan, year by year.
 pub async fn set_revenue_forecast(
     ctx: &Ctx,
+    caller: &Caller,
     project_code: &str,
     years: Vec<RevenueForecastInput>,
 ) -> Result<project::Model> {
@@ -500,22 +463,22 @@ pub async fn set_revenue_forecast(
     for (i, y) in years.iter().enumerate() {
         check_year(&format!("years[{i}].year"), y.year)?;
         if !seen.insert(y.year) {
-            return Err(Error::validation(
-                format!("years[{i}].year"),
-                format!("the year {} is given twice", y.year),
-            ));
+            return Err(Error::validation(format!("years[{i}].year"), format!("the year {} is given twice", y.year)));
         }
         non_negative_money(&format!("years[{i}].revenue"), y.revenue)?;
         non_negative_money(&format!("years[{i}].operatingCost"), y.operating_cost)?;
     }
     let txn = begin_write(&ctx.db).await?;
-    let project = project_by_code(&txn, "projectCode", project_code).await?;
+    let project = project_in_scope(&txn, caller, "projectCode", project_code).await?;
+    let before =
+        revenue_forecast::Entity::find().filter(revenue_forecast::Column::ProjectId.eq(project.id)).all(&txn).await?;
     revenue_forecast::Entity::delete_many()
         .filter(revenue_forecast::Column::ProjectId.eq(project.id))
         .exec(&txn)
         .await?;
+    let mut after = Vec::with_capacity(years.len());
     for y in years {
-        revenue_forecast::ActiveModel {
+        let row = revenue_forecast::ActiveModel {
             id: NotSet,
             project_id: Set(project.id),
             year: Set(y.year),
@@ -524,7 +487,9 @@ pub async fn set_revenue_forecast(
         }
         .insert(&txn)
         .await?;
+        after.push(row);
     }
+    audit(&txn, ctx, caller, "setRevenueForecast", project_code, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(project)
 }

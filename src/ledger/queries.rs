@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use super::entities::*;
@@ -18,17 +17,10 @@ use crate::error::Result;
 
 /// `SUM(column)` over a selection, exact on both databases (PostgreSQL's SUM of a
 /// BIGINT is NUMERIC, hence the cast).
-pub async fn sum_money<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-    column: &str,
-) -> Result<Money> {
+pub async fn sum_money<E: EntityTrait>(db: &impl ConnectionTrait, select: Select<E>, column: &str) -> Result<Money> {
     let total: Option<i64> = select
         .select_only()
-        .column_as(
-            Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")),
-            "total",
-        )
+        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
         .into_tuple()
         .one(db)
         .await?;
@@ -45,36 +37,23 @@ async fn sums_by<E: EntityTrait>(
     let rows: Vec<(i64, i64)> = select
         .select_only()
         .column_as(key.clone(), "key")
-        .column_as(
-            Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")),
-            "total",
-        )
+        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
         .group_by(key)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(k, v)| (k, Money::from_fen(v)))
-        .collect())
+    Ok(rows.into_iter().map(|(k, v)| (k, Money::from_fen(v))).collect())
 }
 
 /// All rows whose `column` is one of `ids`.
-pub async fn rows_in<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    column: E::Column,
-    ids: &[i64],
-) -> Result<Vec<E::Model>>
+pub async fn rows_in<E: EntityTrait>(db: &impl ConnectionTrait, column: E::Column, ids: &[i64]) -> Result<Vec<E::Model>>
 where
     E::Column: ColumnTrait,
 {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(E::find()
-        .filter(column.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
+    Ok(E::find().filter(column.is_in(ids.iter().copied())).all(db).await?)
 }
 
 /// Groups rows by a key, keeping their order.
@@ -99,10 +78,8 @@ pub struct ProjectTotals {
 impl ProjectTotals {
     /// 支出率 = disbursed ÷ received, in percent; none while nothing has arrived.
     pub fn spend_rate_percent(&self) -> Option<rust_decimal::Decimal> {
-        (self.received.fen() > 0).then(|| {
-            self.disbursed.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED
-                / self.received.to_decimal()
-        })
+        (self.received.fen() > 0)
+            .then(|| self.disbursed.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED / self.received.to_decimal())
     }
 }
 
@@ -140,10 +117,7 @@ pub async fn project_totals(
         .select_only()
         .column(disbursement::Column::ProjectId)
         .column(disbursement::Column::Kind)
-        .column_as(
-            Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
-            "total",
-        )
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"), "total")
         .filter(disbursement::Column::ProjectId.is_in(idv()))
         .filter(disbursement::Column::PaidOn.lte(as_of))
         .group_by(disbursement::Column::ProjectId)
@@ -152,10 +126,7 @@ pub async fn project_totals(
         .all(db)
         .await?;
 
-    let mut totals: HashMap<i64, ProjectTotals> = ids
-        .iter()
-        .map(|id| (*id, ProjectTotals::default()))
-        .collect();
+    let mut totals: HashMap<i64, ProjectTotals> = ids.iter().map(|id| (*id, ProjectTotals::default())).collect();
     for a in &allocations {
         if let Some(t) = totals.get_mut(&a.project_id) {
             t.bond_funding = t.bond_funding + a.amount;
@@ -163,10 +134,7 @@ pub async fn project_totals(
         }
     }
     for adj in adjustments {
-        let moves = [
-            (adj.to_project_id, adj.amount),
-            (adj.from_project_id, -adj.amount),
-        ];
+        let moves = [(adj.to_project_id, adj.amount), (adj.from_project_id, -adj.amount)];
         for (id, amount) in moves {
             if let Some(t) = totals.get_mut(&id) {
                 t.bond_funding = t.bond_funding + amount;
@@ -194,10 +162,7 @@ pub struct PortfolioTotals {
 
 /// The portfolio's money as of a date, summed over whole tables (use adjustments
 /// move money between projects and leave the totals as they are).
-pub async fn portfolio_totals(
-    db: &impl ConnectionTrait,
-    as_of: NaiveDate,
-) -> Result<PortfolioTotals> {
+pub async fn portfolio_totals(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<PortfolioTotals> {
     let by_kind = |kind: &'static str| {
         disbursement::Entity::find()
             .filter(disbursement::Column::Kind.eq(kind))
@@ -207,12 +172,8 @@ pub async fn portfolio_totals(
         projects: project::Entity::find().count(db).await?,
         money: ProjectTotals {
             bond_funding: sum_money(db, allocation::Entity::find(), "amount").await?,
-            received: sum_money(
-                db,
-                receipt::Entity::find().filter(receipt::Column::ReceivedOn.lte(as_of)),
-                "amount",
-            )
-            .await?,
+            received: sum_money(db, receipt::Entity::find().filter(receipt::Column::ReceivedOn.lte(as_of)), "amount")
+                .await?,
             transferred: sum_money(db, by_kind("TRANSFER"), "amount").await?,
             disbursed: sum_money(db, by_kind("PAYMENT"), "amount").await?,
         },
@@ -233,12 +194,8 @@ pub fn current_reports(mut rows: Vec<progress_report::Model>) -> Vec<progress_re
 }
 
 /// The current report of each project's latest month.
-pub async fn latest_progress(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<HashMap<i64, progress_report::Model>> {
-    let rows =
-        rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, ids).await?;
+pub async fn latest_progress(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, progress_report::Model>> {
+    let rows = rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, ids).await?;
     Ok(group(rows, |r| r.project_id)
         .into_iter()
         .filter_map(|(id, reports)| current_reports(reports).pop().map(|r| (id, r)))
@@ -246,11 +203,7 @@ pub async fn latest_progress(
 }
 
 /// Which of these projects have a principal instalment falling due within 12 months of `today`.
-pub async fn principal_due_soon(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-    today: NaiveDate,
-) -> Result<Vec<i64>> {
+pub async fn principal_due_soon(db: &impl ConnectionTrait, ids: &[i64], today: NaiveDate) -> Result<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -300,12 +253,7 @@ pub async fn list_projects(
     if let Some(category) = &filter.category {
         cond = cond.add(project::Column::Category.eq(category.as_str()));
     }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", search.replace(['\\', '%', '_'], ""));
         cond = cond.add(
             Condition::any()
@@ -316,13 +264,8 @@ pub async fn list_projects(
     if let Some(stage) = filter.stage {
         cond = cond.add(stage_condition(stage, today));
     }
-    let total = project::Entity::find()
-        .filter(cond.clone())
-        .count(db)
-        .await?;
-    let mut page = project::Entity::find()
-        .filter(cond)
-        .order_by_asc(project::Column::Code);
+    let total = project::Entity::find().filter(cond.clone()).count(db).await?;
+    let mut page = project::Entity::find().filter(cond).order_by_asc(project::Column::Code);
     if let Some(after) = after {
         page = page.filter(project::Column::Code.gt(after));
     }
@@ -335,31 +278,20 @@ pub async fn list_projects(
 /// The stage of domain.md §1 as SQL, mirroring [`ProjectStatus::stage`]: a cancelled
 /// project is judged by the status it had.
 fn stage_condition(stage: Stage, today: NaiveDate) -> Condition {
-    let effective = "(CASE WHEN projects.status = 'CANCELLED' THEN projects.status_before_cancel ELSE projects.status END)";
+    let effective =
+        "(CASE WHEN projects.status = 'CANCELLED' THEN projects.status_before_cancel ELSE projects.status END)";
     let is = |statuses: &[ProjectStatus]| {
-        let list: Vec<String> = statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
+        let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
         Expr::cust(format!("{effective} IN ({})", list.join(", ")))
     };
     let soon = || principal_due_between(today, add_months(today, 12));
     match stage {
-        Stage::Borrowing => {
-            Condition::all().add(is(&[ProjectStatus::Proposed, ProjectStatus::Approved]))
-        }
-        Stage::Use => Condition::all().add(is(&[
-            ProjectStatus::Funded,
-            ProjectStatus::UnderConstruction,
-        ])),
-        Stage::Management => Condition::all()
-            .add(is(&[ProjectStatus::Operating]))
-            .add(soon().not()),
-        Stage::Repayment => Condition::any().add(is(&[ProjectStatus::Repaid])).add(
-            Condition::all()
-                .add(is(&[ProjectStatus::Operating]))
-                .add(soon()),
-        ),
+        Stage::Borrowing => Condition::all().add(is(&[ProjectStatus::Proposed, ProjectStatus::Approved])),
+        Stage::Use => Condition::all().add(is(&[ProjectStatus::Funded, ProjectStatus::UnderConstruction])),
+        Stage::Management => Condition::all().add(is(&[ProjectStatus::Operating])).add(soon().not()),
+        Stage::Repayment => Condition::any()
+            .add(is(&[ProjectStatus::Repaid]))
+            .add(Condition::all().add(is(&[ProjectStatus::Operating])).add(soon())),
     }
 }
 
@@ -409,37 +341,17 @@ pub async fn department_budgets(
     db: &impl ConnectionTrait,
     department_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<BudgetTable>>> {
-    let mut budgets = rows_in::<department_budget::Entity>(
-        db,
-        department_budget::Column::DepartmentId,
-        department_ids,
-    )
-    .await?;
-    budgets.sort_by_key(|b| {
-        (
-            b.department_id,
-            std::cmp::Reverse(b.year),
-            std::cmp::Reverse(b.id),
-        )
-    });
+    let mut budgets =
+        rows_in::<department_budget::Entity>(db, department_budget::Column::DepartmentId, department_ids).await?;
+    budgets.sort_by_key(|b| (b.department_id, std::cmp::Reverse(b.year), std::cmp::Reverse(b.id)));
     budgets.dedup_by_key(|b| (b.department_id, b.year));
     let ids: Vec<i64> = budgets.iter().map(|b| b.id).collect();
     let mut lines = group(
-        rows_in::<department_budget_line::Entity>(
-            db,
-            department_budget_line::Column::BudgetId,
-            &ids,
-        )
-        .await?,
+        rows_in::<department_budget_line::Entity>(db, department_budget_line::Column::BudgetId, &ids).await?,
         |l| l.budget_id,
     );
     let mut projects = group(
-        rows_in::<department_budget_project::Entity>(
-            db,
-            department_budget_project::Column::BudgetId,
-            &ids,
-        )
-        .await?,
+        rows_in::<department_budget_project::Entity>(db, department_budget_project::Column::BudgetId, &ids).await?,
         |l| l.budget_id,
     );
     let mut out: HashMap<i64, Vec<BudgetTable>> = HashMap::new();
@@ -448,13 +360,7 @@ pub async fn department_budgets(
         l.sort_by_key(|x| (x.section.clone(), x.position));
         let mut p = projects.remove(&budget.id).unwrap_or_default();
         p.sort_by_key(|x| x.position);
-        out.entry(budget.department_id)
-            .or_default()
-            .push(BudgetTable {
-                budget,
-                lines: l,
-                projects: p,
-            });
+        out.entry(budget.department_id).or_default().push(BudgetTable { budget, lines: l, projects: p });
     }
     Ok(out)
 }

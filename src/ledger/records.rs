@@ -5,15 +5,15 @@
 //! cancelled by correcting entries (红冲), never deleted.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use super::entities::{disbursement, progress_report, revenue_record};
 use super::{
-    bond_by_code, non_negative_money, optional_text, positive_money, project_by_code, required_text,
+    audit, bond_by_code, check_project_scope, non_negative_money, optional_text, positive_money, project_in_scope,
+    required_text,
 };
 use crate::Ctx;
+use crate::auth::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
@@ -25,10 +25,9 @@ pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
 fn check_key(key: Option<&str>) -> Result<Option<String>> {
     match key.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(k) if k.len() > 128 => Err(Error::validation(
-            "idempotencyKey",
-            "an idempotency key has at most 128 characters",
-        )),
+        Some(k) if k.len() > 128 => {
+            Err(Error::validation("idempotencyKey", "an idempotency key has at most 128 characters"))
+        }
         Some(k) => Ok(Some(k.to_string())),
     }
 }
@@ -36,9 +35,7 @@ fn check_key(key: Option<&str>) -> Result<Option<String>> {
 fn key_conflict(key: &str) -> Error {
     Error::conflict(
         Some("idempotencyKey"),
-        format!(
-            "the idempotency key '{key}' was already used for a different entry; use a new key for a new entry"
-        ),
+        format!("the idempotency key '{key}' was already used for a different entry; use a new key for a new entry"),
     )
 }
 
@@ -56,6 +53,7 @@ pub struct DisbursementInput {
 
 pub async fn record_disbursement(
     ctx: &Ctx,
+    caller: &Caller,
     input: DisbursementInput,
     idempotency_key: Option<&str>,
 ) -> Result<disbursement::Model> {
@@ -67,17 +65,17 @@ pub async fn record_disbursement(
             format!("'{}' is not TRANSFER (拨付) or PAYMENT (支出)", input.kind),
         ));
     }
+    if caller.role == Role::Reporter && input.kind != "PAYMENT" {
+        return Err(Error::Forbidden(
+            "transfers (拨付) are recorded by the treasury; a department records its payments (支出)".into(),
+        ));
+    }
     let payee = required_text("input.payee", &input.payee, 300)?;
     let economic_class = required_text("input.economicClass", &input.economic_class, 200)?;
     let voucher_no = optional_text("input.voucherNo", input.voucher_no.as_deref(), 64)?;
     let txn = begin_write(&ctx.db).await?;
-    let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
-    let bond_id = match input
-        .bond_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
+    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
+    let bond_id = match input.bond_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => Some(bond_by_code(&txn, "input.bondCode", code).await?.id),
         None => None,
     };
@@ -107,27 +105,18 @@ pub async fn record_disbursement(
             && existing.payee == candidate.payee
             && existing.economic_class == candidate.economic_class
             && existing.voucher_no == candidate.voucher_no;
-        return if same {
-            Ok(existing)
-        } else {
-            Err(key_conflict(k))
-        };
+        return if same { Ok(existing) } else { Err(key_conflict(k)) };
     }
     let mut active: disbursement::ActiveModel = candidate.into();
     active.id = NotSet;
     let created = active.insert(&txn).await?;
+    audit(&txn, ctx, caller, "recordDisbursement", &project.code, None::<&()>, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }
 
-async fn disbursement_by_key(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<disbursement::Model>> {
-    Ok(disbursement::Entity::find()
-        .filter(disbursement::Column::IdempotencyKey.eq(key))
-        .one(db)
-        .await?)
+async fn disbursement_by_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<disbursement::Model>> {
+    Ok(disbursement::Entity::find().filter(disbursement::Column::IdempotencyKey.eq(key)).one(db).await?)
 }
 
 /// Parses an entry id given to the API.
@@ -140,28 +129,25 @@ pub fn parse_id(field: &str, id: &str) -> Result<i64> {
 }
 
 /// A correcting entry (红冲): the negative of the original, pointing at it, dated today.
-pub async fn reverse_disbursement(ctx: &Ctx, id: i64, reason: &str) -> Result<disbursement::Model> {
+pub async fn reverse_disbursement(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) -> Result<disbursement::Model> {
     let reason = required_text("reason", reason, 2000)?;
     let txn = begin_write(&ctx.db).await?;
     let original = disbursement::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or_else(|| Error::not_found("id", format!("no disbursement has the id {id}")))?;
-    if original.reversal_of.is_some() {
-        return Err(Error::validation(
-            "id",
-            format!("entry {id} is itself a correcting entry and cannot be reversed"),
+    check_project_scope(&txn, caller, original.project_id).await?;
+    if caller.role == Role::Reporter && original.kind != "PAYMENT" {
+        return Err(Error::Forbidden(
+            "a transfer (拨付) is the treasury's entry; only the treasury reverses it".into(),
         ));
     }
-    let already = disbursement::Entity::find()
-        .filter(disbursement::Column::ReversalOf.eq(id))
-        .one(&txn)
-        .await?;
+    if original.reversal_of.is_some() {
+        return Err(Error::validation("id", format!("entry {id} is itself a correcting entry and cannot be reversed")));
+    }
+    let already = disbursement::Entity::find().filter(disbursement::Column::ReversalOf.eq(id)).one(&txn).await?;
     if let Some(r) = already {
-        return Err(Error::conflict(
-            Some("id"),
-            format!("entry {id} was already reversed by entry {}", r.id),
-        ));
+        return Err(Error::conflict(Some("id"), format!("entry {id} was already reversed by entry {}", r.id)));
     }
     let reversal = disbursement::ActiveModel {
         id: NotSet,
@@ -181,6 +167,7 @@ pub async fn reverse_disbursement(ctx: &Ctx, id: i64, reason: &str) -> Result<di
     .insert(&txn)
     .await
     .map_err(|e| super::unique_or(e, "id", format!("entry {id} was already reversed")))?;
+    audit(&txn, ctx, caller, "reverseDisbursement", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)
 }
@@ -196,7 +183,7 @@ pub struct ProgressInput {
 
 /// Records a month's progress report; a second report for the month replaces the
 /// first as the one read, and both stay (the first decides whether it was on time).
-pub async fn record_progress(ctx: &Ctx, input: ProgressInput) -> Result<progress_report::Model> {
+pub async fn record_progress(ctx: &Ctx, caller: &Caller, input: ProgressInput) -> Result<progress_report::Model> {
     let month = Month::parse("input.period", &input.period)?;
     let planned = parse_percent("input.plannedPercent", &input.planned_percent)?;
     let actual = parse_percent("input.actualPercent", &input.actual_percent)?;
@@ -205,13 +192,11 @@ pub async fn record_progress(ctx: &Ctx, input: ProgressInput) -> Result<progress
     if submitted_on < month.first_day() {
         return Err(Error::validation(
             "input.submittedOn",
-            format!(
-                "a report for {month} cannot be submitted on {submitted_on}, before the month began"
-            ),
+            format!("a report for {month} cannot be submitted on {submitted_on}, before the month began"),
         ));
     }
     let txn = begin_write(&ctx.db).await?;
-    let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
+    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
     let model = progress_report::ActiveModel {
         id: NotSet,
         project_id: Set(project.id),
@@ -224,6 +209,7 @@ pub async fn record_progress(ctx: &Ctx, input: ProgressInput) -> Result<progress
     }
     .insert(&txn)
     .await?;
+    audit(&txn, ctx, caller, "recordProgress", &project.code, None::<&()>, Some(&model)).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -240,6 +226,7 @@ pub struct RevenueInput {
 
 pub async fn record_revenue(
     ctx: &Ctx,
+    caller: &Caller,
     input: RevenueInput,
     idempotency_key: Option<&str>,
 ) -> Result<revenue_record::Model> {
@@ -254,13 +241,9 @@ pub async fn record_revenue(
             "give the amount collected, transferred, or both; both are zero",
         ));
     }
-    super::ordered_dates(
-        "input.transferredOn",
-        input.collected_on,
-        input.transferred_on,
-    )?;
+    super::ordered_dates("input.transferredOn", input.collected_on, input.transferred_on)?;
     let txn = begin_write(&ctx.db).await?;
-    let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
+    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
     let candidate = revenue_record::Model {
         id: 0,
         project_id: project.id,
@@ -288,41 +271,32 @@ pub async fn record_revenue(
             && existing.transferred == candidate.transferred
             && existing.collected_on == candidate.collected_on
             && existing.transferred_on == candidate.transferred_on;
-        return if same {
-            Ok(existing)
-        } else {
-            Err(key_conflict(k))
-        };
+        return if same { Ok(existing) } else { Err(key_conflict(k)) };
     }
     let mut active: revenue_record::ActiveModel = candidate.into();
     active.id = NotSet;
     let created = active.insert(&txn).await?;
+    audit(&txn, ctx, caller, "recordRevenue", &project.code, None::<&()>, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }
 
-pub async fn reverse_revenue(ctx: &Ctx, id: i64, reason: &str) -> Result<revenue_record::Model> {
+pub async fn reverse_revenue(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) -> Result<revenue_record::Model> {
     let reason = required_text("reason", reason, 2000)?;
     let txn = begin_write(&ctx.db).await?;
     let original = revenue_record::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or_else(|| Error::not_found("id", format!("no revenue record has the id {id}")))?;
+    check_project_scope(&txn, caller, original.project_id).await?;
     if original.reversal_of.is_some() {
         return Err(Error::validation(
             "id",
             format!("record {id} is itself a correcting entry and cannot be reversed"),
         ));
     }
-    if let Some(r) = revenue_record::Entity::find()
-        .filter(revenue_record::Column::ReversalOf.eq(id))
-        .one(&txn)
-        .await?
-    {
-        return Err(Error::conflict(
-            Some("id"),
-            format!("record {id} was already reversed by record {}", r.id),
-        ));
+    if let Some(r) = revenue_record::Entity::find().filter(revenue_record::Column::ReversalOf.eq(id)).one(&txn).await? {
+        return Err(Error::conflict(Some("id"), format!("record {id} was already reversed by record {}", r.id)));
     }
     let today = ctx.clock.today();
     let reversal = revenue_record::ActiveModel {
@@ -342,6 +316,7 @@ pub async fn reverse_revenue(ctx: &Ctx, id: i64, reason: &str) -> Result<revenue
     .insert(&txn)
     .await
     .map_err(|e| super::unique_or(e, "id", format!("record {id} was already reversed")))?;
+    audit(&txn, ctx, caller, "reverseRevenue", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)
 }

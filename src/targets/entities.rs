@@ -2,7 +2,7 @@
 
 pub mod performance_target {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "performance_targets")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -23,7 +23,7 @@ pub mod performance_target {
 
 pub mod indicator {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "indicators")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -43,7 +43,7 @@ pub mod indicator {
 
 pub mod indicator_actual {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "indicator_actuals")]
     pub struct Model {
         #[sea_orm(primary_key)]

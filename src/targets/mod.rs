@@ -9,15 +9,15 @@ pub mod entities;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::Ctx;
+use crate::auth::Caller;
 use crate::db::begin_write;
 use crate::db::values::{check_year, parse_actual_period};
 use crate::error::{Error, Result};
-use crate::ledger::{department_by_code, optional_text, project_by_code, required_text};
+use crate::ledger::{audit, department_by_code, optional_text, project_by_code, project_in_scope, required_text};
 use entities::{indicator, indicator_actual, performance_target};
 
 pub const SCOPES: &[&str] = &["LONG_TERM", "ANNUAL"];
@@ -47,7 +47,7 @@ fn form_text(field: &str, value: &str) -> Result<String> {
     Ok(optional_text(field, Some(value), 500)?.unwrap_or_default())
 }
 
-pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance_target::Model> {
+pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> Result<performance_target::Model> {
     let owner_given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
     if owner_given(&input.project_code) == owner_given(&input.department_code) {
         return Err(Error::validation(
@@ -65,10 +65,7 @@ pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance
         check_year("input.year", y)?;
     }
     if input.scope == "ANNUAL" && input.year.is_none() {
-        return Err(Error::validation(
-            "input.year",
-            "an annual target needs its year",
-        ));
+        return Err(Error::validation("input.year", "an annual target needs its year"));
     }
     let description = required_text("input.description", &input.description, 4000)?;
     for (i, ind) in input.indicators.iter().enumerate() {
@@ -88,18 +85,14 @@ pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance
 
     let txn = begin_write(&ctx.db).await?;
     let (project_id, department_id) = match (&input.project_code, &input.department_code) {
-        (Some(code), _) if !code.trim().is_empty() => (
-            Some(project_by_code(&txn, "input.projectCode", code).await?.id),
-            None,
-        ),
-        (_, Some(code)) => (
-            None,
-            Some(
-                department_by_code(&txn, "input.departmentCode", code)
-                    .await?
-                    .id,
-            ),
-        ),
+        (Some(code), _) if !code.trim().is_empty() => {
+            (Some(project_in_scope(&txn, caller, "input.projectCode", code).await?.id), None)
+        }
+        (_, Some(code)) => {
+            let dept = department_by_code(&txn, "input.departmentCode", code).await?;
+            caller.check_department(dept.id, &format!("department {code}"))?;
+            (None, Some(dept.id))
+        }
         _ => (None, None),
     };
     let now = ctx.clock.now();
@@ -138,21 +131,21 @@ pub async fn declare_target(ctx: &Ctx, input: TargetInput) -> Result<performance
             level2: Set(ind.level2.trim().to_string()),
             name: Set(ind.name.trim().to_string()),
             target_text: Set(ind.target_text.trim().to_string()),
-            basis: Set(ind
-                .basis
-                .map(|b| b.trim().to_string())
-                .filter(|b| !b.is_empty())),
+            basis: Set(ind.basis.map(|b| b.trim().to_string()).filter(|b| !b.is_empty())),
             history: Set(serde_json::to_string(&ind.history).unwrap_or_else(|_| "[]".into())),
         }
         .insert(&txn)
         .await?;
     }
+    let subject = input.project_code.clone().or(input.department_code.clone()).unwrap_or_default();
+    audit(&txn, ctx, caller, "declareTarget", subject, None::<&()>, Some(&target)).await?;
     txn.commit().await?;
     Ok(target)
 }
 
 pub async fn approve_target(
     ctx: &Ctx,
+    caller: &Caller,
     id: i64,
     approved_on: NaiveDate,
 ) -> Result<performance_target::Model> {
@@ -167,9 +160,10 @@ pub async fn approve_target(
             format!("target {id} was replaced by a later declaration; approve the latest one"),
         ));
     }
-    let mut active: performance_target::ActiveModel = target.into();
+    let mut active: performance_target::ActiveModel = target.clone().into();
     active.approved_on = Set(Some(approved_on));
     let updated = active.update(&txn).await?;
+    audit(&txn, ctx, caller, "approveTarget", id.to_string(), Some(&target), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -183,6 +177,7 @@ pub struct IndicatorActualInput {
 
 pub async fn record_indicator_actual(
     ctx: &Ctx,
+    caller: &Caller,
     input: IndicatorActualInput,
 ) -> Result<indicator::Model> {
     let period = parse_actual_period("input.period", &input.period)?;
@@ -197,16 +192,16 @@ pub async fn record_indicator_actual(
         ));
     }
     let txn = begin_write(&ctx.db).await?;
-    let ind = indicator::Entity::find_by_id(input.indicator_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| {
-            Error::not_found(
-                "input.indicatorId",
-                format!("no indicator has the id {}", input.indicator_id),
-            )
-        })?;
-    indicator_actual::ActiveModel {
+    let ind = indicator::Entity::find_by_id(input.indicator_id).one(&txn).await?.ok_or_else(|| {
+        Error::not_found("input.indicatorId", format!("no indicator has the id {}", input.indicator_id))
+    })?;
+    let target = performance_target::Entity::find_by_id(ind.target_id).one(&txn).await?;
+    match target.as_ref().map(|t| (t.project_id, t.department_id)) {
+        Some((Some(project_id), _)) => crate::ledger::check_project_scope(&txn, caller, project_id).await?,
+        Some((None, Some(department_id))) => caller.check_department(department_id, "this indicator")?,
+        _ => {}
+    }
+    let actual = indicator_actual::ActiveModel {
         id: NotSet,
         indicator_id: Set(ind.id),
         period: Set(period),
@@ -217,6 +212,7 @@ pub async fn record_indicator_actual(
     }
     .insert(&txn)
     .await?;
+    audit(&txn, ctx, caller, "recordIndicatorActual", ind.id.to_string(), None::<&()>, Some(&actual)).await?;
     txn.commit().await?;
     Ok(ind)
 }
@@ -253,11 +249,7 @@ pub async fn list_indicators(
     filter: &IndicatorFilter,
     first: u64,
     after: Option<i64>,
-) -> Result<(
-    Vec<(indicator::Model, performance_target::Model)>,
-    bool,
-    u64,
-)> {
+) -> Result<(Vec<(indicator::Model, performance_target::Model)>, bool, u64)> {
     use sea_orm::PaginatorTrait;
     let mut select = indicator::Entity::find()
         .join(
@@ -284,19 +276,15 @@ pub async fn list_indicators(
     if let Some(code) = &filter.department_code {
         let d = department_by_code(db, "filter.departmentCode", code).await?;
         select = select.filter(
-            sea_orm::Condition::any()
-                .add(performance_target::Column::DepartmentId.eq(d.id))
-                .add(
-                    performance_target::Column::ProjectId.in_subquery(
-                        sea_orm::sea_query::Query::select()
-                            .column(crate::ledger::entities::project::Column::Id)
-                            .from(crate::ledger::entities::project::Entity)
-                            .and_where(
-                                crate::ledger::entities::project::Column::DepartmentId.eq(d.id),
-                            )
-                            .to_owned(),
-                    ),
+            sea_orm::Condition::any().add(performance_target::Column::DepartmentId.eq(d.id)).add(
+                performance_target::Column::ProjectId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(crate::ledger::entities::project::Column::Id)
+                        .from(crate::ledger::entities::project::Entity)
+                        .and_where(crate::ledger::entities::project::Column::DepartmentId.eq(d.id))
+                        .to_owned(),
                 ),
+            ),
         );
     }
     let total = select.clone().count(db).await?;
@@ -310,10 +298,6 @@ pub async fn list_indicators(
         .all(db)
         .await?;
     let more = rows.len() as u64 > first;
-    let page = rows
-        .into_iter()
-        .take(first as usize)
-        .filter_map(|(i, t)| t.map(|t| (i, t)))
-        .collect();
+    let page = rows.into_iter().take(first as usize).filter_map(|(i, t)| t.map(|t| (i, t))).collect();
     Ok((page, more, total))
 }

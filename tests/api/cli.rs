@@ -25,10 +25,7 @@ async fn serves_schema_health_and_an_offline_graphiql() {
     let get = |path: &str| app.client.get(format!("{}{path}", app.url)).send();
     let health = get("/healthz").await.unwrap();
     assert_eq!(health.status(), 200);
-    assert_eq!(
-        health.json::<serde_json::Value>().await.unwrap(),
-        json!({"status": "ok"})
-    );
+    assert_eq!(health.json::<serde_json::Value>().await.unwrap(), json!({"status": "ok"}));
     let sdl = get("/schema.graphql").await.unwrap().text().await.unwrap();
     assert_eq!(sdl, bondwatch::api::sdl());
     let page = get("/graphiql").await.unwrap().text().await.unwrap();
@@ -36,42 +33,21 @@ async fn serves_schema_health_and_an_offline_graphiql() {
         !page.contains("https://") && !page.contains("http://"),
         "GraphiQL must not load anything from the internet"
     );
-    for asset in [
-        "graphiql.min.js",
-        "graphiql.min.css",
-        "react.production.min.js",
-        "react-dom.production.min.js",
-    ] {
-        assert!(
-            page.contains(&format!("/graphiql/{asset}")),
-            "{asset} is not referenced"
-        );
+    for asset in ["graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js"] {
+        assert!(page.contains(&format!("/graphiql/{asset}")), "{asset} is not referenced");
         let response = get(&format!("/graphiql/{asset}")).await.unwrap();
         assert_eq!(response.status(), 200, "{asset}");
-        assert!(
-            response.bytes().await.unwrap().len() > 5_000,
-            "{asset} is served from the binary"
-        );
+        assert!(response.bytes().await.unwrap().len() > 5_000, "{asset} is served from the binary");
     }
 }
 
 #[tokio::test]
 async fn demo_loads_a_realistic_current_portfolio_once() {
     let app = TestApp::spawn().await;
-    assert!(matches!(
-        demo::load(&app.ctx, |_| {}).await.unwrap(),
-        demo::Outcome::Loaded(_)
-    ));
+    assert!(matches!(demo::load(&app.ctx, |_| {}).await.unwrap(), demo::Outcome::Loaded(_)));
     let before = app.snapshot().await;
-    assert!(matches!(
-        demo::load(&app.ctx, |_| {}).await.unwrap(),
-        demo::Outcome::AlreadyPresent
-    ));
-    assert_eq!(
-        app.snapshot().await,
-        before,
-        "loading twice does not duplicate"
-    );
+    assert!(matches!(demo::load(&app.ctx, |_| {}).await.unwrap(), demo::Outcome::AlreadyPresent));
+    assert_eq!(app.snapshot().await, before, "loading twice does not duplicate");
 
     let data = app
         .ok(
@@ -85,100 +61,47 @@ async fn demo_loads_a_realistic_current_portfolio_once() {
     let nodes = data["projects"]["nodes"].as_array().unwrap();
     assert!(nodes.len() >= 12);
     let distinct = |key: &dyn Fn(&serde_json::Value) -> String| {
-        nodes
-            .iter()
-            .map(key)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
+        nodes.iter().map(key).collect::<std::collections::BTreeSet<_>>().len()
     };
     assert!(distinct(&|n| n["department"]["code"].to_string()) >= 5);
     assert!(distinct(&|n| n["category"].to_string()) >= 6);
     assert!(distinct(&|n| n["status"].to_string()) >= 4);
-    assert!(
-        nodes.iter().all(|n| !n["assessment"].is_null()),
-        "one assessment per project"
-    );
-    assert!(
-        nodes
-            .iter()
-            .all(|n| !n["targets"][0]["indicators"].as_array().unwrap().is_empty())
-    );
+    assert!(nodes.iter().all(|n| !n["assessment"].is_null()), "one assessment per project");
+    assert!(nodes.iter().all(|n| !n["targets"][0]["indicators"].as_array().unwrap().is_empty()));
     // Dated relative to the (injected) day of loading: last month's reports are in.
-    assert!(
-        nodes
-            .iter()
-            .any(|n| n["latestProgress"]["period"] == "2026-05")
-    );
+    assert!(nodes.iter().any(|n| n["latestProgress"]["period"] == "2026-05"));
 
     let bonds = data["bonds"]["nodes"].as_array().unwrap();
     assert!(bonds.len() >= 4);
-    assert!(
-        bonds
-            .iter()
-            .any(|b| b["amortization"].as_array().unwrap().is_empty()),
-        "a bullet bond"
-    );
-    assert!(
-        bonds
-            .iter()
-            .any(|b| !b["amortization"].as_array().unwrap().is_empty()),
-        "an amortizing bond"
-    );
-    assert!(
-        bonds
-            .iter()
-            .any(|b| b["interestFrequency"] == "SEMI_ANNUAL")
-    );
+    assert!(bonds.iter().any(|b| b["amortization"].as_array().unwrap().is_empty()), "a bullet bond");
+    assert!(bonds.iter().any(|b| !b["amortization"].as_array().unwrap().is_empty()), "an amortizing bond");
+    assert!(bonds.iter().any(|b| b["interestFrequency"] == "SEMI_ANNUAL"));
     assert!(bonds.iter().any(|b| b["interestFrequency"] == "ANNUAL"));
     assert!(bonds.iter().any(|b| b["kind"] == "REFINANCING" && !b["allocations"].as_array().unwrap().is_empty()));
     // Debt service falls due and is paid: a project's past lines carry payments.
-    let paid = app
-        .ok(
-            r#"{ project(code: "HY-JT-01") { coverageRatio debtService { dueDate paid } } }"#,
-            json!({}),
-        )
-        .await;
+    let paid =
+        app.ok(r#"{ project(code: "HY-JT-01") { coverageRatio debtService { dueDate paid } } }"#, json!({})).await;
     let lines = paid["project"]["debtService"].as_array().unwrap();
-    assert!(
-        lines.iter().any(|l| l["paid"] != "0.00"),
-        "some debt service was paid"
-    );
+    assert!(lines.iter().any(|l| l["paid"] != "0.00"), "some debt service was paid");
     assert!(paid["project"]["coverageRatio"].is_string());
 
     // The civil-affairs table keeps the seed's slipped digit (C4): 155614.41 against 15514.41 万元.
-    let mz = data["departments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "HY-MZ")
-        .unwrap();
+    let mz = data["departments"].as_array().unwrap().iter().find(|d| d["code"] == "HY-MZ").unwrap();
     assert!(
         mz["budgets"][0]["projects"]
             .as_array()
             .unwrap()
             .iter()
-            .any(
-                |p| p["totalBudget"] == "1556144100.00" && p["currentYearBudget"] == "155144100.00"
-            )
+            .any(|p| p["totalBudget"] == "1556144100.00" && p["currentYearBudget"] == "155144100.00")
     );
     // 2896.665 万元 converts exactly.
-    assert!(
-        mz["budgets"][0]["projects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["totalBudget"] == "28966650.00")
-    );
+    assert!(mz["budgets"][0]["projects"].as_array().unwrap().iter().any(|p| p["totalBudget"] == "28966650.00"));
 }
 
 /// The first ```graphql block of the README.
 fn readme_query() -> String {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme
-        .find("```graphql")
-        .expect("README has a GraphQL example")
-        + "```graphql".len();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```graphql").expect("README has a GraphQL example") + "```graphql".len();
     let end = readme[start..].find("```").unwrap();
     readme[start..start + end].to_string()
 }
@@ -188,24 +111,26 @@ async fn the_readme_example_answers_on_the_demo() {
     let app = TestApp::spawn().await;
     demo::load(&app.ctx, |_| {}).await.unwrap();
     let data = app.ok(&readme_query(), json!({})).await;
-    let nodes = data["projects"]["nodes"]
-        .as_array()
-        .expect("the example lists projects");
+    let nodes = data["projects"]["nodes"].as_array().expect("the example lists projects");
     assert!(!nodes.is_empty());
-    assert!(nodes.iter().all(|n| {
-        n["bondFunding"]
-            .as_str()
-            .is_some_and(|m| m.ends_with(|c: char| c.is_ascii_digit()))
-    }));
+    assert!(
+        nodes.iter().all(|n| { n["bondFunding"].as_str().is_some_and(|m| m.ends_with(|c: char| c.is_ascii_digit())) })
+    );
 }
 
 #[test]
 fn the_binary_migrates_serves_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("fresh.db").display()
-    );
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("fresh.db").display());
+    // A token made on the command line (which creates and migrates the database file).
+    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args(["token", "create", "--username", "ops", "--role", "researcher", "--database-url", &url])
+        .env("BONDWATCH_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().lines().last().unwrap().trim().to_string();
+    assert!(token.starts_with("bw_"), "the token is the last line: {token}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
         .env("BONDWATCH_LOG", "warn")
@@ -213,20 +138,15 @@ fn the_binary_migrates_serves_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .trim_start_matches("bondwatch serving on ")
-        .trim_end_matches("/graphiql")
-        .to_string();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().trim_start_matches("bondwatch serving on ").trim_end_matches("/graphiql").to_string();
     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let answer: serde_json::Value = rt.block_on(async {
         reqwest::Client::new()
             .post(format!("{base}/graphql"))
-            .json(&json!({"query": "{ departments { code } projects { totalCount } }"}))
+            .bearer_auth(&token)
+            .json(&json!({"query": "{ me { username role } departments { code } projects { totalCount } }"}))
             .send()
             .await
             .unwrap()
@@ -239,10 +159,7 @@ fn the_binary_migrates_serves_and_stops_on_sigterm() {
         "a fresh database, created and migrated on start: {answer}"
     );
     assert!(dir.path().join("fresh.db").exists());
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "a graceful stop exits 0, not {exit}");
@@ -250,15 +167,9 @@ fn the_binary_migrates_serves_and_stops_on_sigterm() {
 
 #[test]
 fn export_schema_prints_the_sdl() {
-    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
-        .arg("export-schema")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch")).arg("export-schema").output().unwrap();
     assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        bondwatch::api::sdl()
-    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), bondwatch::api::sdl());
 }
 
 #[test]
@@ -266,27 +177,15 @@ fn migrate_creates_the_database_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.db");
     let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
-        .args([
-            "migrate",
-            "--database-url",
-            &format!("sqlite://{}?mode=rwc", file.display()),
-        ])
+        .args(["migrate", "--database-url", &format!("sqlite://{}?mode=rwc", file.display())])
         .env("BONDWATCH_LOG", "warn")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
     assert!(file.exists());
     let bad = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
-        .args([
-            "migrate",
-            "--database-url",
-            "postgres://nobody@127.0.0.1:1/none",
-        ])
+        .args(["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
         .env("BONDWATCH_LOG", "off")
         .output()
         .unwrap();

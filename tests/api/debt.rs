@@ -54,10 +54,7 @@ async fn seven_year_amortizing_bond() {
     )
     .await;
     let data = app.ok(SCHEDULE, json!({"b": "B7"})).await;
-    assert_eq!(
-        data["bond"]["interestFrequency"], "ANNUAL",
-        "7 years without a frequency: annual"
-    );
+    assert_eq!(data["bond"]["interestFrequency"], "ANNUAL", "7 years without a frequency: annual");
     let got: Vec<(String, String, String)> = data["bond"]["schedule"]
         .as_array()
         .unwrap()
@@ -81,10 +78,8 @@ async fn seven_year_amortizing_bond() {
         ("2030-03-15", "6000000.00", "357600.00"),
         ("2031-03-15", "6000000.00", "178800.00"),
     ];
-    let expected: Vec<(String, String, String)> = expected
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect();
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
     assert_eq!(got, expected);
 }
 
@@ -108,35 +103,17 @@ async fn fifteen_year_bond_defaults_to_semi_annual_and_splits_three_ways() {
     let data = app.ok(SCHEDULE, json!({"b": "B15"})).await;
     assert_eq!(data["bond"]["interestFrequency"], "SEMI_ANNUAL");
     let lines = data["bond"]["schedule"].as_array().unwrap();
-    assert_eq!(
-        lines.len(),
-        30 * 3,
-        "30 coupons, three projects each, no unallocated face"
-    );
+    assert_eq!(lines.len(), 30 * 3, "30 coupons, three projects each, no unallocated face");
     let first: Vec<(&str, &str, &str)> = lines
         .iter()
         .filter(|l| l["dueDate"] == "2024-02-29")
         .map(|l| {
-            (
-                l["project"]["code"].as_str().unwrap(),
-                l["interest"].as_str().unwrap(),
-                l["principal"].as_str().unwrap(),
-            )
+            (l["project"]["code"].as_str().unwrap(), l["interest"].as_str().unwrap(), l["principal"].as_str().unwrap())
         })
         .collect();
-    assert_eq!(
-        first,
-        [
-            ("PA", "3.33", "0.00"),
-            ("PB", "3.33", "0.00"),
-            ("PC", "3.34", "0.00")
-        ]
-    );
-    let last: Vec<&str> = lines
-        .iter()
-        .filter(|l| l["dueDate"] == "2038-08-31")
-        .map(|l| l["principal"].as_str().unwrap())
-        .collect();
+    assert_eq!(first, [("PA", "3.33", "0.00"), ("PB", "3.33", "0.00"), ("PC", "3.34", "0.00")]);
+    let last: Vec<&str> =
+        lines.iter().filter(|l| l["dueDate"] == "2038-08-31").map(|l| l["principal"].as_str().unwrap()).collect();
     assert_eq!(last, ["333.33", "333.33", "333.34"]);
 }
 
@@ -180,27 +157,13 @@ async fn a_project_on_two_bonds_its_coverage_and_unallocated_face() {
         .iter()
         .map(|l| {
             bondwatch::db::Money::from_fen(0).fen()
-                + l["principal"]
-                    .as_str()
-                    .unwrap()
-                    .replace('.', "")
-                    .parse::<i64>()
-                    .unwrap()
-                + l["interest"]
-                    .as_str()
-                    .unwrap()
-                    .replace('.', "")
-                    .parse::<i64>()
-                    .unwrap()
+                + l["principal"].as_str().unwrap().replace('.', "").parse::<i64>().unwrap()
+                + l["interest"].as_str().unwrap().replace('.', "").parse::<i64>().unwrap()
         })
         .sum();
     assert_eq!(owed, 222_000, "2,220.00 owed in all");
-    let unallocated: Vec<&serde_json::Value> = data["bond"]["schedule"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["project"].is_null())
-        .collect();
+    let unallocated: Vec<&serde_json::Value> =
+        data["bond"]["schedule"].as_array().unwrap().iter().filter(|l| l["project"].is_null()).collect();
     assert_eq!(unallocated.len(), 2);
     assert_eq!(unallocated[1]["principal"], "1000.00");
     assert_eq!(unallocated[1]["interest"], "50.00");
@@ -225,11 +188,7 @@ async fn adjustments_move_shares_from_their_approval_date() {
         .unwrap()
         .iter()
         .map(|l| {
-            (
-                l["dueDate"].as_str().unwrap(),
-                l["project"]["code"].as_str().unwrap(),
-                l["interest"].as_str().unwrap(),
-            )
+            (l["dueDate"].as_str().unwrap(), l["project"]["code"].as_str().unwrap(), l["interest"].as_str().unwrap())
         })
         .collect();
     // 2025-01-10 is before the approval: all PA's. Later lines split 600 / 400.
@@ -264,43 +223,19 @@ async fn payments_against_lines_and_refinancing() {
     )
     .await;
     // PA's line on 2025-01-10: principal 800.00, interest 80.00; unallocated 200 + 20.
-    let data = app.ok(PAY, json!({"p": "PA", "due": "2025-01-10", "amount": "300.00", "rf": "RF", "rfa": "250.00"})).await;
+    let data =
+        app.ok(PAY, json!({"p": "PA", "due": "2025-01-10", "amount": "300.00", "rf": "RF", "rfa": "250.00"})).await;
     assert_eq!(data["recordDebtServicePayment"]["paid"], "300.00");
     assert_eq!(data["recordDebtServicePayment"]["paidOn"], "2025-01-09");
-    let data = app
-        .ok(
-            PAY,
-            json!({"p": null, "due": "2025-01-10", "amount": "220.00"}),
-        )
-        .await;
+    let data = app.ok(PAY, json!({"p": null, "due": "2025-01-10", "amount": "220.00"})).await;
     assert_eq!(data["recordDebtServicePayment"]["project"], json!(null));
 
     let before = app.snapshot().await;
     let refused = [
-        (
-            json!({"p": "PA", "due": "2025-01-11", "amount": "1.00"}),
-            "NOT_FOUND",
-            "input.dueDate",
-            "2025-01-10",
-        ),
-        (
-            json!({"p": "PA", "due": "2025-01-10", "amount": "580.01"}),
-            "VALIDATION",
-            "input.amount",
-            "580.00",
-        ),
-        (
-            json!({"p": null, "due": "2025-01-10", "amount": "0.01"}),
-            "VALIDATION",
-            "input.amount",
-            "left",
-        ),
-        (
-            json!({"p": "PB", "due": "2025-01-10", "amount": "1.00"}),
-            "NOT_FOUND",
-            "input.dueDate",
-            "no date",
-        ),
+        (json!({"p": "PA", "due": "2025-01-11", "amount": "1.00"}), "NOT_FOUND", "input.dueDate", "2025-01-10"),
+        (json!({"p": "PA", "due": "2025-01-10", "amount": "580.01"}), "VALIDATION", "input.amount", "580.00"),
+        (json!({"p": null, "due": "2025-01-10", "amount": "0.01"}), "VALIDATION", "input.amount", "left"),
+        (json!({"p": "PB", "due": "2025-01-10", "amount": "1.00"}), "NOT_FOUND", "input.dueDate", "no date"),
         (
             json!({"p": "PA", "due": "2025-01-10", "amount": "10.00", "rf": "B"}),
             "VALIDATION",
@@ -325,11 +260,7 @@ async fn payments_against_lines_and_refinancing() {
         assert_eq!((c.as_str(), f.as_str()), (code, field), "{vars}: {m}");
         assert!(m.contains(words), "{vars}: {m}");
     }
-    assert_eq!(
-        app.snapshot().await,
-        before,
-        "refused payments wrote nothing"
-    );
+    assert_eq!(app.snapshot().await, before, "refused payments wrote nothing");
 
     let data = app
         .ok(
@@ -346,14 +277,8 @@ async fn payments_against_lines_and_refinancing() {
     assert_eq!(data["d"].as_array().unwrap().len(), 1);
     assert_eq!(data["none"], json!([]));
     // The refinanced part is stored for rule S6.
-    let stored = bondwatch::debt::load_books(&app.ctx.db, &app.ctx.settings.debt, None)
-        .await
-        .unwrap();
-    let pa = stored
-        .iter()
-        .flat_map(|b| b.lines.iter())
-        .find(|l| l.project_id.is_some())
-        .unwrap();
+    let stored = bondwatch::debt::load_books(&app.ctx.db, &app.ctx.settings.debt, None).await.unwrap();
+    let pa = stored.iter().flat_map(|b| b.lines.iter()).find(|l| l.project_id.is_some()).unwrap();
     assert_eq!(pa.refinanced.to_string(), "250.00");
 }
 
@@ -389,10 +314,7 @@ async fn portfolio_and_rolling_coverage() {
         json!({"asOf": "2026-06-15", "projects": 3, "bondFunding": "1000.00", "received": "1000.00", "disbursed": "250.00", "spendRatePercent": "25.00",
                "outstandingPrincipal": "1000.00", "debtServiceNext12Months": "100.00"})
     );
-    assert_eq!(
-        data["later"],
-        json!({"outstandingPrincipal": "1000.00", "debtServiceNext12Months": "1100.00"})
-    );
+    assert_eq!(data["later"], json!({"outstandingPrincipal": "1000.00", "debtServiceNext12Months": "1100.00"}));
     // Coverage: window 2025–2028, net 200 + 500 × 3 = 1,700 ÷ 1,300 = 1.3076923…
     assert_eq!(data["project"]["coverageRatio"], "1.3077");
     // Rolling, 15 June 2026: balance 350 (transfers, budget support included); realised

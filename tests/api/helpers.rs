@@ -6,7 +6,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::net::SocketAddr;
+
+use bondwatch::api::Anonymous;
+use bondwatch::auth::{Role, tokens};
 use bondwatch::clock::FixedClock;
+use bondwatch::config::Settings;
 use bondwatch::{Ctx, api, db};
 use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
@@ -37,6 +42,9 @@ pub const TABLES: &[&str] = &[
     "indicator_actuals",
     "assessments",
     "assessment_points",
+    "users",
+    "api_tokens",
+    "audit_log",
 ];
 
 pub struct TestApp {
@@ -44,50 +52,33 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub ctx: Ctx,
     pub clock: Arc<FixedClock>,
+    /// The token `gql` sends: an ADMIN's.
+    pub token: String,
     statements: Arc<AtomicUsize>,
     _dir: Option<tempfile::TempDir>,
 }
 
 pub fn postgres_url() -> Option<String> {
-    std::env::var("BONDWATCH_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
+    std::env::var("BONDWATCH_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
 }
 
 /// A fresh, migrated database of the backend under test, with a statement counter.
-pub async fn fresh_database() -> (
-    sea_orm::DatabaseConnection,
-    Arc<AtomicUsize>,
-    Option<tempfile::TempDir>,
-) {
+pub async fn fresh_database() -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>, Option<tempfile::TempDir>) {
     let (mut conn, dir) = match postgres_url() {
         Some(url) => {
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let admin = db::connect(&url, None)
-                .await
-                .expect("PostgreSQL for tests is reachable");
+            let admin = db::connect(&url, None).await.expect("PostgreSQL for tests is reachable");
             admin
-                .execute_raw(Statement::from_string(
-                    DatabaseBackend::Postgres,
-                    format!("CREATE SCHEMA {schema}"),
-                ))
+                .execute_raw(Statement::from_string(DatabaseBackend::Postgres, format!("CREATE SCHEMA {schema}")))
                 .await
                 .expect("create test schema");
             admin.close().await.ok();
-            (
-                db::connect(&url, Some(&schema))
-                    .await
-                    .expect("connect to test schema"),
-                None,
-            )
+            (db::connect(&url, Some(&schema)).await.expect("connect to test schema"), None)
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            (
-                db::connect(&url, None).await.expect("open SQLite"),
-                Some(dir),
-            )
+            (db::connect(&url, None).await.expect("open SQLite"), Some(dir))
         }
     };
     db::migrate(&conn).await.expect("migrations run");
@@ -101,33 +92,53 @@ pub async fn fresh_database() -> (
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(Settings::default(), Anonymous::Refused).await
+    }
+
+    pub async fn spawn_with(settings: Settings, anonymous: Anonymous) -> TestApp {
         // Errors the app logs show up beside a failing test's output.
-        let _ = tracing_subscriber::fmt()
-            .with_test_writer()
-            .with_env_filter("warn")
-            .try_init();
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let (conn, statements, dir) = fresh_database().await;
         // 10:00 in Shanghai on 15 June 2026.
-        let clock = Arc::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 6, 15, 2, 0, 0).unwrap(),
-        ));
-        let ctx = Ctx::new(conn, clock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 6, 15, 2, 0, 0).unwrap()));
+        let ctx = Ctx::with(conn, clock.clone(), settings);
+        let token = tokens::create_api_token(&ctx, "office", Role::Admin, None, None).await.expect("admin token");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
-        let router = api::router(ctx.clone());
+        let app = api::router(ctx.clone(), anonymous).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move {
-            axum::serve(listener, router).await.ok();
+            axum::serve(listener, app).await.ok();
         });
         TestApp {
             url: format!("http://{addr}"),
             client: reqwest::Client::new(),
             ctx,
             clock,
+            token,
             statements,
             _dir: dir,
         }
+    }
+
+    /// A token for a new user of this role (and department).
+    pub async fn token_for(&self, username: &str, role: Role, department: Option<&str>) -> String {
+        tokens::create_api_token(&self.ctx, username, role, department.map(str::to_string), None).await.expect("token")
+    }
+
+    /// Sends a GraphQL request with these credentials (none: anonymous); returns status and body.
+    pub async fn send(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request =
+            self.client.post(format!("{}/graphql", self.url)).json(&json!({"query": query, "variables": variables}));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        bondwatch::clock::Clock::now(self.clock.as_ref())
     }
 
     pub fn statements(&self) -> usize {
@@ -135,24 +146,15 @@ impl TestApp {
     }
 
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let response = self
-            .client
-            .post(format!("{}/graphql", self.url))
-            .json(&json!({"query": query, "variables": variables}))
-            .send()
-            .await
-            .expect("request sent");
-        assert!(response.status().is_success(), "HTTP {}", response.status());
-        response.json().await.expect("JSON answer")
+        let (status, body) = self.send(Some(&self.token.clone()), query, variables).await;
+        assert_eq!(status, 200, "HTTP {status}: {body}");
+        body
     }
 
     /// Runs a query that must succeed and returns its data.
     pub async fn ok(&self, query: &str, variables: Value) -> Value {
         let answer = self.gql(query, variables).await;
-        assert!(
-            answer.get("errors").is_none(),
-            "unexpected errors: {answer:#}"
-        );
+        assert!(answer.get("errors").is_none(), "unexpected errors: {answer:#}");
         answer["data"].clone()
     }
 
@@ -162,14 +164,8 @@ impl TestApp {
         let error = &answer["errors"][0];
         assert!(!error.is_null(), "expected an error, got {answer:#}");
         (
-            error["extensions"]["code"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            error["extensions"]["field"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
+            error["extensions"]["code"].as_str().unwrap_or("").to_string(),
+            error["extensions"]["field"].as_str().unwrap_or("").to_string(),
             error["message"].as_str().unwrap_or("").to_string(),
         )
     }
@@ -182,10 +178,7 @@ impl TestApp {
             let row = self
                 .ctx
                 .db
-                .query_one_raw(Statement::from_string(
-                    self.ctx.db.get_database_backend(),
-                    sql,
-                ))
+                .query_one_raw(Statement::from_string(self.ctx.db.get_database_backend(), sql))
                 .await
                 .expect("count")
                 .expect("a row");

@@ -38,10 +38,7 @@ async fn money_flows_into_the_derived_fields() {
     assert_eq!(p["spendRatePercent"], "24.00");
     assert_eq!(p["latestProgress"]["actualPercent"], "12.5");
     let alloc = &p["allocations"][0];
-    assert_eq!(
-        alloc["amount"], "60000000.00",
-        "a second allocation adds to the first"
-    );
+    assert_eq!(alloc["amount"], "60000000.00", "a second allocation adds to the first");
     assert_eq!(alloc["allocatedOn"], "2025-02-01");
     assert_eq!(alloc["received"], "50000000.00");
     assert_eq!(alloc["receipts"].as_array().unwrap().len(), 2);
@@ -57,39 +54,21 @@ async fn reversals_cancel_entries_and_keep_them() {
             json!({}),
         )
         .await;
-    let id = data["recordDisbursement"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = data["recordDisbursement"]["id"].as_str().unwrap().to_string();
     // 23:30 UTC on 1 July is already 2 July in Shanghai, the office's "today".
-    app.clock
-        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 1, 23, 30, 0).unwrap());
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 1, 23, 30, 0).unwrap());
     let data = app
         .ok("mutation($id: ID!) { reverseDisbursement(id: $id, reason: \"收款单位错误\") { amount reversalOf reason paidOn } }", json!({"id": id}))
         .await;
     let r = &data["reverseDisbursement"];
     assert_eq!(r["amount"], "-800.00");
     assert_eq!(r["reversalOf"], id.as_str());
-    assert_eq!(
-        r["paidOn"], "2026-07-02",
-        "dated by the injected clock, in Asia/Shanghai"
-    );
-    let data = app
-        .ok(
-            r#"{ project(code: "P1") { disbursed disbursements { totalCount } } }"#,
-            json!({}),
-        )
-        .await;
+    assert_eq!(r["paidOn"], "2026-07-02", "dated by the injected clock, in Asia/Shanghai");
+    let data = app.ok(r#"{ project(code: "P1") { disbursed disbursements { totalCount } } }"#, json!({})).await;
     assert_eq!(data["project"]["disbursed"], "0.00");
-    assert_eq!(
-        data["project"]["disbursements"]["totalCount"], 2,
-        "the original stays in the ledger"
-    );
+    assert_eq!(data["project"]["disbursements"]["totalCount"], 2, "the original stays in the ledger");
     let (code, field, _) = app
-        .err(
-            "mutation($id: ID!) { reverseDisbursement(id: $id, reason: \"again\") { id } }",
-            json!({"id": id}),
-        )
+        .err("mutation($id: ID!) { reverseDisbursement(id: $id, reason: \"again\") { id } }", json!({"id": id}))
         .await;
     assert_eq!((code.as_str(), field.as_str()), ("CONFLICT", "id"));
 
@@ -101,15 +80,16 @@ async fn reversals_cancel_entries_and_keep_them() {
         )
         .await;
     let id = data["recordRevenue"]["id"].as_str().unwrap().to_string();
-    let data = app.ok("mutation($id: ID!) { reverseRevenue(id: $id, reason: \"重复登记\") { collected transferred reversalOf } }", json!({"id": id})).await;
-    assert_eq!(data["reverseRevenue"]["collected"], "-1000.00");
-    assert_eq!(data["reverseRevenue"]["transferred"], "-900.00");
-    let (code, _, _) = app
-        .err(
-            "mutation($id: ID!) { reverseRevenue(id: $id, reason: \"again\") { id } }",
+    let data = app
+        .ok(
+            "mutation($id: ID!) { reverseRevenue(id: $id, reason: \"重复登记\") { collected transferred reversalOf } }",
             json!({"id": id}),
         )
         .await;
+    assert_eq!(data["reverseRevenue"]["collected"], "-1000.00");
+    assert_eq!(data["reverseRevenue"]["transferred"], "-900.00");
+    let (code, _, _) =
+        app.err("mutation($id: ID!) { reverseRevenue(id: $id, reason: \"again\") { id } }", json!({"id": id})).await;
     assert_eq!(code, "CONFLICT");
 }
 
@@ -124,18 +104,10 @@ async fn idempotency_keys_record_once() {
     let first = app.ok(DISBURSE_KEYED, json!({"amount": "100.00"})).await;
     let again = app.ok(DISBURSE_KEYED, json!({"amount": "100.00"})).await;
     assert_eq!(first, again, "the same key returns the same record");
-    let data = app
-        .ok(
-            r#"{ project(code: "P1") { disbursed disbursements { totalCount } } }"#,
-            json!({}),
-        )
-        .await;
+    let data = app.ok(r#"{ project(code: "P1") { disbursed disbursements { totalCount } } }"#, json!({})).await;
     assert_eq!(data["project"]["disbursements"]["totalCount"], 1);
     let (code, field, _) = app.err(DISBURSE_KEYED, json!({"amount": "200.00"})).await;
-    assert_eq!(
-        (code.as_str(), field.as_str()),
-        ("CONFLICT", "idempotencyKey")
-    );
+    assert_eq!((code.as_str(), field.as_str()), ("CONFLICT", "idempotencyKey"));
 
     let revenue = r#"mutation($c: Money!) { recordRevenue(idempotencyKey: "rev-1", input: {projectCode: "P1", period: "2025-05", source: "停车费", collected: $c, transferred: "0.00"}) { id } }"#;
     let a = app.ok(revenue, json!({"c": "50.00"})).await;
@@ -143,9 +115,7 @@ async fn idempotency_keys_record_once() {
     assert_eq!(a, b);
     let (code, _, _) = app.err(revenue, json!({"c": "51.00"})).await;
     assert_eq!(code, "CONFLICT");
-    let data = app
-        .ok(r#"{ project(code: "P1") { revenue { id } } }"#, json!({}))
-        .await;
+    let data = app.ok(r#"{ project(code: "P1") { revenue { id } } }"#, json!({})).await;
     assert_eq!(data["project"]["revenue"].as_array().unwrap().len(), 1);
 }
 
@@ -154,26 +124,16 @@ async fn update_project_checks_the_expected_version() {
     let app = TestApp::spawn().await;
     app.basics().await;
     let update = r#"mutation($v: Int!, $name: String!) { updateProject(code: "P1", expectedVersion: $v, input: {name: $name, currentEstimate: "110000000.00", maturityDocuments: ["用地", "可研批复"]}) { name version currentEstimate maturityDocuments } }"#;
-    let data = app
-        .ok(update, json!({"v": 1, "name": "四新大道(一期)"}))
-        .await;
+    let data = app.ok(update, json!({"v": 1, "name": "四新大道(一期)"})).await;
     assert_eq!(data["updateProject"]["version"], 2);
     assert_eq!(data["updateProject"]["currentEstimate"], "110000000.00");
-    assert_eq!(
-        data["updateProject"]["maturityDocuments"],
-        json!(["可研批复", "用地"])
-    );
+    assert_eq!(data["updateProject"]["maturityDocuments"], json!(["可研批复", "用地"]));
     let before = app.snapshot().await;
     let (code, field, message) = app.err(update, json!({"v": 1, "name": "stale edit"})).await;
-    assert_eq!(
-        (code.as_str(), field.as_str()),
-        ("CONFLICT", "expectedVersion")
-    );
+    assert_eq!((code.as_str(), field.as_str()), ("CONFLICT", "expectedVersion"));
     assert!(message.contains("version 2"), "{message}");
     assert_eq!(app.snapshot().await, before);
-    let data = app
-        .ok(r#"{ project(code: "P1") { name } }"#, json!({}))
-        .await;
+    let data = app.ok(r#"{ project(code: "P1") { name } }"#, json!({})).await;
     assert_eq!(data["project"]["name"], "四新大道(一期)");
 }
 
@@ -182,22 +142,14 @@ async fn status_moves_forward_and_dates_the_works() {
     let app = TestApp::spawn().await;
     app.basics().await;
     let set = r#"mutation($s: ProjectStatus!, $on: Date) { setProjectStatus(code: "P1", status: $s, effectiveOn: $on, note: "开工令") { status stage actualStart actualCompletion version } }"#;
-    let data = app
-        .ok(set, json!({"s": "UNDER_CONSTRUCTION", "on": "2025-03-10"}))
-        .await;
+    let data = app.ok(set, json!({"s": "UNDER_CONSTRUCTION", "on": "2025-03-10"})).await;
     assert_eq!(data["setProjectStatus"]["stage"], "USE");
     assert_eq!(data["setProjectStatus"]["actualStart"], "2025-03-10");
     let (code, field, _) = app.err(set, json!({"s": "APPROVED"})).await;
     assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "status"));
     let data = app.ok(set, json!({"s": "OPERATING"})).await;
-    assert_eq!(
-        data["setProjectStatus"]["actualCompletion"], "2026-06-15",
-        "effectiveOn defaults to today"
-    );
-    assert_eq!(
-        data["setProjectStatus"]["stage"], "MANAGEMENT",
-        "no principal falls due within 12 months"
-    );
+    assert_eq!(data["setProjectStatus"]["actualCompletion"], "2026-06-15", "effectiveOn defaults to today");
+    assert_eq!(data["setProjectStatus"]["stage"], "MANAGEMENT", "no principal falls due within 12 months");
 
     // An amortizing bond with an instalment due within 12 months turns it to 还.
     app.ok(
@@ -216,10 +168,7 @@ async fn status_moves_forward_and_dates_the_works() {
 
     let data = app.ok(set, json!({"s": "CANCELLED"})).await;
     assert_eq!(data["setProjectStatus"]["status"], "CANCELLED");
-    assert_eq!(
-        data["setProjectStatus"]["stage"], "REPAYMENT",
-        "a cancelled project keeps its stage"
-    );
+    assert_eq!(data["setProjectStatus"]["stage"], "REPAYMENT", "a cancelled project keeps its stage");
 }
 
 #[tokio::test]
@@ -249,30 +198,15 @@ async fn plans_forecasts_budgets_targets_and_assessments() {
         data["setSpendingPlan"]["spendingPlan"],
         json!([{"period": "2025-03", "cumulativePercent": "10"}, {"period": "2025-06", "cumulativePercent": "40"}])
     );
-    assert_eq!(
-        data["setRevenueForecast"]["revenueForecast"][0]["netRevenue"],
-        "6499999.50"
-    );
+    assert_eq!(data["setRevenueForecast"]["revenueForecast"][0]["netRevenue"], "6499999.50");
     let budget = &data["recordDepartmentBudget"];
     assert_eq!(budget["income"][0]["statedPercent"], "97.11");
-    assert_eq!(
-        budget["projects"][0]["totalBudget"], "1556144100.00",
-        "recorded as stated, mistakes kept"
-    );
-    assert_eq!(
-        data["submitAssessment"]["points"].as_array().unwrap().len(),
-        8
-    );
+    assert_eq!(budget["projects"][0]["totalBudget"], "1556144100.00", "recorded as stated, mistakes kept");
+    assert_eq!(data["submitAssessment"]["points"].as_array().unwrap().len(), 8);
     assert_eq!(data["submitAssessment"]["points"][3]["score"], "8.5");
     let target_id = data["declareTarget"]["id"].as_str().unwrap().to_string();
-    let indicator_id = data["declareTarget"]["indicators"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        data["declareTarget"]["indicators"][0]["history"],
-        json!(["1800人次", null])
-    );
+    let indicator_id = data["declareTarget"]["indicators"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(data["declareTarget"]["indicators"][0]["history"], json!(["1800人次", null]));
 
     let data = app
         .ok(
@@ -296,16 +230,10 @@ async fn plans_forecasts_budgets_targets_and_assessments() {
             json!({}),
         )
         .await;
-    assert_eq!(
-        data["project"]["targets"],
-        json!([{"description": "修订后"}])
-    );
+    assert_eq!(data["project"]["targets"], json!([{"description": "修订后"}]));
     assert_eq!(data["project"]["assessment"]["conclusion"], "予以支持");
     assert_eq!(data["indicators"]["totalCount"], 0);
-    assert_eq!(
-        data["departments"][0]["budgets"][0]["expenditureTotal"],
-        "76245900.00"
-    );
+    assert_eq!(data["departments"][0]["budgets"][0]["expenditureTotal"], "76245900.00");
 }
 
 #[tokio::test]
@@ -325,12 +253,7 @@ async fn use_adjustments_move_funding_and_received_money() {
         .await;
     assert_eq!(data["adjustUse"]["toProject"]["bondFunding"], "4000000.00");
     assert_eq!(data["adjustUse"]["toProject"]["received"], "4000000.00");
-    let data = app
-        .ok(
-            r#"{ project(code: "P1") { bondFunding received } }"#,
-            json!({}),
-        )
-        .await;
+    let data = app.ok(r#"{ project(code: "P1") { bondFunding received } }"#, json!({})).await;
     assert_eq!(data["project"]["bondFunding"], "6000000.00");
     assert_eq!(data["project"]["received"], "6000000.00");
 }
@@ -348,16 +271,7 @@ async fn rule_breaking_facts_are_recorded_not_refused() {
         )
         .await;
     assert_eq!(data["recordDisbursement"]["economicClass"], "工资福利支出");
-    let data = app
-        .ok(
-            r#"{ project(code: "P1") { disbursed received spendRatePercent } }"#,
-            json!({}),
-        )
-        .await;
+    let data = app.ok(r#"{ project(code: "P1") { disbursed received spendRatePercent } }"#, json!({})).await;
     assert_eq!(data["project"]["disbursed"], "186000.00");
-    assert_eq!(
-        data["project"]["spendRatePercent"],
-        json!(null),
-        "no rate while nothing has arrived"
-    );
+    assert_eq!(data["project"]["spendRatePercent"], json!(null), "no rate while nothing has arrived");
 }

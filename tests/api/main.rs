@@ -1,8 +1,10 @@
 //! One integration-test binary: the real router on a loopback port, over SQLite by
 //! default or PostgreSQL when BONDWATCH_TEST_DATABASE_URL is set (`.ci/run` does both).
 
+mod access;
 mod cli;
 mod debt;
+mod fuzz;
 mod helpers;
 mod ledger;
 mod money;

@@ -17,12 +17,7 @@ async fn amounts_round_trip_to_the_fen() {
         let data = app.ok(PAY, json!({"amount": amount})).await;
         assert_eq!(data["recordDisbursement"]["amount"], amount);
     }
-    let data = app
-        .ok(
-            r#"{ project(code: "P1") { disbursed disbursements { nodes { amount } } } }"#,
-            json!({}),
-        )
-        .await;
+    let data = app.ok(r#"{ project(code: "P1") { disbursed disbursements { nodes { amount } } } }"#, json!({})).await;
     let amounts: Vec<&str> = data["project"]["disbursements"]["nodes"]
         .as_array()
         .unwrap()
@@ -44,13 +39,8 @@ async fn sql_sum_of_many_amounts_is_exact() {
         app.ok(PAY, json!({"amount": amount})).await;
     }
     let expected_fen: i64 = (1..=300).map(|i| i * 100 + (i * 7) % 100).sum();
-    let data = app
-        .ok(r#"{ project(code: "P1") { disbursed } }"#, json!({}))
-        .await;
-    assert_eq!(
-        data["project"]["disbursed"],
-        format!("{}.{:02}", expected_fen / 100, expected_fen % 100)
-    );
+    let data = app.ok(r#"{ project(code: "P1") { disbursed } }"#, json!({})).await;
+    assert_eq!(data["project"]["disbursed"], format!("{}.{:02}", expected_fen / 100, expected_fen % 100));
 }
 
 #[tokio::test]
@@ -71,9 +61,5 @@ async fn over_precise_or_huge_amounts_are_refused_not_rounded() {
         assert_eq!(field, "input.amount", "{amount}");
         assert!(message.contains(words), "{amount}: {message}");
     }
-    assert_eq!(
-        app.snapshot().await,
-        before,
-        "a refused amount wrote something"
-    );
+    assert_eq!(app.snapshot().await, before, "a refused amount wrote something");
 }

@@ -1,6 +1,7 @@
 //! Reading the ledger: pagination, filters, research queries and the fixed number
 //! of SQL statements a page costs, whatever its size.
 
+use bondwatch::auth::Caller;
 use bondwatch::db::Money;
 use bondwatch::ledger::{bonds, departments, funding, projects, records};
 use chrono::NaiveDate;
@@ -15,13 +16,12 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// `n` projects, each with two allocations, a transfer, a payment and two progress reports.
 async fn portfolio(app: &TestApp, n: usize) {
     let ctx = &app.ctx;
+    let caller = Caller::system("test");
     for d in 0..3 {
         departments::create_department(
             ctx,
-            departments::DepartmentInput {
-                code: format!("D{d}"),
-                name: format!("部门{d}"),
-            },
+            &caller,
+            departments::DepartmentInput { code: format!("D{d}"), name: format!("部门{d}") },
         )
         .await
         .unwrap();
@@ -29,6 +29,7 @@ async fn portfolio(app: &TestApp, n: usize) {
     for b in 0..2 {
         bonds::create_bond(
             ctx,
+            &caller,
             bonds::BondInput {
                 code: format!("B{b}"),
                 name: format!("债券{b}"),
@@ -49,7 +50,7 @@ async fn portfolio(app: &TestApp, n: usize) {
         let code = format!("P{i:03}");
         projects::create_project(
             ctx,
-            "test",
+            &caller,
             projects::ProjectInput {
                 code: code.clone(),
                 department_code: format!("D{}", i % 3),
@@ -67,6 +68,7 @@ async fn portfolio(app: &TestApp, n: usize) {
         for b in 0..2 {
             funding::allocate_bond(
                 ctx,
+                &caller,
                 funding::AllocationInput {
                     bond_code: format!("B{b}"),
                     project_code: code.clone(),
@@ -89,9 +91,7 @@ async fn portfolio(app: &TestApp, n: usize) {
                 economic_class: "建筑安装工程费".into(),
                 voucher_no: None,
             };
-            records::record_disbursement(ctx, input, None)
-                .await
-                .unwrap();
+            records::record_disbursement(ctx, &caller, input, None).await.unwrap();
         }
         for (period, pct) in [("2025-03", "10"), ("2025-04", "20")] {
             let input = records::ProgressInput {
@@ -102,7 +102,7 @@ async fn portfolio(app: &TestApp, n: usize) {
                 submitted_on: Some(day(2025, 5, 5)),
                 note: None,
             };
-            records::record_progress(ctx, input).await.unwrap();
+            records::record_progress(ctx, &caller, input).await.unwrap();
         }
     }
 }
@@ -122,16 +122,11 @@ async fn a_page_of_50_costs_the_statements_of_a_page_of_5() {
         assert_eq!(nodes.len(), n);
         assert_eq!(nodes[n - 1]["latestProgress"]["actualPercent"], "20");
         assert_eq!(nodes[n - 1]["allocations"].as_array().unwrap().len(), 2);
-        assert_eq!(
-            nodes[n - 1]["disbursed"],
-            Money::from_fen(500_000 + n as i64 - 1).to_string()
-        );
+        assert_eq!(nodes[n - 1]["disbursed"], Money::from_fen(500_000 + n as i64 - 1).to_string());
     }
-    assert_eq!(
-        counts[0], counts[1],
-        "statements for 5 and 50 projects: {counts:?}"
-    );
-    assert!(counts[0] <= 10, "a page costs {} statements", counts[0]);
+    assert_eq!(counts[0], counts[1], "statements for 5 and 50 projects: {counts:?}");
+    // Two to check the token, two for the page, one a loader level, four for the totals.
+    assert!(counts[0] <= 12, "a page costs {} statements", counts[0]);
 }
 
 #[tokio::test]
@@ -145,13 +140,7 @@ async fn pages_follow_their_cursors_and_filters_count() {
         let data = app.ok(query, json!({"after": after})).await;
         let page = &data["projects"];
         assert_eq!(page["totalCount"], 4);
-        seen.extend(
-            page["nodes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|n| n["code"].as_str().unwrap().to_string()),
-        );
+        seen.extend(page["nodes"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap().to_string()));
         if !page["pageInfo"]["hasNextPage"].as_bool().unwrap() {
             break;
         }
@@ -172,18 +161,9 @@ async fn pages_follow_their_cursors_and_filters_count() {
     assert_eq!(data["c"]["totalCount"], 12);
     assert_eq!(data["d"]["totalCount"], 0);
     assert_eq!(data["bonds"]["totalCount"], 2);
-    assert_eq!(
-        data["bonds"]["nodes"][0]["interestFrequency"], "ANNUAL",
-        "10 years: annual by default"
-    );
+    assert_eq!(data["bonds"]["nodes"][0]["interestFrequency"], "ANNUAL", "10 years: annual by default");
     assert_eq!(data["bonds"]["nodes"][0]["maturityDate"], "2035-01-10");
-    assert_eq!(
-        data["bonds"]["nodes"][0]["allocations"]
-            .as_array()
-            .unwrap()
-            .len(),
-        12
-    );
+    assert_eq!(data["bonds"]["nodes"][0]["allocations"].as_array().unwrap().len(), 12);
 }
 
 #[tokio::test]
@@ -219,20 +199,9 @@ async fn researchers_query_indicators_across_projects() {
     );
     assert_eq!(data["all"]["nodes"][2]["project"], json!(null));
     assert_eq!(data["out"]["totalCount"], 2);
-    assert_eq!(
-        data["mz"]["nodes"],
-        json!([{"name": "c", "basis": "计划标准", "targetText": "1 0 0%"}])
-    );
+    assert_eq!(data["mz"]["nodes"], json!([{"name": "c", "basis": "计划标准", "targetText": "1 0 0%"}]));
     assert_eq!(data["y"]["nodes"], json!([{"name": "b"}]));
     let cursor = data["page"]["pageInfo"]["endCursor"].clone();
-    let data = app
-        .ok(
-            "query($a: String) { indicators(after: $a) { nodes { name } } }",
-            json!({"a": cursor}),
-        )
-        .await;
-    assert_eq!(
-        data["indicators"]["nodes"],
-        json!([{"name": "b"}, {"name": "c"}])
-    );
+    let data = app.ok("query($a: String) { indicators(after: $a) { nodes { name } } }", json!({"a": cursor})).await;
+    assert_eq!(data["indicators"]["nodes"], json!([{"name": "b"}, {"name": "c"}]));
 }

@@ -224,20 +224,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "input.collected",
         "zero",
     ),
-    (
-        "page too large",
-        r#"{ projects(first: 1000) { totalCount } }"#,
-        "VALIDATION",
-        "first",
-        "maximum page size",
-    ),
-    (
-        "foreign cursor",
-        r#"{ projects(after: "!!!") { totalCount } }"#,
-        "VALIDATION",
-        "after",
-        "cursor",
-    ),
+    ("page too large", r#"{ projects(first: 1000) { totalCount } }"#, "VALIDATION", "first", "maximum page size"),
+    ("foreign cursor", r#"{ projects(after: "!!!") { totalCount } }"#, "VALIDATION", "after", "cursor"),
 ];
 
 #[tokio::test]
@@ -254,15 +242,8 @@ async fn malformed_input_is_refused_with_code_and_field_and_writes_nothing() {
         let (got_code, got_field, message) = app.err(mutation, json!({})).await;
         assert_eq!(got_code, *code, "{what}: {message}");
         assert_eq!(got_field, *field, "{what}: {message}");
-        assert!(
-            message.contains(words),
-            "{what}: the message '{message}' should say '{words}'"
-        );
-        assert_eq!(
-            app.snapshot().await,
-            before,
-            "{what}: a refused mutation wrote something"
-        );
+        assert!(message.contains(words), "{what}: the message '{message}' should say '{words}'");
+        assert_eq!(app.snapshot().await, before, "{what}: a refused mutation wrote something");
     }
 }
 
@@ -282,21 +263,14 @@ async fn impossible_receipts_and_adjustments_are_refused() {
     let (code, field, message) = app
         .err(r#"mutation { recordReceipt(input: {bondCode: "B1", projectCode: "P1", amount: "0.01", receivedOn: "2025-03-01"}) { amount } }"#, json!({}))
         .await;
-    assert_eq!(
-        (code.as_str(), field.as_str()),
-        ("VALIDATION", "input.amount"),
-        "{message}"
-    );
+    assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "input.amount"), "{message}");
     let (code, field, message) = app
         .err(
             r#"mutation { adjustUse(input: {bondCode: "B1", fromProjectCode: "P1", toProjectCode: "P2", amount: "1000.01", reason: "其他", approvedOn: "2025-03-01"}) { amount } }"#,
             json!({}),
         )
         .await;
-    assert_eq!(
-        (code.as_str(), field.as_str()),
-        ("VALIDATION", "input.amount")
-    );
+    assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "input.amount"));
     assert!(message.contains("holds 1000.00"), "{message}");
     assert_eq!(app.snapshot().await, before);
 }

@@ -1,0 +1,115 @@
+//! Who may call which root field: the one place authorization is decided by role.
+//! Every Query and Mutation field must be listed; a field that is not is refused
+//! for everyone (and a test fails), so a new field cannot be left open by accident.
+//! Department scope (a REPORTER writes for its own department) is checked by the
+//! services, which know what is being written.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
+use async_graphql::{ServerError, ServerResult, Value};
+
+use crate::auth::{Caller, Role};
+
+const ALL: &[Role] = &[Role::Admin, Role::Reporter, Role::Researcher, Role::Manager];
+const ADMIN: &[Role] = &[Role::Admin];
+const RECORDERS: &[Role] = &[Role::Admin, Role::Reporter];
+
+/// Who may call a root field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without credentials.
+    Public,
+    /// Callers with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// Every root field of the schema and who may call it.
+pub const POLICY: &[(&str, &str, Access)] = &[
+    ("Query", "me", Access::Roles(ALL)),
+    ("Query", "departments", Access::Roles(ALL)),
+    ("Query", "project", Access::Roles(ALL)),
+    ("Query", "projects", Access::Roles(ALL)),
+    ("Query", "bond", Access::Roles(ALL)),
+    ("Query", "bonds", Access::Roles(ALL)),
+    ("Query", "indicators", Access::Roles(ALL)),
+    ("Query", "debtService", Access::Roles(ALL)),
+    ("Query", "portfolio", Access::Roles(ALL)),
+    ("Query", "auditLog", Access::Roles(ADMIN)),
+    ("Mutation", "login", Access::Public),
+    ("Mutation", "createDepartment", Access::Roles(ADMIN)),
+    ("Mutation", "createProject", Access::Roles(ADMIN)),
+    ("Mutation", "updateProject", Access::Roles(RECORDERS)),
+    ("Mutation", "setProjectStatus", Access::Roles(RECORDERS)),
+    ("Mutation", "setSpendingPlan", Access::Roles(RECORDERS)),
+    ("Mutation", "setRevenueForecast", Access::Roles(RECORDERS)),
+    ("Mutation", "createBond", Access::Roles(ADMIN)),
+    ("Mutation", "allocateBond", Access::Roles(ADMIN)),
+    ("Mutation", "recordReceipt", Access::Roles(ADMIN)),
+    ("Mutation", "recordDisbursement", Access::Roles(RECORDERS)),
+    ("Mutation", "reverseDisbursement", Access::Roles(RECORDERS)),
+    ("Mutation", "recordProgress", Access::Roles(RECORDERS)),
+    ("Mutation", "recordRevenue", Access::Roles(RECORDERS)),
+    ("Mutation", "reverseRevenue", Access::Roles(RECORDERS)),
+    ("Mutation", "recordDepartmentBudget", Access::Roles(RECORDERS)),
+    ("Mutation", "approveTarget", Access::Roles(ADMIN)),
+    ("Mutation", "recordDebtServicePayment", Access::Roles(ADMIN)),
+    ("Mutation", "adjustUse", Access::Roles(ADMIN)),
+    ("Mutation", "declareTarget", Access::Roles(RECORDERS)),
+    ("Mutation", "recordIndicatorActual", Access::Roles(RECORDERS)),
+    ("Mutation", "submitAssessment", Access::Roles(RECORDERS)),
+];
+
+pub fn access(parent: &str, field: &str) -> Option<Access> {
+    POLICY.iter().find(|(p, f, _)| *p == parent && *f == field).map(|(_, _, a)| *a)
+}
+
+/// Why a caller may not call a field, or nothing when it may.
+pub fn refusal(caller: Option<&Caller>, parent: &str, field: &str) -> Option<(&'static str, String)> {
+    match (access(parent, field), caller) {
+        (Some(Access::Public), _) => None,
+        (None, _) => Some(("FORBIDDEN", format!("{parent}.{field} has no access rule; nobody may call it"))),
+        (Some(Access::Roles(_)), None) => {
+            Some(("UNAUTHENTICATED", format!("{field} needs credentials: log in, or send a bearer token")))
+        }
+        (Some(Access::Roles(roles)), Some(c)) if roles.contains(&c.role) => None,
+        (Some(Access::Roles(_)), Some(c)) => {
+            Some(("FORBIDDEN", format!("{} ({}) may not call {field}", c.username, c.role.as_str())))
+        }
+    }
+}
+
+/// The extension that applies [`POLICY`] to every root field before it resolves.
+pub struct Policy;
+
+impl ExtensionFactory for Policy {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PolicyExtension)
+    }
+}
+
+struct PolicyExtension;
+
+#[async_trait::async_trait]
+impl Extension for PolicyExtension {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let root = info.path_node.parent.is_none();
+        if root
+            && !info.is_for_introspection
+            && !info.name.starts_with("__")
+            && let Some((code, message)) = refusal(ctx.data_opt::<Caller>(), info.parent_type, info.name)
+        {
+            let mut error = ServerError::new(message, None);
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", code);
+            error.extensions = Some(ext);
+            return Err(error);
+        }
+        next.run(ctx, info).await
+    }
+}

@@ -1,0 +1,55 @@
+//! Users, tokens and the audit trail.
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub username: String,
+        /// Argon2id PHC string; none for a user who only has API tokens.
+        pub password_hash: Option<String>,
+        pub role: String,
+        pub department_id: Option<i64>,
+        pub email: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    crate::plain_entity!();
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        /// SHA-256 of the token, hex; the token itself is shown once and never stored.
+        pub token_hash: String,
+        /// `SESSION` (from a login) or `API` (from the command line).
+        pub kind: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: Option<DateTimeUtc>,
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+    crate::plain_entity!();
+}
+
+pub mod audit_entry {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub username: String,
+        pub operation: String,
+        pub subject: Option<String>,
+        pub before: Option<String>,
+        pub after: Option<String>,
+    }
+    crate::plain_entity!();
+}

@@ -1,0 +1,209 @@
+//! Who may do what: users and roles, tokens, the caller of a request, department
+//! scope, the login rate limit, and the audit trail.
+//!
+//! Role checks happen once per root field in the API's policy (default deny);
+//! department scope is checked by the domain services through [`Caller`], where the
+//! project or department being written is known.
+
+pub mod audit;
+pub mod entities;
+pub mod limiter;
+pub mod tokens;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+
+use crate::Ctx;
+use crate::db::begin_write;
+use crate::error::{Error, Result};
+use crate::ledger::{department_by_code, optional_text, required_text, unique_or};
+use entities::user;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The debt office: everything.
+    Admin,
+    /// One department: records for its own projects only.
+    Reporter,
+    /// Reads everything except users and the audit trail; writes nothing.
+    Researcher,
+    /// Reads; receives digests.
+    Manager,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Reporter, Role::Researcher, Role::Manager];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "ADMIN",
+            Role::Reporter => "REPORTER",
+            Role::Researcher => "RESEARCHER",
+            Role::Manager => "MANAGER",
+        }
+    }
+
+    /// Accepts `ADMIN` or `admin`.
+    pub fn parse(text: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// Who is making a request or running a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub username: String,
+    pub role: Role,
+    /// A REPORTER's (or scoped MANAGER's) department.
+    pub department_id: Option<i64>,
+}
+
+impl Caller {
+    /// The operator at the command line, or the demo loader: the debt office.
+    pub fn system(name: &str) -> Caller {
+        Caller { username: name.to_string(), role: Role::Admin, department_id: None }
+    }
+
+    /// Anonymous readers of a server started with `--demo`.
+    pub fn demo_reader() -> Caller {
+        Caller { username: "anonymous".into(), role: Role::Researcher, department_id: None }
+    }
+
+    /// A REPORTER writes only for its own department; everyone else the policy let through may.
+    pub fn check_department(&self, department_id: i64, what: &str) -> Result<()> {
+        match (self.role, self.department_id) {
+            (Role::Reporter, Some(own)) if own == department_id => Ok(()),
+            (Role::Reporter, _) => Err(Error::Forbidden(format!(
+                "{} records for its own department only; {what} belongs to another department",
+                self.username
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub role: Role,
+    pub department_code: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("cannot hash a password: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Adds a user. A REPORTER needs its department; passwords need 8 characters.
+pub async fn add_user(ctx: &Ctx, new: NewUser) -> Result<user::Model> {
+    let username = required_text("username", &new.username, 64)?;
+    if !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+        return Err(Error::validation("username", "a username uses letters, digits, '.', '_', '-' or '@'"));
+    }
+    let email = optional_text("email", new.email.as_deref(), 200)?;
+    if email.as_deref().is_some_and(|e| !e.contains('@')) {
+        return Err(Error::validation("email", "this is not an e-mail address"));
+    }
+    let password_hash = match new.password.as_deref() {
+        Some(p) if p.chars().count() < 8 => {
+            return Err(Error::validation("password", "a password needs at least 8 characters"));
+        }
+        Some(p) => Some(hash_password(p)?),
+        None => None,
+    };
+    let txn = begin_write(&ctx.db).await?;
+    let department_id = match new.department_code.as_deref().filter(|c| !c.is_empty()) {
+        Some(code) => Some(department_by_code(&txn, "department", code).await?.id),
+        None if new.role == Role::Reporter => {
+            return Err(Error::validation(
+                "department",
+                "a REPORTER belongs to one department: give --department CODE",
+            ));
+        }
+        None => None,
+    };
+    let model = user::ActiveModel {
+        id: NotSet,
+        username: Set(username.clone()),
+        password_hash: Set(password_hash),
+        role: Set(new.role.as_str().into()),
+        department_id: Set(department_id),
+        email: Set(email),
+        created_at: Set(ctx.clock.now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| unique_or(e, "username", format!("a user named '{username}' already exists")))?;
+    audit::record(
+        &txn,
+        &Caller::system("command line"),
+        ctx.clock.now(),
+        "addUser",
+        Some(username.clone()),
+        None::<&()>,
+        Some(&serde_json::json!({"username": username, "role": new.role.as_str()})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn user_by_name(db: &impl ConnectionTrait, username: &str) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await?)
+}
+
+pub fn caller_of(user: &user::Model) -> Caller {
+    Caller {
+        username: user.username.clone(),
+        role: Role::parse(&user.role).unwrap_or(Role::Researcher),
+        department_id: user.department_id,
+    }
+}
+
+/// A logged-in session: the token (shown once) and when it expires.
+pub struct Session {
+    pub token: String,
+    pub user: user::Model,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Checks a password and opens a session. Failures count against the username and
+/// the address; past the limit, even a right password is refused until the window passes.
+pub async fn login(ctx: &Ctx, username: &str, password: &str, address: &str) -> Result<Session> {
+    let now = ctx.clock.now();
+    let keys = [format!("user:{username}"), format!("address:{address}")];
+    ctx.login_limiter.check(&keys, now)?;
+    let user = user_by_name(&ctx.db, username).await?;
+    let ok = user.as_ref().and_then(|u| u.password_hash.as_deref()).is_some_and(|h| verify_password(password, h));
+    let Some(user) = user.filter(|_| ok) else {
+        ctx.login_limiter.fail(&keys, now);
+        return Err(Error::Unauthenticated("the username or the password is wrong".into()));
+    };
+    ctx.login_limiter.forget(&keys[0]);
+    let txn = begin_write(&ctx.db).await?;
+    let expires_at = Some(now + ctx.settings.auth.session_duration());
+    let token = tokens::issue(&txn, user.id, "SESSION", now, expires_at).await?;
+    audit::record(
+        &txn,
+        &caller_of(&user),
+        now,
+        "login",
+        Some(user.username.clone()),
+        None::<&()>,
+        Some(&serde_json::json!({"address": address})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Session { token, user, expires_at })
+}

@@ -1,0 +1,419 @@
+//! Who may do what: the policy covers every root field; every mutation against every
+//! role; department scope; tokens that are revoked or expired; the session cookie;
+//! the login rate limit; the audit trail; and the request limits.
+
+use bondwatch::api::{Anonymous, policy};
+use bondwatch::auth::{Role, tokens};
+use bondwatch::config::Settings;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+#[test]
+fn every_root_field_has_an_access_rule() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let doc = async_graphql::parser::parse_schema(bondwatch::api::sdl()).unwrap();
+    let mut checked = 0;
+    for def in doc.definitions {
+        let TypeSystemDefinition::Type(t) = def else { continue };
+        let parent = t.node.name.node.as_str();
+        if let (TypeKind::Object(object), "Query" | "Mutation") = (&t.node.kind, parent) {
+            for field in &object.fields {
+                let name = field.node.name.node.as_str();
+                assert!(
+                    policy::access(parent, name).is_some(),
+                    "{parent}.{name} has no access rule in api::policy::POLICY"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, policy::POLICY.len(), "the policy lists only fields that exist");
+}
+
+/// A small world: departments JT and SW, project P1 (JT) and P2 (SW), a bond, a
+/// payment, a revenue record and a target with an indicator on each project.
+async fn world(app: &TestApp) -> Value {
+    app.ok(
+        r#"mutation {
+            jt: createDepartment(input: {code: "JT", name: "交通运输局"}) { code }
+            sw: createDepartment(input: {code: "SW", name: "水务局"}) { code }
+            p1: createProject(input: {code: "P1", name: "道路", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "100.00"}) { code }
+            p2: createProject(input: {code: "P2", name: "管网", departmentCode: "SW", executingUnit: "u", category: "生态环保", approvedInvestment: "100.00"}) { code }
+            b: createBond(input: {code: "B1", name: "b", kind: SPECIAL, issueDate: "2025-01-10", termYears: 5, couponRatePercent: "3", faceAmount: "1000.00"}) { code }
+            a1: allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "100.00", allocatedOn: "2025-02-01", receivedOn: "2025-02-02"}) { amount }
+            a2: allocateBond(input: {bondCode: "B1", projectCode: "P2", amount: "100.00", allocatedOn: "2025-02-01", receivedOn: "2025-02-02"}) { amount }
+        }"#,
+        json!({}),
+    )
+    .await;
+    let mut ids = serde_json::Map::new();
+    for p in ["P1", "P2"] {
+        let data = app
+            .ok(
+                r#"mutation($p: String!) {
+                    d: recordDisbursement(input: {projectCode: $p, paidOn: "2025-03-01", amount: "1.00", payee: "x", economicClass: "建筑安装工程费"}) { id }
+                    r: recordRevenue(input: {projectCode: $p, period: "2025-03", source: "停车费", collected: "1.00", transferred: "0.00"}) { id }
+                    t: declareTarget(input: {projectCode: $p, scope: "ANNUAL", year: 2025, description: "d", indicators: [{level1: "产出指标", level2: "数量指标", name: "n", targetText: "≥1"}]}) { id indicators { id } }
+                }"#,
+                json!({"p": p}),
+            )
+            .await;
+        ids.insert(format!("{p}_D"), data["d"]["id"].clone());
+        ids.insert(format!("{p}_R"), data["r"]["id"].clone());
+        ids.insert(format!("{p}_T"), data["t"]["id"].clone());
+        ids.insert(format!("{p}_I"), data["t"]["indicators"][0]["id"].clone());
+    }
+    Value::Object(ids)
+}
+
+/// Every mutation, written against project `{P}` (and its department `{DEPT}`).
+const MUTATIONS: &[(&str, &str)] = &[
+    ("createDepartment", r#"mutation { createDepartment(input: {code: "NEW{P}", name: "新"}) { code } }"#),
+    (
+        "createProject",
+        r#"mutation { createProject(input: {code: "N{P}", name: "n", departmentCode: "{DEPT}", executingUnit: "u", category: "其他", approvedInvestment: "1.00"}) { code } }"#,
+    ),
+    ("updateProject", r#"mutation { updateProject(code: "{P}", expectedVersion: 1, input: {name: "改名"}) { code } }"#),
+    ("setProjectStatus", r#"mutation { setProjectStatus(code: "{P}", status: APPROVED) { code } }"#),
+    (
+        "setSpendingPlan",
+        r#"mutation { setSpendingPlan(projectCode: "{P}", months: [{period: "2025-03", cumulativePercent: "10"}]) { code } }"#,
+    ),
+    (
+        "setRevenueForecast",
+        r#"mutation { setRevenueForecast(projectCode: "{P}", years: [{year: 2027, revenue: "1.00", operatingCost: "0.00"}]) { code } }"#,
+    ),
+    (
+        "createBond",
+        r#"mutation { createBond(input: {code: "NB{P}", name: "b", kind: SPECIAL, issueDate: "2025-01-10", termYears: 5, couponRatePercent: "3", faceAmount: "1.00"}) { code } }"#,
+    ),
+    (
+        "allocateBond",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "{P}", amount: "1.00"}) { amount } }"#,
+    ),
+    (
+        "recordReceipt",
+        r#"mutation { recordReceipt(input: {bondCode: "B1", projectCode: "{P}", amount: "0.01", receivedOn: "2025-03-01"}) { amount } }"#,
+    ),
+    (
+        "recordDisbursement",
+        r#"mutation { recordDisbursement(input: {projectCode: "{P}", paidOn: "2025-03-02", amount: "1.00", payee: "x", economicClass: "建筑安装工程费"}) { id } }"#,
+    ),
+    ("reverseDisbursement", r#"mutation { reverseDisbursement(id: "{D}", reason: "错") { id } }"#),
+    (
+        "recordProgress",
+        r#"mutation { recordProgress(input: {projectCode: "{P}", period: "2025-03", plannedPercent: "1", actualPercent: "1"}) { period } }"#,
+    ),
+    (
+        "recordRevenue",
+        r#"mutation { recordRevenue(input: {projectCode: "{P}", period: "2025-04", source: "停车费", collected: "1.00", transferred: "0.00"}) { id } }"#,
+    ),
+    ("reverseRevenue", r#"mutation { reverseRevenue(id: "{R}", reason: "错") { id } }"#),
+    (
+        "recordDepartmentBudget",
+        r#"mutation { recordDepartmentBudget(input: {departmentCode: "{DEPT}", year: 2023, incomeTotal: "1.00", income: [], expenditureTotal: "1.00", expenditure: []}) { year } }"#,
+    ),
+    ("approveTarget", r#"mutation { approveTarget(id: "{T}", approvedOn: "2025-01-20") { id } }"#),
+    (
+        "recordDebtServicePayment",
+        r#"mutation { recordDebtServicePayment(input: {bondCode: "B1", projectCode: "{P}", dueDate: "2026-01-10", amount: "0.01", paidOn: "2026-01-10"}) { paid } }"#,
+    ),
+    (
+        "adjustUse",
+        r#"mutation { adjustUse(input: {bondCode: "B1", fromProjectCode: "{P}", toProjectCode: "{OTHER}", amount: "0.01", reason: "其他", approvedOn: "2025-05-01"}) { amount } }"#,
+    ),
+    (
+        "declareTarget",
+        r#"mutation { declareTarget(input: {projectCode: "{P}", scope: "LONG_TERM", description: "d", indicators: []}) { id } }"#,
+    ),
+    (
+        "recordIndicatorActual",
+        r#"mutation { recordIndicatorActual(input: {indicatorId: "{I}", period: "2025", actual: "1"}) { id } }"#,
+    ),
+    (
+        "submitAssessment",
+        r#"mutation { submitAssessment(input: {projectCode: "{P}", submittedOn: "2025-01-01", conclusion: "予以支持", points: []}) { conclusion } }"#,
+    ),
+];
+
+/// What a REPORTER may do for its own department (the issue's matrix).
+const REPORTER_MAY: &[&str] = &[
+    "updateProject",
+    "setProjectStatus",
+    "setSpendingPlan",
+    "setRevenueForecast",
+    "recordDisbursement",
+    "reverseDisbursement",
+    "recordProgress",
+    "recordRevenue",
+    "reverseRevenue",
+    "recordDepartmentBudget",
+    "declareTarget",
+    "recordIndicatorActual",
+    "submitAssessment",
+];
+
+fn fill(template: &str, project: &str, ids: &Value) -> String {
+    let (dept, other) = if project == "P1" { ("JT", "P2") } else { ("SW", "P1") };
+    template
+        .replace("{P}", project)
+        .replace("{DEPT}", dept)
+        .replace("{OTHER}", other)
+        .replace("{D}", ids[format!("{project}_D")].as_str().unwrap())
+        .replace("{R}", ids[format!("{project}_R")].as_str().unwrap())
+        .replace("{T}", ids[format!("{project}_T")].as_str().unwrap())
+        .replace("{I}", ids[format!("{project}_I")].as_str().unwrap())
+}
+
+fn code_of(body: &Value) -> Option<String> {
+    body["errors"][0]["extensions"]["code"].as_str().map(str::to_string)
+}
+
+#[tokio::test]
+async fn every_mutation_against_every_role() {
+    let app = TestApp::spawn().await;
+    let ids = world(&app).await;
+    let reporter = app.token_for("jt_clerk", Role::Reporter, Some("JT")).await;
+    let researcher = app.token_for("scholar", Role::Researcher, None).await;
+    let manager = app.token_for("boss", Role::Manager, None).await;
+    assert_eq!(
+        MUTATIONS.len() + 1,
+        policy::POLICY.iter().filter(|(p, _, _)| *p == "Mutation").count(),
+        "the table covers every mutation but login"
+    );
+
+    let cases: Vec<(&str, Option<&str>, &str)> = vec![
+        ("RESEARCHER", Some(researcher.as_str()), "P1"),
+        ("MANAGER", Some(manager.as_str()), "P1"),
+        ("REPORTER of JT on P1", Some(reporter.as_str()), "P1"),
+        ("REPORTER of JT on SW's P2", Some(reporter.as_str()), "P2"),
+        ("nobody", None, "P1"),
+        ("ADMIN", Some(app.token.as_str()), "P1"),
+    ];
+    for (who, token, project) in cases {
+        for (name, template) in MUTATIONS {
+            let expected_denial = match who {
+                "ADMIN" => None,
+                "nobody" => Some("UNAUTHENTICATED"),
+                "REPORTER of JT on P1" if REPORTER_MAY.contains(name) => None,
+                _ => Some("FORBIDDEN"),
+            };
+            let before = app.snapshot().await;
+            let (status, body) = app.send(token, &fill(template, project, &ids), json!({})).await;
+            assert_eq!(status, 200, "{who} {name}: {body}");
+            let code = code_of(&body);
+            match expected_denial {
+                Some(denial) => {
+                    assert_eq!(code.as_deref(), Some(denial), "{who} {name} must be refused: {body}");
+                    assert_eq!(app.snapshot().await, before, "{who} {name}: a refused mutation wrote something");
+                }
+                None => assert!(
+                    !matches!(code.as_deref(), Some("FORBIDDEN" | "UNAUTHENTICATED")),
+                    "{who} {name} must be allowed: {body}"
+                ),
+            }
+        }
+    }
+    // A REPORTER records payments, not the treasury's transfers.
+    let (_, body) = app
+        .send(
+            Some(&reporter),
+            r#"mutation { recordDisbursement(input: {projectCode: "P1", kind: TRANSFER, paidOn: "2025-03-02", amount: "1.00", payee: "x", economicClass: "资本性支出"}) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(code_of(&body).as_deref(), Some("FORBIDDEN"));
+    // Everyone signed in reads; only ADMIN reads the audit trail.
+    for token in [&researcher, &manager, &reporter] {
+        let (_, body) = app.send(Some(token), "{ projects { totalCount } portfolio { projects } }", json!({})).await;
+        assert!(body["data"]["projects"]["totalCount"].as_i64().unwrap() >= 2, "{body}");
+        let (_, body) = app.send(Some(token), "{ auditLog { totalCount } }", json!({})).await;
+        assert_eq!(code_of(&body).as_deref(), Some("FORBIDDEN"));
+    }
+}
+
+#[tokio::test]
+async fn revoked_and_expired_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for("scholar", Role::Researcher, None).await;
+    let (status, body) = app.send(Some(&token), "{ me { username role } }", json!({})).await;
+    assert_eq!((status, &body["data"]["me"]), (200, &json!({"username": "scholar", "role": "RESEARCHER"})));
+    tokens::revoke(&app.ctx, Some(&token), None).await.unwrap();
+    let (status, body) = app.send(Some(&token), "{ me { username } }", json!({})).await;
+    assert_eq!(status, 401);
+    assert_eq!(code_of(&body).as_deref(), Some("UNAUTHENTICATED"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("revoked"));
+
+    let soon = app.clock_now() + chrono::Duration::hours(1);
+    let expiring = tokens::create_api_token(&app.ctx, "scholar", Role::Researcher, None, Some(soon)).await.unwrap();
+    assert_eq!(app.send(Some(&expiring), "{ me { username } }", json!({})).await.0, 200);
+    app.clock.set(soon + chrono::Duration::seconds(1));
+    let (status, body) = app.send(Some(&expiring), "{ me { username } }", json!({})).await;
+    assert_eq!(status, 401);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("expired"));
+    assert_eq!(app.send(Some("bw_made_up"), "{ me { username } }", json!({})).await.0, 401);
+}
+
+#[tokio::test]
+async fn without_credentials_only_the_public_surface_answers() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.send(None, "{ projects { totalCount } }", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(code_of(&body).as_deref(), Some("UNAUTHENTICATED"));
+    let (_, body) = app.send(None, "{ __schema { queryType { name } } }", json!({})).await;
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query", "the schema is public (GraphiQL needs it)");
+    for path in ["/healthz", "/graphiql", "/schema.graphql", "/graphiql/graphiql.min.js"] {
+        let status = app.client.get(format!("{}{path}", app.url)).send().await.unwrap().status();
+        assert_eq!(status, 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_demo_server_lets_anonymous_callers_read_but_not_write() {
+    let app = TestApp::spawn_with(Settings::default(), Anonymous::ReadOnly).await;
+    let (_, body) = app.send(None, "{ me { username role } projects { totalCount } }", json!({})).await;
+    assert_eq!(body["data"]["me"], json!({"username": "anonymous", "role": "RESEARCHER"}));
+    let (_, body) =
+        app.send(None, r#"mutation { createDepartment(input: {code: "X", name: "x"}) { code } }"#, json!({})).await;
+    assert_eq!(code_of(&body).as_deref(), Some("FORBIDDEN"));
+}
+
+const LOGIN: &str = r#"mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt user { username role departmentCode } } }"#;
+
+#[tokio::test]
+async fn login_opens_a_cookie_session_and_is_rate_limited() {
+    let app = TestApp::spawn().await;
+    app.ok(r#"mutation { createDepartment(input: {code: "JT", name: "交通运输局"}) { code } }"#, json!({})).await;
+    bondwatch::auth::add_user(
+        &app.ctx,
+        bondwatch::auth::NewUser {
+            username: "clerk".into(),
+            role: Role::Reporter,
+            department_code: Some("JT".into()),
+            email: Some("clerk@hanyang.gov.cn".into()),
+            password: Some("correct horse".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .json(&json!({"query": LOGIN, "variables": {"u": "clerk", "p": "correct horse"}}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers().get("set-cookie").expect("a session cookie").to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["login"]["user"], json!({"username": "clerk", "role": "REPORTER", "departmentCode": "JT"}));
+    assert_eq!(body["data"]["login"]["expiresAt"], "2026-06-15T14:00:00Z", "12 hours on the injected clock");
+    // The cookie alone authenticates.
+    let session = cookie.split(';').next().unwrap().to_string();
+    let me: Value = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("cookie", session)
+        .json(&json!({"query": "{ me { username } }"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["data"]["me"]["username"], "clerk");
+
+    // Five failures lock the username for the window, even for the right password.
+    for _ in 0..5 {
+        let (_, body) = app.send(None, LOGIN, json!({"u": "clerk", "p": "wrong"})).await;
+        assert_eq!(code_of(&body).as_deref(), Some("UNAUTHENTICATED"));
+    }
+    let (_, body) = app.send(None, LOGIN, json!({"u": "clerk", "p": "correct horse"})).await;
+    assert_eq!(code_of(&body).as_deref(), Some("LIMIT_EXCEEDED"));
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "login_rate");
+    app.clock.set(app.clock_now() + chrono::Duration::minutes(16));
+    let (_, body) = app.send(None, LOGIN, json!({"u": "clerk", "p": "correct horse"})).await;
+    assert!(body["errors"].is_null(), "the window passed: {body}");
+    // The address is limited too: failures spread over unknown usernames.
+    for i in 0..5 {
+        app.send(None, LOGIN, json!({"u": format!("nobody{i}"), "p": "x"})).await;
+    }
+    let (_, body) = app.send(None, LOGIN, json!({"u": "clerk", "p": "correct horse"})).await;
+    assert_eq!(code_of(&body).as_deref(), Some("LIMIT_EXCEEDED"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("address:"));
+}
+
+#[tokio::test]
+async fn every_change_leaves_an_audit_entry_with_before_and_after() {
+    let app = TestApp::spawn().await;
+    app.ok(
+        r#"mutation {
+            createDepartment(input: {code: "JT", name: "交通运输局"}) { code }
+            createProject(input: {code: "P1", name: "旧名", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "100.00"}) { code }
+        }"#,
+        json!({}),
+    )
+    .await;
+    app.ok(
+        r#"mutation { updateProject(code: "P1", expectedVersion: 1, input: {name: "新名"}) { version } }"#,
+        json!({}),
+    )
+    .await;
+    let data = app
+        .ok(r#"{ auditLog(filter: {operation: "updateProject"}) { totalCount nodes { at username operation subject before after } } all: auditLog { totalCount } }"#, json!({}))
+        .await;
+    let entry = &data["auditLog"]["nodes"][0];
+    assert_eq!(entry["username"], "office");
+    assert_eq!(entry["subject"], "P1");
+    assert_eq!(entry["at"], "2026-06-15T02:00:00Z");
+    let before: Value = serde_json::from_str(entry["before"].as_str().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(entry["after"].as_str().unwrap()).unwrap();
+    assert_eq!((before["name"].as_str(), after["name"].as_str()), (Some("旧名"), Some("新名")));
+    assert_eq!(after["approved_investment"], "100.00", "money in the trail is exact text");
+    assert!(data["all"]["totalCount"].as_i64().unwrap() >= 3, "createDepartment, createProject, updateProject");
+    // The schema has no way to change the trail.
+    let sdl = bondwatch::api::sdl();
+    assert!(!sdl.to_lowercase().contains("deleteaudit") && !sdl.to_lowercase().contains("updateaudit"));
+}
+
+#[tokio::test]
+async fn limits_name_themselves() {
+    let settings = Settings {
+        auth: bondwatch::config::AuthSettings { request_timeout_ms: 0, ..Settings::default().auth },
+        ..Settings::default()
+    };
+    let slow = TestApp::spawn_with(settings, Anonymous::Refused).await;
+    let (status, _) = slow.send(Some(&slow.token.clone()), "{ departments { code } }", json!({})).await;
+    assert_eq!(status, 408, "a request past the timeout is answered 408");
+
+    let app = TestApp::spawn().await;
+    let deep = format!(
+        "{{ projects {{ nodes {{ {} }} }} }}",
+        "allocations { project { ".repeat(8) + "code" + &" } }".repeat(8)
+    );
+    let (_, body) = app.send(Some(&app.token.clone()), &deep, json!({})).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{body}");
+    let wide = format!(
+        "{{ {} }}",
+        (0..40)
+            .map(|i| format!("p{i}: projects(first: 200) {{ nodes {{ code name }} }}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let (_, body) = app.send(Some(&app.token.clone()), &wide, json!({})).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("too complex"), "{body}");
+    let (_, body) = app.send(Some(&app.token.clone()), "{ projects(first: 201) { totalCount } }", json!({})).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("maximum page size"));
+    let huge = "x".repeat(bondwatch::api::MAX_BODY_BYTES + 10);
+    let status = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .bearer_auth(&app.token)
+        .json(&json!({"query": "{ departments { code } }", "variables": {"pad": huge}}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 413, "a body over the limit is refused");
+}
