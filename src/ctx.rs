@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::limiter::LoginLimiter;
 use crate::clock::SharedClock;
 use crate::config::Settings;
+use crate::monitoring::RuleConfig;
 
 #[derive(Clone, Debug)]
 pub struct Ctx {
@@ -14,6 +15,8 @@ pub struct Ctx {
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// The alert rules' switches and thresholds, validated at start.
+    pub rules: Arc<RuleConfig>,
 }
 
 impl Ctx {
@@ -25,6 +28,11 @@ impl Ctx {
     pub fn with(db: DatabaseConnection, clock: SharedClock, settings: Settings) -> Self {
         let window = chrono::Duration::minutes(settings.auth.login_window_minutes);
         let limiter = LoginLimiter::new(settings.auth.login_max_failures, window);
-        Ctx { db, clock, settings: Arc::new(settings), login_limiter: Arc::new(limiter) }
+        let rules = Arc::new(RuleConfig::default_rules());
+        Ctx { db, clock, settings: Arc::new(settings), login_limiter: Arc::new(limiter), rules }
+    }
+
+    pub fn with_rules(self, rules: RuleConfig) -> Self {
+        Ctx { rules: Arc::new(rules), ..self }
     }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod evaluation;
 pub mod ledger;
+pub mod monitoring;
 pub mod targets;
 
 pub use ctx::Ctx;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use bondwatch::auth::{NewUser, Role};
+use bondwatch::monitoring::RuleConfig;
 use bondwatch::config::{DEFAULT_LISTEN, DatabaseArgs, Settings};
 use bondwatch::{Ctx, api, auth, clock, db, demo};
 
@@ -21,6 +22,9 @@ struct Cli {
     database: DatabaseArgs,
     #[command(flatten)]
     settings: Settings,
+    /// The alert rules file; without it, jobs/rules.toml when present, else the rules shipped in the binary.
+    #[arg(long, env = "BONDWATCH_RULES", global = true)]
+    rules: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +46,12 @@ enum Command {
     Demo,
     /// Prints the served GraphQL schema (SDL).
     ExportSchema,
+    /// Runs the alert rules and stores the alerts, as the scheduled job does; with
+    /// --as-of, prints what would be raised on that date and stores nothing.
+    Sweep {
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Users of the API.
     #[command(subcommand)]
     User(UserCommand),
@@ -110,6 +120,19 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The rules, validated: a bad file stops the start with a message naming its line.
+fn load_rules(path: Option<&std::path::Path>) -> anyhow::Result<RuleConfig> {
+    let default = std::path::Path::new("jobs/rules.toml");
+    let path = path.or(default.exists().then_some(default));
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the rules file {}", p.display()))?;
+            RuleConfig::parse(&text, &p.display().to_string()).map_err(anyhow::Error::msg)
+        }
+        None => Ok(RuleConfig::default_rules()),
+    }
+}
+
 async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
     let conn = db::connect(&database.database_url, None)
         .await
@@ -120,7 +143,12 @@ async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ct
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    let rules = load_rules(cli.rules.as_deref())?;
     match cli.command {
+        Command::Sweep { as_of } => {
+            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
+            sweep(&ctx, as_of).await
+        }
         Command::ExportSchema => {
             print!("{}", api::sdl());
             Ok(())
@@ -162,7 +190,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { listen, demo } => {
-            let ctx = open(&cli.database, &cli.settings).await?;
+            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
             if demo {
                 load_demo(&ctx).await?;
             }
@@ -170,6 +198,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(ctx, &listen, anonymous).await
         }
     }
+}
+
+async fn sweep(ctx: &Ctx, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()> {
+    use bondwatch::monitoring::sweep;
+    match as_of {
+        Some(date) => {
+            let findings = sweep::preview(ctx, &ctx.rules, date, None).await?;
+            println!("as of {date}: {} alert(s) would be raised (nothing stored)", findings.len());
+            for f in &findings {
+                println!("{:<4} {:<6} {:<16} {}", f.rule, f.severity.as_str(), f.subject.key(), f.message);
+            }
+        }
+        None => {
+            let progress = |done: usize, what: &str| eprintln!("sweep: {done} {what}");
+            let options = sweep::SweepOptions { progress: &progress, ..Default::default() };
+            let r = sweep::run(ctx, &ctx.rules, ctx.clock.today(), options).await?;
+            println!("swept {} projects in {} ms: {} raised, {} updated, {} resolved", r.projects, r.millis, r.raised, r.updated, r.resolved);
+        }
+    }
+    Ok(())
 }
 
 async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {

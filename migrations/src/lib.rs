@@ -11,6 +11,7 @@ mod helpers;
 mod m20261128_000001_ledger;
 mod m20261128_000002_targets;
 mod m20261128_000003_auth;
+mod m20261128_000004_monitoring;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_ledger::Migration),
             Box::new(m20261128_000002_targets::Migration),
             Box::new(m20261128_000003_auth::Migration),
+            Box::new(m20261128_000004_monitoring::Migration),
         ]
     }
 }

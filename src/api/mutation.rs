@@ -611,6 +611,24 @@ impl Mutation {
         targets::approve_target(app(ctx), caller(ctx)?, id, approved_on).await.map(PerformanceTarget).gql()
     }
 
+    /// Runs every alert rule now and stores the result; the scheduled job calls the same code.
+    async fn run_alert_sweep(&self, ctx: &Context<'_>) -> GqlResult<SweepResult> {
+        let app = app(ctx);
+        let options = crate::monitoring::sweep::SweepOptions::default();
+        let r = crate::monitoring::sweep::run(app, &app.rules, app.clock.today(), options).await.gql()?;
+        Ok(SweepResult { projects: r.projects as i32, raised: r.raised as i32, updated: r.updated as i32, resolved: r.resolved as i32, millis: r.millis as i32 })
+    }
+
+    async fn acknowledge_alert(&self, ctx: &Context<'_>, id: ID, note: Option<String>) -> GqlResult<Alert> {
+        let id = records::parse_id("id", &id).gql()?;
+        crate::monitoring::store::acknowledge(app(ctx), caller(ctx)?, id, note).await.map(Alert).gql()
+    }
+
+    async fn waive_alert(&self, ctx: &Context<'_>, id: ID, reason: String) -> GqlResult<Alert> {
+        let id = records::parse_id("id", &id).gql()?;
+        crate::monitoring::store::waive(app(ctx), caller(ctx)?, id, &reason).await.map(Alert).gql()
+    }
+
     async fn record_debt_service_payment(
         &self,
         ctx: &Context<'_>,

@@ -36,6 +36,9 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Query", "debtService", Access::Roles(ALL)),
     ("Query", "portfolio", Access::Roles(ALL)),
     ("Query", "auditLog", Access::Roles(ADMIN)),
+    ("Query", "alerts", Access::Roles(ALL)),
+    ("Query", "alertRules", Access::Roles(ALL)),
+    ("Query", "previewAlerts", Access::Roles(ALL)),
     ("Mutation", "login", Access::Public),
     ("Mutation", "createDepartment", Access::Roles(ADMIN)),
     ("Mutation", "createProject", Access::Roles(ADMIN)),
@@ -58,6 +61,9 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Mutation", "declareTarget", Access::Roles(RECORDERS)),
     ("Mutation", "recordIndicatorActual", Access::Roles(RECORDERS)),
     ("Mutation", "submitAssessment", Access::Roles(RECORDERS)),
+    ("Mutation", "runAlertSweep", Access::Roles(ADMIN)),
+    ("Mutation", "acknowledgeAlert", Access::Roles(&[Role::Admin, Role::Reporter, Role::Manager])),
+    ("Mutation", "waiveAlert", Access::Roles(ADMIN)),
 ];
 
 pub fn access(parent: &str, field: &str) -> Option<Access> {

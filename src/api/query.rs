@@ -51,6 +51,8 @@ fn after_key(after: Option<String>) -> GqlResult<Option<String>> {
 
 #[derive(InputObject, Default)]
 pub struct ProjectFilter {
+    /// Projects with an open alert of at least this severity.
+    pub has_open_alert: Option<Severity>,
     pub department_code: Option<String>,
     pub status: Option<ProjectStatus>,
     pub stage: Option<Stage>,
@@ -73,6 +75,17 @@ pub struct AuditFilter {
     pub operation: Option<String>,
     pub from: Option<super::scalars::DateTimeScalar>,
     pub to: Option<super::scalars::DateTimeScalar>,
+}
+
+#[derive(InputObject, Default)]
+pub struct AlertFilter {
+    pub status: Option<AlertStatus>,
+    pub severity: Option<Severity>,
+    pub dimension: Option<Dimension>,
+    pub stage: Option<Stage>,
+    pub rule: Option<String>,
+    pub project_code: Option<String>,
+    pub department_code: Option<String>,
 }
 
 pub struct Query;
@@ -156,6 +169,7 @@ impl Query {
             stage: f.stage.map(Into::into),
             category: f.category,
             search: f.search,
+            has_open_alert: f.has_open_alert.map(Into::into),
         };
         let after = after_key(after)?;
         let app = app(ctx);
@@ -216,6 +230,7 @@ impl Query {
         let totals = queries::portfolio_totals(&app.db, as_of).await.gql()?;
         let books = crate::debt::load_books(&app.db, &app.settings.debt, None).await.gql()?;
         let (outstanding, next) = crate::debt::outstanding_and_next_12_months(&books, as_of);
+        let counts = crate::monitoring::store::open_counts(&app.db).await.gql()?;
         Ok(Portfolio {
             as_of: as_of.into(),
             projects: totals.projects as i32,
@@ -225,7 +240,69 @@ impl Query {
             spend_rate_percent: totals.money.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)),
             outstanding_principal: outstanding.into(),
             debt_service_next12_months: next.into(),
+            open_alerts: counts.into_iter().map(|(s, n)| SeverityCount { severity: s.into(), count: n as i32 }).collect(),
         })
+    }
+
+    async fn alerts(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AlertFilter>,
+        #[graphql(default = 50)] first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<AlertConnection> {
+        let first = page_size(first, 50)?;
+        let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
+        let f = filter.unwrap_or_default();
+        let db = &app(ctx).db;
+        let project_id = match &f.project_code {
+            Some(code) => Some(crate::ledger::project_by_code(db, "filter.projectCode", code).await.gql()?.id),
+            None => None,
+        };
+        let department_id = match &f.department_code {
+            Some(code) => Some(crate::ledger::department_by_code(db, "filter.departmentCode", code).await.gql()?.id),
+            None => None,
+        };
+        let filter = crate::monitoring::store::AlertFilter {
+            status: f.status.map(enum_name),
+            severity: f.severity.map(enum_name),
+            dimension: f.dimension.map(enum_name),
+            stage: f.stage.map(enum_name),
+            rule: f.rule,
+            project_id,
+            department_id,
+        };
+        let (rows, more, total) = crate::monitoring::store::list(db, &filter, first, after).await.gql()?;
+        let end = rows.last().map(|a| encode_cursor(&a.id.to_string()));
+        Ok(AlertConnection {
+            nodes: rows.into_iter().map(Alert).collect(),
+            page_info: PageInfo { has_next_page: more, end_cursor: end },
+            total_count: total as i32,
+        })
+    }
+
+    async fn alert_rules(&self, ctx: &Context<'_>) -> Vec<AlertRule> {
+        let rules = &app(ctx).rules;
+        crate::monitoring::catalogue::CATALOGUE
+            .iter()
+            .map(|d| AlertRule {
+                id: d.id.into(),
+                dimension: d.dimension.into(),
+                stage: enum_from_name(d.stage).unwrap_or(Stage::Borrowing),
+                title: d.title.into(),
+                enabled: rules.enabled(d.id),
+                thresholds: rules.describe(d.id),
+            })
+            .collect()
+    }
+
+    /// Evaluates the alert rules as of a past or future date without storing anything.
+    async fn preview_alerts(&self, ctx: &Context<'_>, as_of: DateScalar, project_code: Option<String>) -> GqlResult<Vec<Alert>> {
+        let app = app(ctx);
+        let as_of = as_of.parse_at("asOf").gql()?;
+        let findings = crate::monitoring::sweep::preview(app, &app.rules, as_of, project_code.as_deref()).await.gql()?;
+        let now = app.clock.now();
+        Ok(findings.into_iter().map(|f| preview_alert(f, now)).collect())
     }
 
     /// Indicators across all projects, for research: filter by level, department, year.

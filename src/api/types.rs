@@ -95,6 +95,10 @@ pub fn enum_name<E: async_graphql::resolver_utils::EnumType>(value: E) -> String
     items.iter().find(|i| i.value == value).map(|i| i.name.to_string()).unwrap_or_default()
 }
 
+pub fn enum_from_name<E: async_graphql::resolver_utils::EnumType>(stored: &str) -> Option<E> {
+    enum_from(stored)
+}
+
 fn enum_from<E: async_graphql::resolver_utils::EnumType>(stored: &str) -> Option<E> {
     E::items().iter().find(|i| i.name == stored).map(|i| i.value)
 }
@@ -416,6 +420,16 @@ impl Project {
         let today = app(ctx).clock.today();
         Ok(crate::debt::project_rolling_coverage(&books, self.0.id, &forecast, &revenue, today)
             .map(|r| DecimalScalar::rounded(r, 4)))
+    }
+    /// This project's alerts (its bonds' and indicators' included), newest first.
+    async fn alerts(&self, ctx: &Context<'_>, status: Option<AlertStatus>) -> GqlResult<Vec<Alert>> {
+        let mut rows = load_many(&loaders(ctx).alerts_by_project, self.0.id).await?;
+        if let Some(s) = status {
+            let wanted = enum_name(s);
+            rows.retain(|a| a.status == wanted);
+        }
+        rows.sort_by_key(|a| std::cmp::Reverse(a.id));
+        Ok(rows.into_iter().map(Alert).collect())
     }
     /// Targets in force: the latest declaration for each scope and year.
     async fn targets(&self, ctx: &Context<'_>) -> GqlResult<Vec<PerformanceTarget>> {
@@ -891,6 +905,8 @@ pub struct Portfolio {
     pub outstanding_principal: MoneyScalar,
     /// Principal and interest of project lines due in the 12 months after the date.
     pub debt_service_next12_months: MoneyScalar,
+    /// Alerts not resolved, by severity (as stored by the last sweep).
+    pub open_alerts: Vec<SeverityCount>,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -964,3 +980,160 @@ impl AuditEntry {
 }
 
 connection!(AuditConnection, AuditEntry);
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::monitoring::Severity")]
+pub enum Severity {
+    Red,
+    Orange,
+    Yellow,
+    Blue,
+}
+
+/// 决策 管理 产出 可持续性.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::monitoring::Dimension")]
+pub enum Dimension {
+    Decision,
+    Management,
+    Output,
+    Sustainability,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum AlertStatus {
+    Open,
+    Acknowledged,
+    Resolved,
+    Waived,
+}
+
+pub struct Alert(pub crate::monitoring::store::alert::Model);
+
+#[Object]
+impl Alert {
+    async fn id(&self) -> async_graphql::ID {
+        if self.0.id == 0 { format!("preview:{}:{}", self.0.rule, self.0.subject_key).into() } else { self.0.id.into() }
+    }
+    /// D1..S7 or a data-check id C1..C5.
+    async fn rule(&self) -> &str {
+        &self.0.rule
+    }
+    async fn dimension(&self) -> Dimension {
+        enum_from(&self.0.dimension).unwrap_or(Dimension::Decision)
+    }
+    async fn stage(&self) -> Stage {
+        enum_from(&self.0.stage).unwrap_or(Stage::Borrowing)
+    }
+    async fn severity(&self) -> Severity {
+        enum_from(&self.0.severity).unwrap_or(Severity::Yellow)
+    }
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
+        match self.0.project_id {
+            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            None => Ok(None),
+        }
+    }
+    async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
+        match self.0.bond_id {
+            Some(id) => load_one(ctx, &loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
+            None => Ok(None),
+        }
+    }
+    /// The department of the alert, or of its project.
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
+        let id = match (self.0.department_id, self.0.project_id) {
+            (Some(d), _) => d,
+            (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
+            _ => return Ok(None),
+        };
+        load_one(ctx, &loaders(ctx).department, id).await.map(|d| Some(Department(d)))
+    }
+    async fn indicator(&self, ctx: &Context<'_>) -> GqlResult<Option<Indicator>> {
+        match self.0.indicator_id {
+            Some(id) => load_one(ctx, &loaders(ctx).indicator, id).await.map(|row| Some(Indicator { row, target: None })),
+            None => Ok(None),
+        }
+    }
+    /// In Chinese, for a manager to act on.
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+    async fn measured(&self) -> Option<&str> {
+        self.0.measured.as_deref()
+    }
+    async fn threshold(&self) -> Option<&str> {
+        self.0.threshold.as_deref()
+    }
+    /// JSON of the figures used.
+    async fn evidence(&self) -> &str {
+        &self.0.evidence
+    }
+    async fn status(&self) -> AlertStatus {
+        enum_from(&self.0.status).unwrap_or(AlertStatus::Open)
+    }
+    async fn first_seen_at(&self) -> super::scalars::DateTimeScalar {
+        super::scalars::DateTimeScalar(self.0.first_seen_at)
+    }
+    async fn last_seen_at(&self) -> super::scalars::DateTimeScalar {
+        super::scalars::DateTimeScalar(self.0.last_seen_at)
+    }
+    async fn resolved_at(&self) -> Option<super::scalars::DateTimeScalar> {
+        self.0.resolved_at.map(super::scalars::DateTimeScalar)
+    }
+}
+
+connection!(AlertConnection, Alert);
+
+#[derive(SimpleObject)]
+pub struct AlertRule {
+    pub id: String,
+    pub dimension: Dimension,
+    pub stage: Stage,
+    pub title: String,
+    pub enabled: bool,
+    /// `key=value` pairs from jobs/rules.toml.
+    pub thresholds: String,
+}
+
+#[derive(SimpleObject)]
+pub struct SweepResult {
+    pub projects: i32,
+    pub raised: i32,
+    pub updated: i32,
+    pub resolved: i32,
+    pub millis: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct SeverityCount {
+    pub severity: Severity,
+    pub count: i32,
+}
+
+/// A finding shown as an alert that is not stored (previewAlerts).
+pub fn preview_alert(f: crate::monitoring::Finding, now: chrono::DateTime<chrono::Utc>) -> Alert {
+    let def = crate::monitoring::catalogue::rule(f.rule);
+    Alert(crate::monitoring::store::alert::Model {
+        id: 0,
+        rule: f.rule.into(),
+        dimension: def.map(|d| d.dimension.as_str()).unwrap_or("DECISION").into(),
+        stage: def.map(|d| d.stage).unwrap_or("BORROWING").into(),
+        severity: f.severity.as_str().into(),
+        project_id: f.subject.project_id,
+        bond_id: f.subject.bond_id,
+        department_id: f.subject.department_id,
+        indicator_id: f.subject.indicator_id,
+        subject_key: f.subject.key(),
+        open_key: None,
+        message: f.message,
+        measured: f.measured,
+        threshold: f.threshold,
+        evidence: f.evidence.to_string(),
+        status: "OPEN".into(),
+        first_seen_at: now,
+        last_seen_at: now,
+        resolved_at: None,
+        note: None,
+    })
+}

@@ -475,11 +475,11 @@ fn indicator_input(i: &FormIndicator) -> IndicatorInput {
 }
 
 async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
-    // Issue dates: B1 two years ago less 20 days (its coupon falls due within a month),
-    // B2 20 months ago (amortizing, an instalment due within 12 months), B3 14 months
-    // ago (15 years, semi-annual by default), B4 8 months ago (refinancing), and B5,
-    // a 3-year bond that matured when B4 was issued and was repaid from its proceeds.
-    let issued = [cal.days_ago(730 - 20), cal.ago(20, 15), cal.ago(14, 10), cal.ago(8, 18), cal.ago(44, 18)];
+    // Issue dates: B1 two years and 45 days ago, B2 20 months ago (amortizing, an
+    // instalment due within 12 months), B3 14 months ago (15 years, semi-annual by
+    // default), B4 340 days ago (refinancing; its coupon falls due within a month), and
+    // B5, a 3-year bond whose principal fell due 8 months ago and was repaid from B4.
+    let issued = [cal.days_ago(730 + 45), cal.ago(20, 15), cal.ago(14, 10), cal.days_ago(365 - 25), cal.ago(44, 18)];
     let mut codes = Vec::new();
     for (i, (suffix, name, kind, term, coupon, face)) in BONDS.into_iter().enumerate() {
         let year = issued[i].year();
@@ -592,7 +592,10 @@ async fn load_project(
         projects::set_project_status(ctx, &demo_caller(), spec.code, status, Some(on), None).await?;
     }
 
-    for (bond_index, amount, months) in spec.allocations {
+    for (n, (bond_index, amount, months)) in spec.allocations.iter().enumerate() {
+        // Healthy works receive their main bond's money month by month as they go;
+        // the rest arrives at once.
+        let lump = n > 0 || !receives_monthly(spec);
         funding::allocate_bond(
             ctx,
             &demo_caller(),
@@ -601,13 +604,13 @@ async fn load_project(
                 project_code: spec.code.into(),
                 amount: yuan(amount * 10_000),
                 allocated_on: Some(cal.ago(*months, 20)),
-                received_on: Some(cal.ago(*months, 25)),
+                received_on: lump.then(|| cal.ago(*months, 25)),
             },
         )
         .await?;
     }
 
-    let disbursements = load_money(ctx, cal, bond_codes, spec, bond).await?;
+    let disbursements = load_money(ctx, cal, bond_codes, spec).await?;
     let reports = load_progress(ctx, cal, spec).await?;
     let revenue = load_revenue(ctx, cal, spec, revenue_start, revenue_end, investment).await?;
     load_plan(ctx, cal, spec, first_alloc).await?;
@@ -617,13 +620,19 @@ async fn load_project(
 }
 
 /// Monthly transfers (拨付) and payments (支出) following a healthy pace, bent for the troubled.
-async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spec, bond: i64) -> Result<usize> {
+fn receives_monthly(spec: &Spec) -> bool {
+    spec.started.is_some() && spec.code != "HY-JT-02"
+}
+
+async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spec) -> Result<usize> {
     let Some(started) = spec.started else {
         return Ok(0);
     };
     let bond_code = bond_codes[spec.allocations[0].0].clone();
+    let bond = spec.allocations[0].1 * 10_000;
     let months_building = started.min(spec.build_months);
-    // Healthy projects pay their bond money evenly over the construction months.
+    // Healthy projects receive, transfer and pay their bond money evenly over the
+    // construction months, within each month.
     let monthly = bond / i64::from(spec.build_months.max(1));
     let mut count = 0;
     // Never more transferred than the bond money the project got.
@@ -645,6 +654,15 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
         };
         let transfer = transfer.min(left_to_transfer);
         left_to_transfer -= transfer;
+        if receives_monthly(spec) {
+            let receipt = funding::ReceiptInput {
+                bond_code: bond_code.clone(),
+                project_code: spec.code.into(),
+                amount: yuan(monthly),
+                received_on: cal.ago(m, 5),
+            };
+            funding::record_receipt(ctx, &demo_caller(), receipt).await?;
+        }
         let payee = format!("{}施工总承包单位", spec.name);
         if transfer > 0 {
             record(
@@ -720,21 +738,6 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
             .await?;
             records::reverse_disbursement(ctx, &demo_caller(), wrong, "收款单位错误,予以红冲").await?;
             count += 4;
-        }
-        "HY-ZJ-01" => {
-            record(
-                ctx,
-                spec.code,
-                Some(&bond_code),
-                "TRANSFER",
-                cal.ago(0, 2),
-                monthly,
-                "区财政国库集中支付中心",
-                "资本性支出",
-                "HY-ZJ-01-T00".into(),
-            )
-            .await?;
-            count += 1;
         }
         _ => {}
     }
@@ -867,7 +870,7 @@ async fn load_revenue(
     // Yearly revenue that carries the debt about 1.6 times; HY-ZJ-02's does not (D5).
     let (revenue_share, cost_share) = match spec.code {
         "HY-ZJ-02" => (3, 2),
-        _ => (14, 4),
+        _ => (18, 4),
     };
     let years: Vec<projects::RevenueForecastInput> = (revenue_start.year()..=revenue_end.year())
         .map(|year| projects::RevenueForecastInput {
@@ -882,9 +885,9 @@ async fn load_revenue(
     if spec.status != ProjectStatus::Operating {
         return Ok(0);
     }
-    // Collected at half the forecast pace at the hospital (S1); the rest at pace.
+    // Collected at a quarter of the forecast pace at the hospital (S1, and too little in the account for its next coupon: S3); the rest at pace.
     let monthly = investment * revenue_share / 100 / 12;
-    let collected = if spec.code == "HY-WJ-01" { monthly / 2 } else { monthly };
+    let collected = if spec.code == "HY-WJ-01" { monthly / 4 } else { monthly };
     let mut count = 0;
     let months_operating = spec.started.unwrap_or(0).saturating_sub(spec.build_months);
     for m in (1..=months_operating).rev() {
@@ -909,8 +912,8 @@ async fn load_revenue(
             project_code: spec.code.into(),
             period: Month::of(cal.ago(3, 1)).to_string(),
             source: "财政补助".into(),
-            collected: yuan(2_000_000),
-            transferred: yuan(2_000_000),
+            collected: yuan(500_000),
+            transferred: yuan(500_000),
             collected_on: Some(cal.ago(3, 10)),
             transferred_on: Some(cal.ago(3, 12)),
         };
@@ -939,7 +942,12 @@ async fn load_plan(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> 
 
 /// Targets from the seed's two project forms, alternating; annual ones for this year.
 async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, spec: &Spec) -> Result<()> {
-    let form = &forms.projects[index % forms.projects.len()];
+    // The medical-assistance form for the projects whose troubles need its 无差错 and
+    // satisfaction indicators; the two forms alternate for the rest.
+    let form = match spec.code {
+        "HY-SW-02" | "HY-SW-03" | "HY-WJ-01" => &forms.projects[0],
+        _ => &forms.projects[index % forms.projects.len()],
+    };
     let complete =
         |i: &&FormIndicator| i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some();
     let mut chosen: Vec<FormIndicator> =
@@ -978,7 +986,18 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
             year: Some(year),
             description: format!("{}年度绩效目标", spec.name),
             approved_on,
-            indicators: chosen.iter().map(indicator_input).collect(),
+            indicators: chosen
+                .iter()
+                .map(|i| {
+                    let mut input = indicator_input(i);
+                    // The district fills in the basis the seed's forms leave empty, except
+                    // on the project whose targets are meant to be poorly declared.
+                    if spec.code != "HY-MZ-01" && input.basis.is_none() {
+                        input.basis = Some("计划标准".into());
+                    }
+                    input
+                })
+                .collect(),
         },
     )
     .await?;
@@ -987,26 +1006,26 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
         .order_by_asc(indicator::Column::Position)
         .all(&ctx.db)
         .await?;
-    let quarter = format!("{year}-Q{}", (cal.today.month() - 1) / 3 + 1);
+    // Actuals of last month, a period that has ended (this January: of January itself).
+    let period = Month::of(if cal.today.month() == 1 { cal.today } else { cal.ago(1, 1) }).to_string();
     for ind in indicators {
-        let actual: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
+        let troubled: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
             ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
             ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
             ("HY-MZ-01", _, "0次") => Some(("1次", None)),
             ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
             ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
-            (_, "数量指标", t) if t.contains('人') => Some(("2100人次", None)),
-            (_, "服务对象满意度指标", _) => Some(("93%", None)),
             _ => None,
         };
-        if let Some((value, judgement)) = actual {
+        let met = met_actual(&ind.target_text);
+        let actual = troubled.map(|(v, j)| (v.to_string(), j)).or(met.map(|v| (v, None)));        if let Some((value, judgement)) = actual {
             targets::record_indicator_actual(
                 ctx,
                 &demo_caller(),
                 IndicatorActualInput {
                     indicator_id: ind.id,
-                    period: quarter.clone(),
-                    actual: value.into(),
+                    period: period.clone(),
+                    actual: value,
                     judgement: judgement.map(str::to_string),
                 },
             )
@@ -1083,6 +1102,24 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
             let project_code = line.project_id.and_then(|id| codes.get(&id).cloned());
             let late = project_code.as_deref() == Some("HY-JT-02");
             let refinanced = book.bond.code == bond_codes[4] && !line.line.principal.is_zero();
+            // Projects repay from budget support (财政补助) put into the dedicated account a
+            // few days before, except the hospital, which must repay from its own revenue.
+            if let Some(code) = project_code.as_deref().filter(|c| *c != "HY-WJ-01") {
+                let from_account = line.line.total() - if refinanced { line.line.principal } else { Money::ZERO };
+                let support_on = line.line.due - chrono::Duration::days(5);
+                let input = records::RevenueInput {
+                    project_code: code.into(),
+                    period: Month::of(support_on).to_string(),
+                    source: crate::debt::BUDGET_SUPPORT.into(),
+                    collected: from_account,
+                    transferred: from_account,
+                    collected_on: Some(support_on),
+                    transferred_on: Some(support_on),
+                };
+                if from_account.fen() > 0 {
+                    records::record_revenue(ctx, &demo_caller(), input, Some(&format!("demo-support-{}-{}-{}", book.bond.code, code, line.line.due))).await?;
+                }
+            }
             crate::debt::record_debt_service_payment(
                 ctx,
                 &demo_caller(),
@@ -1101,4 +1138,26 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
         }
     }
     Ok(count)
+}
+
+/// An actual that meets a numeric or yes/no target (a little above a quantity), for
+/// the healthy projects; none for targets a person must judge.
+fn met_actual(target_text: &str) -> Option<String> {
+    use crate::targets::parse::{Comparator, TargetKind, parse_target};
+    let target = parse_target(target_text)?;
+    match target.kind {
+        TargetKind::Binary => Some("是".into()),
+        TargetKind::Quantity | TargetKind::Rate if target.parts.len() == 1 => {
+            let part = &target.parts[0];
+            let value = part.value?;
+            let unit = part.unit.clone().unwrap_or_default();
+            let met = match part.comparator? {
+                Comparator::Le | Comparator::Lt | Comparator::Eq => value,
+                Comparator::Ge | Comparator::Gt if unit == "%" => (value + Decimal::ONE).min(Decimal::ONE_HUNDRED),
+                Comparator::Ge | Comparator::Gt => (value * Decimal::new(105, 2)).round(),
+            };
+            Some(format!("{}{unit}", met.normalize()))
+        }
+        _ => None,
+    }
 }

@@ -224,6 +224,8 @@ pub struct ProjectFilter {
     pub stage: Option<Stage>,
     pub category: Option<String>,
     pub search: Option<String>,
+    /// Projects with an unresolved alert of at least this severity.
+    pub has_open_alert: Option<crate::monitoring::Severity>,
 }
 
 /// A page of projects ordered by code, after the code `after`; with the total count
@@ -260,6 +262,14 @@ pub async fn list_projects(
                 .add(project::Column::Name.like(pattern.as_str()))
                 .add(project::Column::Code.like(pattern.as_str())),
         );
+    }
+    if let Some(least) = filter.has_open_alert {
+        let severities: Vec<String> =
+            crate::monitoring::Severity::ALL.iter().filter(|s| **s <= least).map(|s| format!("'{}'", s.as_str())).collect();
+        cond = cond.add(Expr::cust(format!(
+            "projects.id IN (SELECT a.project_id FROM alerts a WHERE a.open_key IS NOT NULL AND a.project_id IS NOT NULL AND a.severity IN ({}))",
+            severities.join(", ")
+        )));
     }
     if let Some(stage) = filter.stage {
         cond = cond.add(stage_condition(stage, today));
@@ -330,6 +340,7 @@ pub async fn list_disbursements(
     Ok((rows, more, total))
 }
 
+#[derive(Debug)]
 pub struct BudgetTable {
     pub budget: department_budget::Model,
     pub lines: Vec<department_budget_line::Model>,

@@ -5,6 +5,7 @@
 //! or target) are for the data checks to report, not for the store to refuse.
 
 pub mod entities;
+pub mod parse;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;

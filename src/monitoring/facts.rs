@@ -1,0 +1,204 @@
+//! The facts the rules read, loaded in bulk: a fixed number of statements for a
+//! batch of projects, whatever its size.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+
+use crate::config::DebtSettings;
+use crate::db::values::{Month, stored_decimal};
+use crate::debt::coverage::ForecastYear;
+use crate::debt::{BondBook, bonds_of_projects, forecast_years, load_books};
+use crate::error::Result;
+use crate::evaluation::entities::assessment;
+use crate::ledger::entities::*;
+use crate::ledger::queries::{BudgetTable, department_budgets, group, rows_in};
+use crate::targets::entities::{indicator, indicator_actual, performance_target};
+use crate::targets::parse::{ParsedTarget, parse_target};
+
+/// An indicator with its parsed target and its actuals, oldest first.
+#[derive(Debug, Clone)]
+pub struct IndicatorFacts {
+    pub indicator: indicator::Model,
+    pub target: Option<ParsedTarget>,
+    pub actuals: Vec<indicator_actual::Model>,
+    pub scope: String,
+    pub year: Option<i32>,
+    pub approved_on: Option<NaiveDate>,
+}
+
+impl IndicatorFacts {
+    pub fn latest(&self) -> Option<&indicator_actual::Model> {
+        self.actuals.last()
+    }
+}
+
+#[derive(Debug)]
+pub struct ProjectFacts {
+    pub project: project::Model,
+    pub allocations: Vec<allocation::Model>,
+    /// Receipts with the bond they came from.
+    pub receipts: Vec<(i64, receipt::Model)>,
+    pub disbursements: Vec<disbursement::Model>,
+    /// Every report recorded, oldest first.
+    pub progress: Vec<progress_report::Model>,
+    pub revenue: Vec<revenue_record::Model>,
+    pub forecast: Vec<ForecastYear>,
+    pub plan: Vec<(Month, Decimal)>,
+    /// Targets in force and whether one of them is approved.
+    pub targets: Vec<performance_target::Model>,
+    pub indicators: Vec<IndicatorFacts>,
+    pub assessment: Option<assessment::Model>,
+    pub adjustments: Vec<use_adjustment::Model>,
+    /// The bonds the project draws on.
+    pub books: Vec<Arc<BondBook>>,
+}
+
+#[derive(Debug)]
+pub struct BondFacts {
+    pub bond: bond::Model,
+    pub adjustments: Vec<use_adjustment::Model>,
+}
+
+#[derive(Debug)]
+pub struct DepartmentFacts {
+    pub department: department::Model,
+    pub budgets: Vec<BudgetTable>,
+    pub indicators: Vec<IndicatorFacts>,
+}
+
+fn indicator_facts(
+    targets: &[performance_target::Model],
+    indicators: &mut HashMap<i64, Vec<indicator::Model>>,
+    actuals: &mut HashMap<i64, Vec<indicator_actual::Model>>,
+) -> Vec<IndicatorFacts> {
+    let mut out = Vec::new();
+    for t in targets {
+        let mut list = indicators.remove(&t.id).unwrap_or_default();
+        list.sort_by_key(|i| i.position);
+        for ind in list {
+            let mut acts = actuals.remove(&ind.id).unwrap_or_default();
+            acts.sort_by_key(|a| a.id);
+            out.push(IndicatorFacts {
+                target: parse_target(&ind.target_text),
+                indicator: ind,
+                actuals: acts,
+                scope: t.scope.clone(),
+                year: t.year,
+                approved_on: t.approved_on,
+            });
+        }
+    }
+    out
+}
+
+type TargetRows = (HashMap<i64, Vec<performance_target::Model>>, Vec<indicator::Model>, Vec<indicator_actual::Model>);
+
+/// Targets in force of these owners, with their indicators and actuals: three statements.
+async fn targets_of(db: &impl ConnectionTrait, column: performance_target::Column, owners: &[i64]) -> Result<TargetRows> {
+    let targets = crate::targets::current_targets(db, column, owners).await?;
+    let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
+    let indicators = rows_in::<indicator::Entity>(db, indicator::Column::TargetId, &ids).await?;
+    let indicator_ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
+    let actuals = rows_in::<indicator_actual::Entity>(db, indicator_actual::Column::IndicatorId, &indicator_ids).await?;
+    let owner = |t: &performance_target::Model| match column {
+        performance_target::Column::ProjectId => t.project_id.unwrap_or(0),
+        _ => t.department_id.unwrap_or(0),
+    };
+    Ok((group(targets, owner), indicators, actuals))
+}
+
+/// Facts of these projects: about twenty statements for the whole batch.
+pub async fn load_projects(db: &impl ConnectionTrait, settings: &DebtSettings, projects: Vec<project::Model>) -> Result<Vec<ProjectFacts>> {
+    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, &ids).await?;
+    let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
+    let bond_of: HashMap<i64, (i64, i64)> = allocations.iter().map(|a| (a.id, (a.bond_id, a.project_id))).collect();
+    let mut receipts: HashMap<i64, Vec<(i64, receipt::Model)>> = HashMap::new();
+    for r in rows_in::<receipt::Entity>(db, receipt::Column::AllocationId, &allocation_ids).await? {
+        if let Some((bond, project)) = bond_of.get(&r.allocation_id) {
+            receipts.entry(*project).or_default().push((*bond, r));
+        }
+    }
+    let mut allocations = group(allocations, |a| a.project_id);
+    let mut disbursements = group(rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?, |d| d.project_id);
+    let mut progress = group(rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut revenue = group(rows_in::<revenue_record::Entity>(db, revenue_record::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut forecast = group(rows_in::<revenue_forecast::Entity>(db, revenue_forecast::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut plans = group(rows_in::<spending_plan_month::Entity>(db, spending_plan_month::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut assessments = group(rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?, |a| a.project_id);
+    let adjustments_from = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
+    let adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
+    let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::ProjectId, &ids).await?;
+    let mut indicators = group(indicators, |i| i.target_id);
+    let mut actuals = group(actuals, |a| a.indicator_id);
+    let bonds_by_project = bonds_of_projects(db, &ids).await?;
+    let mut bond_ids: Vec<i64> = bonds_by_project.values().flatten().copied().collect();
+    bond_ids.sort_unstable();
+    bond_ids.dedup();
+    let books: HashMap<i64, Arc<BondBook>> = load_books(db, settings, Some(&bond_ids)).await?.into_iter().map(|b| (b.bond.id, b)).collect();
+
+    let mut out = Vec::with_capacity(projects.len());
+    for project in projects {
+        let id = project.id;
+        let mut progress = progress.remove(&id).unwrap_or_default();
+        progress.sort_by_key(|r| r.id);
+        let mut plan: Vec<(Month, Decimal)> = plans
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| Month::parse("", &m.period).ok().map(|p| (p, stored_decimal(&m.cumulative_percent))))
+            .collect();
+        plan.sort_by_key(|(m, _)| *m);
+        let project_targets = targets.remove(&id).unwrap_or_default();
+        let adjustments =
+            adjustments_from.iter().chain(adjustments_to.iter()).filter(|a| a.from_project_id == id || a.to_project_id == id).cloned().collect();
+        let mut assessment_rows = assessments.remove(&id).unwrap_or_default();
+        assessment_rows.sort_by_key(|a| (a.submitted_on, a.id));
+        out.push(ProjectFacts {
+            allocations: allocations.remove(&id).unwrap_or_default(),
+            receipts: receipts.remove(&id).unwrap_or_default(),
+            disbursements: disbursements.remove(&id).unwrap_or_default(),
+            progress,
+            revenue: revenue.remove(&id).unwrap_or_default(),
+            forecast: forecast_years(&forecast.remove(&id).unwrap_or_default()),
+            plan,
+            indicators: indicator_facts(&project_targets, &mut indicators, &mut actuals),
+            targets: project_targets,
+            assessment: assessment_rows.pop(),
+            adjustments,
+            books: bonds_by_project.get(&id).into_iter().flatten().filter_map(|b| books.get(b).cloned()).collect(),
+            project,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn load_bonds(db: &impl ConnectionTrait) -> Result<Vec<BondFacts>> {
+    let bonds = bond::Entity::find().order_by_asc(bond::Column::Id).all(db).await?;
+    let mut adjustments = group(use_adjustment::Entity::find().all(db).await?, |a| a.bond_id);
+    Ok(bonds.into_iter().map(|b| BondFacts { adjustments: adjustments.remove(&b.id).unwrap_or_default(), bond: b }).collect())
+}
+
+pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<DepartmentFacts>> {
+    let departments = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
+    let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
+    let mut budgets = department_budgets(db, &ids).await?;
+    let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::DepartmentId, &ids).await?;
+    let mut indicators = group(indicators, |i| i.target_id);
+    let mut actuals = group(actuals, |a| a.indicator_id);
+    Ok(departments
+        .into_iter()
+        .map(|d| {
+            let t = targets.remove(&d.id).unwrap_or_default();
+            DepartmentFacts {
+                budgets: budgets.remove(&d.id).unwrap_or_default(),
+                indicators: indicator_facts(&t, &mut indicators, &mut actuals),
+                department: d,
+            }
+        })
+        .collect())
+}

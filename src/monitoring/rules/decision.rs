@@ -1,0 +1,188 @@
+//! 决策 rules D1–D8: whether the project should have borrowed as it did.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::super::facts::ProjectFacts;
+use super::super::{Finding, RuleConfig, Severity, pct};
+use crate::db::values::add_months;
+use crate::debt;
+use crate::targets::parse::TargetKind;
+
+/// D1: bond money allocated with no assessment, or a latest assessment that does not
+/// support the project (不予支持 red, 调整完善后予以支持 yellow).
+pub fn d1(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+    let (severity, why) = match f.assessment.as_ref().map(|a| a.conclusion.as_str()) {
+        None if f.allocated() => (Severity::Red, "已安排债券资金但未开展事前绩效评估".to_string()),
+        Some("不予支持") => (Severity::Red, "事前绩效评估结论为“不予支持”".to_string()),
+        Some("调整完善后予以支持") => (Severity::Yellow, "事前绩效评估结论为“调整完善后予以支持”,请核实是否已调整完善".to_string()),
+        _ => return Vec::new(),
+    };
+    let conclusion = f.assessment.as_ref().map(|a| a.conclusion.clone());
+    vec![Finding::new("D1", severity, f.subject(), format!("项目{}{}。", f.project.code, why))
+        .measured(conclusion.clone().unwrap_or_else(|| "无评估".into()), "予以支持")
+        .evidence(json!({"assessment": conclusion, "allocated": f.allocated()}))]
+}
+
+/// D2: bond money allocated and no approved performance target in force.
+pub fn d2(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let approved = f.targets.iter().any(|t| t.approved_on.is_some_and(|d| d <= as_of));
+    if !f.allocated() || approved {
+        return Vec::new();
+    }
+    vec![Finding::new("D2", Severity::Red, f.subject(), format!("项目{}已安排债券资金,但绩效目标未经批复,请随资金申报绩效目标。", f.project.code))
+        .measured(format!("{}个目标,0个已批复", f.targets.len()), "至少1个已批复")
+        .evidence(json!({"targets": f.targets.len()}))]
+}
+
+/// D3: no 产出, 效益 or 满意度 indicator, or fewer than `min_indicators` indicators.
+pub fn d3(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+    if f.targets.is_empty() {
+        return Vec::new();
+    }
+    let min = c.days("D3", "min_indicators") as usize;
+    let has = |level: &str| f.indicators.iter().any(|i| i.indicator.level1 == level);
+    let missing: Vec<&str> = ["产出指标", "效益指标", "满意度指标"].into_iter().filter(|l| !has(l)).collect();
+    if missing.is_empty() && f.indicators.len() >= min {
+        return Vec::new();
+    }
+    let mut why = Vec::new();
+    if !missing.is_empty() {
+        why.push(format!("缺少{}", missing.join("、")));
+    }
+    if f.indicators.len() < min {
+        why.push(format!("仅{}个指标(至少{min}个)", f.indicators.len()));
+    }
+    vec![Finding::new("D3", Severity::Yellow, f.subject(), format!("项目{}绩效目标不完整:{},请补充。", f.project.code, why.join(";")))
+        .measured(f.indicators.len(), format!("≥{min}个,含产出、效益、满意度指标"))
+        .evidence(json!({"indicators": f.indicators.len(), "missing_levels": missing}))]
+}
+
+/// D4: more than the configured share of targets qualitative → yellow; otherwise a
+/// missing basis (指标值确定依据) → blue.
+pub fn d4(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+    let targets: Vec<_> = f.indicators.iter().filter(|i| i.target.is_some()).collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let qualitative = targets.iter().filter(|i| i.target.as_ref().is_some_and(|t| t.kind == TargetKind::Qualitative)).count();
+    let share = Decimal::from(qualitative) / Decimal::from(targets.len());
+    let limit = c.t("D4", "qualitative_share_above");
+    let no_basis = f.indicators.iter().filter(|i| i.indicator.basis.is_none()).count();
+    let evidence = json!({"indicators": targets.len(), "qualitative": qualitative, "without_basis": no_basis});
+    if share > limit {
+        return vec![Finding::new("D4", Severity::Yellow, f.subject(), format!("项目{}有{}的绩效指标未量化,请细化为可衡量的指标值。", f.project.code, pct(share)))
+            .measured(pct(share), format!("≤{}", pct(limit)))
+            .evidence(evidence)];
+    }
+    if no_basis > 0 {
+        return vec![Finding::new("D4", Severity::Blue, f.subject(), format!("项目{}有{no_basis}个指标未填写指标值确定依据。", f.project.code))
+            .measured(format!("{no_basis}个缺依据"), "0")
+            .evidence(evidence)];
+    }
+    Vec::new()
+}
+
+/// D5: coverage (本息覆盖倍数) below the thresholds, above the "check the data" one,
+/// or missing because there is no revenue forecast (red).
+pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+    let lines: Vec<_> = debt::project_lines(&f.books, f.project.id);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let Some(ratio) = debt::project_coverage(&f.books, f.project.id, &f.forecast) else {
+        return vec![Finding::new("D5", Severity::Red, f.subject(), format!("项目{}收益预测缺失,无法测算本息覆盖倍数,请补充实施方案收益预测。", f.project.code))
+            .measured("收益预测缺失", format!("≥{}", c.t("D5", "yellow_below")))
+            .evidence(json!({"forecast_years": 0}))];
+    };
+    let severity = if ratio < c.t("D5", "red_below") {
+        Severity::Red
+    } else if ratio < c.t("D5", "orange_below") {
+        Severity::Orange
+    } else if ratio < c.t("D5", "yellow_below") {
+        Severity::Yellow
+    } else if ratio > c.t("D5", "blue_above") {
+        Severity::Blue
+    } else {
+        return Vec::new();
+    };
+    let debt_total: crate::db::Money = lines.iter().map(|l| l.line.total()).sum();
+    let message = if severity == Severity::Blue {
+        format!("项目{}本息覆盖倍数{:.4},明显偏高,请核实收益预测数据。", f.project.code, ratio)
+    } else {
+        format!("项目{}本息覆盖倍数{:.4},低于{},偿债能力不足,请复核收益预测和债券规模。", f.project.code, ratio, c.t("D5", "yellow_below"))
+    };
+    vec![Finding::new("D5", severity, f.subject(), message)
+        .measured(format!("{:.4}", ratio), format!("{}–{}", c.t("D5", "yellow_below"), c.t("D5", "blue_above")))
+        .evidence(json!({"coverage": ratio.round_dp(6).to_string(), "debt_service": debt_total, "forecast_years": f.forecast.len()}))]
+}
+
+/// D6: category, name or construction content on the negative list (国办发〔2024〕52号).
+pub fn d6(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+    let p = &f.project;
+    let text = format!("{} {} {}", p.category, p.name, p.construction_content.as_deref().unwrap_or(""));
+    let hits: Vec<&String> = c.negative_list.iter().filter(|w| text.contains(w.as_str())).collect();
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    vec![Finding::new("D6", Severity::Red, f.subject(), format!("项目{}涉及专项债券负面清单({}),不得使用专项债券资金。", p.code, hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")))
+        .measured(hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、"), "不在负面清单")
+        .evidence(json!({"matched": hits}))]
+}
+
+/// Whether a bond's maturity fits a project's revenue period: it may mature at most
+/// `slack_years` after the period ends, and not before it starts. None when the
+/// project has no revenue period to judge by.
+pub fn term_mismatch(f: &ProjectFacts, maturity: NaiveDate, c: &RuleConfig) -> Option<String> {
+    let (start, end) = (f.project.revenue_start?, f.project.revenue_end?);
+    let slack = c.days("D7", "slack_years").max(0) as u32;
+    if maturity > add_months(end, slack * 12) {
+        Some(format!("债券{maturity}到期,晚于收益期结束({end})超过{slack}年"))
+    } else if maturity < start {
+        Some(format!("债券{maturity}到期,早于收益期开始({start})"))
+    } else {
+        None
+    }
+}
+
+/// D7: a bond the project draws on matures more than a year after its revenue
+/// period ends, or before it starts. One alert per bond.
+pub fn d7(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+    f.books
+        .iter()
+        .filter_map(|b| {
+            let why = term_mismatch(f, b.bond.maturity_date, c)?;
+            Some(
+                Finding::new("D7", Severity::Yellow, f.bond_subject(b.bond.id), format!("项目{}与债券{}期限不匹配:{}。", f.project.code, b.bond.code, why))
+                    .measured(b.bond.maturity_date, format!("{}–{}", f.project.revenue_start?, f.project.revenue_end?))
+                    .evidence(json!({"maturity": b.bond.maturity_date, "revenue_start": f.project.revenue_start, "revenue_end": f.project.revenue_end})),
+            )
+        })
+        .collect()
+}
+
+/// D8: funded (money received) with a maturity document missing, or a planned start
+/// more than `start_slack_months` after the first receipt.
+pub fn d8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let Some(first) = f.first_receipt().filter(|d| *d <= as_of) else {
+        return Vec::new();
+    };
+    let present = crate::ledger::projects::maturity_documents(&f.project);
+    let missing: Vec<&str> = crate::ledger::projects::MATURITY_DOCUMENTS.iter().copied().filter(|d| !present.iter().any(|p| p == d)).collect();
+    let months = c.days("D8", "start_slack_months").max(0) as u32;
+    let late_start = f.project.planned_start.filter(|s| *s > add_months(first, months));
+    if missing.is_empty() && late_start.is_none() {
+        return Vec::new();
+    }
+    let mut why = Vec::new();
+    if !missing.is_empty() {
+        why.push(format!("缺少{}", missing.join("、")));
+    }
+    if let Some(s) = late_start {
+        why.push(format!("计划开工{s}晚于资金到位({first})超过{months}个月"));
+    }
+    vec![Finding::new("D8", Severity::Yellow, f.subject(), format!("项目{}成熟度不足:{},存在资金闲置风险。", f.project.code, why.join(";")))
+        .measured(why.join(";"), "四项要件齐全,资金到位后6个月内开工")
+        .evidence(json!({"missing_documents": missing, "first_receipt": first, "planned_start": f.project.planned_start}))]
+}

@@ -1,0 +1,164 @@
+//! The rules, by dimension. Each is a pure function of one subject's facts, the
+//! configuration and an as-of date; none reads the database or the clock.
+
+pub mod checks;
+pub mod decision;
+pub mod management;
+pub mod output;
+pub mod sustainability;
+
+use chrono::NaiveDate;
+
+use super::facts::{BondFacts, DepartmentFacts, IndicatorFacts, ProjectFacts};
+use super::{Finding, RuleConfig, Subject};
+use crate::db::Money;
+use crate::targets::parse::{TargetKind, attainment};
+
+type ProjectRule = fn(&ProjectFacts, &RuleConfig, NaiveDate) -> Vec<Finding>;
+
+/// Every project rule with its id.
+pub const PROJECT_RULES: &[(&str, ProjectRule)] = &[
+    ("D1", decision::d1),
+    ("D2", decision::d2),
+    ("D3", decision::d3),
+    ("D4", decision::d4),
+    ("D5", decision::d5),
+    ("D6", decision::d6),
+    ("D7", decision::d7),
+    ("D8", decision::d8),
+    ("M1", management::m1),
+    ("M2", management::m2),
+    ("M3", management::m3),
+    ("M4", management::m4),
+    ("M5", management::m5),
+    ("M6", management::m6),
+    ("M8", management::m8),
+    ("M9", management::m9),
+    ("M10", management::m10),
+    ("M11", management::m11),
+    ("O1", output::o1),
+    ("O2", output::o2),
+    ("O3", output::o3),
+    ("O4", output::o4),
+    ("O5", output::o5),
+    ("S1", sustainability::s1),
+    ("S2", sustainability::s2),
+    ("S3", sustainability::s3),
+    ("S4", sustainability::s4),
+    ("S5", sustainability::s5),
+    ("S6", sustainability::s6),
+    ("S7", sustainability::s7),
+    ("C1", checks::c1_project),
+    ("C5", checks::c5_project),
+];
+
+pub fn evaluate_project(facts: &ProjectFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    PROJECT_RULES.iter().filter(|(id, _)| config.enabled(id)).flat_map(|(_, rule)| rule(facts, config, as_of)).collect()
+}
+
+pub fn evaluate_bond(facts: &BondFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    if config.enabled("M7") { management::m7(facts, config, as_of) } else { Vec::new() }
+}
+
+pub fn evaluate_department(facts: &DepartmentFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let rules: [(&str, fn(&DepartmentFacts, &RuleConfig, NaiveDate) -> Vec<Finding>); 5] = [
+        ("C1", checks::c1),
+        ("C2", checks::c2),
+        ("C3", checks::c3),
+        ("C4", checks::c4),
+        ("C5", checks::c5_department),
+    ];
+    rules.iter().filter(|(id, _)| config.enabled(id)).flat_map(|(_, rule)| rule(facts, config, as_of)).collect()
+}
+
+impl ProjectFacts {
+    pub fn subject(&self) -> Subject {
+        Subject { project_id: Some(self.project.id), ..Subject::default() }
+    }
+
+    pub fn bond_subject(&self, bond_id: i64) -> Subject {
+        Subject { bond_id: Some(bond_id), ..self.subject() }
+    }
+
+    pub fn indicator_subject(&self, indicator_id: i64) -> Subject {
+        Subject { indicator_id: Some(indicator_id), ..self.subject() }
+    }
+
+    pub fn allocated(&self) -> bool {
+        !self.allocations.is_empty()
+    }
+
+    /// What the project holds of its bonds: allocations ± use adjustments approved by `as_of`.
+    pub fn bond_funding(&self, as_of: NaiveDate) -> Money {
+        let allocated: Money = self.allocations.iter().filter(|a| a.allocated_on <= as_of).map(|a| a.amount).sum();
+        allocated + self.adjustment_net(as_of, None)
+    }
+
+    /// Use adjustments into the project minus out of it, approved by `as_of` (of one bond, or all).
+    pub fn adjustment_net(&self, as_of: NaiveDate, bond: Option<i64>) -> Money {
+        self.adjustments
+            .iter()
+            .filter(|a| a.approved_on <= as_of && bond.is_none_or(|b| a.bond_id == b))
+            .map(|a| if a.to_project_id == self.project.id { a.amount } else { -a.amount })
+            .sum()
+    }
+
+    /// Bond money arrived by `as_of`, moved with use adjustments.
+    pub fn received(&self, as_of: NaiveDate) -> Money {
+        let arrived: Money = self.receipts.iter().filter(|(_, r)| r.received_on <= as_of).map(|(_, r)| r.amount).sum();
+        arrived + self.adjustment_net(as_of, None)
+    }
+
+    /// Net of reversals: `TRANSFER` (拨付) or `PAYMENT` (支出), paid by `as_of`.
+    pub fn moved(&self, kind: &str, as_of: NaiveDate) -> Money {
+        self.disbursements.iter().filter(|d| d.kind == kind && d.paid_on <= as_of).map(|d| d.amount).sum()
+    }
+
+    /// Payments that are not cancelled by a reversal.
+    pub fn standing_payments(&self, as_of: NaiveDate) -> impl Iterator<Item = &crate::ledger::entities::disbursement::Model> {
+        let reversed: Vec<i64> = self.disbursements.iter().filter_map(|d| d.reversal_of).collect();
+        self.disbursements
+            .iter()
+            .filter(move |d| d.kind == "PAYMENT" && d.reversal_of.is_none() && !reversed.contains(&d.id) && d.paid_on <= as_of)
+    }
+
+    pub fn first_receipt(&self) -> Option<NaiveDate> {
+        self.receipts.iter().map(|(_, r)| r.received_on).min()
+    }
+
+    /// The stage's status: operating or repaid projects have revenue and repayment.
+    pub fn status(&self) -> crate::ledger::projects::ProjectStatus {
+        crate::ledger::projects::stage_status(&self.project)
+    }
+}
+
+/// Money still held after outflows, first in first out: how much, and since when
+/// the oldest part of it has been held.
+pub fn fifo_held(mut inflows: Vec<(NaiveDate, Money)>, outflow: Money) -> (Money, Option<NaiveDate>) {
+    inflows.sort_by_key(|(d, _)| *d);
+    let total: Money = inflows.iter().map(|(_, m)| *m).sum();
+    let held = total - outflow;
+    if held.fen() <= 0 {
+        return (Money::ZERO, None);
+    }
+    let mut covered = outflow;
+    for (date, amount) in inflows {
+        if covered >= amount {
+            covered = covered - amount;
+        } else {
+            return (held, Some(date));
+        }
+    }
+    (held, None)
+}
+
+/// An indicator's attainment from its latest actual, if it can be judged.
+pub fn latest_attainment(ind: &IndicatorFacts) -> Option<rust_decimal::Decimal> {
+    let target = ind.target.as_ref()?;
+    let actual = ind.latest()?;
+    attainment(target, &actual.value, actual.judgement.as_deref())
+}
+
+pub fn is_measurable(ind: &IndicatorFacts) -> bool {
+    matches!(ind.target.as_ref().map(|t| t.kind), Some(TargetKind::Quantity | TargetKind::Rate))
+}

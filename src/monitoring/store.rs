@@ -1,0 +1,299 @@
+//! The alert store and its lifecycle (domain.md §7): at most one open alert per rule
+//! and subject; a sweep raises, updates and resolves; acknowledged and waived
+//! alerts keep their status while the condition holds, except that a waived alert
+//! rising to red opens again. Nothing is deleted: resolved alerts and every event
+//! stay.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use super::catalogue::{Severity, rule};
+use super::{Finding, Subject};
+use crate::Ctx;
+use crate::auth::Caller;
+use crate::db::begin_write;
+use crate::error::{Error, Result};
+
+pub mod alert {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "alerts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub rule: String,
+        pub dimension: String,
+        pub stage: String,
+        pub severity: String,
+        pub project_id: Option<i64>,
+        pub bond_id: Option<i64>,
+        pub department_id: Option<i64>,
+        pub indicator_id: Option<i64>,
+        pub subject_key: String,
+        pub open_key: Option<String>,
+        pub message: String,
+        pub measured: Option<String>,
+        pub threshold: Option<String>,
+        pub evidence: String,
+        /// OPEN, ACKNOWLEDGED, WAIVED or RESOLVED.
+        pub status: String,
+        pub first_seen_at: DateTimeUtc,
+        pub last_seen_at: DateTimeUtc,
+        pub resolved_at: Option<DateTimeUtc>,
+        /// The acknowledgement's note or the waiver's reason.
+        pub note: Option<String>,
+    }
+    crate::plain_entity!();
+}
+
+pub mod alert_event {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "alert_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub alert_id: i64,
+        pub at: DateTimeUtc,
+        /// RAISED, UPDATED, ACKNOWLEDGED, WAIVED, REOPENED, RESOLVED.
+        pub event: String,
+        pub username: String,
+        pub severity: Option<String>,
+        pub note: Option<String>,
+    }
+    crate::plain_entity!();
+}
+
+fn open_key(rule: &str, subject: &Subject) -> String {
+    format!("{rule}|{}", subject.key())
+}
+
+/// Which alerts a batch of findings speaks for: those it may resolve.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// Every alert of these projects (their bonds and indicators included).
+    Projects(Vec<i64>),
+    /// Alerts about bonds alone.
+    Bonds,
+    /// Alerts about departments (and department indicators), not projects.
+    Departments,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub raised: usize,
+    pub updated: usize,
+    pub resolved: usize,
+}
+
+async fn open_alerts_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<alert::Model>> {
+    let base = alert::Entity::find().filter(alert::Column::OpenKey.is_not_null());
+    let rows = match scope {
+        Scope::Projects(ids) if ids.is_empty() => Vec::new(),
+        Scope::Projects(ids) => base.filter(alert::Column::ProjectId.is_in(ids.iter().copied())).all(db).await?,
+        Scope::Bonds => base.filter(alert::Column::ProjectId.is_null()).filter(alert::Column::BondId.is_not_null()).all(db).await?,
+        Scope::Departments => base.filter(alert::Column::ProjectId.is_null()).filter(alert::Column::DepartmentId.is_not_null()).all(db).await?,
+    };
+    Ok(rows)
+}
+
+async fn event(db: &impl ConnectionTrait, alert_id: i64, at: DateTime<Utc>, event: &str, username: &str, severity: Option<&str>, note: Option<String>) -> Result<()> {
+    alert_event::ActiveModel {
+        id: NotSet,
+        alert_id: Set(alert_id),
+        at: Set(at),
+        event: Set(event.into()),
+        username: Set(username.into()),
+        severity: Set(severity.map(str::to_string)),
+        note: Set(note),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Applies one batch of findings to the store in one transaction: the batch speaks
+/// for `scope`, so open alerts in it that no finding matches are resolved.
+pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTime<Utc>) -> Result<Applied> {
+    let txn = begin_write(&ctx.db).await?;
+    let mut open: HashMap<String, alert::Model> =
+        open_alerts_in(&txn, scope).await?.into_iter().filter_map(|a| a.open_key.clone().map(|k| (k, a))).collect();
+    let mut applied = Applied::default();
+    for f in findings {
+        let key = open_key(f.rule, &f.subject);
+        let evidence = f.evidence.to_string();
+        match open.remove(&key) {
+            Some(existing) => {
+                let reopen = existing.status == "WAIVED" && f.severity == Severity::Red && existing.severity != "RED";
+                let changed_severity = existing.severity != f.severity.as_str();
+                let mut active: alert::ActiveModel = existing.clone().into();
+                active.severity = Set(f.severity.as_str().into());
+                active.message = Set(f.message);
+                active.measured = Set(f.measured);
+                active.threshold = Set(f.threshold);
+                active.evidence = Set(evidence);
+                active.last_seen_at = Set(now);
+                if reopen {
+                    active.status = Set("OPEN".into());
+                }
+                active.update(&txn).await?;
+                if reopen {
+                    event(&txn, existing.id, now, "REOPENED", "sweep", Some("RED"), Some("豁免后升级为红色预警,重新打开".into())).await?;
+                } else if changed_severity {
+                    event(&txn, existing.id, now, "UPDATED", "sweep", Some(f.severity.as_str()), None).await?;
+                }
+                applied.updated += 1;
+            }
+            None => {
+                let def = rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
+                let created = alert::ActiveModel {
+                    id: NotSet,
+                    rule: Set(f.rule.into()),
+                    dimension: Set(def.dimension.as_str().into()),
+                    stage: Set(def.stage.into()),
+                    severity: Set(f.severity.as_str().into()),
+                    project_id: Set(f.subject.project_id),
+                    bond_id: Set(f.subject.bond_id),
+                    department_id: Set(f.subject.department_id),
+                    indicator_id: Set(f.subject.indicator_id),
+                    subject_key: Set(f.subject.key()),
+                    open_key: Set(Some(key)),
+                    message: Set(f.message),
+                    measured: Set(f.measured),
+                    threshold: Set(f.threshold),
+                    evidence: Set(evidence),
+                    status: Set("OPEN".into()),
+                    first_seen_at: Set(now),
+                    last_seen_at: Set(now),
+                    resolved_at: Set(None),
+                    note: Set(None),
+                }
+                .insert(&txn)
+                .await?;
+                event(&txn, created.id, now, "RAISED", "sweep", Some(f.severity.as_str()), None).await?;
+                applied.raised += 1;
+            }
+        }
+    }
+    for (_, stale) in open {
+        let mut active: alert::ActiveModel = stale.clone().into();
+        active.status = Set("RESOLVED".into());
+        active.open_key = Set(None);
+        active.resolved_at = Set(Some(now));
+        active.update(&txn).await?;
+        event(&txn, stale.id, now, "RESOLVED", "sweep", None, Some("条件已解除".into())).await?;
+        applied.resolved += 1;
+    }
+    txn.commit().await?;
+    Ok(applied)
+}
+
+async fn open_alert(db: &impl ConnectionTrait, id: i64) -> Result<alert::Model> {
+    let found = alert::Entity::find_by_id(id).one(db).await?.ok_or_else(|| Error::not_found("id", format!("no alert has the id {id}")))?;
+    if found.status == "RESOLVED" {
+        return Err(Error::conflict(Some("id"), format!("alert {id} is resolved; its condition has cleared")));
+    }
+    Ok(found)
+}
+
+/// Checks a REPORTER acts on its own department's alerts only.
+async fn check_scope(db: &impl ConnectionTrait, caller: &Caller, a: &alert::Model) -> Result<()> {
+    if let Some(project) = a.project_id {
+        crate::ledger::check_project_scope(db, caller, project).await
+    } else if let Some(dept) = a.department_id {
+        caller.check_department(dept, "this alert")
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn acknowledge(ctx: &Ctx, caller: &Caller, id: i64, note: Option<String>) -> Result<alert::Model> {
+    let note = crate::ledger::optional_text("note", note.as_deref(), 2000)?;
+    let txn = begin_write(&ctx.db).await?;
+    let before = open_alert(&txn, id).await?;
+    check_scope(&txn, caller, &before).await?;
+    let mut active: alert::ActiveModel = before.clone().into();
+    if before.status == "OPEN" {
+        active.status = Set("ACKNOWLEDGED".into());
+    }
+    active.note = Set(note.clone().or(before.note.clone()));
+    let after = active.update(&txn).await?;
+    event(&txn, id, ctx.clock.now(), "ACKNOWLEDGED", &caller.username, None, note).await?;
+    crate::ledger::audit(&txn, ctx, caller, "acknowledgeAlert", id.to_string(), Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+pub async fn waive(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) -> Result<alert::Model> {
+    let reason = crate::ledger::required_text("reason", reason, 2000)?;
+    let txn = begin_write(&ctx.db).await?;
+    let before = open_alert(&txn, id).await?;
+    let mut active: alert::ActiveModel = before.clone().into();
+    active.status = Set("WAIVED".into());
+    active.note = Set(Some(reason.clone()));
+    let after = active.update(&txn).await?;
+    event(&txn, id, ctx.clock.now(), "WAIVED", &caller.username, None, Some(reason)).await?;
+    crate::ledger::audit(&txn, ctx, caller, "waiveAlert", id.to_string(), Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[derive(Default, Clone)]
+pub struct AlertFilter {
+    pub status: Option<String>,
+    pub severity: Option<String>,
+    pub dimension: Option<String>,
+    pub stage: Option<String>,
+    pub rule: Option<String>,
+    pub project_id: Option<i64>,
+    pub department_id: Option<i64>,
+}
+
+/// Alerts newest first, after the id `after`.
+pub async fn list(db: &impl ConnectionTrait, f: &AlertFilter, first: u64, after: Option<i64>) -> Result<(Vec<alert::Model>, bool, u64)> {
+    let mut cond = Condition::all();
+    for (column, value) in [
+        (alert::Column::Status, &f.status),
+        (alert::Column::Severity, &f.severity),
+        (alert::Column::Dimension, &f.dimension),
+        (alert::Column::Stage, &f.stage),
+        (alert::Column::Rule, &f.rule),
+    ] {
+        if let Some(v) = value {
+            cond = cond.add(column.eq(v.as_str()));
+        }
+    }
+    if let Some(p) = f.project_id {
+        cond = cond.add(alert::Column::ProjectId.eq(p));
+    }
+    if let Some(d) = f.department_id {
+        use crate::ledger::entities::project;
+        let in_dept = sea_orm::sea_query::Query::select().column(project::Column::Id).from(project::Entity).and_where(project::Column::DepartmentId.eq(d)).to_owned();
+        cond = cond.add(Condition::any().add(alert::Column::DepartmentId.eq(d)).add(alert::Column::ProjectId.in_subquery(in_dept)));
+    }
+    let total = alert::Entity::find().filter(cond.clone()).count(db).await?;
+    let mut select = alert::Entity::find().filter(cond);
+    if let Some(after) = after {
+        select = select.filter(alert::Column::Id.lt(after));
+    }
+    let mut rows = select.order_by_desc(alert::Column::Id).limit(first + 1).all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, more, total))
+}
+
+/// Open (and acknowledged or waived) alerts counted by severity.
+pub async fn open_counts(db: &impl ConnectionTrait) -> Result<Vec<(Severity, u64)>> {
+    let rows: Vec<(String, i64)> = alert::Entity::find()
+        .select_only()
+        .column(alert::Column::Severity)
+        .column_as(sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .filter(alert::Column::OpenKey.is_not_null())
+        .group_by(alert::Column::Severity)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Severity::ALL.iter().map(|s| (*s, rows.iter().find(|(k, _)| k == s.as_str()).map(|(_, n)| *n as u64).unwrap_or(0))).collect())
+}

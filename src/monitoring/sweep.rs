@@ -1,0 +1,108 @@
+//! The sweep: facts loaded in bulk, batch by batch (bounded memory however large the
+//! portfolio), rules computed, and each batch written in its own transaction that
+//! leaves the alert store consistent — the one exception to one transaction per
+//! change. A sweep that stops midway leaves whole batches behind; the next completes.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::facts::{load_bonds, load_departments, load_projects};
+use super::rules::{evaluate_bond, evaluate_department, evaluate_project};
+use super::store::{Applied, Scope, apply};
+use super::{Finding, RuleConfig};
+use crate::Ctx;
+use crate::error::{Error, Result};
+use crate::ledger::entities::project;
+
+pub const DEFAULT_BATCH: u64 = 500;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SweepResult {
+    pub projects: usize,
+    pub raised: usize,
+    pub updated: usize,
+    pub resolved: usize,
+    pub millis: u128,
+}
+
+pub struct SweepOptions<'a> {
+    pub batch: u64,
+    /// Hears (projects done, message) after each batch.
+    pub progress: &'a (dyn Fn(usize, &str) + Sync),
+    /// For tests of an interrupted sweep: fail after this many project batches.
+    pub fail_after_batches: Option<usize>,
+}
+
+impl Default for SweepOptions<'_> {
+    fn default() -> Self {
+        SweepOptions { batch: DEFAULT_BATCH, progress: &|_, _| {}, fail_after_batches: None }
+    }
+}
+
+async fn project_batch(ctx: &Ctx, after: i64, batch: u64, code: Option<&str>) -> Result<Vec<project::Model>> {
+    let mut select = project::Entity::find().filter(project::Column::Id.gt(after)).order_by_asc(project::Column::Id).limit(batch);
+    if let Some(code) = code {
+        select = select.filter(project::Column::Code.eq(code));
+    }
+    Ok(select.all(&ctx.db).await?)
+}
+
+/// Runs every enabled rule as of a date and stores the result.
+pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: SweepOptions<'_>) -> Result<SweepResult> {
+    let started = Instant::now();
+    let now = ctx.clock.now();
+    let mut result = SweepResult::default();
+    let mut add = |a: Applied| {
+        result.raised += a.raised;
+        result.updated += a.updated;
+        result.resolved += a.resolved;
+    };
+    let mut after = 0;
+    let mut batches = 0;
+    loop {
+        let projects = project_batch(ctx, after, options.batch, None).await?;
+        let Some(last) = projects.last() else { break };
+        after = last.id;
+        let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+        let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
+        let findings: Vec<Finding> = facts.iter().flat_map(|f| evaluate_project(f, config, as_of)).collect();
+        add(apply(ctx, &Scope::Projects(ids.clone()), findings, now).await?);
+        result.projects += ids.len();
+        batches += 1;
+        (options.progress)(result.projects, "projects swept");
+        if options.fail_after_batches == Some(batches) {
+            return Err(Error::Internal(format!("sweep stopped after {batches} batches (as asked)")));
+        }
+    }
+    let bonds: Vec<Finding> = load_bonds(&ctx.db).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)).collect();
+    add(apply(ctx, &Scope::Bonds, bonds, now).await?);
+    let departments: Vec<Finding> = load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)).collect();
+    add(apply(ctx, &Scope::Departments, departments, now).await?);
+    (options.progress)(result.projects, "bonds and departments swept");
+    result.millis = started.elapsed().as_millis();
+    Ok(result)
+}
+
+/// What the rules find as of any date, stored nowhere: for one project, or for all
+/// (bonds and departments included).
+pub async fn preview(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, project_code: Option<&str>) -> Result<Vec<Finding>> {
+    if let Some(code) = project_code {
+        crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
+    }
+    let mut findings = Vec::new();
+    let mut after = 0;
+    loop {
+        let projects = project_batch(ctx, after, DEFAULT_BATCH, project_code).await?;
+        let Some(last) = projects.last() else { break };
+        after = last.id;
+        let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
+        findings.extend(facts.iter().flat_map(|f| evaluate_project(f, config, as_of)));
+    }
+    if project_code.is_none() {
+        findings.extend(load_bonds(&ctx.db).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)));
+        findings.extend(load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)));
+    }
+    Ok(findings)
+}
