@@ -11,6 +11,7 @@ pub mod debt;
 pub mod demo;
 pub mod error;
 pub mod evaluation;
+pub mod jobs;
 pub mod ledger;
 pub mod monitoring;
 pub mod targets;

@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use bondwatch::auth::{NewUser, Role};
-use bondwatch::monitoring::RuleConfig;
 use bondwatch::config::{DEFAULT_LISTEN, DatabaseArgs, Settings};
+use bondwatch::monitoring::RuleConfig;
 use bondwatch::{Ctx, api, auth, clock, db, demo};
 
 #[derive(Parser)]
@@ -39,6 +39,12 @@ enum Command {
         /// Fill an empty database with the demo portfolio before serving.
         #[arg(long)]
         demo: bool,
+        /// An API-only replica: run no scheduled jobs.
+        #[arg(long)]
+        no_scheduler: bool,
+        /// The scheduled jobs file; without it, jobs/schedule.toml when present, else the schedule shipped in the binary.
+        #[arg(long, env = "BONDWATCH_SCHEDULE")]
+        schedule: Option<std::path::PathBuf>,
     },
     /// Creates or upgrades the database schema.
     Migrate,
@@ -126,10 +132,25 @@ fn load_rules(path: Option<&std::path::Path>) -> anyhow::Result<RuleConfig> {
     let path = path.or(default.exists().then_some(default));
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the rules file {}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("cannot read the rules file {}", p.display()))?;
             RuleConfig::parse(&text, &p.display().to_string()).map_err(anyhow::Error::msg)
         }
         None => Ok(RuleConfig::default_rules()),
+    }
+}
+
+/// The schedule, validated: a bad file stops the start with a message naming its line.
+fn load_schedule(path: Option<&std::path::Path>) -> anyhow::Result<Vec<bondwatch::jobs::JobDef>> {
+    let default = std::path::Path::new("jobs/schedule.toml");
+    match path.or(default.exists().then_some(default)) {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("cannot read the schedule {}", p.display()))?;
+            bondwatch::jobs::parse_schedule(&text, &p.display().to_string()).map_err(anyhow::Error::msg)
+        }
+        None => bondwatch::jobs::parse_schedule(bondwatch::jobs::DEFAULT_SCHEDULE, "jobs/schedule.toml")
+            .map_err(anyhow::Error::msg),
     }
 }
 
@@ -189,12 +210,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{revoked} token(s) revoked");
             Ok(())
         }
-        Command::Serve { listen, demo } => {
+        Command::Serve { listen, demo, no_scheduler, schedule } => {
+            let jobs = load_schedule(schedule.as_deref())?;
             let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
             if demo {
                 load_demo(&ctx).await?;
             }
             let anonymous = if demo { api::Anonymous::ReadOnly } else { api::Anonymous::Refused };
+            let _scheduler = if no_scheduler {
+                tracing::info!("--no-scheduler: this replica serves the API only");
+                None
+            } else {
+                let replica = format!(
+                    "{}-{}",
+                    std::env::var("HOSTNAME").unwrap_or_else(|_| "bondwatch".into()),
+                    std::process::id()
+                );
+                let names: Vec<String> = jobs.iter().map(|j| format!("{} ({})", j.name, j.cron_text)).collect();
+                tracing::info!("scheduler: {} in Asia/Shanghai time", names.join(", "));
+                Some(bondwatch::jobs::start(ctx.clone(), jobs, replica).await.map_err(anyhow::Error::msg)?)
+            };
             serve(ctx, &listen, anonymous).await
         }
     }
@@ -214,7 +249,10 @@ async fn sweep(ctx: &Ctx, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()
             let progress = |done: usize, what: &str| eprintln!("sweep: {done} {what}");
             let options = sweep::SweepOptions { progress: &progress, ..Default::default() };
             let r = sweep::run(ctx, &ctx.rules, ctx.clock.today(), options).await?;
-            println!("swept {} projects in {} ms: {} raised, {} updated, {} resolved", r.projects, r.millis, r.raised, r.updated, r.resolved);
+            println!(
+                "swept {} projects in {} ms: {} raised, {} updated, {} resolved",
+                r.projects, r.millis, r.raised, r.updated, r.resolved
+            );
         }
     }
     Ok(())

@@ -616,7 +616,13 @@ impl Mutation {
         let app = app(ctx);
         let options = crate::monitoring::sweep::SweepOptions::default();
         let r = crate::monitoring::sweep::run(app, &app.rules, app.clock.today(), options).await.gql()?;
-        Ok(SweepResult { projects: r.projects as i32, raised: r.raised as i32, updated: r.updated as i32, resolved: r.resolved as i32, millis: r.millis as i32 })
+        Ok(SweepResult {
+            projects: r.projects as i32,
+            raised: r.raised as i32,
+            updated: r.updated as i32,
+            resolved: r.resolved as i32,
+            millis: r.millis as i32,
+        })
     }
 
     async fn acknowledge_alert(&self, ctx: &Context<'_>, id: ID, note: Option<String>) -> GqlResult<Alert> {

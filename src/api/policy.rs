@@ -37,6 +37,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Query", "portfolio", Access::Roles(ALL)),
     ("Query", "auditLog", Access::Roles(ADMIN)),
     ("Query", "alerts", Access::Roles(ALL)),
+    ("Query", "jobRuns", Access::Roles(ALL)),
     ("Query", "alertRules", Access::Roles(ALL)),
     ("Query", "previewAlerts", Access::Roles(ALL)),
     ("Mutation", "login", Access::Public),

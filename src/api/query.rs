@@ -62,6 +62,8 @@ pub struct ProjectFilter {
 
 #[derive(InputObject, Default)]
 pub struct IndicatorFilter {
+    /// The kind of the parsed target.
+    pub kind: Option<TargetKind>,
     pub level1: Option<String>,
     pub level2: Option<String>,
     pub department_code: Option<String>,
@@ -240,7 +242,10 @@ impl Query {
             spend_rate_percent: totals.money.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)),
             outstanding_principal: outstanding.into(),
             debt_service_next12_months: next.into(),
-            open_alerts: counts.into_iter().map(|(s, n)| SeverityCount { severity: s.into(), count: n as i32 }).collect(),
+            open_alerts: counts
+                .into_iter()
+                .map(|(s, n)| SeverityCount { severity: s.into(), count: n as i32 })
+                .collect(),
         })
     }
 
@@ -281,6 +286,18 @@ impl Query {
         })
     }
 
+    /// Scheduled job runs, newest first.
+    async fn job_runs(
+        &self,
+        ctx: &Context<'_>,
+        job: Option<String>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> GqlResult<Vec<JobRun>> {
+        let first = page_size(first, 20)?;
+        let runs = crate::jobs::runs(app(ctx), job.as_deref(), first).await.gql()?;
+        Ok(runs.into_iter().map(JobRun).collect())
+    }
+
     async fn alert_rules(&self, ctx: &Context<'_>) -> Vec<AlertRule> {
         let rules = &app(ctx).rules;
         crate::monitoring::catalogue::CATALOGUE
@@ -297,10 +314,16 @@ impl Query {
     }
 
     /// Evaluates the alert rules as of a past or future date without storing anything.
-    async fn preview_alerts(&self, ctx: &Context<'_>, as_of: DateScalar, project_code: Option<String>) -> GqlResult<Vec<Alert>> {
+    async fn preview_alerts(
+        &self,
+        ctx: &Context<'_>,
+        as_of: DateScalar,
+        project_code: Option<String>,
+    ) -> GqlResult<Vec<Alert>> {
         let app = app(ctx);
         let as_of = as_of.parse_at("asOf").gql()?;
-        let findings = crate::monitoring::sweep::preview(app, &app.rules, as_of, project_code.as_deref()).await.gql()?;
+        let findings =
+            crate::monitoring::sweep::preview(app, &app.rules, as_of, project_code.as_deref()).await.gql()?;
         let now = app.clock.now();
         Ok(findings.into_iter().map(|f| preview_alert(f, now)).collect())
     }
@@ -324,6 +347,7 @@ impl Query {
             department_code: f.department_code,
             project_code: f.project_code,
             year: f.year,
+            kind: f.kind.map(Into::into),
         };
         let (rows, more, total) = targets::list_indicators(&app(ctx).db, &filter, first, after).await.gql()?;
         let end = rows.last().map(|(i, _)| encode_cursor(&i.id.to_string()));

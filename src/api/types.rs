@@ -730,7 +730,7 @@ pub struct Indicator {
 }
 
 impl Indicator {
-    async fn target(&self, ctx: &Context<'_>) -> GqlResult<performance_target::Model> {
+    async fn owning_target(&self, ctx: &Context<'_>) -> GqlResult<performance_target::Model> {
         match &self.target {
             Some(t) => Ok(t.clone()),
             None => load_one(ctx, &loaders(ctx).target_by_id, self.row.target_id).await,
@@ -750,14 +750,14 @@ impl Indicator {
     }
     /// Null for a department's indicator.
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
-        match self.target(ctx).await?.project_id {
+        match self.owning_target(ctx).await?.project_id {
             Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
     /// The department of the project, or the department whose target it is.
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        let target = self.target(ctx).await?;
+        let target = self.owning_target(ctx).await?;
         let dept_id = match (target.department_id, target.project_id) {
             (Some(d), _) => d,
             (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
@@ -766,7 +766,7 @@ impl Indicator {
         load_one(ctx, &loaders(ctx).department, dept_id).await.map(Department)
     }
     async fn year(&self, ctx: &Context<'_>) -> GqlResult<Option<i32>> {
-        Ok(self.target(ctx).await?.year)
+        Ok(self.owning_target(ctx).await?.year)
     }
     /// 产出指标 效益指标 满意度指标 成本指标.
     async fn level1(&self) -> &str {
@@ -791,6 +791,18 @@ impl Indicator {
     /// Values of the two previous years, as written.
     async fn history(&self) -> Vec<Option<String>> {
         serde_json::from_str(&self.row.history).unwrap_or_default()
+    }
+    /// The target text parsed (domain.md §3); what cannot be parsed is QUALITATIVE.
+    async fn target(&self) -> ParsedTarget {
+        ParsedTarget::of(crate::targets::parse::parse_target(&self.row.target_text))
+    }
+    /// 0..1 as in domain.md §3; null until an actual is recorded (or a qualitative one is judged).
+    async fn attainment(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
+        let Some(target) = crate::targets::parse::parse_target(&self.row.target_text) else { return Ok(None) };
+        let latest = self.actual_rows(ctx).await?.pop();
+        Ok(latest
+            .and_then(|a| crate::targets::parse::attainment(&target, &a.value, a.judgement.as_deref()))
+            .map(|d| DecimalScalar::rounded(d, 4)))
     }
     /// The latest actual; all of them in actuals.
     async fn actual(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
@@ -1051,7 +1063,9 @@ impl Alert {
     }
     async fn indicator(&self, ctx: &Context<'_>) -> GqlResult<Option<Indicator>> {
         match self.0.indicator_id {
-            Some(id) => load_one(ctx, &loaders(ctx).indicator, id).await.map(|row| Some(Indicator { row, target: None })),
+            Some(id) => {
+                load_one(ctx, &loaders(ctx).indicator, id).await.map(|row| Some(Indicator { row, target: None }))
+            }
             None => Ok(None),
         }
     }
@@ -1105,6 +1119,31 @@ pub struct SweepResult {
     pub millis: i32,
 }
 
+pub struct JobRun(pub crate::jobs::job_run::Model);
+
+#[Object]
+impl JobRun {
+    async fn job(&self) -> &str {
+        &self.0.job
+    }
+    async fn scheduled_for(&self) -> super::scalars::DateTimeScalar {
+        super::scalars::DateTimeScalar(self.0.scheduled_for)
+    }
+    async fn started_at(&self) -> Option<super::scalars::DateTimeScalar> {
+        self.0.started_at.map(super::scalars::DateTimeScalar)
+    }
+    async fn finished_at(&self) -> Option<super::scalars::DateTimeScalar> {
+        self.0.finished_at.map(super::scalars::DateTimeScalar)
+    }
+    /// RUNNING, SUCCEEDED, FAILED or SKIPPED.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct SeverityCount {
     pub severity: Severity,
@@ -1136,4 +1175,62 @@ pub fn preview_alert(f: crate::monitoring::Finding, now: chrono::DateTime<chrono
         resolved_at: None,
         note: None,
     })
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::targets::parse::TargetKind")]
+pub enum TargetKind {
+    Quantity,
+    Rate,
+    Binary,
+    Deadline,
+    Qualitative,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::targets::parse::Comparator")]
+pub enum Comparator {
+    Ge,
+    Gt,
+    Eq,
+    Lt,
+    Le,
+}
+
+#[derive(SimpleObject)]
+pub struct ParsedTarget {
+    pub kind: TargetKind,
+    pub parts: Vec<TargetPart>,
+}
+
+impl ParsedTarget {
+    /// No target (empty or `/`) reads as qualitative without parts.
+    pub fn of(parsed: Option<crate::targets::parse::ParsedTarget>) -> Self {
+        match parsed {
+            None => ParsedTarget { kind: TargetKind::Qualitative, parts: Vec::new() },
+            Some(t) => ParsedTarget {
+                kind: t.kind.into(),
+                parts: t
+                    .parts
+                    .into_iter()
+                    .map(|p| TargetPart {
+                        label: p.label,
+                        comparator: p.comparator.map(Into::into),
+                        value: p.value.map(Into::into),
+                        unit: p.unit,
+                        text: p.text,
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TargetPart {
+    pub label: Option<String>,
+    pub comparator: Option<Comparator>,
+    pub value: Option<DecimalScalar>,
+    pub unit: Option<String>,
+    pub text: Option<String>,
 }

@@ -71,7 +71,7 @@ pub struct BondBook {
 }
 
 impl BondBook {
-    fn new(
+    pub(crate) fn new(
         bond: bond::Model,
         terms: BondTerms,
         changes: &[HoldingChange],

@@ -1018,7 +1018,8 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
             _ => None,
         };
         let met = met_actual(&ind.target_text);
-        let actual = troubled.map(|(v, j)| (v.to_string(), j)).or(met.map(|v| (v, None)));        if let Some((value, judgement)) = actual {
+        let actual = troubled.map(|(v, j)| (v.to_string(), j)).or(met.map(|v| (v, None)));
+        if let Some((value, judgement)) = actual {
             targets::record_indicator_actual(
                 ctx,
                 &demo_caller(),
@@ -1030,6 +1031,38 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
                 },
             )
             .await?;
+        }
+    }
+    if spec.code == "HY-SW-03" {
+        // Last year's target fell short at the year's end (O1).
+        let last_year = year - 1;
+        let indicator = IndicatorInput {
+            level1: "产出指标".into(),
+            level2: "数量指标".into(),
+            name: "生态补水受益人次".into(),
+            target_text: "≥2000人次".into(),
+            basis: Some("计划标准".into()),
+            history: vec![None, None],
+        };
+        let input = TargetInput {
+            project_code: Some(spec.code.into()),
+            department_code: None,
+            scope: "ANNUAL".into(),
+            year: Some(last_year),
+            description: format!("{}{last_year}年度绩效目标", spec.name),
+            approved_on: NaiveDate::from_ymd_opt(last_year, 1, 15),
+            indicators: vec![indicator],
+        };
+        let old = targets::declare_target(ctx, &demo_caller(), input).await?;
+        let ind = indicator::Entity::find().filter(indicator::Column::TargetId.eq(old.id)).one(&ctx.db).await?;
+        if let Some(ind) = ind {
+            let actual = IndicatorActualInput {
+                indicator_id: ind.id,
+                period: last_year.to_string(),
+                actual: "1100人次".into(),
+                judgement: None,
+            };
+            targets::record_indicator_actual(ctx, &demo_caller(), actual).await?;
         }
     }
     Ok(())
@@ -1117,7 +1150,13 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
                     transferred_on: Some(support_on),
                 };
                 if from_account.fen() > 0 {
-                    records::record_revenue(ctx, &demo_caller(), input, Some(&format!("demo-support-{}-{}-{}", book.bond.code, code, line.line.due))).await?;
+                    records::record_revenue(
+                        ctx,
+                        &demo_caller(),
+                        input,
+                        Some(&format!("demo-support-{}-{}-{}", book.bond.code, code, line.line.due)),
+                    )
+                    .await?;
                 }
             }
             crate::debt::record_debt_service_payment(

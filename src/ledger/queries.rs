@@ -264,8 +264,11 @@ pub async fn list_projects(
         );
     }
     if let Some(least) = filter.has_open_alert {
-        let severities: Vec<String> =
-            crate::monitoring::Severity::ALL.iter().filter(|s| **s <= least).map(|s| format!("'{}'", s.as_str())).collect();
+        let severities: Vec<String> = crate::monitoring::Severity::ALL
+            .iter()
+            .filter(|s| **s <= least)
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
         cond = cond.add(Expr::cust(format!(
             "projects.id IN (SELECT a.project_id FROM alerts a WHERE a.open_key IS NOT NULL AND a.project_id IS NOT NULL AND a.severity IN ({}))",
             severities.join(", ")

@@ -54,7 +54,10 @@ impl RuleConfig {
             for (key, value) in table.get_ref() {
                 let at = line_of(text, value.span().start);
                 if key == "enabled" {
-                    let on = value.get_ref().as_bool().ok_or_else(|| format!("{name} line {at}: {id}.enabled must be true or false"))?;
+                    let on = value
+                        .get_ref()
+                        .as_bool()
+                        .ok_or_else(|| format!("{name} line {at}: {id}.enabled must be true or false"))?;
                     enabled.insert(def.id, on);
                     continue;
                 }
@@ -63,11 +66,14 @@ impl RuleConfig {
                 })?;
                 let number = match value.get_ref() {
                     toml::Value::Integer(i) => Decimal::from(*i),
-                    toml::Value::Float(f) => Decimal::from_str(&f.to_string()).map_err(|_| format!("{name} line {at}: {id}.{key} is not a number"))?,
+                    toml::Value::Float(f) => Decimal::from_str(&f.to_string())
+                        .map_err(|_| format!("{name} line {at}: {id}.{key} is not a number"))?,
                     _ => return Err(format!("{name} line {at}: {id}.{key} must be a number")),
                 };
                 if number < Decimal::ZERO {
-                    return Err(format!("{name} line {at}: {id}.{key} = {number} makes no sense; thresholds are not negative"));
+                    return Err(format!(
+                        "{name} line {at}: {id}.{key} = {number} makes no sense; thresholds are not negative"
+                    ));
                 }
                 thresholds.insert((def.id, *known), number);
             }
@@ -79,19 +85,31 @@ impl RuleConfig {
             for pair in def.ascending.windows(2) {
                 let (a, b) = (thresholds[&(def.id, pair[0])], thresholds[&(def.id, pair[1])]);
                 if a > b {
-                    return Err(format!("{name} line {line}: rule {id}: {} ({a}) must not be above {} ({b})", pair[0], pair[1]));
+                    return Err(format!(
+                        "{name} line {line}: rule {id}: {} ({a}) must not be above {} ({b})",
+                        pair[0], pair[1]
+                    ));
                 }
             }
         }
         if let Some(missing) = CATALOGUE.iter().find(|d| !file.rules.contains_key(d.id)) {
-            return Err(format!("{name}: rule {} is missing; list every rule, with enabled = false to switch one off", missing.id));
+            return Err(format!(
+                "{name}: rule {} is missing; list every rule, with enabled = false to switch one off",
+                missing.id
+            ));
         }
-        Ok(RuleConfig { enabled, thresholds, negative_list: file.lists.negative_list, forbidden_classes: file.lists.forbidden_classes })
+        Ok(RuleConfig {
+            enabled,
+            thresholds,
+            negative_list: file.lists.negative_list,
+            forbidden_classes: file.lists.forbidden_classes,
+        })
     }
 
     /// The rules shipped with bondwatch.
     pub fn default_rules() -> RuleConfig {
-        RuleConfig::parse(DEFAULT_RULES, "jobs/rules.toml").unwrap_or_else(|e| panic!("the shipped rules file is invalid: {e}"))
+        RuleConfig::parse(DEFAULT_RULES, "jobs/rules.toml")
+            .unwrap_or_else(|e| panic!("the shipped rules file is invalid: {e}"))
     }
 
     pub fn enabled(&self, rule: &str) -> bool {
@@ -110,7 +128,8 @@ impl RuleConfig {
     /// The thresholds of a rule as `key=value` text, for the API.
     pub fn describe(&self, rule: &'static str) -> String {
         let def = CATALOGUE.iter().find(|d| d.id == rule);
-        def.map(|d| d.thresholds.iter().map(|t| format!("{t}={}", self.t(rule, t))).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+        def.map(|d| d.thresholds.iter().map(|t| format!("{t}={}", self.t(rule, t))).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
     }
 }
 
@@ -145,7 +164,8 @@ mod tests {
         let err = RuleConfig::parse(&missing, "rules.toml").unwrap_err();
         assert!(err.contains("rule M1 needs the threshold 'orange_days'"), "{err}");
 
-        let reversed = DEFAULT_RULES.replace("red_below = 1.0\norange_below = 1.1", "red_below = 1.3\norange_below = 1.1");
+        let reversed =
+            DEFAULT_RULES.replace("red_below = 1.0\norange_below = 1.1", "red_below = 1.3\norange_below = 1.1");
         let err = RuleConfig::parse(&reversed, "rules.toml").unwrap_err();
         assert!(err.contains("rule D5: red_below (1.3) must not be above orange_below (1.1)"), "{err}");
 

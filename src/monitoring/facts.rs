@@ -98,12 +98,17 @@ fn indicator_facts(
 type TargetRows = (HashMap<i64, Vec<performance_target::Model>>, Vec<indicator::Model>, Vec<indicator_actual::Model>);
 
 /// Targets in force of these owners, with their indicators and actuals: three statements.
-async fn targets_of(db: &impl ConnectionTrait, column: performance_target::Column, owners: &[i64]) -> Result<TargetRows> {
+async fn targets_of(
+    db: &impl ConnectionTrait,
+    column: performance_target::Column,
+    owners: &[i64],
+) -> Result<TargetRows> {
     let targets = crate::targets::current_targets(db, column, owners).await?;
     let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
     let indicators = rows_in::<indicator::Entity>(db, indicator::Column::TargetId, &ids).await?;
     let indicator_ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
-    let actuals = rows_in::<indicator_actual::Entity>(db, indicator_actual::Column::IndicatorId, &indicator_ids).await?;
+    let actuals =
+        rows_in::<indicator_actual::Entity>(db, indicator_actual::Column::IndicatorId, &indicator_ids).await?;
     let owner = |t: &performance_target::Model| match column {
         performance_target::Column::ProjectId => t.project_id.unwrap_or(0),
         _ => t.department_id.unwrap_or(0),
@@ -112,7 +117,11 @@ async fn targets_of(db: &impl ConnectionTrait, column: performance_target::Colum
 }
 
 /// Facts of these projects: about twenty statements for the whole batch.
-pub async fn load_projects(db: &impl ConnectionTrait, settings: &DebtSettings, projects: Vec<project::Model>) -> Result<Vec<ProjectFacts>> {
+pub async fn load_projects(
+    db: &impl ConnectionTrait,
+    settings: &DebtSettings,
+    projects: Vec<project::Model>,
+) -> Result<Vec<ProjectFacts>> {
     let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
     let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, &ids).await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
@@ -124,12 +133,24 @@ pub async fn load_projects(db: &impl ConnectionTrait, settings: &DebtSettings, p
         }
     }
     let mut allocations = group(allocations, |a| a.project_id);
-    let mut disbursements = group(rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?, |d| d.project_id);
-    let mut progress = group(rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, &ids).await?, |r| r.project_id);
-    let mut revenue = group(rows_in::<revenue_record::Entity>(db, revenue_record::Column::ProjectId, &ids).await?, |r| r.project_id);
-    let mut forecast = group(rows_in::<revenue_forecast::Entity>(db, revenue_forecast::Column::ProjectId, &ids).await?, |r| r.project_id);
-    let mut plans = group(rows_in::<spending_plan_month::Entity>(db, spending_plan_month::Column::ProjectId, &ids).await?, |r| r.project_id);
-    let mut assessments = group(rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?, |a| a.project_id);
+    let mut disbursements =
+        group(rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?, |d| d.project_id);
+    let mut progress =
+        group(rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, &ids).await?, |r| {
+            r.project_id
+        });
+    let mut revenue =
+        group(rows_in::<revenue_record::Entity>(db, revenue_record::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut forecast =
+        group(rows_in::<revenue_forecast::Entity>(db, revenue_forecast::Column::ProjectId, &ids).await?, |r| {
+            r.project_id
+        });
+    let mut plans =
+        group(rows_in::<spending_plan_month::Entity>(db, spending_plan_month::Column::ProjectId, &ids).await?, |r| {
+            r.project_id
+        });
+    let mut assessments =
+        group(rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?, |a| a.project_id);
     let adjustments_from = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
     let adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
     let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::ProjectId, &ids).await?;
@@ -139,7 +160,8 @@ pub async fn load_projects(db: &impl ConnectionTrait, settings: &DebtSettings, p
     let mut bond_ids: Vec<i64> = bonds_by_project.values().flatten().copied().collect();
     bond_ids.sort_unstable();
     bond_ids.dedup();
-    let books: HashMap<i64, Arc<BondBook>> = load_books(db, settings, Some(&bond_ids)).await?.into_iter().map(|b| (b.bond.id, b)).collect();
+    let books: HashMap<i64, Arc<BondBook>> =
+        load_books(db, settings, Some(&bond_ids)).await?.into_iter().map(|b| (b.bond.id, b)).collect();
 
     let mut out = Vec::with_capacity(projects.len());
     for project in projects {
@@ -154,8 +176,12 @@ pub async fn load_projects(db: &impl ConnectionTrait, settings: &DebtSettings, p
             .collect();
         plan.sort_by_key(|(m, _)| *m);
         let project_targets = targets.remove(&id).unwrap_or_default();
-        let adjustments =
-            adjustments_from.iter().chain(adjustments_to.iter()).filter(|a| a.from_project_id == id || a.to_project_id == id).cloned().collect();
+        let adjustments = adjustments_from
+            .iter()
+            .chain(adjustments_to.iter())
+            .filter(|a| a.from_project_id == id || a.to_project_id == id)
+            .cloned()
+            .collect();
         let mut assessment_rows = assessments.remove(&id).unwrap_or_default();
         assessment_rows.sort_by_key(|a| (a.submitted_on, a.id));
         out.push(ProjectFacts {
@@ -180,7 +206,10 @@ pub async fn load_projects(db: &impl ConnectionTrait, settings: &DebtSettings, p
 pub async fn load_bonds(db: &impl ConnectionTrait) -> Result<Vec<BondFacts>> {
     let bonds = bond::Entity::find().order_by_asc(bond::Column::Id).all(db).await?;
     let mut adjustments = group(use_adjustment::Entity::find().all(db).await?, |a| a.bond_id);
-    Ok(bonds.into_iter().map(|b| BondFacts { adjustments: adjustments.remove(&b.id).unwrap_or_default(), bond: b }).collect())
+    Ok(bonds
+        .into_iter()
+        .map(|b| BondFacts { adjustments: adjustments.remove(&b.id).unwrap_or_default(), bond: b })
+        .collect())
 }
 
 pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<DepartmentFacts>> {

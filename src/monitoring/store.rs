@@ -7,7 +7,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 
 use super::catalogue::{Severity, rule};
 use super::{Finding, Subject};
@@ -93,13 +96,28 @@ async fn open_alerts_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<
     let rows = match scope {
         Scope::Projects(ids) if ids.is_empty() => Vec::new(),
         Scope::Projects(ids) => base.filter(alert::Column::ProjectId.is_in(ids.iter().copied())).all(db).await?,
-        Scope::Bonds => base.filter(alert::Column::ProjectId.is_null()).filter(alert::Column::BondId.is_not_null()).all(db).await?,
-        Scope::Departments => base.filter(alert::Column::ProjectId.is_null()).filter(alert::Column::DepartmentId.is_not_null()).all(db).await?,
+        Scope::Bonds => {
+            base.filter(alert::Column::ProjectId.is_null()).filter(alert::Column::BondId.is_not_null()).all(db).await?
+        }
+        Scope::Departments => {
+            base.filter(alert::Column::ProjectId.is_null())
+                .filter(alert::Column::DepartmentId.is_not_null())
+                .all(db)
+                .await?
+        }
     };
     Ok(rows)
 }
 
-async fn event(db: &impl ConnectionTrait, alert_id: i64, at: DateTime<Utc>, event: &str, username: &str, severity: Option<&str>, note: Option<String>) -> Result<()> {
+async fn event(
+    db: &impl ConnectionTrait,
+    alert_id: i64,
+    at: DateTime<Utc>,
+    event: &str,
+    username: &str,
+    severity: Option<&str>,
+    note: Option<String>,
+) -> Result<()> {
     alert_event::ActiveModel {
         id: NotSet,
         alert_id: Set(alert_id),
@@ -140,14 +158,24 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
                 }
                 active.update(&txn).await?;
                 if reopen {
-                    event(&txn, existing.id, now, "REOPENED", "sweep", Some("RED"), Some("豁免后升级为红色预警,重新打开".into())).await?;
+                    event(
+                        &txn,
+                        existing.id,
+                        now,
+                        "REOPENED",
+                        "sweep",
+                        Some("RED"),
+                        Some("豁免后升级为红色预警,重新打开".into()),
+                    )
+                    .await?;
                 } else if changed_severity {
                     event(&txn, existing.id, now, "UPDATED", "sweep", Some(f.severity.as_str()), None).await?;
                 }
                 applied.updated += 1;
             }
             None => {
-                let def = rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
+                let def =
+                    rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
                 let created = alert::ActiveModel {
                     id: NotSet,
                     rule: Set(f.rule.into()),
@@ -191,7 +219,10 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
 }
 
 async fn open_alert(db: &impl ConnectionTrait, id: i64) -> Result<alert::Model> {
-    let found = alert::Entity::find_by_id(id).one(db).await?.ok_or_else(|| Error::not_found("id", format!("no alert has the id {id}")))?;
+    let found = alert::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("id", format!("no alert has the id {id}")))?;
     if found.status == "RESOLVED" {
         return Err(Error::conflict(Some("id"), format!("alert {id} is resolved; its condition has cleared")));
     }
@@ -252,7 +283,12 @@ pub struct AlertFilter {
 }
 
 /// Alerts newest first, after the id `after`.
-pub async fn list(db: &impl ConnectionTrait, f: &AlertFilter, first: u64, after: Option<i64>) -> Result<(Vec<alert::Model>, bool, u64)> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &AlertFilter,
+    first: u64,
+    after: Option<i64>,
+) -> Result<(Vec<alert::Model>, bool, u64)> {
     let mut cond = Condition::all();
     for (column, value) in [
         (alert::Column::Status, &f.status),
@@ -270,8 +306,14 @@ pub async fn list(db: &impl ConnectionTrait, f: &AlertFilter, first: u64, after:
     }
     if let Some(d) = f.department_id {
         use crate::ledger::entities::project;
-        let in_dept = sea_orm::sea_query::Query::select().column(project::Column::Id).from(project::Entity).and_where(project::Column::DepartmentId.eq(d)).to_owned();
-        cond = cond.add(Condition::any().add(alert::Column::DepartmentId.eq(d)).add(alert::Column::ProjectId.in_subquery(in_dept)));
+        let in_dept = sea_orm::sea_query::Query::select()
+            .column(project::Column::Id)
+            .from(project::Entity)
+            .and_where(project::Column::DepartmentId.eq(d))
+            .to_owned();
+        cond = cond.add(
+            Condition::any().add(alert::Column::DepartmentId.eq(d)).add(alert::Column::ProjectId.in_subquery(in_dept)),
+        );
     }
     let total = alert::Entity::find().filter(cond.clone()).count(db).await?;
     let mut select = alert::Entity::find().filter(cond);
@@ -295,5 +337,8 @@ pub async fn open_counts(db: &impl ConnectionTrait) -> Result<Vec<(Severity, u64
         .into_tuple()
         .all(db)
         .await?;
-    Ok(Severity::ALL.iter().map(|s| (*s, rows.iter().find(|(k, _)| k == s.as_str()).map(|(_, n)| *n as u64).unwrap_or(0))).collect())
+    Ok(Severity::ALL
+        .iter()
+        .map(|s| (*s, rows.iter().find(|(k, _)| k == s.as_str()).map(|(_, n)| *n as u64).unwrap_or(0)))
+        .collect())
 }

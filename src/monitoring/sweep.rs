@@ -42,7 +42,8 @@ impl Default for SweepOptions<'_> {
 }
 
 async fn project_batch(ctx: &Ctx, after: i64, batch: u64, code: Option<&str>) -> Result<Vec<project::Model>> {
-    let mut select = project::Entity::find().filter(project::Column::Id.gt(after)).order_by_asc(project::Column::Id).limit(batch);
+    let mut select =
+        project::Entity::find().filter(project::Column::Id.gt(after)).order_by_asc(project::Column::Id).limit(batch);
     if let Some(code) = code {
         select = select.filter(project::Column::Code.eq(code));
     }
@@ -78,7 +79,8 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
     }
     let bonds: Vec<Finding> = load_bonds(&ctx.db).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)).collect();
     add(apply(ctx, &Scope::Bonds, bonds, now).await?);
-    let departments: Vec<Finding> = load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)).collect();
+    let departments: Vec<Finding> =
+        load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)).collect();
     add(apply(ctx, &Scope::Departments, departments, now).await?);
     (options.progress)(result.projects, "bonds and departments swept");
     result.millis = started.elapsed().as_millis();
@@ -87,7 +89,12 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
 
 /// What the rules find as of any date, stored nowhere: for one project, or for all
 /// (bonds and departments included).
-pub async fn preview(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, project_code: Option<&str>) -> Result<Vec<Finding>> {
+pub async fn preview(
+    ctx: &Ctx,
+    config: &RuleConfig,
+    as_of: NaiveDate,
+    project_code: Option<&str>,
+) -> Result<Vec<Finding>> {
     if let Some(code) = project_code {
         crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
     }

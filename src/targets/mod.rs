@@ -242,6 +242,12 @@ pub struct IndicatorFilter {
     pub department_code: Option<String>,
     pub project_code: Option<String>,
     pub year: Option<i32>,
+    /// The kind of the parsed target; filtered after parsing, so pages are cut in memory.
+    pub kind: Option<parse::TargetKind>,
+}
+
+fn kind_of(text: &str) -> parse::TargetKind {
+    parse::parse_target(text).map(|t| t.kind).unwrap_or(parse::TargetKind::Qualitative)
 }
 
 /// Indicators of targets in force, for research; a page ordered by id after `after`.
@@ -287,6 +293,18 @@ pub async fn list_indicators(
                 ),
             ),
         );
+    }
+    if let Some(kind) = filter.kind {
+        let rows = select.order_by_asc(indicator::Column::Id).select_also(performance_target::Entity).all(db).await?;
+        let matching: Vec<_> = rows
+            .into_iter()
+            .filter_map(|(i, t)| t.map(|t| (i, t)))
+            .filter(|(i, _)| kind_of(&i.target_text) == kind)
+            .collect();
+        let total = matching.len() as u64;
+        let rest: Vec<_> = matching.into_iter().filter(|(i, _)| after.is_none_or(|a| i.id > a)).collect();
+        let more = rest.len() as u64 > first;
+        return Ok((rest.into_iter().take(first as usize).collect(), more, total));
     }
     let total = select.clone().count(db).await?;
     if let Some(after) = after {

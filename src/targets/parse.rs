@@ -48,12 +48,15 @@ impl ParsedTarget {
 
     /// A zero-target (`0次`): any occurrence breaks it.
     pub fn zero_target(&self) -> bool {
-        self.parts.len() == 1 && self.parts[0].value == Some(Decimal::ZERO) && self.parts[0].comparator == Some(Comparator::Le)
+        self.parts.len() == 1
+            && self.parts[0].value == Some(Decimal::ZERO)
+            && self.parts[0].comparator == Some(Comparator::Le)
     }
 }
 
 const BINARY_WORDS: &[&str] = &["是", "否", "无差错", "及时", "准时", "按时", "全覆盖", "合格", "达标"];
-const YES_WORDS: &[&str] = &["是", "达成", "无差错", "及时", "准时", "按时", "合格", "达标", "完成", "全覆盖", "yes", "Yes"];
+const YES_WORDS: &[&str] =
+    &["是", "达成", "无差错", "及时", "准时", "按时", "合格", "达标", "完成", "全覆盖", "yes", "Yes"];
 const NO_WORDS: &[&str] = &["否", "未达成", "不合格", "未完成", "不及时", "延误", "no", "No"];
 
 /// Full-width digits and signs to ASCII, `≧ ≦ >= <=` to `≥ ≤`, spaces inside numbers removed.
@@ -136,11 +139,23 @@ pub fn parse_target(raw: &str) -> Option<ParsedTarget> {
         parts: vec![TargetPart { label: None, comparator: None, value: None, unit: None, text: Some(text.clone()) }],
     };
     if let Some(date) = date_target(&text) {
-        let part = TargetPart { label: None, comparator: Some(Comparator::Le), value: None, unit: None, text: Some(date.to_string()) };
+        let part = TargetPart {
+            label: None,
+            comparator: Some(Comparator::Le),
+            value: None,
+            unit: None,
+            text: Some(date.to_string()),
+        };
         return Some(ParsedTarget { kind: TargetKind::Deadline, parts: vec![part] });
     }
     if BINARY_WORDS.iter().any(|w| text.starts_with(w)) && !text.chars().any(|c| c.is_ascii_digit()) {
-        let part = TargetPart { label: None, comparator: Some(Comparator::Eq), value: Some(Decimal::ONE), unit: None, text: Some(text.clone()) };
+        let part = TargetPart {
+            label: None,
+            comparator: Some(Comparator::Eq),
+            value: Some(Decimal::ONE),
+            unit: None,
+            text: Some(text.clone()),
+        };
         return Some(ParsedTarget { kind: TargetKind::Binary, parts: vec![part] });
     }
     // Compound: several "label comparator number unit" pieces separated by spaces.
@@ -154,7 +169,8 @@ pub fn parse_target(raw: &str) -> Option<ParsedTarget> {
             let unit = (!unit.is_empty()).then_some(unit);
             parts.push(TargetPart { label: Some(label.to_string()), comparator, value: Some(value), unit, text: None });
         }
-        let kind = if parts.iter().all(|p| p.unit.as_deref() == Some("%")) { TargetKind::Rate } else { TargetKind::Quantity };
+        let kind =
+            if parts.iter().all(|p| p.unit.as_deref() == Some("%")) { TargetKind::Rate } else { TargetKind::Quantity };
         return Some(ParsedTarget { kind, parts });
     }
     let Some((comparator, value, unit)) = number_part(&text) else {
@@ -177,7 +193,13 @@ pub fn parse_target(raw: &str) -> Option<ParsedTarget> {
     }
     let kind = if unit == "%" { TargetKind::Rate } else { TargetKind::Quantity };
     let comparator = comparator.unwrap_or(if value.is_zero() { Comparator::Le } else { Comparator::Ge });
-    let part = TargetPart { label: None, comparator: Some(comparator), value: Some(value), unit: (!unit.is_empty()).then_some(unit), text: None };
+    let part = TargetPart {
+        label: None,
+        comparator: Some(comparator),
+        value: Some(value),
+        unit: (!unit.is_empty()).then_some(unit),
+        text: None,
+    };
     Some(ParsedTarget { kind, parts: vec![part] })
 }
 
@@ -205,7 +227,11 @@ fn numeric_attainment(comparator: Comparator, target: Decimal, actual: Decimal) 
     match comparator {
         Comparator::Ge | Comparator::Gt | Comparator::Eq => {
             let ratio = if target.is_zero() { Decimal::ONE } else { (actual / target).min(Decimal::ONE) };
-            if comparator == Comparator::Gt && actual == target { ratio.min(strict_cap) } else { ratio.max(Decimal::ZERO) }
+            if comparator == Comparator::Gt && actual == target {
+                ratio.min(strict_cap)
+            } else {
+                ratio.max(Decimal::ZERO)
+            }
         }
         Comparator::Le | Comparator::Lt => {
             let ratio = if target.is_zero() {
@@ -335,9 +361,24 @@ mod tests {
         }
         let compound = parse_target("个体≥5% 企业≥3%").unwrap();
         assert_eq!(compound.kind, Rate);
-        assert_eq!(compound.parts.iter().map(|p| (p.label.clone().unwrap(), p.value.unwrap())).collect::<Vec<_>>(), [("个体".into(), d("5")), ("企业".to_string(), d("3"))]);
+        assert_eq!(
+            compound.parts.iter().map(|p| (p.label.clone().unwrap(), p.value.unwrap())).collect::<Vec<_>>(),
+            [("个体".into(), d("5")), ("企业".to_string(), d("3"))]
+        );
         // Texts a person must judge: reported as qualitative, never an error.
-        let qualitative = ["全市排名达到中等水平", "全面推进创建全省实验区", "具有可持续影响", "有助于", "有提升", "有效保障", "有较大提升", "稳步提升", "较好提升", "达到每年文件要求", "预算范围内"];
+        let qualitative = [
+            "全市排名达到中等水平",
+            "全面推进创建全省实验区",
+            "具有可持续影响",
+            "有助于",
+            "有提升",
+            "有效保障",
+            "有较大提升",
+            "稳步提升",
+            "较好提升",
+            "达到每年文件要求",
+            "预算范围内",
+        ];
         for text in qualitative {
             assert_eq!(parse_target(text).unwrap().kind, Qualitative, "{text}");
         }

@@ -8,5 +8,6 @@ mod fuzz;
 mod helpers;
 mod ledger;
 mod money;
+mod monitoring;
 mod queries;
 mod validation;

@@ -36,7 +36,9 @@ pub fn c1(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     let tol = tolerance(c, "C1", "tolerance").fen();
     let mut problems = Vec::new();
     for t in &d.budgets {
-        for (section, total, name) in [("INCOME", t.budget.income_total, "收入"), ("EXPENDITURE", t.budget.expenditure_total, "支出")] {
+        for (section, total, name) in
+            [("INCOME", t.budget.income_total, "收入"), ("EXPENDITURE", t.budget.expenditure_total, "支出")]
+        {
             let sum: Money = t.lines.iter().filter(|l| l.section == section).map(|l| l.amount).sum();
             if (sum - total).fen().abs() > tol {
                 problems.push(json!({"year": t.budget.year, "section": section, "name": name, "lines": sum, "stated_total": total}));
@@ -46,10 +48,28 @@ pub fn c1(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     if problems.is_empty() {
         return Vec::new();
     }
-    let text: Vec<String> = problems.iter().map(|p| format!("{}年{}分项合计{}与填报合计{}不符", p["year"], p["name"].as_str().unwrap_or(""), p["lines"].as_str().unwrap_or(""), p["stated_total"].as_str().unwrap_or(""))).collect();
-    vec![Finding::new("C1", Severity::Yellow, dept_subject(d), format!("{}部门整体支出表:{}。", d.department.name, text.join(";")))
+    let text: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{}年{}分项合计{}与填报合计{}不符",
+                p["year"],
+                p["name"].as_str().unwrap_or(""),
+                p["lines"].as_str().unwrap_or(""),
+                p["stated_total"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    vec![
+        Finding::new(
+            "C1",
+            Severity::Yellow,
+            dept_subject(d),
+            format!("{}部门整体支出表:{}。", d.department.name, text.join(";")),
+        )
         .measured(format!("{}处", problems.len()), "分项之和等于合计")
-        .evidence(json!({"problems": problems}))]
+        .evidence(json!({"problems": problems})),
+    ]
 }
 
 /// C2: a stated percent matches its amount ÷ the total, within 0.01 points.
@@ -61,7 +81,11 @@ pub fn c2(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
             let Some(stated) = line.stated_percent.as_deref().map(crate::db::values::stored_decimal) else { continue };
             let total = if line.section == "INCOME" { t.budget.income_total } else { t.budget.expenditure_total };
             // Against the lines' own sum when the stated total is missing.
-            let base = if total.fen() > 0 { total } else { t.lines.iter().filter(|l| l.section == line.section).map(|l| l.amount).sum() };
+            let base = if total.fen() > 0 {
+                total
+            } else {
+                t.lines.iter().filter(|l| l.section == line.section).map(|l| l.amount).sum()
+            };
             if base.fen() <= 0 {
                 continue;
             }
@@ -74,10 +98,27 @@ pub fn c2(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     if problems.is_empty() {
         return Vec::new();
     }
-    let text: Vec<String> = problems.iter().map(|p| format!("“{}”填报{}%,按金额应为{}%", p["label"].as_str().unwrap_or(""), p["stated_percent"].as_str().unwrap_or(""), p["computed_percent"].as_str().unwrap_or(""))).collect();
-    vec![Finding::new("C2", Severity::Yellow, dept_subject(d), format!("{}部门整体支出表比例有误:{}。", d.department.name, text.join(";")))
+    let text: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            format!(
+                "“{}”填报{}%,按金额应为{}%",
+                p["label"].as_str().unwrap_or(""),
+                p["stated_percent"].as_str().unwrap_or(""),
+                p["computed_percent"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    vec![
+        Finding::new(
+            "C2",
+            Severity::Yellow,
+            dept_subject(d),
+            format!("{}部门整体支出表比例有误:{}。", d.department.name, text.join(";")),
+        )
         .measured(format!("{}处", problems.len()), format!("误差≤{tol}个百分点"))
-        .evidence(json!({"problems": problems}))]
+        .evidence(json!({"problems": problems})),
+    ]
 }
 
 /// C3: the current-year budgets of the project lines marked 特定目标类 (all lines when
@@ -86,11 +127,14 @@ pub fn c3(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     let tol = tolerance(c, "C3", "tolerance").fen();
     let mut out = Vec::new();
     for t in &d.budgets {
-        let Some(line) = t.lines.iter().find(|l| l.section == "EXPENDITURE" && l.label.contains("特定目标")) else { continue };
+        let Some(line) = t.lines.iter().find(|l| l.section == "EXPENDITURE" && l.label.contains("特定目标")) else {
+            continue;
+        };
         if t.projects.is_empty() {
             continue;
         }
-        let marked: Vec<_> = t.projects.iter().filter(|p| p.category.as_deref().is_some_and(|c| c.contains("特定目标"))).collect();
+        let marked: Vec<_> =
+            t.projects.iter().filter(|p| p.category.as_deref().is_some_and(|c| c.contains("特定目标"))).collect();
         let counted: Vec<_> = if marked.is_empty() { t.projects.iter().collect() } else { marked };
         let sum: Money = counted.iter().map(|p| p.current_year_budget).sum();
         if (sum - line.amount).fen().abs() > tol {
@@ -122,7 +166,10 @@ pub fn c4(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     if suspects.is_empty() {
         return Vec::new();
     }
-    let text: Vec<String> = suspects.iter().map(|(_, p)| format!("“{}”总预算{}而当年预算{}", p.name, wan(p.total_budget), wan(p.current_year_budget))).collect();
+    let text: Vec<String> = suspects
+        .iter()
+        .map(|(_, p)| format!("“{}”总预算{}而当年预算{}", p.name, wan(p.total_budget), wan(p.current_year_budget)))
+        .collect();
     vec![Finding::new("C4", Severity::Blue, dept_subject(d), format!("{}项目预算疑似多录一位数字,请复核:{}。", d.department.name, text.join(";")))
         .measured(format!("{}处", suspects.len()), format!("总预算不在当年预算的{low}–{high}倍"))
         .evidence(json!({"lines": suspects.iter().map(|(y, p)| json!({"year": y, "name": p.name, "total_budget": p.total_budget, "current_year_budget": p.current_year_budget})).collect::<Vec<_>>()}))]

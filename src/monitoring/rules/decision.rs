@@ -16,13 +16,17 @@ pub fn d1(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     let (severity, why) = match f.assessment.as_ref().map(|a| a.conclusion.as_str()) {
         None if f.allocated() => (Severity::Red, "已安排债券资金但未开展事前绩效评估".to_string()),
         Some("不予支持") => (Severity::Red, "事前绩效评估结论为“不予支持”".to_string()),
-        Some("调整完善后予以支持") => (Severity::Yellow, "事前绩效评估结论为“调整完善后予以支持”,请核实是否已调整完善".to_string()),
+        Some("调整完善后予以支持") => {
+            (Severity::Yellow, "事前绩效评估结论为“调整完善后予以支持”,请核实是否已调整完善".to_string())
+        }
         _ => return Vec::new(),
     };
     let conclusion = f.assessment.as_ref().map(|a| a.conclusion.clone());
-    vec![Finding::new("D1", severity, f.subject(), format!("项目{}{}。", f.project.code, why))
-        .measured(conclusion.clone().unwrap_or_else(|| "无评估".into()), "予以支持")
-        .evidence(json!({"assessment": conclusion, "allocated": f.allocated()}))]
+    vec![
+        Finding::new("D1", severity, f.subject(), format!("项目{}{}。", f.project.code, why))
+            .measured(conclusion.clone().unwrap_or_else(|| "无评估".into()), "予以支持")
+            .evidence(json!({"assessment": conclusion, "allocated": f.allocated()})),
+    ]
 }
 
 /// D2: bond money allocated and no approved performance target in force.
@@ -31,9 +35,16 @@ pub fn d2(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     if !f.allocated() || approved {
         return Vec::new();
     }
-    vec![Finding::new("D2", Severity::Red, f.subject(), format!("项目{}已安排债券资金,但绩效目标未经批复,请随资金申报绩效目标。", f.project.code))
+    vec![
+        Finding::new(
+            "D2",
+            Severity::Red,
+            f.subject(),
+            format!("项目{}已安排债券资金,但绩效目标未经批复,请随资金申报绩效目标。", f.project.code),
+        )
         .measured(format!("{}个目标,0个已批复", f.targets.len()), "至少1个已批复")
-        .evidence(json!({"targets": f.targets.len()}))]
+        .evidence(json!({"targets": f.targets.len()})),
+    ]
 }
 
 /// D3: no 产出, 效益 or 满意度 indicator, or fewer than `min_indicators` indicators.
@@ -54,9 +65,16 @@ pub fn d3(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     if f.indicators.len() < min {
         why.push(format!("仅{}个指标(至少{min}个)", f.indicators.len()));
     }
-    vec![Finding::new("D3", Severity::Yellow, f.subject(), format!("项目{}绩效目标不完整:{},请补充。", f.project.code, why.join(";")))
+    vec![
+        Finding::new(
+            "D3",
+            Severity::Yellow,
+            f.subject(),
+            format!("项目{}绩效目标不完整:{},请补充。", f.project.code, why.join(";")),
+        )
         .measured(f.indicators.len(), format!("≥{min}个,含产出、效益、满意度指标"))
-        .evidence(json!({"indicators": f.indicators.len(), "missing_levels": missing}))]
+        .evidence(json!({"indicators": f.indicators.len(), "missing_levels": missing})),
+    ]
 }
 
 /// D4: more than the configured share of targets qualitative → yellow; otherwise a
@@ -66,20 +84,35 @@ pub fn d4(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     if targets.is_empty() {
         return Vec::new();
     }
-    let qualitative = targets.iter().filter(|i| i.target.as_ref().is_some_and(|t| t.kind == TargetKind::Qualitative)).count();
+    let qualitative =
+        targets.iter().filter(|i| i.target.as_ref().is_some_and(|t| t.kind == TargetKind::Qualitative)).count();
     let share = Decimal::from(qualitative) / Decimal::from(targets.len());
     let limit = c.t("D4", "qualitative_share_above");
     let no_basis = f.indicators.iter().filter(|i| i.indicator.basis.is_none()).count();
     let evidence = json!({"indicators": targets.len(), "qualitative": qualitative, "without_basis": no_basis});
     if share > limit {
-        return vec![Finding::new("D4", Severity::Yellow, f.subject(), format!("项目{}有{}的绩效指标未量化,请细化为可衡量的指标值。", f.project.code, pct(share)))
+        return vec![
+            Finding::new(
+                "D4",
+                Severity::Yellow,
+                f.subject(),
+                format!("项目{}有{}的绩效指标未量化,请细化为可衡量的指标值。", f.project.code, pct(share)),
+            )
             .measured(pct(share), format!("≤{}", pct(limit)))
-            .evidence(evidence)];
+            .evidence(evidence),
+        ];
     }
     if no_basis > 0 {
-        return vec![Finding::new("D4", Severity::Blue, f.subject(), format!("项目{}有{no_basis}个指标未填写指标值确定依据。", f.project.code))
+        return vec![
+            Finding::new(
+                "D4",
+                Severity::Blue,
+                f.subject(),
+                format!("项目{}有{no_basis}个指标未填写指标值确定依据。", f.project.code),
+            )
             .measured(format!("{no_basis}个缺依据"), "0")
-            .evidence(evidence)];
+            .evidence(evidence),
+        ];
     }
     Vec::new()
 }
@@ -92,9 +125,16 @@ pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         return Vec::new();
     }
     let Some(ratio) = debt::project_coverage(&f.books, f.project.id, &f.forecast) else {
-        return vec![Finding::new("D5", Severity::Red, f.subject(), format!("项目{}收益预测缺失,无法测算本息覆盖倍数,请补充实施方案收益预测。", f.project.code))
+        return vec![
+            Finding::new(
+                "D5",
+                Severity::Red,
+                f.subject(),
+                format!("项目{}收益预测缺失,无法测算本息覆盖倍数,请补充实施方案收益预测。", f.project.code),
+            )
             .measured("收益预测缺失", format!("≥{}", c.t("D5", "yellow_below")))
-            .evidence(json!({"forecast_years": 0}))];
+            .evidence(json!({"forecast_years": 0})),
+        ];
     };
     let severity = if ratio < c.t("D5", "red_below") {
         Severity::Red
@@ -111,7 +151,12 @@ pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     let message = if severity == Severity::Blue {
         format!("项目{}本息覆盖倍数{:.4},明显偏高,请核实收益预测数据。", f.project.code, ratio)
     } else {
-        format!("项目{}本息覆盖倍数{:.4},低于{},偿债能力不足,请复核收益预测和债券规模。", f.project.code, ratio, c.t("D5", "yellow_below"))
+        format!(
+            "项目{}本息覆盖倍数{:.4},低于{},偿债能力不足,请复核收益预测和债券规模。",
+            f.project.code,
+            ratio,
+            c.t("D5", "yellow_below")
+        )
     };
     vec![Finding::new("D5", severity, f.subject(), message)
         .measured(format!("{:.4}", ratio), format!("{}–{}", c.t("D5", "yellow_below"), c.t("D5", "blue_above")))
@@ -126,9 +171,20 @@ pub fn d6(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     if hits.is_empty() {
         return Vec::new();
     }
-    vec![Finding::new("D6", Severity::Red, f.subject(), format!("项目{}涉及专项债券负面清单({}),不得使用专项债券资金。", p.code, hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")))
+    vec![
+        Finding::new(
+            "D6",
+            Severity::Red,
+            f.subject(),
+            format!(
+                "项目{}涉及专项债券负面清单({}),不得使用专项债券资金。",
+                p.code,
+                hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")
+            ),
+        )
         .measured(hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、"), "不在负面清单")
-        .evidence(json!({"matched": hits}))]
+        .evidence(json!({"matched": hits})),
+    ]
 }
 
 /// Whether a bond's maturity fits a project's revenue period: it may mature at most
@@ -169,7 +225,11 @@ pub fn d8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         return Vec::new();
     };
     let present = crate::ledger::projects::maturity_documents(&f.project);
-    let missing: Vec<&str> = crate::ledger::projects::MATURITY_DOCUMENTS.iter().copied().filter(|d| !present.iter().any(|p| p == d)).collect();
+    let missing: Vec<&str> = crate::ledger::projects::MATURITY_DOCUMENTS
+        .iter()
+        .copied()
+        .filter(|d| !present.iter().any(|p| p == d))
+        .collect();
     let months = c.days("D8", "start_slack_months").max(0) as u32;
     let late_start = f.project.planned_start.filter(|s| *s > add_months(first, months));
     if missing.is_empty() && late_start.is_none() {
@@ -182,7 +242,16 @@ pub fn d8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     if let Some(s) = late_start {
         why.push(format!("计划开工{s}晚于资金到位({first})超过{months}个月"));
     }
-    vec![Finding::new("D8", Severity::Yellow, f.subject(), format!("项目{}成熟度不足:{},存在资金闲置风险。", f.project.code, why.join(";")))
+    vec![
+        Finding::new(
+            "D8",
+            Severity::Yellow,
+            f.subject(),
+            format!("项目{}成熟度不足:{},存在资金闲置风险。", f.project.code, why.join(";")),
+        )
         .measured(why.join(";"), "四项要件齐全,资金到位后6个月内开工")
-        .evidence(json!({"missing_documents": missing, "first_receipt": first, "planned_start": f.project.planned_start}))]
+        .evidence(
+            json!({"missing_documents": missing, "first_receipt": first, "planned_start": f.project.planned_start}),
+        ),
+    ]
 }

@@ -13,7 +13,12 @@ use crate::db::Money;
 use crate::db::values::{Month, add_months};
 use crate::ledger::projects::ProjectStatus;
 
-fn days_threshold(age: i64, c: &RuleConfig, rule: &'static str, levels: &[(&'static str, Severity)]) -> Option<(Severity, i64)> {
+fn days_threshold(
+    age: i64,
+    c: &RuleConfig,
+    rule: &'static str,
+    levels: &[(&'static str, Severity)],
+) -> Option<(Severity, i64)> {
     // The most severe level whose threshold the age exceeds (levels run most severe first).
     levels.iter().find(|(key, _)| age > c.days(rule, key)).map(|(key, s)| (*s, c.days(rule, key)))
 }
@@ -29,16 +34,30 @@ pub fn m1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         by_bond.entry(*bond).or_default().push((r.received_on, r.amount));
     }
     for (bond, inflows) in by_bond {
-        let transferred: Money = f.disbursements.iter().filter(|d| d.kind == "TRANSFER" && d.bond_id == Some(bond) && d.paid_on <= as_of).map(|d| d.amount).sum();
+        let transferred: Money = f
+            .disbursements
+            .iter()
+            .filter(|d| d.kind == "TRANSFER" && d.bond_id == Some(bond) && d.paid_on <= as_of)
+            .map(|d| d.amount)
+            .sum();
         let (held, since) = fifo_held(inflows, transferred);
         let Some(since) = since else { continue };
         let age = days_between(since, as_of);
         let levels = [("orange_days", Severity::Orange), ("yellow_days", Severity::Yellow)];
         if let Some((severity, limit)) = days_threshold(age, c, "M1", &levels) {
             out.push(
-                Finding::new("M1", severity, f.bond_subject(bond), format!("项目{}有{}债券资金已到账{age}天仍未拨付,请尽快拨付至项目单位。", f.project.code, wan(held)))
-                    .measured(format!("{age}天"), format!(">{limit}天"))
-                    .evidence(json!({"held": held, "oldest_since": since, "transferred": transferred})),
+                Finding::new(
+                    "M1",
+                    severity,
+                    f.bond_subject(bond),
+                    format!(
+                        "项目{}有{}债券资金已到账{age}天仍未拨付,请尽快拨付至项目单位。",
+                        f.project.code,
+                        wan(held)
+                    ),
+                )
+                .measured(format!("{age}天"), format!(">{limit}天"))
+                .evidence(json!({"held": held, "oldest_since": since, "transferred": transferred})),
             );
         }
     }
@@ -66,13 +85,23 @@ pub fn m2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         let (held, since) = fifo_held(transfers, paid);
         let Some(since) = since else { continue };
         let age = days_between(since, as_of);
-        let levels = [("red_days", Severity::Red), ("orange_days", Severity::Orange), ("yellow_days", Severity::Yellow)];
+        let levels =
+            [("red_days", Severity::Red), ("orange_days", Severity::Orange), ("yellow_days", Severity::Yellow)];
         if let Some((severity, limit)) = days_threshold(age, c, "M2", &levels) {
             let subject = bond.map(|b| f.bond_subject(b)).unwrap_or_else(|| f.subject());
             out.push(
-                Finding::new("M2", severity, subject, format!("项目{}已拨付的{}闲置{age}天未支出,请督促项目单位加快支付或启动用途调整。", f.project.code, wan(held)))
-                    .measured(format!("{age}天"), format!(">{limit}天"))
-                    .evidence(json!({"held": held, "oldest_since": since, "last_payment": last_payment})),
+                Finding::new(
+                    "M2",
+                    severity,
+                    subject,
+                    format!(
+                        "项目{}已拨付的{}闲置{age}天未支出,请督促项目单位加快支付或启动用途调整。",
+                        f.project.code,
+                        wan(held)
+                    ),
+                )
+                .measured(format!("{age}天"), format!(">{limit}天"))
+                .evidence(json!({"held": held, "oldest_since": since, "last_payment": last_payment})),
             );
         }
     }
@@ -110,12 +139,24 @@ pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         let before = planned_percent(f, Month { year: as_of.year() - 1, month: 12 }).unwrap_or_default();
         let plan_year = (planned - before) * funding.to_decimal() / Decimal::ONE_HUNDRED;
         let start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-        let paid_year: Money = f.disbursements.iter().filter(|d| d.kind == "PAYMENT" && d.paid_on >= start && d.paid_on <= as_of).map(|d| d.amount).sum();
+        let paid_year: Money = f
+            .disbursements
+            .iter()
+            .filter(|d| d.kind == "PAYMENT" && d.paid_on >= start && d.paid_on <= as_of)
+            .map(|d| d.amount)
+            .sum();
         let share = c.t("M3", "year_end_orange_share");
         if plan_year > Decimal::ZERO && paid_year.to_decimal() < plan_year * share {
-            return vec![Finding::new("M3", Severity::Orange, f.subject(), format!("项目{}本年支出{},不足年度用款计划的{}。", f.project.code, wan(paid_year), pct(share)))
+            return vec![
+                Finding::new(
+                    "M3",
+                    Severity::Orange,
+                    f.subject(),
+                    format!("项目{}本年支出{},不足年度用款计划的{}。", f.project.code, wan(paid_year), pct(share)),
+                )
                 .measured(wan(paid_year), format!("≥{}", pct(share)))
-                .evidence(evidence)];
+                .evidence(evidence),
+            ];
         }
     }
     let severity = if gap >= c.t("M3", "red_points") {
@@ -125,9 +166,19 @@ pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     } else {
         return Vec::new();
     };
-    vec![Finding::new("M3", severity, f.subject(), format!("项目{}支出进度{:.2}%,落后用款计划{:.2}个百分点,请分析原因并加快支出。", f.project.code, actual, gap))
+    vec![
+        Finding::new(
+            "M3",
+            severity,
+            f.subject(),
+            format!(
+                "项目{}支出进度{:.2}%,落后用款计划{:.2}个百分点,请分析原因并加快支出。",
+                f.project.code, actual, gap
+            ),
+        )
         .measured(format!("落后{:.2}个百分点", gap), format!("<{}个百分点", c.t("M3", "yellow_points")))
-        .evidence(evidence)]
+        .evidence(evidence),
+    ]
 }
 
 /// M4: money spent minus physical progress: over 20 points yellow (money ahead of
@@ -137,21 +188,47 @@ pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// would read 100% for a project whose money arrives as it is needed.
 pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let funding = f.bond_funding(as_of);
-    let latest = crate::ledger::queries::current_reports(f.progress.iter().filter(|r| r.submitted_on <= as_of).cloned().collect()).pop();
+    let latest = crate::ledger::queries::current_reports(
+        f.progress.iter().filter(|r| r.submitted_on <= as_of).cloned().collect(),
+    )
+    .pop();
     let (Some(report), true) = (latest, funding.fen() > 0 && f.received(as_of).fen() > 0) else { return Vec::new() };
     let progress = crate::db::values::stored_decimal(&report.actual_percent);
     let spend = f.moved("PAYMENT", as_of).to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal();
     let gap = spend - progress;
     let evidence = json!({"spend_rate_percent": spend.round_dp(2).to_string(), "progress_percent": progress.to_string(), "period": report.period});
     if gap > c.t("M4", "yellow_points") {
-        return vec![Finding::new("M4", Severity::Yellow, f.subject(), format!("项目{}支出率{:.2}%高于工程进度{}%超过{}个百分点,请核实是否超进度付款。", f.project.code, spend, progress, c.t("M4", "yellow_points")))
+        return vec![
+            Finding::new(
+                "M4",
+                Severity::Yellow,
+                f.subject(),
+                format!(
+                    "项目{}支出率{:.2}%高于工程进度{}%超过{}个百分点,请核实是否超进度付款。",
+                    f.project.code,
+                    spend,
+                    progress,
+                    c.t("M4", "yellow_points")
+                ),
+            )
             .measured(format!("{:.2}个百分点", gap), format!("≤{}", c.t("M4", "yellow_points")))
-            .evidence(evidence)];
+            .evidence(evidence),
+        ];
     }
     if gap < -c.t("M4", "blue_points") {
-        return vec![Finding::new("M4", Severity::Blue, f.subject(), format!("项目{}工程进度{}%领先支出率{:.2}%,请关注是否存在拖欠工程款。", f.project.code, progress, spend))
+        return vec![
+            Finding::new(
+                "M4",
+                Severity::Blue,
+                f.subject(),
+                format!(
+                    "项目{}工程进度{}%领先支出率{:.2}%,请关注是否存在拖欠工程款。",
+                    f.project.code, progress, spend
+                ),
+            )
             .measured(format!("{:.2}个百分点", gap), format!("≥-{}", c.t("M4", "blue_points")))
-            .evidence(evidence)];
+            .evidence(evidence),
+        ];
     }
     Vec::new()
 }
@@ -159,7 +236,9 @@ pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// M5: payments whose economic class is on the forbidden list (94号); one alert per bond.
 pub fn m5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let mut by_bond: BTreeMap<Option<i64>, Vec<&crate::ledger::entities::disbursement::Model>> = BTreeMap::new();
-    for p in f.standing_payments(as_of).filter(|p| c.forbidden_classes.iter().any(|k| p.economic_class.contains(k.as_str()))) {
+    for p in
+        f.standing_payments(as_of).filter(|p| c.forbidden_classes.iter().any(|k| p.economic_class.contains(k.as_str())))
+    {
         by_bond.entry(p.bond_id).or_default().push(p);
     }
     by_bond
@@ -182,7 +261,10 @@ pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     for p in f.standing_payments(as_of) {
         let Some(bond) = p.bond_id else { continue };
         let allocated = f.allocations.iter().any(|a| a.bond_id == bond);
-        let adjusted = f.adjustments.iter().any(|a| a.bond_id == bond && a.to_project_id == f.project.id && a.approved_on <= p.paid_on);
+        let adjusted = f
+            .adjustments
+            .iter()
+            .any(|a| a.bond_id == bond && a.to_project_id == f.project.id && a.approved_on <= p.paid_on);
         if !allocated && !adjusted {
             by_bond.entry(bond).or_default().push(p);
         }
@@ -191,10 +273,18 @@ pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .into_iter()
         .map(|(bond, payments)| {
             let total: Money = payments.iter().map(|p| p.amount).sum();
-            let evidence: Vec<_> = payments.iter().map(|p| json!({"id": p.id, "paid_on": p.paid_on, "amount": p.amount, "voucher": p.voucher_no})).collect();
-            Finding::new("M6", Severity::Red, f.bond_subject(bond), format!("项目{}使用未安排给本项目的债券资金支付{},属于挪用,请立即核查。", f.project.code, wan(total)))
-                .measured(wan(total), "0")
-                .evidence(json!({"payments": evidence}))
+            let evidence: Vec<_> = payments
+                .iter()
+                .map(|p| json!({"id": p.id, "paid_on": p.paid_on, "amount": p.amount, "voucher": p.voucher_no}))
+                .collect();
+            Finding::new(
+                "M6",
+                Severity::Red,
+                f.bond_subject(bond),
+                format!("项目{}使用未安排给本项目的债券资金支付{},属于挪用,请立即核查。", f.project.code, wan(total)),
+            )
+            .measured(wan(total), "0")
+            .evidence(json!({"payments": evidence}))
         })
         .collect()
 }
@@ -202,7 +292,8 @@ pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// M7: for a bond in the as-of year, two or more use adjustments, or more than 10% of
 /// its face adjusted (yellow), more than 30% (orange).
 pub fn m7(b: &BondFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let in_year: Vec<_> = b.adjustments.iter().filter(|a| a.approved_on.year() == as_of.year() && a.approved_on <= as_of).collect();
+    let in_year: Vec<_> =
+        b.adjustments.iter().filter(|a| a.approved_on.year() == as_of.year() && a.approved_on <= as_of).collect();
     if in_year.is_empty() || b.bond.face_amount.fen() <= 0 {
         return Vec::new();
     }
@@ -224,7 +315,12 @@ pub fn m7(b: &BondFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// M8: a project that received money by a use adjustment fails the term match (D7)
 /// against that bond.
 pub fn m8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let mut bonds: Vec<i64> = f.adjustments.iter().filter(|a| a.to_project_id == f.project.id && a.approved_on <= as_of).map(|a| a.bond_id).collect();
+    let mut bonds: Vec<i64> = f
+        .adjustments
+        .iter()
+        .filter(|a| a.to_project_id == f.project.id && a.approved_on <= as_of)
+        .map(|a| a.bond_id)
+        .collect();
     bonds.dedup();
     bonds
         .into_iter()
@@ -232,9 +328,14 @@ pub fn m8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             let book = f.books.iter().find(|b| b.bond.id == bond)?;
             let why = super::decision::term_mismatch(f, book.bond.maturity_date, c)?;
             Some(
-                Finding::new("M8", Severity::Yellow, f.bond_subject(bond), format!("调入项目{}与债券{}期限不匹配:{},请复核用途调整。", f.project.code, book.bond.code, why))
-                    .measured(book.bond.maturity_date, "收益期内")
-                    .evidence(json!({"maturity": book.bond.maturity_date, "revenue_end": f.project.revenue_end})),
+                Finding::new(
+                    "M8",
+                    Severity::Yellow,
+                    f.bond_subject(bond),
+                    format!("调入项目{}与债券{}期限不匹配:{},请复核用途调整。", f.project.code, book.bond.code, why),
+                )
+                .measured(book.bond.maturity_date, "收益期内")
+                .evidence(json!({"maturity": book.bond.maturity_date, "revenue_end": f.project.revenue_end})),
             )
         })
         .collect()
@@ -275,9 +376,11 @@ pub fn m9(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let Some((month, late, missing)) = worst else { return Vec::new() };
     let severity = if late > c.days("M9", "orange_days_late") { Severity::Orange } else { Severity::Yellow };
     let what = if missing { format!("至今未报送,已逾期{late}天") } else { format!("逾期{late}天报送") };
-    vec![Finding::new("M9", severity, f.subject(), format!("项目{}{}月度监控报告{what}。", f.project.code, month))
-        .measured(format!("{late}天"), format!("每月{due_day}日前报送上月报告"))
-        .evidence(json!({"month": month.to_string(), "days_late": late, "missing": missing}))]
+    vec![
+        Finding::new("M9", severity, f.subject(), format!("项目{}{}月度监控报告{what}。", f.project.code, month))
+            .measured(format!("{late}天"), format!("每月{due_day}日前报送上月报告"))
+            .evidence(json!({"month": month.to_string(), "days_late": late, "missing": missing})),
+    ]
 }
 
 /// M10: a quantity or rate indicator of this year's annual targets whose attainment
@@ -319,11 +422,21 @@ pub fn m11(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let Some(done) = f.project.actual_completion.filter(|d| *d <= as_of) else { return Vec::new() };
     let left = f.received(as_of) - f.moved("PAYMENT", as_of);
     let age = days_between(done, as_of);
-    let adjusted = f.adjustments.iter().any(|a| a.from_project_id == f.project.id && a.approved_on >= done && a.approved_on <= as_of);
+    let adjusted = f
+        .adjustments
+        .iter()
+        .any(|a| a.from_project_id == f.project.id && a.approved_on >= done && a.approved_on <= as_of);
     if left.fen() <= 0 || age <= c.days("M11", "days") || adjusted {
         return Vec::new();
     }
-    vec![Finding::new("M11", Severity::Yellow, f.subject(), format!("项目{}已完工{age}天,仍有结余债券资金{}未处置,请按规定调整用途。", f.project.code, wan(left)))
+    vec![
+        Finding::new(
+            "M11",
+            Severity::Yellow,
+            f.subject(),
+            format!("项目{}已完工{age}天,仍有结余债券资金{}未处置,请按规定调整用途。", f.project.code, wan(left)),
+        )
         .measured(format!("{age}天"), format!("≤{}天", c.days("M11", "days")))
-        .evidence(json!({"left": left, "completed_on": done}))]
+        .evidence(json!({"left": left, "completed_on": done})),
+    ]
 }

@@ -6,6 +6,8 @@ pub mod decision;
 pub mod management;
 pub mod output;
 pub mod sustainability;
+#[cfg(test)]
+mod tests;
 
 use chrono::NaiveDate;
 
@@ -61,13 +63,8 @@ pub fn evaluate_bond(facts: &BondFacts, config: &RuleConfig, as_of: NaiveDate) -
 }
 
 pub fn evaluate_department(facts: &DepartmentFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let rules: [(&str, fn(&DepartmentFacts, &RuleConfig, NaiveDate) -> Vec<Finding>); 5] = [
-        ("C1", checks::c1),
-        ("C2", checks::c2),
-        ("C3", checks::c3),
-        ("C4", checks::c4),
-        ("C5", checks::c5_department),
-    ];
+    let rules: [(&str, fn(&DepartmentFacts, &RuleConfig, NaiveDate) -> Vec<Finding>); 5] =
+        [("C1", checks::c1), ("C2", checks::c2), ("C3", checks::c3), ("C4", checks::c4), ("C5", checks::c5_department)];
     rules.iter().filter(|(id, _)| config.enabled(id)).flat_map(|(_, rule)| rule(facts, config, as_of)).collect()
 }
 
@@ -115,11 +112,14 @@ impl ProjectFacts {
     }
 
     /// Payments that are not cancelled by a reversal.
-    pub fn standing_payments(&self, as_of: NaiveDate) -> impl Iterator<Item = &crate::ledger::entities::disbursement::Model> {
+    pub fn standing_payments(
+        &self,
+        as_of: NaiveDate,
+    ) -> impl Iterator<Item = &crate::ledger::entities::disbursement::Model> {
         let reversed: Vec<i64> = self.disbursements.iter().filter_map(|d| d.reversal_of).collect();
-        self.disbursements
-            .iter()
-            .filter(move |d| d.kind == "PAYMENT" && d.reversal_of.is_none() && !reversed.contains(&d.id) && d.paid_on <= as_of)
+        self.disbursements.iter().filter(move |d| {
+            d.kind == "PAYMENT" && d.reversal_of.is_none() && !reversed.contains(&d.id) && d.paid_on <= as_of
+        })
     }
 
     pub fn first_receipt(&self) -> Option<NaiveDate> {

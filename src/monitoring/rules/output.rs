@@ -30,15 +30,19 @@ fn evidence(i: &IndicatorFacts, attained: Decimal) -> serde_json::Value {
     json!({"indicator": i.indicator.name, "target": i.indicator.target_text, "actual": latest.map(|a| a.value.clone()), "period": latest.map(|a| a.period.clone()), "attainment": attained.round_dp(4).to_string()})
 }
 
-/// O1: a quantity indicator whose latest actual covers a period that has ended,
-/// completed below 100% (yellow), 80% (orange), 60% (red).
+/// O1: a quantity indicator of an annual target whose year has ended, completed
+/// (by its latest actual) below 100% (yellow), 80% (orange), 60% (red). The period
+/// that must have ended is the target's year: a monthly actual of an annual target
+/// is progress, which M10 watches.
 pub fn o1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     f.indicators
         .iter()
-        .filter(|i| i.indicator.level2 == "数量指标" && is_measurable(i) && !i.target.as_ref().is_some_and(|t| t.negative()))
+        .filter(|i| {
+            i.indicator.level2 == "数量指标" && is_measurable(i) && !i.target.as_ref().is_some_and(|t| t.negative())
+        })
         .filter_map(|i| {
             let latest = i.latest()?;
-            if period_end(&latest.period)? > as_of {
+            if i.scope != "ANNUAL" || period_end(&i.year?.to_string())? > as_of {
                 return None;
             }
             let attained = latest_attainment(i)?;
@@ -52,9 +56,22 @@ pub fn o1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 return None;
             };
             Some(
-                Finding::new("O1", severity, f.indicator_subject(i.indicator.id), format!("项目{}数量指标“{}”{}期末完成{},目标{},完成率{}。", f.project.code, i.indicator.name, latest.period, latest.value, i.indicator.target_text, pct(attained)))
-                    .measured(pct(attained), "100%")
-                    .evidence(evidence(i, attained)),
+                Finding::new(
+                    "O1",
+                    severity,
+                    f.indicator_subject(i.indicator.id),
+                    format!(
+                        "项目{}数量指标“{}”{}期末完成{},目标{},完成率{}。",
+                        f.project.code,
+                        i.indicator.name,
+                        latest.period,
+                        latest.value,
+                        i.indicator.target_text,
+                        pct(attained)
+                    ),
+                )
+                .measured(pct(attained), "100%")
+                .evidence(evidence(i, attained)),
             )
         })
         .collect()
@@ -75,9 +92,17 @@ pub fn o2(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
             let severity = if binary && attained.is_zero() { Severity::Red } else { Severity::Yellow };
             let actual = i.latest().map(|a| a.value.clone()).unwrap_or_default();
             Some(
-                Finding::new("O2", severity, f.indicator_subject(i.indicator.id), format!("项目{}质量指标“{}”未达标:目标{},实际{actual}。", f.project.code, i.indicator.name, i.indicator.target_text))
-                    .measured(actual, i.indicator.target_text.clone())
-                    .evidence(evidence(i, attained)),
+                Finding::new(
+                    "O2",
+                    severity,
+                    f.indicator_subject(i.indicator.id),
+                    format!(
+                        "项目{}质量指标“{}”未达标:目标{},实际{actual}。",
+                        f.project.code, i.indicator.name, i.indicator.target_text
+                    ),
+                )
+                .measured(actual, i.indicator.target_text.clone())
+                .evidence(evidence(i, attained)),
             )
         })
         .collect()
@@ -97,9 +122,16 @@ pub fn o3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         && days_between(planned, as_of) > grace
     {
         let late = days_between(planned, as_of);
-        return vec![Finding::new("O3", Severity::Yellow, f.subject(), format!("项目{}计划{planned}开工,已逾期{late}天仍未开工。", p.code))
+        return vec![
+            Finding::new(
+                "O3",
+                Severity::Yellow,
+                f.subject(),
+                format!("项目{}计划{planned}开工,已逾期{late}天仍未开工。", p.code),
+            )
             .measured(format!("{late}天"), format!("≤{grace}天"))
-            .evidence(json!({"planned_start": planned, "status": p.status}))];
+            .evidence(json!({"planned_start": planned, "status": p.status})),
+        ];
     }
     if let Some(planned) = p.planned_completion
         && status == ProjectStatus::UnderConstruction
@@ -107,9 +139,16 @@ pub fn o3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     {
         let late = days_between(planned, as_of);
         let severity = if late > c.days("O3", "red_days_late") { Severity::Red } else { Severity::Yellow };
-        return vec![Finding::new("O3", severity, f.subject(), format!("项目{}计划{planned}完工,已逾期{late}天仍未完工。", p.code))
+        return vec![
+            Finding::new(
+                "O3",
+                severity,
+                f.subject(),
+                format!("项目{}计划{planned}完工,已逾期{late}天仍未完工。", p.code),
+            )
             .measured(format!("{late}天"), "按期完工")
-            .evidence(json!({"planned_completion": planned, "status": p.status}))];
+            .evidence(json!({"planned_completion": planned, "status": p.status})),
+        ];
     }
     Vec::new()
 }
@@ -129,9 +168,16 @@ pub fn o4(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     } else {
         return Vec::new();
     };
-    vec![Finding::new("O4", severity, f.subject(), format!("项目{}当前估算超批复概算{},请核实超概原因并履行调概程序。", p.code, pct(overrun)))
+    vec![
+        Finding::new(
+            "O4",
+            severity,
+            f.subject(),
+            format!("项目{}当前估算超批复概算{},请核实超概原因并履行调概程序。", p.code, pct(overrun)),
+        )
         .measured(pct(overrun), format!("≤{}", pct(c.t("O4", "blue_above"))))
-        .evidence(json!({"approved_investment": p.approved_investment, "current_estimate": p.current_estimate}))]
+        .evidence(json!({"approved_investment": p.approved_investment, "current_estimate": p.current_estimate})),
+    ]
 }
 
 /// O5: a veto indicator breached: a zero-target exceeded, or a 是 target answered 否.
@@ -140,15 +186,24 @@ pub fn o5(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         .iter()
         .filter_map(|i| {
             let target = i.target.as_ref()?;
-            let veto = target.zero_target() || (target.kind == TargetKind::Binary && i.indicator.target_text.trim() == "是");
+            let veto =
+                target.zero_target() || (target.kind == TargetKind::Binary && i.indicator.target_text.trim() == "是");
             let latest = i.latest()?;
             if !veto || attainment(target, &latest.value, latest.judgement.as_deref()) != Some(Decimal::ZERO) {
                 return None;
             }
             Some(
-                Finding::new("O5", Severity::Red, f.indicator_subject(i.indicator.id), format!("项目{}否决性指标“{}”未达成:目标{},实际{}。", f.project.code, i.indicator.name, i.indicator.target_text, latest.value))
-                    .measured(latest.value.clone(), i.indicator.target_text.clone())
-                    .evidence(evidence(i, Decimal::ZERO)),
+                Finding::new(
+                    "O5",
+                    Severity::Red,
+                    f.indicator_subject(i.indicator.id),
+                    format!(
+                        "项目{}否决性指标“{}”未达成:目标{},实际{}。",
+                        f.project.code, i.indicator.name, i.indicator.target_text, latest.value
+                    ),
+                )
+                .measured(latest.value.clone(), i.indicator.target_text.clone())
+                .evidence(evidence(i, Decimal::ZERO)),
             )
         })
         .collect()

@@ -15,7 +15,8 @@ use crate::ledger::projects::ProjectStatus;
 /// S1: project revenue collected ÷ forecast to date below 80% (yellow), 60% (red),
 /// once revenue was forecast to have started.
 pub fn s1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let expected_any = f.forecast.iter().any(|y| y.year < as_of.year() || (y.year == as_of.year() && as_of.month0() > 0));
+    let expected_any =
+        f.forecast.iter().any(|y| y.year < as_of.year() || (y.year == as_of.year() && as_of.month0() > 0));
     if !expected_any || !matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid) {
         return Vec::new();
     }
@@ -28,9 +29,16 @@ pub fn s1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     } else {
         return Vec::new();
     };
-    vec![Finding::new("S1", severity, f.subject(), format!("项目{}专项收入实现率{},低于预测,请分析原因并评估偿债影响。", f.project.code, pct(rate)))
+    vec![
+        Finding::new(
+            "S1",
+            severity,
+            f.subject(),
+            format!("项目{}专项收入实现率{},低于预测,请分析原因并评估偿债影响。", f.project.code, pct(rate)),
+        )
         .measured(pct(rate), format!("≥{}", pct(c.t("S1", "yellow_below"))))
-        .evidence(json!({"collected": position.collected, "realisation": rate.round_dp(4).to_string()}))]
+        .evidence(json!({"collected": position.collected, "realisation": rate.round_dp(4).to_string()})),
+    ]
 }
 
 /// S2: rolling coverage during repayment (operating or repaid) below 1.1 orange, 1.0 red.
@@ -38,7 +46,9 @@ pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     if !matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid) {
         return Vec::new();
     }
-    let Some(rolling) = debt::project_rolling_coverage(&f.books, f.project.id, &f.forecast, &f.revenue, as_of) else { return Vec::new() };
+    let Some(rolling) = debt::project_rolling_coverage(&f.books, f.project.id, &f.forecast, &f.revenue, as_of) else {
+        return Vec::new();
+    };
     let severity = if rolling < c.t("S2", "red_below") {
         Severity::Red
     } else if rolling < c.t("S2", "orange_below") {
@@ -46,9 +56,16 @@ pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     } else {
         return Vec::new();
     };
-    vec![Finding::new("S2", severity, f.subject(), format!("项目{}滚动本息覆盖倍数降至{:.4},偿债风险上升,请制定偿债保障措施。", f.project.code, rolling))
+    vec![
+        Finding::new(
+            "S2",
+            severity,
+            f.subject(),
+            format!("项目{}滚动本息覆盖倍数降至{:.4},偿债风险上升,请制定偿债保障措施。", f.project.code, rolling),
+        )
         .measured(format!("{:.4}", rolling), format!("≥{}", c.t("S2", "orange_below")))
-        .evidence(json!({"rolling_coverage": rolling.round_dp(6).to_string()}))]
+        .evidence(json!({"rolling_coverage": rolling.round_dp(6).to_string()})),
+    ]
 }
 
 fn unpaid_due_within(f: &ProjectFacts, as_of: NaiveDate, days: i64) -> Money {
@@ -66,9 +83,22 @@ pub fn s3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         let days = c.days("S3", key);
         let due = unpaid_due_within(f, as_of, days);
         if due.fen() > 0 && due > balance {
-            return vec![Finding::new("S3", severity, f.subject(), format!("项目{}未来{days}天内应还本付息{},专项收入专户余额仅{},存在偿债缺口{},请提前筹措资金。", f.project.code, wan(due), wan(balance), wan(due - balance)))
+            return vec![
+                Finding::new(
+                    "S3",
+                    severity,
+                    f.subject(),
+                    format!(
+                        "项目{}未来{days}天内应还本付息{},专项收入专户余额仅{},存在偿债缺口{},请提前筹措资金。",
+                        f.project.code,
+                        wan(due),
+                        wan(balance),
+                        wan(due - balance)
+                    ),
+                )
                 .measured(wan(due - balance), "0")
-                .evidence(json!({"due": due, "dedicated_balance": balance, "within_days": days}))];
+                .evidence(json!({"due": due, "dedicated_balance": balance, "within_days": days})),
+            ];
         }
     }
     Vec::new()
@@ -77,7 +107,10 @@ pub fn s3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// S4: the next interest or principal payment falls due within 60 days (blue) or 30 (yellow).
 pub fn s4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let lines = debt::project_lines(&f.books, f.project.id);
-    let Some(next) = lines.iter().filter(|l| l.line.due >= as_of && l.paid < l.line.total()).min_by_key(|l| l.line.due) else { return Vec::new() };
+    let Some(next) = lines.iter().filter(|l| l.line.due >= as_of && l.paid < l.line.total()).min_by_key(|l| l.line.due)
+    else {
+        return Vec::new();
+    };
     let days = days_between(as_of, next.line.due);
     let severity = if days <= c.days("S4", "yellow_days") {
         Severity::Yellow
@@ -117,7 +150,10 @@ pub fn s5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 pub fn s6(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let years = c.days("S6", "years").max(1) as u32;
     let since = add_months(as_of, 0).with_year(as_of.year() - years as i32).unwrap_or(as_of);
-    let lines: Vec<_> = debt::project_lines(&f.books, f.project.id).into_iter().filter(|l| l.line.due > since && l.line.due <= as_of).collect();
+    let lines: Vec<_> = debt::project_lines(&f.books, f.project.id)
+        .into_iter()
+        .filter(|l| l.line.due > since && l.line.due <= as_of)
+        .collect();
     let due: Money = lines.iter().map(|l| l.line.principal).sum();
     let refinanced: Money = lines.iter().map(|l| l.refinanced).sum();
     if due.fen() <= 0 {
@@ -127,9 +163,16 @@ pub fn s6(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     if share <= c.t("S6", "yellow_share_above") {
         return Vec::new();
     }
-    vec![Finding::new("S6", Severity::Yellow, f.subject(), format!("项目{}近{years}年到期本金的{}依靠再融资债券偿还,自身偿债能力不足。", f.project.code, pct(share)))
+    vec![
+        Finding::new(
+            "S6",
+            Severity::Yellow,
+            f.subject(),
+            format!("项目{}近{years}年到期本金的{}依靠再融资债券偿还,自身偿债能力不足。", f.project.code, pct(share)),
+        )
         .measured(pct(share), format!("≤{}", pct(c.t("S6", "yellow_share_above"))))
-        .evidence(json!({"principal_due": due, "refinanced": refinanced}))]
+        .evidence(json!({"principal_due": due, "refinanced": refinanced})),
+    ]
 }
 
 /// S7: a satisfaction indicator below target.
@@ -144,9 +187,17 @@ pub fn s7(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
             }
             let actual = i.latest().map(|a| a.value.clone()).unwrap_or_default();
             Some(
-                Finding::new("S7", Severity::Yellow, f.indicator_subject(i.indicator.id), format!("项目{}满意度指标“{}”为{actual},未达到目标{}。", f.project.code, i.indicator.name, i.indicator.target_text))
-                    .measured(actual, i.indicator.target_text.clone())
-                    .evidence(json!({"attainment": attained.round_dp(4).to_string()})),
+                Finding::new(
+                    "S7",
+                    Severity::Yellow,
+                    f.indicator_subject(i.indicator.id),
+                    format!(
+                        "项目{}满意度指标“{}”为{actual},未达到目标{}。",
+                        f.project.code, i.indicator.name, i.indicator.target_text
+                    ),
+                )
+                .measured(actual, i.indicator.target_text.clone())
+                .evidence(json!({"attainment": attained.round_dp(4).to_string()})),
             )
         })
         .collect()

@@ -1,0 +1,262 @@
+//! Scheduled jobs: `jobs/schedule.toml`, the claim of each (job, slot) in `job_runs`
+//! under a unique key so that several replicas run each slot once, and the
+//! scheduler that ticks them. Time comes from the injected clock: [`tick`] takes
+//! `now`, so tests drive slots without waiting.
+
+use chrono::{DateTime, Utc};
+use croner::Cron;
+use croner::parser::{CronParser, Seconds};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::Deserialize;
+
+use crate::Ctx;
+use crate::clock::OFFICE_TZ;
+use crate::error::Result;
+
+/// The schedule shipped with bondwatch, used when none is configured.
+pub const DEFAULT_SCHEDULE: &str = include_str!("../../jobs/schedule.toml");
+
+/// A run still marked running this long after it started has died.
+pub const LEASE: chrono::Duration = chrono::Duration::hours(2);
+
+pub mod job_run {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "job_runs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub job: String,
+        pub scheduled_for: DateTimeUtc,
+        pub started_at: Option<DateTimeUtc>,
+        pub finished_at: Option<DateTimeUtc>,
+        /// RUNNING, SUCCEEDED, FAILED or SKIPPED (the previous run was still going).
+        pub status: String,
+        pub detail: Option<String>,
+        /// The replica that claimed the slot.
+        pub claimed_by: String,
+    }
+    crate::plain_entity!();
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    Sweep,
+}
+
+#[derive(Clone, Debug)]
+pub struct JobDef {
+    pub name: String,
+    pub cron_text: String,
+    pub cron: Cron,
+    pub kind: JobKind,
+}
+
+fn parser() -> CronParser {
+    // The same reading tokio-cron-scheduler gives a pattern.
+    CronParser::builder().seconds(Seconds::Required).dom_and_dow(true).build()
+}
+
+#[derive(Deserialize)]
+struct File {
+    jobs: std::collections::BTreeMap<String, toml::Spanned<Entry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    cron: String,
+    run: String,
+}
+
+/// Parses and checks a schedule; the error names the file's line.
+pub fn parse_schedule(text: &str, name: &str) -> std::result::Result<Vec<JobDef>, String> {
+    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let file: File = toml::from_str(text)
+        .map_err(|e| format!("{name} line {}: {}", e.span().map(|s| line(s.start)).unwrap_or(0), e.message()))?;
+    file.jobs
+        .into_iter()
+        .map(|(job, entry)| {
+            let at = line(entry.span().start);
+            let entry = entry.into_inner();
+            let kind = match entry.run.as_str() {
+                "sweep" => JobKind::Sweep,
+                other => return Err(format!("{name} line {at}: job {job} runs '{other}', which is not a job bondwatch knows (sweep)")),
+            };
+            let cron = parser().parse(&entry.cron).map_err(|e| {
+                format!("{name} line {at}: job {job} has the cron '{}', which does not parse ({e}); use six fields, seconds first", entry.cron)
+            })?;
+            Ok(JobDef { name: job, cron_text: entry.cron, cron, kind })
+        })
+        .collect()
+}
+
+impl JobDef {
+    /// The latest slot at or before `now`, read in Asia/Shanghai.
+    pub fn slot(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.cron.find_previous_occurrence(&now.with_timezone(&OFFICE_TZ), true).ok().map(|d| d.with_timezone(&Utc))
+    }
+}
+
+/// What a tick did with one job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Another replica (or an earlier tick) has this slot.
+    AlreadyClaimed,
+    /// The previous run of the job was still going.
+    Skipped,
+    Succeeded(String),
+    Failed(String),
+}
+
+async fn finish(ctx: &Ctx, id: i64, status: &str, detail: String) -> Result<()> {
+    let run = job_run::Entity::find_by_id(id).one(&ctx.db).await?;
+    if let Some(run) = run {
+        let mut active: job_run::ActiveModel = run.into();
+        active.status = Set(status.into());
+        active.detail = Set(Some(detail));
+        active.finished_at = Set(Some(ctx.clock.now()));
+        active.update(&ctx.db).await?;
+    }
+    Ok(())
+}
+
+/// Runs every job whose latest slot at `now` is not yet claimed. `replica` names the
+/// caller in the claim.
+pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str) -> Result<Vec<(String, Outcome)>> {
+    // Runs that died (still RUNNING past the lease) are marked failed.
+    job_run::Entity::update_many()
+        .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value("FAILED"))
+        .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("died: no finish within the lease"))
+        .filter(job_run::Column::Status.eq("RUNNING"))
+        .filter(job_run::Column::StartedAt.lt(now - LEASE))
+        .exec(&ctx.db)
+        .await?;
+    let mut outcomes = Vec::new();
+    for job in jobs {
+        let Some(slot) = job.slot(now) else { continue };
+        let claim = job_run::ActiveModel {
+            id: NotSet,
+            job: Set(job.name.clone()),
+            scheduled_for: Set(slot),
+            started_at: Set(Some(now)),
+            finished_at: Set(None),
+            status: Set("RUNNING".into()),
+            detail: Set(None),
+            claimed_by: Set(replica.into()),
+        };
+        let inserted = job_run::Entity::insert(claim)
+            .on_conflict(
+                OnConflict::columns([job_run::Column::Job, job_run::Column::ScheduledFor]).do_nothing().to_owned(),
+            )
+            .exec_without_returning(&ctx.db)
+            .await?;
+        if inserted == 0 {
+            outcomes.push((job.name.clone(), Outcome::AlreadyClaimed));
+            continue;
+        }
+        let mine = job_run::Entity::find()
+            .filter(job_run::Column::Job.eq(job.name.as_str()))
+            .filter(job_run::Column::ScheduledFor.eq(slot))
+            .one(&ctx.db)
+            .await?
+            .ok_or_else(|| crate::error::Error::Internal("a claimed run vanished".into()))?;
+        let running = job_run::Entity::find()
+            .filter(job_run::Column::Job.eq(job.name.as_str()))
+            .filter(job_run::Column::Status.eq("RUNNING"))
+            .filter(job_run::Column::Id.ne(mine.id))
+            .one(&ctx.db)
+            .await?;
+        if let Some(other) = running {
+            finish(ctx, mine.id, "SKIPPED", format!("the run for {} was still going", other.scheduled_for)).await?;
+            outcomes.push((job.name.clone(), Outcome::Skipped));
+            continue;
+        }
+        let result = match job.kind {
+            JobKind::Sweep => {
+                let as_of = slot.with_timezone(&OFFICE_TZ).date_naive();
+                crate::monitoring::sweep::run(ctx, &ctx.rules, as_of, Default::default()).await.map(|r| {
+                    format!(
+                        "{} projects, {} raised, {} updated, {} resolved in {} ms",
+                        r.projects, r.raised, r.updated, r.resolved, r.millis
+                    )
+                })
+            }
+        };
+        let outcome = match result {
+            Ok(detail) => {
+                finish(ctx, mine.id, "SUCCEEDED", detail.clone()).await?;
+                Outcome::Succeeded(detail)
+            }
+            Err(e) => {
+                tracing::error!(job = %job.name, error = %e, "scheduled job failed");
+                finish(ctx, mine.id, "FAILED", e.to_string()).await?;
+                Outcome::Failed(e.to_string())
+            }
+        };
+        outcomes.push((job.name.clone(), outcome));
+    }
+    Ok(outcomes)
+}
+
+/// The history, newest first.
+pub async fn runs(ctx: &Ctx, job: Option<&str>, first: u64) -> Result<Vec<job_run::Model>> {
+    let mut select = job_run::Entity::find()
+        .order_by_desc(job_run::Column::ScheduledFor)
+        .order_by_desc(job_run::Column::Id)
+        .limit(first);
+    if let Some(job) = job {
+        select = select.filter(job_run::Column::Job.eq(job));
+    }
+    Ok(select.all(&ctx.db).await?)
+}
+
+/// Starts the scheduler: each job fires on its cron in Asia/Shanghai and ticks with
+/// the injected clock; a first tick at start runs the latest slot missed while down.
+pub async fn start(
+    ctx: Ctx,
+    jobs: Vec<JobDef>,
+    replica: String,
+) -> std::result::Result<tokio_cron_scheduler::JobScheduler, String> {
+    use tokio_cron_scheduler::{Job, JobScheduler};
+    let scheduler = JobScheduler::new().await.map_err(|e| format!("cannot start the scheduler: {e}"))?;
+    for def in jobs.iter().cloned() {
+        let (ctx, replica) = (ctx.clone(), replica.clone());
+        let (cron, name) = (def.cron_text.clone(), def.name.clone());
+        let job = Job::new_async_tz(cron.as_str(), OFFICE_TZ, move |_, _| {
+            let (ctx, def, replica) = (ctx.clone(), def.clone(), replica.clone());
+            Box::pin(async move {
+                if let Err(e) = tick(&ctx, std::slice::from_ref(&def), ctx.clock.now(), &replica).await {
+                    tracing::error!(job = %def.name, error = %e, "cannot run a scheduled job");
+                }
+            })
+        })
+        .map_err(|e| format!("job {name}: {e}"))?;
+        scheduler.add(job).await.map_err(|e| format!("cannot schedule a job: {e}"))?;
+    }
+    if let Err(e) = tick(&ctx, &jobs, ctx.clock.now(), &replica).await {
+        tracing::error!(error = %e, "cannot catch up the scheduled jobs");
+    }
+    scheduler.start().await.map_err(|e| format!("cannot start the scheduler: {e}"))?;
+    Ok(scheduler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_is_checked_and_read_in_shanghai() {
+        let jobs = parse_schedule(DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+        let sweep = jobs.iter().find(|j| j.name == "alert_sweep").unwrap();
+        // 06:30 in Shanghai is 22:30 UTC the day before.
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 15, 1, 0, 0).unwrap();
+        assert_eq!(sweep.slot(now).unwrap().to_rfc3339(), "2026-06-14T22:30:00+00:00");
+        let bad = DEFAULT_SCHEDULE.replace("0 30 6 * * *", "30 6 * *");
+        let err = parse_schedule(&bad, "schedule.toml").unwrap_err();
+        assert!(err.contains("line ") && err.contains("does not parse"), "{err}");
+        let unknown = DEFAULT_SCHEDULE.replace("run = \"sweep\"", "run = \"coffee\"");
+        assert!(parse_schedule(&unknown, "schedule.toml").unwrap_err().contains("'coffee'"));
+    }
+}

@@ -1,0 +1,268 @@
+//! Monitoring through the API and the jobs: the demo fires every rule; the alert
+//! lifecycle; previews that store nothing; an interrupted sweep; one run per slot
+//! across replicas, missed slots, dead runs.
+
+use std::collections::BTreeSet;
+
+use bondwatch::jobs::{self, Outcome};
+use bondwatch::monitoring::catalogue::CATALOGUE;
+use bondwatch::monitoring::sweep::{self, SweepOptions};
+use bondwatch::{Ctx, demo};
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn the_demo_portfolio_fires_every_rule() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    let data = app.ok("mutation { runAlertSweep { projects raised updated resolved } }", json!({})).await;
+    assert_eq!(data["runAlertSweep"]["projects"], 13);
+    let data =
+        app.ok("{ alerts(first: 200) { totalCount nodes { rule } } alertRules { id enabled } }", json!({})).await;
+    let fired: BTreeSet<&str> =
+        data["alerts"]["nodes"].as_array().unwrap().iter().map(|n| n["rule"].as_str().unwrap()).collect();
+    let never: Vec<&str> = CATALOGUE.iter().map(|d| d.id).filter(|id| !fired.contains(id)).collect();
+    assert!(never.is_empty(), "rules that never fire on the demo: {never:?}");
+    assert_eq!(data["alertRules"].as_array().unwrap().len(), 36);
+    // Running it again changes nothing but last-seen.
+    let again = app.ok("mutation { runAlertSweep { raised resolved } }", json!({})).await;
+    assert_eq!(again["runAlertSweep"], json!({"raised": 0, "resolved": 0}));
+}
+
+const SWEEP: &str = "mutation { runAlertSweep { raised updated resolved } }";
+const D1: &str =
+    r#"{ alerts(filter: {rule: "D1"}) { totalCount nodes { id severity status project { code } message evidence } } }"#;
+
+async fn assess(app: &TestApp, conclusion: &str) {
+    app.ok(
+        "mutation($c: String!) { submitAssessment(input: {projectCode: \"P1\", submittedOn: \"2026-06-01\", conclusion: $c, points: []}) { conclusion } }",
+        json!({"c": conclusion}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn alerts_live_through_their_lifecycle() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    app.ok(r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", allocatedOn: "2025-02-01"}) { amount } }"#, json!({})).await;
+    assess(&app, "调整完善后予以支持").await;
+    let r = app.ok(SWEEP, json!({})).await;
+    assert!(r["runAlertSweep"]["raised"].as_i64().unwrap() >= 1);
+    let data = app.ok(D1, json!({})).await;
+    let alert = &data["alerts"]["nodes"][0];
+    assert_eq!((alert["severity"].as_str(), alert["status"].as_str()), (Some("YELLOW"), Some("OPEN")));
+    assert!(alert["message"].as_str().unwrap().contains("调整完善后予以支持"));
+    let id = alert["id"].as_str().unwrap().to_string();
+
+    // Acknowledged stays acknowledged while the condition holds.
+    app.ok("mutation($id: ID!) { acknowledgeAlert(id: $id, note: \"已督促整改\") { status } }", json!({"id": id}))
+        .await;
+    app.ok(SWEEP, json!({})).await;
+    assert_eq!(app.ok(D1, json!({})).await["alerts"]["nodes"][0]["status"], "ACKNOWLEDGED");
+    // A waive needs a reason; a waived alert stays waived…
+    let (code, field, _) =
+        app.err("mutation($id: ID!) { waiveAlert(id: $id, reason: \"\") { status } }", json!({"id": id})).await;
+    assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "reason"));
+    app.ok("mutation($id: ID!) { waiveAlert(id: $id, reason: \"已报区政府同意\") { status } }", json!({"id": id}))
+        .await;
+    app.ok(SWEEP, json!({})).await;
+    assert_eq!(app.ok(D1, json!({})).await["alerts"]["nodes"][0]["status"], "WAIVED");
+    // …until it rises to red, which opens it again (the same alert: one per rule and subject).
+    assess(&app, "不予支持").await;
+    app.ok(SWEEP, json!({})).await;
+    let data = app.ok(D1, json!({})).await;
+    assert_eq!(data["alerts"]["totalCount"], 1);
+    assert_eq!(data["alerts"]["nodes"][0]["id"], id.as_str());
+    assert_eq!(
+        (data["alerts"]["nodes"][0]["severity"].as_str(), data["alerts"]["nodes"][0]["status"].as_str()),
+        (Some("RED"), Some("OPEN"))
+    );
+    let data = app
+        .ok(r#"{ projects(filter: {hasOpenAlert: RED}) { totalCount } portfolio { openAlerts { severity count } } project(code: "P1") { alerts(status: OPEN) { rule } } }"#, json!({}))
+        .await;
+    assert_eq!(data["projects"]["totalCount"], 1);
+    assert!(
+        data["portfolio"]["openAlerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["severity"] == "RED" && c["count"].as_i64().unwrap() >= 1)
+    );
+    assert!(data["project"]["alerts"].as_array().unwrap().iter().any(|a| a["rule"] == "D1"));
+    // The condition clears: resolved, and kept.
+    assess(&app, "予以支持").await;
+    let r = app.ok(SWEEP, json!({})).await;
+    assert!(r["runAlertSweep"]["resolved"].as_i64().unwrap() >= 1);
+    let data = app.ok(D1, json!({})).await;
+    assert_eq!(data["alerts"]["nodes"][0]["status"], "RESOLVED");
+    let (code, _, _) = app.err("mutation($id: ID!) { acknowledgeAlert(id: $id) { status } }", json!({"id": id})).await;
+    assert_eq!(code, "CONFLICT");
+    // It comes back: a new alert, the old one stays resolved.
+    assess(&app, "不予支持").await;
+    app.ok(SWEEP, json!({})).await;
+    let data = app.ok(D1, json!({})).await;
+    assert_eq!(data["alerts"]["totalCount"], 2);
+    let statuses: BTreeSet<&str> =
+        data["alerts"]["nodes"].as_array().unwrap().iter().map(|n| n["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, BTreeSet::from(["OPEN", "RESOLVED"]));
+}
+
+#[tokio::test]
+async fn previews_replay_any_date_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    app.ok(r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", allocatedOn: "2025-02-01", receivedOn: "2025-02-05"}) { amount } }"#, json!({})).await;
+    let before = app.snapshot().await;
+    let data = app
+        .ok(
+            r#"{ early: previewAlerts(asOf: "2025-02-20", projectCode: "P1") { rule severity status }
+                 late: previewAlerts(asOf: "2025-06-20", projectCode: "P1") { rule severity } }"#,
+            json!({}),
+        )
+        .await;
+    let rules = |key: &str| {
+        data[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["rule"].as_str().unwrap().to_string(), a["severity"].as_str().unwrap().to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert!(!rules("early").iter().any(|(r, _)| r == "M1"), "15 days after arrival the money is not yet held too long");
+    assert!(rules("late").contains(&("M1".into(), "ORANGE".into())), "four months later it is: {:?}", rules("late"));
+    assert_eq!(app.snapshot().await, before, "a preview stores nothing");
+    let (code, field, _) = app.err(r#"{ previewAlerts(asOf: "2025-02-30") { rule } }"#, json!({})).await;
+    assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "asOf"));
+}
+
+#[tokio::test]
+async fn an_interrupted_sweep_leaves_whole_batches_and_the_next_completes() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    for code in ["P2", "P3"] {
+        app.ok(
+            "mutation($c: String!) { createProject(input: {code: $c, name: \"x\", departmentCode: \"JT\", executingUnit: \"u\", category: \"交通基础设施\", approvedInvestment: \"10.00\", currentEstimate: \"20.00\"}) { code } }",
+            json!({"c": code}),
+        )
+        .await;
+    }
+    // O4 (cost overrun) fires on P2 and P3; a sweep of one project a batch stops after the first.
+    let today = app.ctx.clock.today();
+    let stop = SweepOptions { batch: 1, fail_after_batches: Some(2), ..Default::default() };
+    assert!(sweep::run(&app.ctx, &app.ctx.rules, today, stop).await.is_err());
+    let data = app.ok(r#"{ alerts(filter: {rule: "O4"}) { nodes { project { code } } } }"#, json!({})).await;
+    assert_eq!(
+        data["alerts"]["nodes"].as_array().unwrap().len(),
+        1,
+        "P1 and P2 swept, P2's alert whole, P3 not reached"
+    );
+    let done =
+        sweep::run(&app.ctx, &app.ctx.rules, today, SweepOptions { batch: 1, ..Default::default() }).await.unwrap();
+    assert_eq!(done.projects, 3);
+    let data =
+        app.ok(r#"{ alerts(filter: {rule: "O4"}) { totalCount nodes { project { code } status } } }"#, json!({})).await;
+    assert_eq!(data["alerts"]["totalCount"], 2, "no duplicate for P2, and P3's raised");
+}
+
+fn at(d: u32, h: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, d, h, m, 0).unwrap()
+}
+
+#[tokio::test]
+async fn each_slot_runs_once_across_replicas() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+    // A second replica: its own connection pool on the same database.
+    let other = Ctx { db: app.ctx.db.clone(), ..app.ctx.clone() };
+    let mut succeeded = 0;
+    // 06:30 Shanghai = 22:30 UTC the day before: ticks just after three slots.
+    for day in [10, 11, 12] {
+        let now = at(day, 22, 31);
+        let (a, b) = tokio::join!(
+            jobs::tick(&app.ctx, &schedule, now, "replica-a"),
+            jobs::tick(&other, &schedule, now, "replica-b")
+        );
+        let outcomes: Vec<Outcome> = a.unwrap().into_iter().chain(b.unwrap()).map(|(_, o)| o).collect();
+        succeeded += outcomes.iter().filter(|o| matches!(o, Outcome::Succeeded(_))).count();
+        assert_eq!(outcomes.iter().filter(|o| **o == Outcome::AlreadyClaimed).count(), 1, "{outcomes:?}");
+        // Ticking again in the same slot does nothing.
+        let again = jobs::tick(&app.ctx, &schedule, now + chrono::Duration::minutes(5), "replica-a").await.unwrap();
+        assert_eq!(again[0].1, Outcome::AlreadyClaimed);
+    }
+    assert_eq!(succeeded, 3);
+    // Down for three days: only the latest missed slot runs, once.
+    let outcomes = jobs::tick(&app.ctx, &schedule, at(16, 1, 0), "replica-a").await.unwrap();
+    assert!(matches!(outcomes[0].1, Outcome::Succeeded(_)));
+    let data = app.ok("{ jobRuns(job: \"alert_sweep\") { job scheduledFor status detail } }", json!({})).await;
+    let runs = data["jobRuns"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    assert_eq!(runs[0]["scheduledFor"], "2026-06-15T22:30:00Z");
+    assert!(runs.iter().all(|r| r["status"] == "SUCCEEDED"));
+}
+
+#[tokio::test]
+async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
+    use bondwatch::jobs::job_run;
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    let app = TestApp::spawn().await;
+    let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+    // A run that started and never finished: its replica died.
+    job_run::ActiveModel {
+        id: NotSet,
+        job: Set("alert_sweep".into()),
+        scheduled_for: Set(at(10, 22, 30)),
+        started_at: Set(Some(at(10, 22, 30))),
+        finished_at: Set(None),
+        status: Set("RUNNING".into()),
+        detail: Set(None),
+        claimed_by: Set("gone".into()),
+    }
+    .insert(&app.ctx.db)
+    .await
+    .unwrap();
+    // Its own slot is taken: ticking in it again does nothing.
+    let outcomes = jobs::tick(&app.ctx, &schedule, at(10, 23, 0), "a").await.unwrap();
+    assert_eq!(outcomes[0].1, Outcome::AlreadyClaimed);
+    let outcomes = jobs::tick(&app.ctx, &schedule, at(12, 1, 0), "a").await.unwrap();
+    assert!(matches!(outcomes[0].1, Outcome::Succeeded(_)), "{outcomes:?}");
+    // Past the lease it is marked failed, and the next slot runs normally.
+    let data = app.ok("{ jobRuns { scheduledFor status detail } }", json!({})).await;
+    let runs = data["jobRuns"].as_array().unwrap();
+    assert!(runs.iter().any(|r| r["status"] == "FAILED" && r["detail"].as_str().unwrap().contains("died")), "{runs:?}");
+    assert!(runs.iter().any(|r| r["scheduledFor"] == "2026-06-11T22:30:00Z" && r["status"] == "SUCCEEDED"), "{runs:?}");
+}
+
+#[tokio::test]
+async fn a_run_still_going_makes_the_next_slot_skip() {
+    use bondwatch::jobs::job_run;
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    let app = TestApp::spawn().await;
+    let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+    job_run::ActiveModel {
+        id: NotSet,
+        job: Set("alert_sweep".into()),
+        scheduled_for: Set(at(10, 22, 30)),
+        started_at: Set(Some(at(11, 22, 0))),
+        finished_at: Set(None),
+        status: Set("RUNNING".into()),
+        detail: Set(None),
+        claimed_by: Set("slow".into()),
+    }
+    .insert(&app.ctx.db)
+    .await
+    .unwrap();
+    let outcomes = jobs::tick(&app.ctx, &schedule, at(11, 22, 31), "a").await.unwrap();
+    assert_eq!(outcomes[0].1, Outcome::Skipped, "runs of one job never overlap");
+    let data = app.ok("{ jobRuns { status detail } }", json!({})).await;
+    assert!(
+        data["jobRuns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "SKIPPED" && r["detail"].as_str().unwrap().contains("still going"))
+    );
+}
