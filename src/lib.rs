@@ -14,6 +14,7 @@ pub mod evaluation;
 pub mod jobs;
 pub mod ledger;
 pub mod monitoring;
+pub mod synthetic;
 pub mod targets;
 
 pub use ctx::Ctx;

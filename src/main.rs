@@ -58,6 +58,15 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Fills an empty database with a deterministic synthetic portfolio, for benchmarks.
+    Gen {
+        #[arg(long, default_value_t = 1000)]
+        projects: usize,
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Users of the API.
     #[command(subcommand)]
     User(UserCommand),
@@ -166,6 +175,31 @@ async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ct
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let rules = load_rules(cli.rules.as_deref())?;
     match cli.command {
+        Command::Gen { projects, years, seed } => {
+            let ctx = open(&cli.database, &cli.settings).await?;
+            let started = std::time::Instant::now();
+            let options = bondwatch::synthetic::GenOptions { projects, years, seed };
+            let every = (projects / 20).max(200);
+            let count = bondwatch::synthetic::generate(&ctx, &options, |done, all| {
+                if done % every < 200 || done == all {
+                    eprintln!(
+                        "gen: {done}/{all} projects ({}%), {:.0} s",
+                        done * 100 / all.max(1),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            })
+            .await?;
+            println!(
+                "generated {} projects, {} bonds, {} rows in {:.1} s; peak memory {} MB",
+                count.projects,
+                count.bonds,
+                count.rows,
+                started.elapsed().as_secs_f64(),
+                peak_memory_mb()
+            );
+            Ok(())
+        }
         Command::Sweep { as_of } => {
             let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
             sweep(&ctx, as_of).await
@@ -250,12 +284,28 @@ async fn sweep(ctx: &Ctx, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()
             let options = sweep::SweepOptions { progress: &progress, ..Default::default() };
             let r = sweep::run(ctx, &ctx.rules, ctx.clock.today(), options).await?;
             println!(
-                "swept {} projects in {} ms: {} raised, {} updated, {} resolved",
-                r.projects, r.millis, r.raised, r.updated, r.resolved
+                "swept {} projects in {} ms: {} raised, {} updated, {} resolved; peak memory {} MB",
+                r.projects,
+                r.millis,
+                r.raised,
+                r.updated,
+                r.resolved,
+                peak_memory_mb()
             );
         }
     }
     Ok(())
+}
+
+/// The process's peak resident memory (VmHWM), in MB; 0 where /proc is not there.
+fn peak_memory_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map(|kb| kb / 1024)
+        .unwrap_or(0)
 }
 
 async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {

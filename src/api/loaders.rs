@@ -146,6 +146,11 @@ impl Loader<i64> for ProjectBondsLoader {
     }
 }
 
+/// How long a loader gathers keys before it queries. Resolving one level of a
+/// 200-node page can take more than the default millisecond in a debug build, which
+/// would split a level into two queries; 5 ms keeps a level in one.
+const BATCH_DELAY: std::time::Duration = std::time::Duration::from_millis(5);
+
 macro_rules! loaders {
     ($( $field:ident : $ty:ty = $make:expr ),* $(,)?) => {
         /// Every loader of one request.
@@ -153,7 +158,7 @@ macro_rules! loaders {
         impl Loaders {
             pub fn new(ctx: &crate::Ctx) -> Self {
                 let today = ctx.clock.today();
-                Loaders { $( $field: DataLoader::new({ let db = ctx.db.clone(); $make(db, today, ctx) }, tokio::spawn), )* }
+                Loaders { $( $field: DataLoader::new({ let db = ctx.db.clone(); $make(db, today, ctx) }, tokio::spawn).delay(BATCH_DELAY), )* }
             }
         }
     };

@@ -695,51 +695,48 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
             count += 1;
         }
     }
-    match spec.code {
-        "HY-SW-02" => {
-            // Salaries paid from bond money (forbidden, 94号) and a payment charged to
-            // a bond that does not fund this project.
-            record(
-                ctx,
-                spec.code,
-                Some(&bond_code),
-                "PAYMENT",
-                cal.ago(3, 12),
-                186_000,
-                "项目办工作人员",
-                "工资福利支出",
-                "HY-SW-02-X1".into(),
-            )
-            .await?;
-            record(
-                ctx,
-                spec.code,
-                Some(&bond_codes[2]),
-                "PAYMENT",
-                cal.ago(2, 14),
-                420_000,
-                "武汉市政设备有限公司",
-                "设备购置费",
-                "HY-SW-02-X2".into(),
-            )
-            .await?;
-            // A wrong entry and its correction (红冲).
-            let wrong = record(
-                ctx,
-                spec.code,
-                Some(&bond_code),
-                "PAYMENT",
-                cal.ago(2, 20),
-                99_000,
-                "误付单位",
-                "建筑安装工程费",
-                "HY-SW-02-X3".into(),
-            )
-            .await?;
-            records::reverse_disbursement(ctx, &demo_caller(), wrong, "收款单位错误,予以红冲").await?;
-            count += 4;
-        }
-        _ => {}
+    if spec.code == "HY-SW-02" {
+        // Salaries paid from bond money (forbidden, 94号) and a payment charged to
+        // a bond that does not fund this project.
+        record(
+            ctx,
+            spec.code,
+            Some(&bond_code),
+            "PAYMENT",
+            cal.ago(3, 12),
+            186_000,
+            "项目办工作人员",
+            "工资福利支出",
+            "HY-SW-02-X1".into(),
+        )
+        .await?;
+        record(
+            ctx,
+            spec.code,
+            Some(&bond_codes[2]),
+            "PAYMENT",
+            cal.ago(2, 14),
+            420_000,
+            "武汉市政设备有限公司",
+            "设备购置费",
+            "HY-SW-02-X2".into(),
+        )
+        .await?;
+        // A wrong entry and its correction (红冲).
+        let wrong = record(
+            ctx,
+            spec.code,
+            Some(&bond_code),
+            "PAYMENT",
+            cal.ago(2, 20),
+            99_000,
+            "误付单位",
+            "建筑安装工程费",
+            "HY-SW-02-X3".into(),
+        )
+        .await?;
+        records::reverse_disbursement(ctx, &demo_caller(), wrong, "收款单位错误,予以红冲").await?;
+        count += 4;
     }
     if spec.code == "HY-WJ-01" {
         // The first phase, on the bond that has since matured, was paid out long ago.

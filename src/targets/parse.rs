@@ -307,7 +307,8 @@ mod tests {
     fn every_seed_target_parses() {
         use Comparator::*;
         use TargetKind::*;
-        let table: &[(&str, TargetKind, Option<Comparator>, Option<&str>, Option<&str>)] = &[
+        type Row = (&'static str, TargetKind, Option<Comparator>, Option<&'static str>, Option<&'static str>);
+        let table: &[Row] = &[
             ("0%", Rate, Some(Le), Some("0"), Some("%")),
             ("0.0%", Rate, Some(Le), Some("0.0"), Some("%")),
             ("0次", Quantity, Some(Le), Some("0"), Some("次")),

@@ -64,6 +64,16 @@ async fn world(app: &TestApp) -> Value {
         ids.insert(format!("{p}_T"), data["t"]["id"].clone());
         ids.insert(format!("{p}_I"), data["t"]["indicators"][0]["id"].clone());
     }
+    app.ok("mutation { runAlertSweep { raised } }", json!({})).await;
+    for p in ["P1", "P2"] {
+        let data = app
+            .ok(
+                "query($p: String) { alerts(filter: {projectCode: $p, rule: \"D1\"}) { nodes { id } } }",
+                json!({"p": p}),
+            )
+            .await;
+        ids.insert(format!("{p}_A"), data["alerts"]["nodes"][0]["id"].clone());
+    }
     Value::Object(ids)
 }
 
@@ -135,6 +145,9 @@ const MUTATIONS: &[(&str, &str)] = &[
         "submitAssessment",
         r#"mutation { submitAssessment(input: {projectCode: "{P}", submittedOn: "2025-01-01", conclusion: "予以支持", points: []}) { conclusion } }"#,
     ),
+    ("runAlertSweep", r#"mutation { runAlertSweep { projects } }"#),
+    ("acknowledgeAlert", r#"mutation { acknowledgeAlert(id: "{A}", note: "已阅") { status } }"#),
+    ("waiveAlert", r#"mutation { waiveAlert(id: "{A}", reason: "经批准") { status } }"#),
 ];
 
 /// What a REPORTER may do for its own department (the issue's matrix).
@@ -152,7 +165,11 @@ const REPORTER_MAY: &[&str] = &[
     "declareTarget",
     "recordIndicatorActual",
     "submitAssessment",
+    "acknowledgeAlert",
 ];
+
+/// What a MANAGER may do: acknowledge alerts (its digests arrive in a later issue).
+const MANAGER_MAY: &[&str] = &["acknowledgeAlert"];
 
 fn fill(template: &str, project: &str, ids: &Value) -> String {
     let (dept, other) = if project == "P1" { ("JT", "P2") } else { ("SW", "P1") };
@@ -164,6 +181,7 @@ fn fill(template: &str, project: &str, ids: &Value) -> String {
         .replace("{R}", ids[format!("{project}_R")].as_str().unwrap())
         .replace("{T}", ids[format!("{project}_T")].as_str().unwrap())
         .replace("{I}", ids[format!("{project}_I")].as_str().unwrap())
+        .replace("{A}", ids[format!("{project}_A")].as_str().unwrap())
 }
 
 fn code_of(body: &Value) -> Option<String> {
@@ -197,6 +215,7 @@ async fn every_mutation_against_every_role() {
                 "ADMIN" => None,
                 "nobody" => Some("UNAUTHENTICATED"),
                 "REPORTER of JT on P1" if REPORTER_MAY.contains(name) => None,
+                "MANAGER" if MANAGER_MAY.contains(name) => None,
                 _ => Some("FORBIDDEN"),
             };
             let before = app.snapshot().await;

@@ -55,6 +55,7 @@ pub struct TestApp {
     /// The token `gql` sends: an ADMIN's.
     pub token: String,
     statements: Arc<AtomicUsize>,
+    place: Place,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -63,8 +64,11 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// A fresh, migrated database of the backend under test, with a statement counter.
-pub async fn fresh_database() -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>, Option<tempfile::TempDir>) {
-    let (mut conn, dir) = match postgres_url() {
+/// Where a test database is: its URL and, on PostgreSQL, its schema.
+pub type Place = (String, Option<String>);
+
+pub async fn fresh_database() -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>, Option<tempfile::TempDir>, Place) {
+    let (mut conn, dir, place) = match postgres_url() {
         Some(url) => {
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
             let admin = db::connect(&url, None).await.expect("PostgreSQL for tests is reachable");
@@ -73,12 +77,12 @@ pub async fn fresh_database() -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>,
                 .await
                 .expect("create test schema");
             admin.close().await.ok();
-            (db::connect(&url, Some(&schema)).await.expect("connect to test schema"), None)
+            (db::connect(&url, Some(&schema)).await.expect("connect to test schema"), None, (url, Some(schema)))
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            (db::connect(&url, None).await.expect("open SQLite"), Some(dir))
+            (db::connect(&url, None).await.expect("open SQLite"), Some(dir), (url, None))
         }
     };
     db::migrate(&conn).await.expect("migrations run");
@@ -87,7 +91,7 @@ pub async fn fresh_database() -> (sea_orm::DatabaseConnection, Arc<AtomicUsize>,
     conn.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    (conn, statements, dir)
+    (conn, statements, dir, place)
 }
 
 impl TestApp {
@@ -98,7 +102,7 @@ impl TestApp {
     pub async fn spawn_with(settings: Settings, anonymous: Anonymous) -> TestApp {
         // Errors the app logs show up beside a failing test's output.
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
-        let (conn, statements, dir) = fresh_database().await;
+        let (conn, statements, dir, place) = fresh_database().await;
         // 10:00 in Shanghai on 15 June 2026.
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 6, 15, 2, 0, 0).unwrap()));
         let ctx = Ctx::with(conn, clock.clone(), settings);
@@ -116,6 +120,7 @@ impl TestApp {
             clock,
             token,
             statements,
+            place,
             _dir: dir,
         }
     }
@@ -135,6 +140,12 @@ impl TestApp {
         let response = request.send().await.expect("request sent");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Another replica on the same database: its own connection pool, the same clock.
+    pub async fn replica(&self) -> Ctx {
+        let conn = db::connect(&self.place.0, self.place.1.as_deref()).await.expect("a second pool");
+        Ctx::new(conn, self.clock.clone())
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {

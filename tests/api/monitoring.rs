@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use bondwatch::demo;
 use bondwatch::jobs::{self, Outcome};
 use bondwatch::monitoring::catalogue::CATALOGUE;
 use bondwatch::monitoring::sweep::{self, SweepOptions};
-use bondwatch::{Ctx, demo};
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 
@@ -177,7 +177,7 @@ async fn each_slot_runs_once_across_replicas() {
     app.basics().await;
     let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
     // A second replica: its own connection pool on the same database.
-    let other = Ctx { db: app.ctx.db.clone(), ..app.ctx.clone() };
+    let other = app.replica().await;
     let mut succeeded = 0;
     // 06:30 Shanghai = 22:30 UTC the day before: ticks just after three slots.
     for day in [10, 11, 12] {
@@ -264,5 +264,45 @@ async fn a_run_still_going_makes_the_next_slot_skip() {
             .unwrap()
             .iter()
             .any(|r| r["status"] == "SKIPPED" && r["detail"].as_str().unwrap().contains("still going"))
+    );
+}
+
+#[test]
+fn the_command_line_sweeps_and_previews() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("gen.db").display());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+            .args(args)
+            .args(["--database-url", &url])
+            .env("BONDWATCH_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (out, progress) = run(&["gen", "--projects", "40", "--seed", "7"]);
+    assert!(out.contains("generated 40 projects"), "{out}");
+    assert!(progress.contains("gen: 40/40"), "progress output: {progress}");
+    let (preview, _) = run(&["sweep", "--as-of", "2026-06-15"]);
+    assert!(preview.contains("would be raised (nothing stored)"), "{preview}");
+    let (swept, progress) = run(&["sweep"]);
+    assert!(swept.contains("swept 40 projects") && swept.contains("peak memory"), "{swept}");
+    assert!(progress.contains("projects swept"), "{progress}");
+    // A second run raises nothing new: the first stored what the preview only printed.
+    let (again, _) = run(&["sweep"]);
+    assert!(again.contains(" 0 raised"), "{again}");
+    // A bad rules file stops the start, naming its line.
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, bondwatch::monitoring::config::DEFAULT_RULES.replace("[rules.M9]", "[rules.M99]")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args(["sweep", "--rules", rules.to_str().unwrap(), "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line ")
+            && String::from_utf8_lossy(&out.stderr).contains("unknown rule 'M99'")
     );
 }

@@ -67,7 +67,9 @@ pub fn m1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// M2: money transferred to the project unit and not paid out, by the age of the
 /// oldest transferred money not yet spent (first in, first out).
 pub fn m2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let mut by_bond: BTreeMap<Option<i64>, (Vec<(NaiveDate, Money)>, Money, Option<NaiveDate>)> = BTreeMap::new();
+    // Per bond: transfers (date, amount), paid so far, the last payment's date.
+    type Flows = (Vec<(NaiveDate, Money)>, Money, Option<NaiveDate>);
+    let mut by_bond: BTreeMap<Option<i64>, Flows> = BTreeMap::new();
     for d in f.disbursements.iter().filter(|d| d.paid_on <= as_of) {
         let entry = by_bond.entry(d.bond_id).or_default();
         match d.kind.as_str() {

@@ -63,7 +63,8 @@ pub fn evaluate_bond(facts: &BondFacts, config: &RuleConfig, as_of: NaiveDate) -
 }
 
 pub fn evaluate_department(facts: &DepartmentFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let rules: [(&str, fn(&DepartmentFacts, &RuleConfig, NaiveDate) -> Vec<Finding>); 5] =
+    type DepartmentRule = fn(&DepartmentFacts, &RuleConfig, NaiveDate) -> Vec<Finding>;
+    let rules: [(&str, DepartmentRule); 5] =
         [("C1", checks::c1), ("C2", checks::c2), ("C3", checks::c3), ("C4", checks::c4), ("C5", checks::c5_department)];
     rules.iter().filter(|(id, _)| config.enabled(id)).flat_map(|(_, rule)| rule(facts, config, as_of)).collect()
 }
