@@ -45,6 +45,30 @@ pub fn decode_cursor(cursor: &str) -> Result<String> {
         })
 }
 
+/// The department a caller's reads are limited to: a MANAGER given a department
+/// reads that department's projects, indicators, alerts and debt service only.
+/// Asking for another department is refused; asking for none means its own.
+async fn department_scope(ctx: &Context<'_>, requested: Option<String>) -> GqlResult<Option<String>> {
+    let scoped = ctx
+        .data_opt::<crate::auth::Caller>()
+        .filter(|c| c.role == crate::auth::Role::Manager)
+        .and_then(|c| c.department_id);
+    let Some(id) = scoped else { return Ok(requested) };
+    let own = loaders(ctx)
+        .department
+        .load_one(id)
+        .await
+        .map_err(super::loaders::load_err)?
+        .map(|d| d.code)
+        .unwrap_or_default();
+    match requested {
+        Some(other) if other != own => {
+            Err(Error::Forbidden(format!("your reading scope is department {own}, not {other}"))).gql()
+        }
+        _ => Ok(Some(own)),
+    }
+}
+
 fn after_key(after: Option<String>) -> GqlResult<Option<String>> {
     after.map(|a| decode_cursor(&a)).transpose().gql()
 }
@@ -147,7 +171,12 @@ impl Query {
     }
 
     async fn project(&self, ctx: &Context<'_>, code: String) -> GqlResult<Option<Project>> {
+        let scope = department_scope(ctx, None).await?;
         match crate::ledger::project_by_code(&app(ctx).db, "code", &code).await {
+            Ok(p) if scope.is_some() => {
+                let dept = loaders(ctx).department.load_one(p.department_id).await.map_err(super::loaders::load_err)?;
+                Ok(dept.filter(|d| Some(&d.code) == scope.as_ref()).map(|_| Project(p)))
+            }
             Ok(p) => Ok(Some(Project(p))),
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e).gql(),
@@ -166,7 +195,7 @@ impl Query {
         let first = page_size(first, 50)?;
         let f = filter.unwrap_or_default();
         let filter = queries::ProjectFilter {
-            department_code: f.department_code,
+            department_code: department_scope(ctx, f.department_code).await?,
             status: f.status.map(Into::into),
             stage: f.stage.map(Into::into),
             category: f.category,
@@ -221,6 +250,7 @@ impl Query {
         department_code: Option<String>,
     ) -> GqlResult<Vec<DebtServiceLine>> {
         let (from, to) = (from.parse_at("from").gql()?, to.parse_at("to").gql()?);
+        let department_code = department_scope(ctx, department_code).await?;
         let lines = crate::debt::lines_due(app(ctx), from, to, department_code.as_deref()).await.gql()?;
         Ok(lines.into_iter().map(DebtServiceLine).collect())
     }
@@ -264,7 +294,8 @@ impl Query {
             Some(code) => Some(crate::ledger::project_by_code(db, "filter.projectCode", code).await.gql()?.id),
             None => None,
         };
-        let department_id = match &f.department_code {
+        let department_code = department_scope(ctx, f.department_code.clone()).await?;
+        let department_id = match &department_code {
             Some(code) => Some(crate::ledger::department_by_code(db, "filter.departmentCode", code).await.gql()?.id),
             None => None,
         };
@@ -344,7 +375,7 @@ impl Query {
         let filter = targets::IndicatorFilter {
             level1: f.level1,
             level2: f.level2,
-            department_code: f.department_code,
+            department_code: department_scope(ctx, f.department_code).await?,
             project_code: f.project_code,
             year: f.year,
             kind: f.kind.map(Into::into),

@@ -433,3 +433,33 @@ pub async fn lines_due(
     lines.sort_by_key(|l| (l.line.due, l.bond_id, l.project_id));
     Ok(lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DebtSettings;
+
+    #[test]
+    fn the_default_frequency_is_configurable() {
+        let bond = |term: i32, frequency: Option<&str>| bond::Model {
+            id: 1,
+            code: "B".into(),
+            name: "b".into(),
+            kind: "SPECIAL".into(),
+            issue_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            value_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            maturity_date: NaiveDate::from_ymd_opt(2025 + term, 1, 1).unwrap(),
+            term_years: term,
+            coupon_rate_percent: "3".into(),
+            face_amount: Money::from_fen(100),
+            interest_frequency: frequency.map(str::to_string),
+            created_at: chrono::Utc::now(),
+        };
+        let ten = DebtSettings { semi_annual_above_years: 10 };
+        assert_eq!(frequency_of(&bond(10, None), &ten), Frequency::Annual);
+        assert_eq!(frequency_of(&bond(11, None), &ten), Frequency::SemiAnnual);
+        let five = DebtSettings { semi_annual_above_years: 5 };
+        assert_eq!(frequency_of(&bond(7, None), &five), Frequency::SemiAnnual);
+        assert_eq!(frequency_of(&bond(30, Some("ANNUAL")), &five), Frequency::Annual, "as issued wins");
+    }
+}

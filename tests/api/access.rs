@@ -436,3 +436,35 @@ async fn limits_name_themselves() {
         .status();
     assert_eq!(status, 413, "a body over the limit is refused");
 }
+
+#[tokio::test]
+async fn a_manager_of_a_department_reads_that_department() {
+    let app = TestApp::spawn().await;
+    world(&app).await;
+    let manager = app.token_for("jt_head", Role::Manager, Some("JT")).await;
+    let (_, body) = app
+        .send(
+            Some(&manager),
+            r#"{ projects { totalCount nodes { code } } p2: project(code: "P2") { code } p1: project(code: "P1") { code }
+                 alerts { nodes { project { code } } } indicators { nodes { project { code } } }
+                 debtService(from: "2025-01-01", to: "2031-12-31") { project { code } } }"#,
+            json!({}),
+        )
+        .await;
+    let data = &body["data"];
+    assert_eq!(data["projects"]["nodes"], json!([{"code": "P1"}]), "{body}");
+    assert_eq!(data["p2"], Value::Null);
+    assert_eq!(data["p1"]["code"], "P1");
+    for key in ["alerts", "indicators"] {
+        let nodes = data[key]["nodes"].as_array().unwrap();
+        assert!(!nodes.is_empty() && nodes.iter().all(|n| n["project"]["code"] == "P1"), "{key}: {nodes:?}");
+    }
+    assert!(data["debtService"].as_array().unwrap().iter().all(|l| l["project"]["code"] == "P1"));
+    let (_, body) =
+        app.send(Some(&manager), r#"{ projects(filter: {departmentCode: "SW"}) { totalCount } }"#, json!({})).await;
+    assert_eq!(code_of(&body).as_deref(), Some("FORBIDDEN"));
+    // A manager without a department reads the whole portfolio.
+    let all = app.token_for("district_head", Role::Manager, None).await;
+    let (_, body) = app.send(Some(&all), "{ projects { totalCount } }", json!({})).await;
+    assert_eq!(body["data"]["projects"]["totalCount"], 2);
+}

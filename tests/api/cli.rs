@@ -131,6 +131,28 @@ fn the_binary_migrates_serves_and_stops_on_sigterm() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let token = String::from_utf8(out.stdout).unwrap().lines().last().unwrap().trim().to_string();
     assert!(token.starts_with("bw_"), "the token is the last line: {token}");
+    // A user whose password comes on standard input.
+    let mut add = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args([
+            "user",
+            "add",
+            "--username",
+            "li",
+            "--role",
+            "admin",
+            "--email",
+            "li@example.org",
+            "--database-url",
+            &url,
+        ])
+        .env("BONDWATCH_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(add.stdin.as_mut().unwrap(), b"s3cret-passw0rd\n").unwrap();
+    let added = add.wait_with_output().unwrap();
+    assert!(added.status.success() && String::from_utf8_lossy(&added.stdout).contains("user li added"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
         .env("BONDWATCH_LOG", "warn")

@@ -306,3 +306,29 @@ fn the_command_line_sweeps_and_previews() {
             && String::from_utf8_lossy(&out.stderr).contains("unknown rule 'M99'")
     );
 }
+
+#[tokio::test]
+async fn facts_load_in_a_fixed_number_of_statements_whatever_the_batch() {
+    use bondwatch::ledger::entities::project;
+    use bondwatch::monitoring::facts::load_projects;
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    let app = TestApp::spawn().await;
+    bondwatch::synthetic::generate(
+        &app.ctx,
+        &bondwatch::synthetic::GenOptions { projects: 60, years: 2, seed: 3 },
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let mut counts = Vec::new();
+    for n in [5u64, 50] {
+        let projects =
+            project::Entity::find().order_by_asc(project::Column::Id).limit(n).all(&app.ctx.db).await.unwrap();
+        let before = app.statements();
+        let facts = load_projects(&app.ctx.db, &app.ctx.settings.debt, projects).await.unwrap();
+        counts.push(app.statements() - before);
+        assert_eq!(facts.len() as u64, n);
+        assert!(facts.iter().all(|f| !f.disbursements.is_empty() && !f.books.is_empty()));
+    }
+    assert_eq!(counts[0], counts[1], "statements to load 5 and 50 projects' facts: {counts:?}");
+}
