@@ -14,6 +14,23 @@ pub struct Settings {
     pub debt: DebtSettings,
     #[command(flatten)]
     pub auth: AuthSettings,
+    #[command(flatten)]
+    pub mail: MailSettings,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MailSettings {
+    /// smtp://user:pass@host:587?tls=starttls or smtps://user:pass@host:465; without it
+    /// digests are written as .eml files to --mail-dir.
+    #[arg(long, env = "BONDWATCH_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    #[arg(long, env = "BONDWATCH_MAIL_FROM", default_value = "bondwatch <bondwatch@localhost>", global = true)]
+    pub mail_from: String,
+    /// The address managers open the links of a digest at.
+    #[arg(long, env = "BONDWATCH_BASE_URL", default_value = "http://127.0.0.1:8080", global = true)]
+    pub base_url: String,
+    #[arg(long, env = "BONDWATCH_MAIL_DIR", default_value = "mail-outbox", global = true)]
+    pub mail_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -26,6 +43,12 @@ impl Default for Settings {
                 login_window_minutes: 15,
                 request_timeout_ms: 30_000,
                 secure_cookies: false,
+            },
+            mail: MailSettings {
+                smtp_url: None,
+                mail_from: "bondwatch <bondwatch@localhost>".into(),
+                base_url: "http://127.0.0.1:8080".into(),
+                mail_dir: "mail-outbox".into(),
             },
         }
     }

@@ -17,6 +17,8 @@ pub struct Ctx {
     pub login_limiter: Arc<LoginLimiter>,
     /// The alert rules' switches and thresholds, validated at start.
     pub rules: Arc<RuleConfig>,
+    /// The scheduled jobs, validated at start (digest subscriptions name one).
+    pub schedule: Arc<Vec<crate::jobs::JobDef>>,
 }
 
 impl Ctx {
@@ -29,10 +31,28 @@ impl Ctx {
         let window = chrono::Duration::minutes(settings.auth.login_window_minutes);
         let limiter = LoginLimiter::new(settings.auth.login_max_failures, window);
         let rules = Arc::new(RuleConfig::default_rules());
-        Ctx { db, clock, settings: Arc::new(settings), login_limiter: Arc::new(limiter), rules }
+        let schedule =
+            crate::jobs::parse_schedule(crate::jobs::DEFAULT_SCHEDULE, "jobs/schedule.toml").unwrap_or_default();
+        Ctx {
+            db,
+            clock,
+            settings: Arc::new(settings),
+            login_limiter: Arc::new(limiter),
+            rules,
+            schedule: Arc::new(schedule),
+        }
     }
 
     pub fn with_rules(self, rules: RuleConfig) -> Self {
         Ctx { rules: Arc::new(rules), ..self }
+    }
+
+    /// The same settings, rules and schedule as `other`, on this context's database and clock.
+    pub fn with_settings_of(self, other: &Ctx) -> Self {
+        Ctx { settings: other.settings.clone(), rules: other.rules.clone(), schedule: other.schedule.clone(), ..self }
+    }
+
+    pub fn with_schedule(self, schedule: Vec<crate::jobs::JobDef>) -> Self {
+        Ctx { schedule: Arc::new(schedule), ..self }
     }
 }

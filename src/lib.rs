@@ -9,6 +9,7 @@ mod ctx;
 pub mod db;
 pub mod debt;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod evaluation;
 pub mod jobs;

@@ -58,6 +58,9 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Alert digests to managers.
+    #[command(subcommand)]
+    Digest(DigestCommand),
     /// Fills an empty database with a deterministic synthetic portfolio, for benchmarks.
     Gen {
         #[arg(long, default_value_t = 1000)]
@@ -73,6 +76,18 @@ enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Composes and delivers the digests due now (or that subscription's), as the scheduled job does.
+    Run {
+        #[arg(long)]
+        subscription: Option<i64>,
+        /// The scheduled jobs file (digest jobs); see serve.
+        #[arg(long, env = "BONDWATCH_SCHEDULE")]
+        schedule: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -175,6 +190,27 @@ async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ct
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let rules = load_rules(cli.rules.as_deref())?;
     match cli.command {
+        Command::Digest(DigestCommand::Run { subscription, schedule }) => {
+            let jobs = load_schedule(schedule.as_deref())?;
+            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules).with_schedule(jobs.clone());
+            eprintln!("digest: {}", bondwatch::digest::mail::describe(&ctx.settings.mail));
+            let now = ctx.clock.now();
+            let mut total = (0, bondwatch::digest::mail::Delivered::default());
+            for job in jobs.iter().filter(|j| j.kind == bondwatch::jobs::JobKind::Digest) {
+                let Some(slot) = job.slot(now) else { continue };
+                let (queued, d) = bondwatch::digest::run_job(&ctx, &job.name, slot, subscription).await?;
+                eprintln!("digest: {}: {queued} queued for {slot}", job.name);
+                total.0 += queued;
+                total.1.sent += d.sent;
+                total.1.retrying += d.retrying;
+                total.1.failed += d.failed;
+            }
+            println!(
+                "{} digests queued; {} sent, {} to retry, {} failed",
+                total.0, total.1.sent, total.1.retrying, total.1.failed
+            );
+            Ok(())
+        }
         Command::Gen { projects, years, seed } => {
             let ctx = open(&cli.database, &cli.settings).await?;
             let started = std::time::Instant::now();
@@ -246,7 +282,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { listen, demo, no_scheduler, schedule } => {
             let jobs = load_schedule(schedule.as_deref())?;
-            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
+            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules).with_schedule(jobs.clone());
+            tracing::info!("mail: {}", bondwatch::digest::mail::describe(&ctx.settings.mail));
             if demo {
                 load_demo(&ctx).await?;
             }
@@ -262,6 +299,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 let names: Vec<String> = jobs.iter().map(|j| format!("{} ({})", j.name, j.cron_text)).collect();
                 tracing::info!("scheduler: {} in Asia/Shanghai time", names.join(", "));
+                // Digests that failed are retried as their backoff runs out.
+                let sender = ctx.clone();
+                tokio::spawn(async move {
+                    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+                    loop {
+                        every.tick().await;
+                        if let Err(e) = bondwatch::digest::mail::deliver_due(&sender).await {
+                            tracing::warn!(error = %e, "cannot deliver digests");
+                        }
+                    }
+                });
                 Some(bondwatch::jobs::start(ctx.clone(), jobs, replica).await.map_err(anyhow::Error::msg)?)
             };
             serve(ctx, &listen, anonymous).await

@@ -12,6 +12,7 @@ mod m20261128_000001_ledger;
 mod m20261128_000002_targets;
 mod m20261128_000003_auth;
 mod m20261128_000004_monitoring;
+mod m20261128_000005_digests;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_targets::Migration),
             Box::new(m20261128_000003_auth::Migration),
             Box::new(m20261128_000004_monitoring::Migration),
+            Box::new(m20261128_000005_digests::Migration),
         ]
     }
 }

@@ -252,6 +252,34 @@ pub struct DebtServicePaymentInput {
     pub refinanced_amount: Option<MoneyScalar>,
 }
 
+/// job names a digest job of jobs/schedule.toml, e.g. digest_daily.
+#[derive(InputObject)]
+pub struct DigestSubscriptionInput {
+    pub recipient: String,
+    pub email: String,
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub department_codes: Option<Vec<String>>,
+    #[graphql(default_with = "Some(Severity::Yellow)")]
+    pub min_severity: Option<Severity>,
+    pub job: String,
+    /// Send a short "no new alerts" digest when there is nothing to report.
+    #[graphql(default_with = "Some(true)")]
+    pub send_empty: Option<bool>,
+}
+
+impl DigestSubscriptionInput {
+    fn parse(self) -> crate::digest::SubscriptionInput {
+        crate::digest::SubscriptionInput {
+            recipient: self.recipient,
+            email: self.email,
+            department_codes: self.department_codes.unwrap_or_default(),
+            min_severity: self.min_severity.unwrap_or(Severity::Yellow).into(),
+            job: self.job,
+            send_empty: self.send_empty.unwrap_or(true),
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct UseAdjustmentInput {
     pub bond_code: String,
@@ -609,6 +637,39 @@ impl Mutation {
         let id = records::parse_id("id", &id).gql()?;
         let approved_on = approved_on.parse_at("approvedOn").gql()?;
         targets::approve_target(app(ctx), caller(ctx)?, id, approved_on).await.map(PerformanceTarget).gql()
+    }
+
+    async fn subscribe_digest(
+        &self,
+        ctx: &Context<'_>,
+        input: DigestSubscriptionInput,
+    ) -> GqlResult<DigestSubscription> {
+        crate::digest::subscribe(app(ctx), caller(ctx)?, input.parse()).await.map(DigestSubscription).gql()
+    }
+
+    async fn update_digest_subscription(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: DigestSubscriptionInput,
+    ) -> GqlResult<DigestSubscription> {
+        let id = records::parse_id("id", &id).gql()?;
+        crate::digest::update(app(ctx), caller(ctx)?, id, input.parse()).await.map(DigestSubscription).gql()
+    }
+
+    async fn pause_digest_subscription(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        paused: bool,
+    ) -> GqlResult<DigestSubscription> {
+        let id = records::parse_id("id", &id).gql()?;
+        crate::digest::set_flags(app(ctx), caller(ctx)?, id, Some(paused), false).await.map(DigestSubscription).gql()
+    }
+
+    async fn unsubscribe_digest(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        let id = records::parse_id("id", &id).gql()?;
+        crate::digest::set_flags(app(ctx), caller(ctx)?, id, None, true).await.map(|_| true).gql()
     }
 
     /// Runs every alert rule now and stores the result; the scheduled job calls the same code.

@@ -14,6 +14,8 @@ use crate::auth::{Caller, Role};
 const ALL: &[Role] = &[Role::Admin, Role::Reporter, Role::Researcher, Role::Manager];
 const ADMIN: &[Role] = &[Role::Admin];
 const RECORDERS: &[Role] = &[Role::Admin, Role::Reporter];
+/// Digests: the debt office manages all subscriptions, a manager its own.
+const SUBSCRIBERS: &[Role] = &[Role::Admin, Role::Manager];
 
 /// Who may call a root field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +40,9 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Query", "auditLog", Access::Roles(ADMIN)),
     ("Query", "alerts", Access::Roles(ALL)),
     ("Query", "jobRuns", Access::Roles(ALL)),
+    ("Query", "digestSubscriptions", Access::Roles(SUBSCRIBERS)),
+    ("Query", "digestPreview", Access::Roles(SUBSCRIBERS)),
+    ("Query", "digestDeliveries", Access::Roles(SUBSCRIBERS)),
     ("Query", "alertRules", Access::Roles(ALL)),
     ("Query", "previewAlerts", Access::Roles(ALL)),
     ("Mutation", "login", Access::Public),
@@ -65,6 +70,10 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Mutation", "runAlertSweep", Access::Roles(ADMIN)),
     ("Mutation", "acknowledgeAlert", Access::Roles(&[Role::Admin, Role::Reporter, Role::Manager])),
     ("Mutation", "waiveAlert", Access::Roles(ADMIN)),
+    ("Mutation", "subscribeDigest", Access::Roles(SUBSCRIBERS)),
+    ("Mutation", "updateDigestSubscription", Access::Roles(SUBSCRIBERS)),
+    ("Mutation", "pauseDigestSubscription", Access::Roles(SUBSCRIBERS)),
+    ("Mutation", "unsubscribeDigest", Access::Roles(SUBSCRIBERS)),
 ];
 
 pub fn access(parent: &str, field: &str) -> Option<Access> {

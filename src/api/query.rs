@@ -329,6 +329,42 @@ impl Query {
         Ok(runs.into_iter().map(JobRun).collect())
     }
 
+    async fn digest_subscriptions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DigestSubscription>> {
+        let caller =
+            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;
+        Ok(crate::digest::list(app(ctx), caller).await.gql()?.into_iter().map(DigestSubscription).collect())
+    }
+
+    /// The digest this subscription would receive now, without sending it.
+    async fn digest_preview(&self, ctx: &Context<'_>, subscription_id: async_graphql::ID) -> GqlResult<DigestPreview> {
+        let app = app(ctx);
+        let caller =
+            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;
+        let id = crate::ledger::records::parse_id("subscriptionId", &subscription_id).gql()?;
+        let sub = crate::digest::owned(app, caller, id).await.gql()?;
+        let now = app.clock.now();
+        let since = crate::digest::last_period(app, &sub).await.gql()?;
+        let digest = crate::digest::compose(app, &sub, since, now).await.gql()?;
+        let d = digest.unwrap_or(crate::digest::Digest {
+            subject: "(无内容:该订阅设置为无新增预警时不发送)".into(),
+            text: String::new(),
+            html: String::new(),
+        });
+        Ok(DigestPreview { subject: d.subject, text: d.text, html: d.html })
+    }
+
+    async fn digest_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: Option<i32>,
+    ) -> GqlResult<Vec<DigestDelivery>> {
+        let first = page_size(first, 50)?;
+        let caller =
+            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;
+        let rows = crate::digest::deliveries(app(ctx), caller, first).await.gql()?;
+        Ok(rows.into_iter().map(|(o, s)| DigestDelivery(o, s)).collect())
+    }
+
     async fn alert_rules(&self, ctx: &Context<'_>) -> Vec<AlertRule> {
         let rules = &app(ctx).rules;
         crate::monitoring::catalogue::CATALOGUE

@@ -43,6 +43,7 @@ pub mod job_run {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobKind {
     Sweep,
+    Digest,
 }
 
 #[derive(Clone, Debug)]
@@ -82,7 +83,8 @@ pub fn parse_schedule(text: &str, name: &str) -> std::result::Result<Vec<JobDef>
             let entry = entry.into_inner();
             let kind = match entry.run.as_str() {
                 "sweep" => JobKind::Sweep,
-                other => return Err(format!("{name} line {at}: job {job} runs '{other}', which is not a job bondwatch knows (sweep)")),
+                "digest" => JobKind::Digest,
+                other => return Err(format!("{name} line {at}: job {job} runs '{other}', which is not a job bondwatch knows (sweep, digest)")),
             };
             let cron = parser().parse(&entry.cron).map_err(|e| {
                 format!("{name} line {at}: job {job} has the cron '{}', which does not parse ({e}); use six fields, seconds first", entry.cron)
@@ -183,6 +185,9 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
                     )
                 })
             }
+            JobKind::Digest => crate::digest::run_job(ctx, &job.name, slot, None).await.map(|(queued, d)| {
+                format!("{queued} digests queued; {} sent, {} to retry, {} failed", d.sent, d.retrying, d.failed)
+            }),
         };
         let outcome = match result {
             Ok(detail) => {

@@ -148,6 +148,16 @@ const MUTATIONS: &[(&str, &str)] = &[
     ("runAlertSweep", r#"mutation { runAlertSweep { projects } }"#),
     ("acknowledgeAlert", r#"mutation { acknowledgeAlert(id: "{A}", note: "已阅") { status } }"#),
     ("waiveAlert", r#"mutation { waiveAlert(id: "{A}", reason: "经批准") { status } }"#),
+    (
+        "subscribeDigest",
+        r#"mutation { subscribeDigest(input: {recipient: "r", email: "r@example.org", job: "digest_daily"}) { id } }"#,
+    ),
+    (
+        "updateDigestSubscription",
+        r#"mutation { updateDigestSubscription(id: "{S}", input: {recipient: "r", email: "r@example.org", job: "digest_weekly"}) { id } }"#,
+    ),
+    ("pauseDigestSubscription", r#"mutation { pauseDigestSubscription(id: "{S}", paused: true) { paused } }"#),
+    ("unsubscribeDigest", r#"mutation { unsubscribeDigest(id: "{S}") }"#),
 ];
 
 /// What a REPORTER may do for its own department (the issue's matrix).
@@ -168,8 +178,14 @@ const REPORTER_MAY: &[&str] = &[
     "acknowledgeAlert",
 ];
 
-/// What a MANAGER may do: acknowledge alerts (its digests arrive in a later issue).
-const MANAGER_MAY: &[&str] = &["acknowledgeAlert"];
+/// What a MANAGER may do: acknowledge alerts and manage its own digest subscriptions.
+const MANAGER_MAY: &[&str] = &[
+    "acknowledgeAlert",
+    "subscribeDigest",
+    "updateDigestSubscription",
+    "pauseDigestSubscription",
+    "unsubscribeDigest",
+];
 
 fn fill(template: &str, project: &str, ids: &Value) -> String {
     let (dept, other) = if project == "P1" { ("JT", "P2") } else { ("SW", "P1") };
@@ -182,6 +198,7 @@ fn fill(template: &str, project: &str, ids: &Value) -> String {
         .replace("{T}", ids[format!("{project}_T")].as_str().unwrap())
         .replace("{I}", ids[format!("{project}_I")].as_str().unwrap())
         .replace("{A}", ids[format!("{project}_A")].as_str().unwrap())
+        .replace("{S}", ids["S"].as_str().unwrap())
 }
 
 fn code_of(body: &Value) -> Option<String> {
@@ -191,10 +208,15 @@ fn code_of(body: &Value) -> Option<String> {
 #[tokio::test]
 async fn every_mutation_against_every_role() {
     let app = TestApp::spawn().await;
-    let ids = world(&app).await;
+    let mut ids = world(&app).await;
     let reporter = app.token_for("jt_clerk", Role::Reporter, Some("JT")).await;
     let researcher = app.token_for("scholar", Role::Researcher, None).await;
     let manager = app.token_for("boss", Role::Manager, None).await;
+    // The manager's own subscription, for the mutations that change one.
+    let (_, body) = app
+        .send(Some(&manager), r#"mutation { subscribeDigest(input: {recipient: "boss", email: "boss@example.org", job: "digest_daily"}) { id } }"#, json!({}))
+        .await;
+    ids["S"] = body["data"]["subscribeDigest"]["id"].clone();
     assert_eq!(
         MUTATIONS.len() + 1,
         policy::POLICY.iter().filter(|(p, _, _)| *p == "Mutation").count(),

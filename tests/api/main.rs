@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod debt;
+mod digest;
 mod fuzz;
 mod helpers;
 mod ledger;

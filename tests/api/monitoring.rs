@@ -167,6 +167,15 @@ async fn an_interrupted_sweep_leaves_whole_batches_and_the_next_completes() {
     assert_eq!(data["alerts"]["totalCount"], 2, "no duplicate for P2, and P3's raised");
 }
 
+/// The shipped schedule's sweep job alone.
+fn sweep_only() -> Vec<jobs::JobDef> {
+    jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml")
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.name == "alert_sweep")
+        .collect()
+}
+
 fn at(d: u32, h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, d, h, m, 0).unwrap()
 }
@@ -175,7 +184,7 @@ fn at(d: u32, h: u32, m: u32) -> chrono::DateTime<Utc> {
 async fn each_slot_runs_once_across_replicas() {
     let app = TestApp::spawn().await;
     app.basics().await;
-    let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+    let schedule = sweep_only();
     // A second replica: its own connection pool on the same database.
     let other = app.replica().await;
     let mut succeeded = 0;
@@ -209,7 +218,7 @@ async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
     use bondwatch::jobs::job_run;
     use sea_orm::{ActiveModelTrait, NotSet, Set};
     let app = TestApp::spawn().await;
-    let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+    let schedule = sweep_only();
     // A run that started and never finished: its replica died.
     job_run::ActiveModel {
         id: NotSet,
@@ -241,7 +250,7 @@ async fn a_run_still_going_makes_the_next_slot_skip() {
     use bondwatch::jobs::job_run;
     use sea_orm::{ActiveModelTrait, NotSet, Set};
     let app = TestApp::spawn().await;
-    let schedule = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml").unwrap();
+    let schedule = sweep_only();
     job_run::ActiveModel {
         id: NotSet,
         job: Set("alert_sweep".into()),
