@@ -32,7 +32,7 @@ impl SmtpServer {
     fn start(port: u16) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("maildir");
-        let child = Command::new("/usr/bin/python3")
+        let mut child = Command::new("/usr/bin/python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .stdout(Stdio::null())
@@ -45,6 +45,8 @@ impl SmtpServer {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        child.kill().ok();
+        child.wait().ok();
         panic!("the SMTP server did not start on port {port}");
     }
 
