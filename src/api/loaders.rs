@@ -148,8 +148,8 @@ impl Loader<i64> for ProjectBondsLoader {
 
 /// How long a loader gathers keys before it queries. Resolving one level of a
 /// 200-node page can take more than the default millisecond in a debug build, which
-/// would split a level into two queries; 5 ms keeps a level in one.
-const BATCH_DELAY: std::time::Duration = std::time::Duration::from_millis(5);
+/// would split a level into two queries; 10 ms keeps a level in one, even on a busy machine.
+const BATCH_DELAY: std::time::Duration = std::time::Duration::from_millis(10);
 
 macro_rules! loaders {
     ($( $field:ident : $ty:ty = $make:expr ),* $(,)?) => {

@@ -420,12 +420,17 @@ async fn every_change_leaves_an_audit_entry_with_before_and_after() {
 
 #[tokio::test]
 async fn limits_name_themselves() {
+    // A 1 ms limit against a request that needs far longer: the schedules and coverage
+    // of 60 generated projects.
     let settings = Settings {
-        auth: bondwatch::config::AuthSettings { request_timeout_ms: 0, ..Settings::default().auth },
+        auth: bondwatch::config::AuthSettings { request_timeout_ms: 1, ..Settings::default().auth },
         ..Settings::default()
     };
     let slow = TestApp::spawn_with(settings, Anonymous::Refused).await;
-    let (status, _) = slow.send(Some(&slow.token.clone()), "{ departments { code } }", json!({})).await;
+    let options = bondwatch::synthetic::GenOptions { projects: 60, years: 2, seed: 5 };
+    bondwatch::synthetic::generate(&slow.ctx, &options, |_, _| {}).await.unwrap();
+    let heavy = "{ projects(first: 200) { nodes { debtService { principal } coverageRatio rollingCoverageRatio disbursements { totalCount } } } }";
+    let (status, _) = slow.send(Some(&slow.token.clone()), heavy, json!({})).await;
     assert_eq!(status, 408, "a request past the timeout is answered 408");
 
     let app = TestApp::spawn().await;

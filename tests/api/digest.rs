@@ -39,7 +39,7 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("python3-aiosmtpd is installed (.ci/run installs it)");
-        for _ in 0..100 {
+        for _ in 0..300 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return SmtpServer { child, maildir, _dir: dir };
             }

@@ -17,36 +17,6 @@ use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use serde_json::{Value, json};
 
-/// Every table, for checking that a refused mutation wrote nothing.
-pub const TABLES: &[&str] = &[
-    "departments",
-    "department_budgets",
-    "department_budget_lines",
-    "department_budget_projects",
-    "projects",
-    "project_status_changes",
-    "spending_plan_months",
-    "revenue_forecasts",
-    "bonds",
-    "bond_amortizations",
-    "allocations",
-    "allocation_increments",
-    "receipts",
-    "disbursements",
-    "progress_reports",
-    "revenue_records",
-    "debt_service_payments",
-    "use_adjustments",
-    "performance_targets",
-    "indicators",
-    "indicator_actuals",
-    "assessments",
-    "assessment_points",
-    "users",
-    "api_tokens",
-    "audit_log",
-];
-
 pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
@@ -181,20 +151,28 @@ impl TestApp {
         )
     }
 
-    /// Row counts of every table: equal before and after means nothing was written.
-    pub async fn snapshot(&self) -> Vec<i64> {
+    /// Row counts of every table (as the database lists them): equal before and after
+    /// means nothing was written.
+    pub async fn snapshot(&self) -> Vec<(String, i64)> {
+        let db = &self.ctx.db;
+        let backend = db.get_database_backend();
+        let list = match backend {
+            DatabaseBackend::Sqlite => {
+                "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            _ => {
+                "SELECT CAST(table_name AS TEXT) AS t FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
+            }
+        };
+        let tables = db.query_all_raw(Statement::from_string(backend, list)).await.expect("list tables");
         let mut counts = Vec::new();
-        for table in TABLES {
+        for row in tables {
+            let table: String = row.try_get("", "t").expect("a table name");
             let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table}");
-            let row = self
-                .ctx
-                .db
-                .query_one_raw(Statement::from_string(self.ctx.db.get_database_backend(), sql))
-                .await
-                .expect("count")
-                .expect("a row");
-            counts.push(row.try_get::<i64>("", "n").expect("n"));
+            let n = db.query_one_raw(Statement::from_string(backend, sql)).await.expect("count").expect("a row");
+            counts.push((table, n.try_get::<i64>("", "n").expect("n")));
         }
+        assert!(counts.len() > 20, "every table is counted: {counts:?}");
         counts
     }
 

@@ -176,6 +176,25 @@ fn sweep_only() -> Vec<jobs::JobDef> {
         .collect()
 }
 
+/// A run of the sweep claimed for `slot` and started at `started`, never finished.
+async fn running(app: &TestApp, slot: chrono::DateTime<Utc>, started: chrono::DateTime<Utc>, by: &str) {
+    use bondwatch::jobs::job_run;
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    job_run::ActiveModel {
+        id: NotSet,
+        job: Set("alert_sweep".into()),
+        scheduled_for: Set(slot),
+        started_at: Set(Some(started)),
+        finished_at: Set(None),
+        status: Set("RUNNING".into()),
+        detail: Set(None),
+        claimed_by: Set(by.into()),
+    }
+    .insert(&app.ctx.db)
+    .await
+    .unwrap();
+}
+
 fn at(d: u32, h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, d, h, m, 0).unwrap()
 }
@@ -215,24 +234,10 @@ async fn each_slot_runs_once_across_replicas() {
 
 #[tokio::test]
 async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
-    use bondwatch::jobs::job_run;
-    use sea_orm::{ActiveModelTrait, NotSet, Set};
     let app = TestApp::spawn().await;
     let schedule = sweep_only();
     // A run that started and never finished: its replica died.
-    job_run::ActiveModel {
-        id: NotSet,
-        job: Set("alert_sweep".into()),
-        scheduled_for: Set(at(10, 22, 30)),
-        started_at: Set(Some(at(10, 22, 30))),
-        finished_at: Set(None),
-        status: Set("RUNNING".into()),
-        detail: Set(None),
-        claimed_by: Set("gone".into()),
-    }
-    .insert(&app.ctx.db)
-    .await
-    .unwrap();
+    running(&app, at(10, 22, 30), at(10, 22, 30), "gone").await;
     // Its own slot is taken: ticking in it again does nothing.
     let outcomes = jobs::tick(&app.ctx, &schedule, at(10, 23, 0), "a").await.unwrap();
     assert_eq!(outcomes[0].1, Outcome::AlreadyClaimed);
@@ -247,23 +252,9 @@ async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
 
 #[tokio::test]
 async fn a_run_still_going_makes_the_next_slot_skip() {
-    use bondwatch::jobs::job_run;
-    use sea_orm::{ActiveModelTrait, NotSet, Set};
     let app = TestApp::spawn().await;
     let schedule = sweep_only();
-    job_run::ActiveModel {
-        id: NotSet,
-        job: Set("alert_sweep".into()),
-        scheduled_for: Set(at(10, 22, 30)),
-        started_at: Set(Some(at(11, 22, 0))),
-        finished_at: Set(None),
-        status: Set("RUNNING".into()),
-        detail: Set(None),
-        claimed_by: Set("slow".into()),
-    }
-    .insert(&app.ctx.db)
-    .await
-    .unwrap();
+    running(&app, at(10, 22, 30), at(11, 22, 0), "slow").await;
     let outcomes = jobs::tick(&app.ctx, &schedule, at(11, 22, 31), "a").await.unwrap();
     assert_eq!(outcomes[0].1, Outcome::Skipped, "runs of one job never overlap");
     let data = app.ok("{ jobRuns { status detail } }", json!({})).await;
