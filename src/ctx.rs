@@ -19,6 +19,8 @@ pub struct Ctx {
     pub rules: Arc<RuleConfig>,
     /// The scheduled jobs, validated at start (digest subscriptions name one).
     pub schedule: Arc<Vec<crate::jobs::JobDef>>,
+    /// Evaluation weights and grades (`jobs/evaluation.toml`).
+    pub evaluation: Arc<crate::evaluation::score::EvaluationConfig>,
 }
 
 impl Ctx {
@@ -40,6 +42,7 @@ impl Ctx {
             login_limiter: Arc::new(limiter),
             rules,
             schedule: Arc::new(schedule),
+            evaluation: Arc::new(crate::evaluation::score::EvaluationConfig::default_config()),
         }
     }
 
@@ -49,7 +52,13 @@ impl Ctx {
 
     /// The same settings, rules and schedule as `other`, on this context's database and clock.
     pub fn with_settings_of(self, other: &Ctx) -> Self {
-        Ctx { settings: other.settings.clone(), rules: other.rules.clone(), schedule: other.schedule.clone(), ..self }
+        Ctx {
+            settings: other.settings.clone(),
+            rules: other.rules.clone(),
+            schedule: other.schedule.clone(),
+            evaluation: other.evaluation.clone(),
+            ..self
+        }
     }
 
     pub fn with_schedule(self, schedule: Vec<crate::jobs::JobDef>) -> Self {

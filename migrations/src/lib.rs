@@ -13,6 +13,7 @@ mod m20261128_000002_targets;
 mod m20261128_000003_auth;
 mod m20261128_000004_monitoring;
 mod m20261128_000005_digests;
+mod m20261128_000006_evaluations;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_auth::Migration),
             Box::new(m20261128_000004_monitoring::Migration),
             Box::new(m20261128_000005_digests::Migration),
+            Box::new(m20261128_000006_evaluations::Migration),
         ]
     }
 }

@@ -198,6 +198,7 @@ loaders! {
     principal_due_soon: PrincipalDueSoonLoader = |db, today, _| PrincipalDueSoonLoader { db, today },
     budgets: BudgetsLoader = |db, _, _| BudgetsLoader(db),
     alerts_by_project: RowsBy<crate::monitoring::store::alert::Entity> = by::<crate::monitoring::store::alert::Entity>(crate::monitoring::store::alert::Column::ProjectId),
+    evaluations_by_project: RowsBy<crate::evaluation::stored::Entity> = by::<crate::evaluation::stored::Entity>(crate::evaluation::stored::Column::ProjectId),
     bond_books: BondBookLoader = |db, _, ctx: &crate::Ctx| BondBookLoader { db, settings: ctx.settings.debt.clone() },
     project_bonds: ProjectBondsLoader = |db, _, _| ProjectBondsLoader(db),
 }

@@ -639,6 +639,11 @@ impl Mutation {
         targets::approve_target(app(ctx), caller(ctx)?, id, approved_on).await.map(PerformanceTarget).gql()
     }
 
+    /// Scores a project for a year (domain.md §6) and stores the result; the same again gives the same.
+    async fn evaluate(&self, ctx: &Context<'_>, project_code: String, year: i32) -> GqlResult<Evaluation> {
+        crate::evaluation::evaluate(app(ctx), caller(ctx)?, &project_code, year).await.map(Evaluation).gql()
+    }
+
     async fn subscribe_digest(
         &self,
         ctx: &Context<'_>,

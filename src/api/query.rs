@@ -329,6 +329,18 @@ impl Query {
         Ok(runs.into_iter().map(JobRun).collect())
     }
 
+    /// Stored evaluations of a year, best first; of one department's projects when given.
+    async fn evaluations(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        department_code: Option<String>,
+    ) -> GqlResult<Vec<Evaluation>> {
+        let department_code = department_scope(ctx, department_code).await?;
+        let rows = crate::evaluation::ranked(app(ctx), year, department_code.as_deref()).await.gql()?;
+        Ok(rows.into_iter().map(Evaluation).collect())
+    }
+
     async fn digest_subscriptions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DigestSubscription>> {
         let caller =
             ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;

@@ -431,6 +431,11 @@ impl Project {
         rows.sort_by_key(|a| std::cmp::Reverse(a.id));
         Ok(rows.into_iter().map(Alert).collect())
     }
+    /// The stored evaluation of a year (run `evaluate` to compute it).
+    async fn evaluation(&self, ctx: &Context<'_>, year: i32) -> GqlResult<Option<Evaluation>> {
+        let rows = load_many(&loaders(ctx).evaluations_by_project, self.0.id).await?;
+        Ok(rows.into_iter().find(|e| e.year == year).map(Evaluation))
+    }
     /// Targets in force: the latest declaration for each scope and year.
     async fn targets(&self, ctx: &Context<'_>) -> GqlResult<Vec<PerformanceTarget>> {
         let rows = load_many(&loaders(ctx).targets_by_project, self.0.id).await?;
@@ -1303,4 +1308,89 @@ impl DigestDelivery {
     async fn message_id(&self) -> &str {
         &self.0.message_id
     }
+}
+
+/// 优 良 中 差 at 90 / 80 / 60.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Grade {
+    Excellent,
+    Good,
+    Fair,
+    Poor,
+}
+
+pub struct Evaluation(pub crate::evaluation::stored::Model);
+
+impl Evaluation {
+    fn detail(&self) -> serde_json::Value {
+        serde_json::from_str(&self.0.detail).unwrap_or_default()
+    }
+}
+
+fn decimal_of(v: &serde_json::Value) -> DecimalScalar {
+    let d = v.as_str().and_then(|s| s.parse::<rust_decimal::Decimal>().ok()).unwrap_or_default();
+    DecimalScalar::rounded(d, 2)
+}
+
+#[Object]
+impl Evaluation {
+    async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
+        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+    }
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    async fn total_score(&self) -> DecimalScalar {
+        DecimalScalar(self.0.total_score.clone())
+    }
+    async fn grade(&self) -> Grade {
+        enum_from(&self.0.grade).unwrap_or(Grade::Poor)
+    }
+    /// `operating` or `construction`: the weight profile of jobs/evaluation.toml used.
+    async fn profile(&self) -> &str {
+        &self.0.profile
+    }
+    async fn dimensions(&self) -> Vec<DimensionScore> {
+        let detail = self.detail();
+        detail["dimensions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| DimensionScore {
+                dimension: enum_from(d["dimension"].as_str().unwrap_or("")).unwrap_or(Dimension::Decision),
+                weight: decimal_of(&d["weight"]),
+                score: decimal_of(&d["score"]),
+                items: d["items"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|i| ScoreItem {
+                        name: i["name"].as_str().unwrap_or("").into(),
+                        max_score: decimal_of(&i["max_score"]),
+                        score: decimal_of(&i["score"]),
+                        reason: i["reason"].as_str().unwrap_or("").into(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DimensionScore {
+    pub dimension: Dimension,
+    pub weight: DecimalScalar,
+    pub score: DecimalScalar,
+    pub items: Vec<ScoreItem>,
+}
+
+/// One scored item: its share of the dimension, its score, and the reason for any deduction.
+#[derive(SimpleObject)]
+pub struct ScoreItem {
+    pub name: String,
+    pub max_score: DecimalScalar,
+    pub score: DecimalScalar,
+    pub reason: String,
 }

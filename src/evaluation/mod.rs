@@ -1,6 +1,7 @@
 //! Ex-ante assessment (事前绩效评估) and performance evaluation (绩效评价).
 
 pub mod entities;
+pub mod score;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -93,4 +94,127 @@ pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInpu
     audit(&txn, ctx, caller, "submitAssessment", &project.code, None::<&()>, Some(&model)).await?;
     txn.commit().await?;
     Ok(model)
+}
+
+pub mod stored {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "evaluations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub project_id: i64,
+        pub year: i32,
+        pub total_score: String,
+        pub grade: String,
+        pub profile: String,
+        /// The dimensions and items as JSON ([`super::score::Evaluation`]).
+        pub detail: String,
+        pub computed_at: DateTimeUtc,
+    }
+    crate::plain_entity!();
+}
+
+/// Evaluates a project for a year (as of 31 December, or today for the current year)
+/// and stores the result in place of any earlier one; recomputing gives the same.
+pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Result<stored::Model> {
+    use chrono::Datelike;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    crate::db::values::check_year("year", year)?;
+    let today = ctx.clock.today();
+    if year > today.year() {
+        return Err(Error::validation("year", format!("{year} has not begun; a year is evaluated from its facts")));
+    }
+    let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
+    let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
+    let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project.clone()]).await?;
+    let Some(facts) = facts.first() else { return Err(Error::Internal("the project's facts vanished".into())) };
+    let mut findings = crate::monitoring::rules::evaluate_project(facts, &ctx.rules, as_of);
+    let bonds = crate::monitoring::facts::load_bonds(&ctx.db).await?;
+    let project_bonds: Vec<i64> = facts.books.iter().map(|b| b.bond.id).collect();
+    for b in bonds.iter().filter(|b| project_bonds.contains(&b.bond.id)) {
+        findings.extend(crate::monitoring::rules::evaluate_bond(b, &ctx.rules, as_of));
+    }
+    // Alerts stored during the year count too: the worst they reached.
+    let start =
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let seen = crate::monitoring::store::alert::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(crate::monitoring::store::alert::Column::ProjectId.eq(project.id))
+                .add(crate::monitoring::store::alert::Column::BondId.is_in(project_bonds.clone())),
+        )
+        .filter(crate::monitoring::store::alert::Column::LastSeenAt.gte(start))
+        .all(&ctx.db)
+        .await?;
+    for a in seen.iter().filter(|a| a.first_seen_at.date_naive() <= as_of) {
+        if let (Some(def), Some(severity)) =
+            (crate::monitoring::catalogue::rule(&a.rule), crate::monitoring::Severity::parse(&a.severity))
+        {
+            findings.push(crate::monitoring::Finding::new(
+                def.id,
+                severity,
+                crate::monitoring::Subject::default(),
+                a.message.clone(),
+            ));
+        }
+    }
+    let config = ctx.evaluation.as_ref();
+    let result = score::evaluate(facts, &findings, config, year, as_of);
+    let detail = serde_json::to_string(&result).unwrap_or_else(|_| "{}".into());
+    let txn = begin_write(&ctx.db).await?;
+    let before = stored::Entity::find()
+        .filter(stored::Column::ProjectId.eq(project.id))
+        .filter(stored::Column::Year.eq(year))
+        .one(&txn)
+        .await?;
+    let row = stored::ActiveModel {
+        id: before.as_ref().map(|b| sea_orm::Set(b.id)).unwrap_or(NotSet),
+        project_id: Set(project.id),
+        year: Set(year),
+        total_score: Set(format!("{:.2}", result.total)),
+        grade: Set(result.grade.into()),
+        profile: Set(result.profile.clone()),
+        detail: Set(detail),
+        computed_at: Set(ctx.clock.now()),
+    };
+    let saved = match before {
+        Some(_) => row.update(&txn).await?,
+        None => row.insert(&txn).await?,
+    };
+    audit(
+        &txn,
+        ctx,
+        caller,
+        "evaluate",
+        format!("{code} {year}"),
+        None::<&()>,
+        Some(&serde_json::json!({"total": saved.total_score, "grade": saved.grade})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Stored evaluations of a year, best first; of one department's projects when given.
+pub async fn ranked(ctx: &Ctx, year: i32, department_code: Option<&str>) -> Result<Vec<stored::Model>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut rows = stored::Entity::find().filter(stored::Column::Year.eq(year)).all(&ctx.db).await?;
+    if let Some(code) = department_code {
+        let dept = crate::ledger::department_by_code(&ctx.db, "departmentCode", code).await?;
+        let ids: Vec<i64> = crate::ledger::entities::project::Entity::find()
+            .filter(crate::ledger::entities::project::Column::DepartmentId.eq(dept.id))
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        rows.retain(|r| ids.contains(&r.project_id));
+    }
+    rows.sort_by(|a, b| {
+        let (x, y) =
+            (crate::db::values::stored_decimal(&a.total_score), crate::db::values::stored_decimal(&b.total_score));
+        y.cmp(&x).then(a.project_id.cmp(&b.project_id))
+    });
+    Ok(rows)
 }

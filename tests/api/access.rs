@@ -158,6 +158,7 @@ const MUTATIONS: &[(&str, &str)] = &[
     ),
     ("pauseDigestSubscription", r#"mutation { pauseDigestSubscription(id: "{S}", paused: true) { paused } }"#),
     ("unsubscribeDigest", r#"mutation { unsubscribeDigest(id: "{S}") }"#),
+    ("evaluate", r#"mutation { evaluate(projectCode: "{P}", year: 2026) { grade } }"#),
 ];
 
 /// What a REPORTER may do for its own department (the issue's matrix).

@@ -5,6 +5,7 @@ mod access;
 mod cli;
 mod debt;
 mod digest;
+mod evaluation;
 mod fuzz;
 mod helpers;
 mod ledger;

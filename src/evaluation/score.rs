@@ -1,0 +1,409 @@
+//! Performance evaluation scoring (绩效评价, domain.md §6): pure functions of a
+//! project's facts, the alerts seen in the year, and the year's end.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::db::values::Month;
+use crate::debt;
+use crate::monitoring::facts::{IndicatorFacts, ProjectFacts};
+use crate::monitoring::rules::{latest_attainment, management::planned_percent};
+use crate::monitoring::{Finding, Severity};
+
+/// `jobs/evaluation.toml`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EvaluationConfig {
+    pub profiles: std::collections::BTreeMap<String, Weights>,
+    pub grades: Grades,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct Weights {
+    pub decision: Decimal,
+    pub management: Decimal,
+    pub output: Decimal,
+    pub sustainability: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct Grades {
+    pub excellent: Decimal,
+    pub good: Decimal,
+    pub fair: Decimal,
+}
+
+pub const DEFAULT_EVALUATION: &str = include_str!("../../jobs/evaluation.toml");
+
+impl EvaluationConfig {
+    /// Parses and checks the file: both profiles, weights adding up to 100, grades in order.
+    pub fn parse(text: &str, name: &str) -> Result<EvaluationConfig, String> {
+        let config: EvaluationConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(0);
+            format!("{name} line {line}: {}", e.message())
+        })?;
+        for profile in ["operating", "construction"] {
+            let w =
+                config.profiles.get(profile).ok_or_else(|| format!("{name}: the profile '{profile}' is missing"))?;
+            let sum = w.decision + w.management + w.output + w.sustainability;
+            if sum != Decimal::ONE_HUNDRED {
+                return Err(format!("{name}: the weights of '{profile}' add up to {sum}, not 100"));
+            }
+        }
+        let g = config.grades;
+        if !(g.fair < g.good && g.good < g.excellent) {
+            return Err(format!("{name}: grades must rise fair < good < excellent"));
+        }
+        Ok(config)
+    }
+
+    pub fn default_config() -> EvaluationConfig {
+        EvaluationConfig::parse(DEFAULT_EVALUATION, "jobs/evaluation.toml")
+            .unwrap_or_else(|e| panic!("the shipped evaluation file is invalid: {e}"))
+    }
+
+    pub fn grade(&self, total: Decimal) -> &'static str {
+        if total >= self.grades.excellent {
+            "EXCELLENT"
+        } else if total >= self.grades.good {
+            "GOOD"
+        } else if total >= self.grades.fair {
+            "FAIR"
+        } else {
+            "POOR"
+        }
+    }
+}
+
+/// One scored item: its share of the dimension and its score as a fraction 0..1, or
+/// none when there is nothing to measure (its share then goes to the others).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Item {
+    pub name: String,
+    pub share: Decimal,
+    pub fraction: Option<Decimal>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ScoredItem {
+    pub name: String,
+    pub max_score: Decimal,
+    pub score: Decimal,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DimensionScore {
+    pub dimension: &'static str,
+    pub weight: Decimal,
+    pub score: Decimal,
+    pub items: Vec<ScoredItem>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Evaluation {
+    pub year: i32,
+    pub profile: String,
+    pub total: Decimal,
+    pub grade: &'static str,
+    pub dimensions: Vec<DimensionScore>,
+}
+
+fn capped(x: Decimal) -> Decimal {
+    x.clamp(Decimal::ZERO, Decimal::ONE)
+}
+
+fn item(name: &str, share: &str, fraction: Option<Decimal>, reason: String) -> Item {
+    Item { name: name.into(), share: share.parse().unwrap_or_default(), fraction, reason }
+}
+
+/// Shares the dimension's weight over its items; items with nothing to measure hand
+/// their share to the others pro rata.
+fn score_dimension(dimension: &'static str, weight: Decimal, items: Vec<Item>) -> Option<DimensionScore> {
+    let measured: Decimal = items.iter().filter(|i| i.fraction.is_some()).map(|i| i.share).sum();
+    if measured.is_zero() {
+        return None;
+    }
+    let scored = items
+        .into_iter()
+        .map(|i| match i.fraction {
+            Some(f) => {
+                let max = weight * i.share / measured;
+                let score = max * f;
+                let reason = if f < Decimal::ONE { format!("扣{:.2}分:{}", max - score, i.reason) } else { i.reason };
+                ScoredItem { name: i.name, max_score: max, score, reason }
+            }
+            None => ScoredItem {
+                name: i.name,
+                max_score: Decimal::ZERO,
+                score: Decimal::ZERO,
+                reason: format!("无可计量数据,分值按比例转入本维度其他指标:{}", i.reason),
+            },
+        })
+        .collect::<Vec<_>>();
+    Some(DimensionScore { dimension, weight, score: scored.iter().map(|s| s.score).sum(), items: scored })
+}
+
+fn mean_attainment(indicators: &[&IndicatorFacts]) -> Option<Decimal> {
+    let values: Vec<Decimal> = indicators.iter().filter_map(|i| latest_attainment(i)).collect();
+    (!values.is_empty()).then(|| capped(values.iter().sum::<Decimal>() / Decimal::from(values.len())))
+}
+
+/// The worst severity a rule reached for this project in the year, from the alerts
+/// seen in it and those the rules find at its end.
+fn worst(findings: &[Finding], rule: &str) -> Option<Severity> {
+    findings.iter().filter(|f| f.rule == rule).map(|f| f.severity).min()
+}
+
+/// Scores a project for `year`, as of `as_of` (31 December, or today for the current
+/// year). `findings` are the alerts of the project (and its bonds) seen in the year.
+pub fn evaluate(
+    f: &ProjectFacts,
+    findings: &[Finding],
+    config: &EvaluationConfig,
+    year: i32,
+    as_of: NaiveDate,
+) -> Evaluation {
+    use crate::ledger::projects::ProjectStatus;
+    let operating = matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid);
+    let profile = if operating { "operating" } else { "construction" };
+    let weights = config.profiles.get(profile).copied().unwrap_or(Weights {
+        decision: Decimal::from(25),
+        management: Decimal::from(25),
+        output: Decimal::from(25),
+        sustainability: Decimal::from(25),
+    });
+
+    // 决策
+    let assessment = f.assessment.as_ref().filter(|a| a.submitted_on <= as_of).map(|a| a.conclusion.as_str());
+    let assessed = match assessment {
+        Some("予以支持") => (Decimal::ONE, "事前绩效评估结论为予以支持".to_string()),
+        Some("调整完善后予以支持") => (Decimal::new(6, 1), "事前绩效评估结论为调整完善后予以支持".into()),
+        Some(other) => (Decimal::ZERO, format!("事前绩效评估结论为{other}")),
+        None => (Decimal::ZERO, "未开展事前绩效评估".into()),
+    };
+    let levels = ["产出指标", "效益指标", "满意度指标"]
+        .iter()
+        .filter(|l| f.indicators.iter().any(|i| i.indicator.level1 == **l))
+        .count();
+    let with_target: Vec<_> = f.indicators.iter().filter(|i| i.target.is_some()).collect();
+    let quantified = with_target
+        .iter()
+        .filter(|i| i.target.as_ref().is_some_and(|t| t.kind != crate::targets::parse::TargetKind::Qualitative))
+        .count();
+    let targets = (!f.indicators.is_empty()).then(|| {
+        Decimal::new(5, 1) * Decimal::from(levels) / Decimal::from(3)
+            + if with_target.is_empty() {
+                Decimal::ZERO
+            } else {
+                Decimal::new(5, 1) * Decimal::from(quantified) / Decimal::from(with_target.len())
+            }
+    });
+    let coverage = debt::project_coverage(&f.books, f.project.id, &f.forecast);
+    let coverage_fraction = coverage.map(|c| capped((c - Decimal::ONE) / Decimal::new(2, 1)));
+    let mismatched = findings.iter().any(|x| x.rule == "D7");
+    let decision = vec![
+        item("事前绩效评估", "0.3", Some(assessed.0), assessed.1),
+        item(
+            "绩效目标完整性和量化程度",
+            "0.3",
+            targets,
+            format!("具备{levels}类一级指标,{quantified}/{}个指标已量化", with_target.len()),
+        ),
+        item(
+            "本息覆盖倍数",
+            "0.2",
+            coverage_fraction,
+            coverage
+                .map(|c| format!("本息覆盖倍数{:.4}(1.2及以上满分,1.0以下不得分)", c))
+                .unwrap_or_else(|| "无债券或无收益预测".into()),
+        ),
+        item(
+            "期限匹配",
+            "0.2",
+            (!f.books.is_empty()).then_some(if mismatched { Decimal::ZERO } else { Decimal::ONE }),
+            if mismatched {
+                "债券期限与收益期不匹配".into()
+            } else {
+                "债券期限与收益期匹配".into()
+            },
+        ),
+    ];
+
+    // 管理
+    let funding = f.bond_funding(as_of);
+    let received = f.received(as_of);
+    let planned = f.project.planned_bond_funding;
+    let in_place = (planned.fen() > 0).then(|| capped(received.to_decimal() / planned.to_decimal()));
+    let paid = f.moved("PAYMENT", as_of);
+    let spend_vs_plan = match (planned_percent(f, Month::of(as_of)), funding.fen() > 0) {
+        (Some(p), true) if p > Decimal::ZERO => {
+            Some(capped(paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal() / p))
+        }
+        _ => None,
+    };
+    let level = |rule: &str| match worst(findings, rule) {
+        None | Some(Severity::Blue) => (Decimal::ONE, "年内无预警".to_string()),
+        Some(Severity::Yellow) => (Decimal::new(5, 1), "年内出现黄色预警".to_string()),
+        Some(s) => (Decimal::ZERO, format!("年内出现{}色预警", s.chinese())),
+    };
+    let idle = level("M2");
+    let bad: crate::db::Money = findings
+        .iter()
+        .filter(|x| x.rule == "M5" || x.rule == "M6")
+        .flat_map(|x| x.evidence["payments"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["amount"].as_str().and_then(|a| a.parse::<crate::db::Money>().ok()))
+        .sum();
+    let payments = (paid.fen() > 0).then(|| capped(Decimal::ONE - bad.to_decimal() / paid.to_decimal()));
+    let months: Vec<Month> = {
+        let start = f.project.actual_start.map(Month::of);
+        let mut out = Vec::new();
+        if let Some(mut m) = start {
+            let last = Month::of(as_of);
+            while m < last && m.year <= year {
+                let due = m.next().first_day().with_day(10).unwrap_or(m.next().first_day());
+                if m.year == year && due <= as_of && f.project.actual_completion.is_none_or(|c| m <= Month::of(c)) {
+                    out.push(m);
+                }
+                m = m.next();
+            }
+        }
+        out
+    };
+    let on_time = months
+        .iter()
+        .filter(|m| {
+            let due = m.next().first_day().with_day(10).unwrap_or(m.next().first_day());
+            f.progress
+                .iter()
+                .filter(|r| r.period == m.to_string())
+                .map(|r| r.submitted_on)
+                .min()
+                .is_some_and(|d| d <= due)
+        })
+        .count();
+    let reports = (!months.is_empty()).then(|| Decimal::from(on_time) / Decimal::from(months.len()));
+    let adjusted = level("M7");
+    let management = vec![
+        item(
+            "资金到位率",
+            "0.2",
+            in_place,
+            format!("到位{}/计划{}", crate::monitoring::wan(received), crate::monitoring::wan(planned)),
+        ),
+        item("支出进度与用款计划", "0.25", spend_vs_plan, format!("已支出{}", crate::monitoring::wan(paid))),
+        item("资金闲置", "0.15", Some(idle.0), format!("资金闲置(M2){}", idle.1)),
+        item("支出合规", "0.2", payments, format!("违规或挪用支出{}", crate::monitoring::wan(bad))),
+        item("监控报告及时性", "0.1", reports, format!("{on_time}/{}个月按时报送", months.len())),
+        item("用途调整", "0.1", Some(adjusted.0), format!("用途调整(M7){}", adjusted.1)),
+    ];
+
+    // 产出
+    let group = |pred: &dyn Fn(&IndicatorFacts) -> bool| f.indicators.iter().filter(|i| pred(i)).collect::<Vec<_>>();
+    let quantity = group(&|i| i.indicator.level2 == "数量指标");
+    let quality = group(&|i| i.indicator.level2 == "质量指标");
+    let timeliness = group(&|i| i.indicator.level2 == "时效指标");
+    let cost = group(&|i| i.indicator.level1 == "成本指标");
+    let reason = |list: &[&IndicatorFacts]| {
+        format!("{}个指标,{}个有实际值", list.len(), list.iter().filter(|i| latest_attainment(i).is_some()).count())
+    };
+    let output = vec![
+        item("数量指标完成", "0.35", mean_attainment(&quantity), reason(&quantity)),
+        item("质量指标达标", "0.25", mean_attainment(&quality), reason(&quality)),
+        item("时效指标", "0.2", mean_attainment(&timeliness), reason(&timeliness)),
+        item("成本指标", "0.2", mean_attainment(&cost), reason(&cost)),
+    ];
+
+    // 可持续性
+    let benefit = group(&|i| i.indicator.level1 == "效益指标");
+    let satisfaction = group(&|i| i.indicator.level1 == "满意度指标");
+    let position = debt::repayment_position(&f.books, f.project.id, &f.revenue, as_of);
+    let forecast_started =
+        f.forecast.iter().any(|y| y.year < as_of.year() || (y.year == as_of.year() && as_of.month0() > 0));
+    let realisation =
+        forecast_started.then(|| capped(debt::coverage::realisation_rate(position.collected, &f.forecast, as_of)));
+    let rolling = debt::project_rolling_coverage(&f.books, f.project.id, &f.forecast, &f.revenue, as_of)
+        .map(|r| capped((r - Decimal::ONE) / Decimal::new(2, 1)));
+    let due_in_year: Vec<_> = debt::project_lines(&f.books, f.project.id)
+        .into_iter()
+        .filter(|l| l.line.due.year() == year && l.line.due <= as_of)
+        .collect();
+    let paid_on_time = (!due_in_year.is_empty()).then(|| {
+        Decimal::from(
+            due_in_year
+                .iter()
+                .filter(|l| l.paid >= l.line.total() && l.paid_on.is_some_and(|d| d <= l.line.due))
+                .count(),
+        ) / Decimal::from(due_in_year.len())
+    });
+    let repayment = match (rolling, paid_on_time) {
+        (Some(a), Some(b)) => Some((a + b) / Decimal::TWO),
+        (a, b) => a.or(b),
+    };
+    let sustainability = vec![
+        item("效益指标", "0.3", mean_attainment(&benefit), reason(&benefit)),
+        item("满意度指标", "0.2", mean_attainment(&satisfaction), reason(&satisfaction)),
+        item(
+            "收益实现率",
+            "0.25",
+            realisation,
+            format!("已实现专项收入{}", crate::monitoring::wan(position.collected)),
+        ),
+        item("滚动覆盖与按时还本付息", "0.25", repayment, format!("年内到期{}笔", due_in_year.len())),
+    ];
+
+    let candidates = [
+        ("DECISION", weights.decision, decision),
+        ("MANAGEMENT", weights.management, management),
+        ("OUTPUT", weights.output, output),
+        ("SUSTAINABILITY", weights.sustainability, sustainability),
+    ];
+    // A dimension with nothing to measure hands its weight to the others pro rata.
+    let measurable: Decimal =
+        candidates.iter().filter(|(_, _, items)| items.iter().any(|i| i.fraction.is_some())).map(|(_, w, _)| *w).sum();
+    let dimensions: Vec<DimensionScore> = candidates
+        .into_iter()
+        .filter_map(|(name, w, items)| {
+            let weight = if measurable.is_zero() { Decimal::ZERO } else { w * Decimal::ONE_HUNDRED / measurable };
+            score_dimension(name, weight, items)
+        })
+        .collect();
+    let total = dimensions.iter().map(|d| d.score).sum::<Decimal>().round_dp(2);
+    Evaluation { year, profile: profile.into(), total, grade: config.grade(total), dimensions }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_weights_and_grades_are_checked() {
+        let config = EvaluationConfig::default_config();
+        assert_eq!(config.grade(Decimal::new(8999, 2)), "GOOD");
+        assert_eq!(config.grade(Decimal::from(90)), "EXCELLENT");
+        assert_eq!(config.grade(Decimal::new(5999, 2)), "POOR");
+        let off = DEFAULT_EVALUATION.replace("decision = 15", "decision = 16");
+        assert!(EvaluationConfig::parse(&off, "evaluation.toml").unwrap_err().contains("add up to 101"));
+        let missing = DEFAULT_EVALUATION.replace("[profiles.construction]", "[profiles.building]");
+        assert!(
+            EvaluationConfig::parse(&missing, "evaluation.toml").unwrap_err().contains("'construction' is missing")
+        );
+    }
+
+    #[test]
+    fn a_dimension_shares_its_weight_over_what_can_be_measured() {
+        let items = vec![
+            item("a", "0.5", Some(Decimal::ONE), "满分".into()),
+            item("b", "0.3", Some(Decimal::new(5, 1)), "一半".into()),
+            item("c", "0.2", None, "无数据".into()),
+        ];
+        let d = score_dimension("DECISION", Decimal::from(40), items).unwrap();
+        // a: 40 × 0.5/0.8 = 25; b: 40 × 0.3/0.8 = 15, half of it = 7.5; c hands its share on.
+        assert_eq!(d.items[0].max_score, Decimal::from(25));
+        assert_eq!(d.items[1].score, Decimal::new(75, 1));
+        assert!(d.items[1].reason.starts_with("扣7.50分"));
+        assert_eq!(d.score, Decimal::new(325, 1));
+        assert!(d.items[2].reason.contains("转入"));
+    }
+}

@@ -1,0 +1,88 @@
+//! Performance evaluation (绩效评价): scored in four dimensions by the weight profile
+//! of the project's status, every deduction with its reason, graded, ranked, and the
+//! same when computed again.
+
+use bondwatch::demo;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+const EVALUATE: &str = r#"mutation($p: String!) { evaluate(projectCode: $p, year: 2026) {
+    totalScore grade profile project { code }
+    dimensions { dimension weight score items { name maxScore score reason } } } }"#;
+
+#[tokio::test]
+async fn projects_are_scored_graded_and_ranked() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    app.ok("mutation { runAlertSweep { raised } }", json!({})).await;
+    let healthy = app.ok(EVALUATE, json!({"p": "HY-JT-01"})).await["evaluate"].clone();
+    let troubled = app.ok(EVALUATE, json!({"p": "HY-WJ-01"})).await["evaluate"].clone();
+    assert_eq!(healthy["profile"], "construction");
+    assert_eq!(troubled["profile"], "operating", "an operating project is judged on results");
+    let weights: Vec<&str> =
+        troubled["dimensions"].as_array().unwrap().iter().map(|d| d["weight"].as_str().unwrap()).collect();
+    assert_eq!(weights, ["15.00", "25.00", "35.00", "25.00"]);
+    let total = |e: &serde_json::Value| e["totalScore"].as_str().unwrap().parse::<f64>().unwrap();
+    assert!(total(&healthy) > total(&troubled), "{} vs {}", total(&healthy), total(&troubled));
+    for e in [&healthy, &troubled] {
+        let dims = e["dimensions"].as_array().unwrap();
+        let sum: f64 = dims.iter().map(|d| d["score"].as_str().unwrap().parse::<f64>().unwrap()).sum();
+        assert!((sum - total(e)).abs() < 0.05, "the total is the sum of the dimensions");
+        for item in dims.iter().flat_map(|d| d["items"].as_array().unwrap()) {
+            let (max, score) = (
+                item["maxScore"].as_str().unwrap().parse::<f64>().unwrap(),
+                item["score"].as_str().unwrap().parse::<f64>().unwrap(),
+            );
+            assert!(score <= max + 0.005, "{item}");
+            if score + 0.005 < max {
+                assert!(item["reason"].as_str().unwrap().starts_with("扣"), "a deduction carries its reason: {item}");
+            }
+        }
+    }
+    let grade = |e: &serde_json::Value| match total(e) {
+        t if t >= 90.0 => "EXCELLENT",
+        t if t >= 80.0 => "GOOD",
+        t if t >= 60.0 => "FAIR",
+        _ => "POOR",
+    };
+    assert_eq!(troubled["grade"], grade(&troubled));
+    assert_eq!(healthy["grade"], grade(&healthy));
+    // The same again gives the same.
+    let again = app.ok(EVALUATE, json!({"p": "HY-WJ-01"})).await["evaluate"].clone();
+    assert_eq!(again, troubled);
+    let data = app
+        .ok(
+            r#"{ evaluations(year: 2026) { project { code } totalScore } jt: evaluations(year: 2026, departmentCode: "HY-JT") { project { code } }
+                 project(code: "HY-WJ-01") { evaluation(year: 2026) { totalScore } none: evaluation(year: 2025) { totalScore } } }"#,
+            json!({}),
+        )
+        .await;
+    let ranked: Vec<&str> =
+        data["evaluations"].as_array().unwrap().iter().map(|e| e["project"]["code"].as_str().unwrap()).collect();
+    assert_eq!(ranked, ["HY-JT-01", "HY-WJ-01"], "best first");
+    assert_eq!(data["jt"], json!([{"project": {"code": "HY-JT-01"}}]));
+    assert_eq!(data["project"]["evaluation"]["totalScore"], troubled["totalScore"]);
+    assert_eq!(data["project"]["none"], serde_json::Value::Null);
+    let (code, field, _) =
+        app.err(r#"mutation { evaluate(projectCode: "HY-JT-01", year: 2027) { grade } }"#, json!({})).await;
+    assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "year"));
+}
+
+#[tokio::test]
+async fn nothing_to_measure_hands_its_share_on_and_says_so() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    // A bare project: no money, no targets; only the decision dimension can be measured.
+    let e = app.ok(r#"mutation { evaluate(projectCode: "P1", year: 2026) { totalScore grade dimensions { dimension weight items { name reason maxScore } } } }"#, json!({})).await;
+    let dims = e["evaluate"]["dimensions"].as_array().unwrap();
+    assert!(dims.iter().all(|d| d["dimension"] != "OUTPUT"), "an empty dimension is left out: {dims:?}");
+    let weight_sum: f64 = dims.iter().map(|d| d["weight"].as_str().unwrap().parse::<f64>().unwrap()).sum();
+    assert!((weight_sum - 100.0).abs() < 0.05, "its weight went to the others");
+    assert!(
+        dims.iter()
+            .flat_map(|d| d["items"].as_array().unwrap())
+            .any(|i| i["reason"].as_str().unwrap().contains("无可计量数据"))
+    );
+    assert_eq!(e["evaluate"]["grade"], "POOR", "no assessment, no targets");
+}
