@@ -132,20 +132,59 @@ async fn event(
     Ok(())
 }
 
+fn new_event(
+    alert_id: i64,
+    at: DateTime<Utc>,
+    kind: &str,
+    severity: Option<&str>,
+    note: Option<&str>,
+) -> alert_event::ActiveModel {
+    alert_event::ActiveModel {
+        id: NotSet,
+        alert_id: Set(alert_id),
+        at: Set(at),
+        event: Set(kind.into()),
+        username: Set("sweep".into()),
+        severity: Set(severity.map(str::to_string)),
+        note: Set(note.map(str::to_string)),
+    }
+}
+
+/// Rows a multi-row statement carries: well inside SQLite's and PostgreSQL's parameter limits.
+const CHUNK: usize = 200;
+
 /// Applies one batch of findings to the store in one transaction: the batch speaks
-/// for `scope`, so open alerts in it that no finding matches are resolved.
+/// for `scope`, so open alerts in it that no finding matches are resolved. Writes are
+/// multi-row statements: a batch costs a few statements, plus one per alert whose
+/// content changed.
 pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTime<Utc>) -> Result<Applied> {
+    use sea_orm::sea_query::Expr;
     let txn = begin_write(&ctx.db).await?;
     let mut open: HashMap<String, alert::Model> =
         open_alerts_in(&txn, scope).await?.into_iter().filter_map(|a| a.open_key.clone().map(|k| (k, a))).collect();
     let mut applied = Applied::default();
+    let mut seen_again = Vec::new();
+    let mut events = Vec::new();
+    let mut created = Vec::new();
+    let mut created_keys = Vec::new();
     for f in findings {
         let key = open_key(f.rule, &f.subject);
         let evidence = f.evidence.to_string();
         match open.remove(&key) {
             Some(existing) => {
+                applied.updated += 1;
                 let reopen = existing.status == "WAIVED" && f.severity == Severity::Red && existing.severity != "RED";
                 let changed_severity = existing.severity != f.severity.as_str();
+                let same = !reopen
+                    && !changed_severity
+                    && existing.message == f.message
+                    && existing.measured == f.measured
+                    && existing.threshold == f.threshold
+                    && existing.evidence == evidence;
+                if same {
+                    seen_again.push(existing.id);
+                    continue;
+                }
                 let mut active: alert::ActiveModel = existing.clone().into();
                 active.severity = Set(f.severity.as_str().into());
                 active.message = Set(f.message);
@@ -158,25 +197,22 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
                 }
                 active.update(&txn).await?;
                 if reopen {
-                    event(
-                        &txn,
+                    events.push(new_event(
                         existing.id,
                         now,
                         "REOPENED",
-                        "sweep",
                         Some("RED"),
-                        Some("豁免后升级为红色预警,重新打开".into()),
-                    )
-                    .await?;
+                        Some("豁免后升级为红色预警,重新打开"),
+                    ));
                 } else if changed_severity {
-                    event(&txn, existing.id, now, "UPDATED", "sweep", Some(f.severity.as_str()), None).await?;
+                    events.push(new_event(existing.id, now, "UPDATED", Some(f.severity.as_str()), None));
                 }
-                applied.updated += 1;
             }
             None => {
                 let def =
                     rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
-                let created = alert::ActiveModel {
+                created_keys.push(key.clone());
+                created.push(alert::ActiveModel {
                     id: NotSet,
                     rule: Set(f.rule.into()),
                     dimension: Set(def.dimension.as_str().into()),
@@ -197,22 +233,43 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
                     last_seen_at: Set(now),
                     resolved_at: Set(None),
                     note: Set(None),
-                }
-                .insert(&txn)
-                .await?;
-                event(&txn, created.id, now, "RAISED", "sweep", Some(f.severity.as_str()), None).await?;
-                applied.raised += 1;
+                });
             }
         }
     }
-    for (_, stale) in open {
-        let mut active: alert::ActiveModel = stale.clone().into();
-        active.status = Set("RESOLVED".into());
-        active.open_key = Set(None);
-        active.resolved_at = Set(Some(now));
-        active.update(&txn).await?;
-        event(&txn, stale.id, now, "RESOLVED", "sweep", None, Some("条件已解除".into())).await?;
-        applied.resolved += 1;
+    for chunk in seen_again.chunks(CHUNK) {
+        alert::Entity::update_many()
+            .col_expr(alert::Column::LastSeenAt, Expr::value(now))
+            .filter(alert::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
+    applied.raised = created.len();
+    let mut created = created.into_iter().peekable();
+    while created.peek().is_some() {
+        let chunk: Vec<_> = created.by_ref().take(CHUNK).collect();
+        alert::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
+    }
+    for keys in created_keys.chunks(CHUNK) {
+        let rows = alert::Entity::find().filter(alert::Column::OpenKey.is_in(keys.iter().cloned())).all(&txn).await?;
+        events.extend(rows.iter().map(|a| new_event(a.id, now, "RAISED", Some(&a.severity), None)));
+    }
+    let stale: Vec<i64> = open.values().map(|a| a.id).collect();
+    applied.resolved = stale.len();
+    for chunk in stale.chunks(CHUNK) {
+        alert::Entity::update_many()
+            .col_expr(alert::Column::Status, Expr::value("RESOLVED"))
+            .col_expr(alert::Column::OpenKey, Expr::value(Option::<String>::None))
+            .col_expr(alert::Column::ResolvedAt, Expr::value(now))
+            .filter(alert::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+        events.extend(chunk.iter().map(|id| new_event(*id, now, "RESOLVED", None, Some("条件已解除"))));
+    }
+    let mut events = events.into_iter().peekable();
+    while events.peek().is_some() {
+        let chunk: Vec<_> = events.by_ref().take(CHUNK).collect();
+        alert_event::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
     Ok(applied)
