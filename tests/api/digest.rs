@@ -294,3 +294,64 @@ async fn an_operator_runs_one_subscription_now() {
     assert_eq!(messages.len(), 1);
     assert!(messages[0].contains("wang@hanyang.example"));
 }
+
+#[tokio::test]
+async fn nothing_to_report_sends_a_short_digest_or_none_as_asked() {
+    let out = tempfile::tempdir().unwrap();
+    let mut s = Settings::default();
+    s.mail.mail_dir = out.path().join("eml");
+    let app = TestApp::spawn_with(s, Anonymous::Refused).await;
+    let subscribe = r#"mutation($r: String!, $e: Boolean!) { subscribeDigest(input: {recipient: $r, email: "a@hanyang.example", job: "digest_daily", sendEmpty: $e}) { id } }"#;
+    app.ok(subscribe, json!({"r": "想要空摘要", "e": true})).await;
+    app.ok(subscribe, json!({"r": "不要空摘要", "e": false})).await;
+    app.clock.set(morning());
+    let outcomes = jobs::tick(&app.ctx, &digest_daily(), morning(), "a").await.unwrap();
+    assert!(matches!(&outcomes[0].1, Outcome::Succeeded(d) if d.starts_with("1 digests queued")), "{outcomes:?}");
+    let files: Vec<String> = std::fs::read_dir(out.path().join("eml"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 1);
+    // 【专项债监测】无新增预警, encoded in the subject.
+    assert!(files[0].contains("Subject: =?utf-8?b?44CQ5LiT6aG55YC655uR5rWL44CR5peg5paw5aKe6aKE6K2m?="), "{}", files[0]);
+}
+
+#[tokio::test]
+async fn a_digest_fails_for_good_after_the_last_attempt_and_says_why() {
+    let out = tempfile::tempdir().unwrap();
+    let mut s = settings(free_port(), out.path());
+    s.mail.smtp_url = Some(format!("smtp://digest-user:Secr3t@127.0.0.1:{}", free_port()));
+    let app = TestApp::spawn_with(s, Anonymous::Refused).await;
+    assert!(!mail::describe(&app.ctx.settings.mail).contains("Secr3t"), "credentials are never shown");
+    portfolio_with_alerts(&app).await;
+    let mut now = morning();
+    app.clock.set(now);
+    jobs::tick(&app.ctx, &digest_daily(), now, "a").await.unwrap();
+    for attempt in 1..mail::MAX_ATTEMPTS {
+        now += mail::backoff(attempt) + chrono::Duration::seconds(1);
+        app.clock.set(now);
+        mail::deliver_due(&app.ctx).await.unwrap();
+    }
+    let data = app.ok("{ digestDeliveries { status attempts lastError } }", json!({})).await;
+    let d = &data["digestDeliveries"][0];
+    assert_eq!(
+        (d["status"].as_str(), d["attempts"].as_i64()),
+        (Some("FAILED"), Some(mail::MAX_ATTEMPTS as i64)),
+        "{d}"
+    );
+    assert!(d["lastError"].as_str().is_some_and(|e| !e.is_empty() && !e.contains("Secr3t")));
+}
+
+#[test]
+fn the_command_line_runs_the_digests_due_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("d.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args(["digest", "run", "--database-url", &url, "--mail-dir", dir.path().join("eml").to_str().unwrap()])
+        .env("BONDWATCH_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 digests queued; 0 sent"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".eml files"), "says where mail goes");
+}
