@@ -387,6 +387,30 @@ async fn login_opens_a_cookie_session_and_is_rate_limited() {
 }
 
 #[tokio::test]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let mut settings = Settings::default();
+    settings.auth.secure_cookies = true;
+    let app = TestApp::spawn_with(settings, Anonymous::Refused).await;
+    let new = bondwatch::auth::NewUser {
+        username: "li".into(),
+        role: Role::Researcher,
+        department_code: None,
+        email: None,
+        password: Some("long enough".into()),
+    };
+    bondwatch::auth::add_user(&app.ctx, new).await.unwrap();
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .json(&json!({"query": LOGIN, "variables": {"u": "li", "p": "long enough"}}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+}
+
+#[tokio::test]
 async fn every_change_leaves_an_audit_entry_with_before_and_after() {
     let app = TestApp::spawn().await;
     app.ok(

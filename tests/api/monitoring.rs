@@ -332,3 +332,26 @@ async fn facts_load_in_a_fixed_number_of_statements_whatever_the_batch() {
     }
     assert_eq!(counts[0], counts[1], "statements to load 5 and 50 projects' facts: {counts:?}");
 }
+
+#[tokio::test]
+async fn a_failed_run_is_visible_and_the_next_slot_runs() {
+    use bondwatch::config::Settings;
+    let mut broken = Settings::default();
+    broken.mail.smtp_url = Some("no such scheme".into());
+    let app = TestApp::spawn_with(broken, bondwatch::api::Anonymous::Refused).await;
+    let digests: Vec<jobs::JobDef> = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml")
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.name == "digest_daily")
+        .collect();
+    let outcomes = jobs::tick(&app.ctx, &digests, at(16, 0, 1), "a").await.unwrap();
+    assert!(matches!(&outcomes[0].1, Outcome::Failed(e) if e.contains("SMTP")), "{outcomes:?}");
+    // Mended, the next day's slot runs normally.
+    let mended = bondwatch::Ctx::new(app.ctx.db.clone(), app.clock.clone());
+    let outcomes = jobs::tick(&mended, &digests, at(17, 0, 1), "a").await.unwrap();
+    assert!(matches!(&outcomes[0].1, Outcome::Succeeded(_)), "{outcomes:?}");
+    let data = app.ok("{ jobRuns(job: \"digest_daily\") { status detail } }", json!({})).await;
+    let statuses: Vec<&str> =
+        data["jobRuns"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["SUCCEEDED", "FAILED"]);
+}
