@@ -67,9 +67,19 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
         let Some(last) = projects.last() else { break };
         after = last.id;
         let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+        let t = Instant::now();
         let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
+        let loaded = t.elapsed();
         let findings: Vec<Finding> = facts.iter().flat_map(|f| evaluate_project(f, config, as_of)).collect();
+        let evaluated = t.elapsed();
         add(apply(ctx, &Scope::Projects(ids.clone()), findings, now).await?);
+        tracing::debug!(
+            projects = ids.len(),
+            load_ms = loaded.as_millis() as u64,
+            rules_ms = (evaluated - loaded).as_millis() as u64,
+            write_ms = (t.elapsed() - evaluated).as_millis() as u64,
+            "sweep batch"
+        );
         result.projects += ids.len();
         batches += 1;
         (options.progress)(result.projects, "projects swept");
