@@ -22,15 +22,11 @@ pub fn app<'a>(ctx: &'a Context<'_>) -> &'a Ctx {
     ctx.data_unchecked::<Ctx>()
 }
 
-async fn load_one<L>(
-    ctx: &Context<'_>,
-    loader: &async_graphql::dataloader::DataLoader<L>,
-    id: i64,
-) -> GqlResult<L::Value>
+/// One row by key through a loader; a key the loader does not find is an error.
+async fn load_one<L>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<L::Value>
 where
     L: async_graphql::dataloader::Loader<i64, Error = std::sync::Arc<crate::error::Error>>,
 {
-    let _ = ctx;
     loader
         .load_one(id)
         .await
@@ -177,7 +173,7 @@ impl DepartmentBudget {
 #[Object]
 impl DepartmentBudget {
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        load_one(ctx, &loaders(ctx).department, self.table().budget.department_id).await.map(Department)
+        load_one(&loaders(ctx).department, self.table().budget.department_id).await.map(Department)
     }
     async fn year(&self) -> i32 {
         self.table().budget.year
@@ -231,7 +227,7 @@ pub struct Project(pub project::Model);
 
 impl Project {
     async fn totals(&self, ctx: &Context<'_>) -> GqlResult<queries::ProjectTotals> {
-        load_one(ctx, &loaders(ctx).totals, self.0.id).await
+        load_one(&loaders(ctx).totals, self.0.id).await
     }
     /// The books of the bonds this project draws on.
     async fn books(&self, ctx: &Context<'_>) -> GqlResult<Vec<std::sync::Arc<crate::debt::BondBook>>> {
@@ -259,7 +255,7 @@ impl Project {
         &self.0.name
     }
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Department> {
-        load_one(ctx, &loaders(ctx).department, self.0.department_id).await.map(Department)
+        load_one(&loaders(ctx).department, self.0.department_id).await.map(Department)
     }
     async fn executing_unit(&self) -> &str {
         &self.0.executing_unit
@@ -277,7 +273,7 @@ impl Project {
     async fn stage(&self, ctx: &Context<'_>) -> GqlResult<Stage> {
         let status = projects_mod::stage_status(&self.0);
         let due_soon = if status == DomainStatus::Operating {
-            load_one(ctx, &loaders(ctx).principal_due_soon, self.0.id).await?
+            load_one(&loaders(ctx).principal_due_soon, self.0.id).await?
         } else {
             false
         };
@@ -508,7 +504,7 @@ impl Bond {
     }
     /// One line per due date and allocated project; any unallocated face as lines without a project.
     async fn schedule(&self, ctx: &Context<'_>) -> GqlResult<Vec<DebtServiceLine>> {
-        let book = load_one(ctx, &loaders(ctx).bond_books, self.0.id).await?;
+        let book = load_one(&loaders(ctx).bond_books, self.0.id).await?;
         Ok(book.lines.iter().copied().map(DebtServiceLine).collect())
     }
     async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
@@ -529,10 +525,10 @@ pub struct Allocation(pub allocation::Model);
 #[Object]
 impl Allocation {
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+        load_one(&loaders(ctx).bond, self.0.bond_id).await.map(Bond)
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(&loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn amount(&self) -> MoneyScalar {
         self.0.amount.into()
@@ -565,11 +561,11 @@ impl Disbursement {
         self.0.id.into()
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(&loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
         match self.0.bond_id {
-            Some(id) => load_one(ctx, &loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
+            Some(id) => load_one(&loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
             None => Ok(None),
         }
     }
@@ -670,13 +666,13 @@ pub struct UseAdjustment(pub use_adjustment::Model);
 #[Object]
 impl UseAdjustment {
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+        load_one(&loaders(ctx).bond, self.0.bond_id).await.map(Bond)
     }
     async fn from_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.from_project_id).await.map(Project)
+        load_one(&loaders(ctx).project, self.0.from_project_id).await.map(Project)
     }
     async fn to_project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.to_project_id).await.map(Project)
+        load_one(&loaders(ctx).project, self.0.to_project_id).await.map(Project)
     }
     async fn amount(&self) -> MoneyScalar {
         self.0.amount.into()
@@ -698,13 +694,13 @@ impl PerformanceTarget {
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => load_one(&loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
         match self.0.department_id {
-            Some(id) => load_one(ctx, &loaders(ctx).department, id).await.map(|d| Some(Department(d))),
+            Some(id) => load_one(&loaders(ctx).department, id).await.map(|d| Some(Department(d))),
             None => Ok(None),
         }
     }
@@ -738,7 +734,7 @@ impl Indicator {
     async fn owning_target(&self, ctx: &Context<'_>) -> GqlResult<performance_target::Model> {
         match &self.target {
             Some(t) => Ok(t.clone()),
-            None => load_one(ctx, &loaders(ctx).target_by_id, self.row.target_id).await,
+            None => load_one(&loaders(ctx).target_by_id, self.row.target_id).await,
         }
     }
     async fn actual_rows(&self, ctx: &Context<'_>) -> GqlResult<Vec<indicator_actual::Model>> {
@@ -756,7 +752,7 @@ impl Indicator {
     /// Null for a department's indicator.
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.owning_target(ctx).await?.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => load_one(&loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
@@ -765,10 +761,10 @@ impl Indicator {
         let target = self.owning_target(ctx).await?;
         let dept_id = match (target.department_id, target.project_id) {
             (Some(d), _) => d,
-            (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
+            (None, Some(p)) => load_one(&loaders(ctx).project, p).await?.department_id,
             (None, None) => return Err(async_graphql::Error::new("target without owner")),
         };
-        load_one(ctx, &loaders(ctx).department, dept_id).await.map(Department)
+        load_one(&loaders(ctx).department, dept_id).await.map(Department)
     }
     async fn year(&self, ctx: &Context<'_>) -> GqlResult<Option<i32>> {
         Ok(self.owning_target(ctx).await?.year)
@@ -841,7 +837,7 @@ pub struct Assessment(pub assessment::Model);
 #[Object]
 impl Assessment {
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(&loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn submitted_on(&self) -> DateScalar {
         self.0.submitted_on.into()
@@ -885,12 +881,12 @@ impl DebtServiceLine {
         self.0.line.due.into()
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Bond> {
-        load_one(ctx, &loaders(ctx).bond, self.0.bond_id).await.map(Bond)
+        load_one(&loaders(ctx).bond, self.0.bond_id).await.map(Bond)
     }
     /// None for the line of a bond's unallocated face.
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => load_one(&loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
@@ -953,7 +949,7 @@ impl User {
     }
     async fn department_code(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         match self.department_id {
-            Some(id) => Ok(Some(load_one(ctx, &loaders(ctx).department, id).await?.code)),
+            Some(id) => Ok(Some(load_one(&loaders(ctx).department, id).await?.code)),
             None => Ok(None),
         }
     }
@@ -1047,13 +1043,13 @@ impl Alert {
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(ctx, &loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => load_one(&loaders(ctx).project, id).await.map(|p| Some(Project(p))),
             None => Ok(None),
         }
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
         match self.0.bond_id {
-            Some(id) => load_one(ctx, &loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
+            Some(id) => load_one(&loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
             None => Ok(None),
         }
     }
@@ -1061,16 +1057,14 @@ impl Alert {
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
         let id = match (self.0.department_id, self.0.project_id) {
             (Some(d), _) => d,
-            (None, Some(p)) => load_one(ctx, &loaders(ctx).project, p).await?.department_id,
+            (None, Some(p)) => load_one(&loaders(ctx).project, p).await?.department_id,
             _ => return Ok(None),
         };
-        load_one(ctx, &loaders(ctx).department, id).await.map(|d| Some(Department(d)))
+        load_one(&loaders(ctx).department, id).await.map(|d| Some(Department(d)))
     }
     async fn indicator(&self, ctx: &Context<'_>) -> GqlResult<Option<Indicator>> {
         match self.0.indicator_id {
-            Some(id) => {
-                load_one(ctx, &loaders(ctx).indicator, id).await.map(|row| Some(Indicator { row, target: None }))
-            }
+            Some(id) => load_one(&loaders(ctx).indicator, id).await.map(|row| Some(Indicator { row, target: None })),
             None => Ok(None),
         }
     }
@@ -1335,7 +1329,7 @@ fn decimal_of(v: &serde_json::Value) -> DecimalScalar {
 #[Object]
 impl Evaluation {
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
-        load_one(ctx, &loaders(ctx).project, self.0.project_id).await.map(Project)
+        load_one(&loaders(ctx).project, self.0.project_id).await.map(Project)
     }
     async fn year(&self) -> i32 {
         self.0.year

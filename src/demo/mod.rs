@@ -28,14 +28,17 @@ use crate::targets::{self, IndicatorActualInput, IndicatorInput, TargetInput, en
 /// Which project carries which trouble, for the reader of the demo and of the alerts.
 pub const TROUBLES: &[(&str, &str)] = &[
     ("HY-JT-02", "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works"),
-    ("HY-ZJ-02", "M1 money held in the treasury, D5 coverage below 1.0"),
+    ("HY-ZJ-02", "M1 money held in the treasury, D5 coverage below 1.0, D1 assessment 调整完善后予以支持"),
     ("HY-ZJ-03", "D2 targets not approved, D8 maturity documents missing and late start"),
     ("HY-SW-02", "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否"),
-    ("HY-SW-03", "M7 two adjustments in a year, O3 start late, O1 quantity behind"),
+    (
+        "HY-SW-03",
+        "M7 two adjustments of its bond in a year, O3 start late, O1 last year's quantity behind, M1 money held",
+    ),
     ("HY-JT-03", "M8 receives adjusted money beyond its revenue period, D7 term mismatch"),
     (
         "HY-WJ-01",
-        "S1 revenue below forecast, S2 rolling coverage, S3/S4 debt service due, S5 revenue not transferred, S7 satisfaction below target",
+        "S1 revenue below forecast, S2 rolling coverage, S3 repayment gap, S4 coupon due within a month, S5 revenue not transferred, S6 principal repaid by refinancing, S7 satisfaction below target",
     ),
     ("HY-WJ-02", "M11 leftover funds after completion, O4 cost overrun"),
     (
