@@ -58,6 +58,16 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Writes an export as an xlsx workbook: alerts, portfolio, schedule or evaluations.
+    Export {
+        /// alerts, portfolio, schedule or evaluations.
+        what: String,
+        /// For evaluations: the year (default this year).
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Alert digests to managers.
     #[command(subcommand)]
     Digest(DigestCommand),
@@ -209,6 +219,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} digests queued; {} sent, {} to retry, {} failed",
                 total.0, total.1.sent, total.1.retrying, total.1.failed
             );
+            Ok(())
+        }
+        Command::Export { what, year, out } => {
+            let ctx = open(&cli.database, &cli.settings).await?;
+            let export = bondwatch::spreadsheets::Export::parse(&what, year, ctx.clock.today())?;
+            let bytes = bondwatch::spreadsheets::export(&ctx, export).await?;
+            std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            println!("{what} written to {} ({} bytes)", out.display(), bytes.len());
             Ok(())
         }
         Command::Gen { projects, years, seed } => {

@@ -123,6 +123,54 @@ async fn graphql(
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    year: Option<i32>,
+}
+
+/// `GET /exports/{alerts|portfolio|schedule|evaluations}.xlsx`, with the session cookie
+/// or a bearer token.
+async fn export_file(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let caller = match caller(&state, &headers).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return unauthenticated("an export needs credentials: log in, or send a bearer token".into()),
+        Err(response) => return response,
+    };
+    if caller.role == crate::auth::Role::Manager && caller.department_id.is_some() {
+        return (
+            StatusCode::FORBIDDEN,
+            "exports cover the whole portfolio; a manager of one department reads its own through the API",
+        )
+            .into_response();
+    }
+    let Some(name) = file.strip_suffix(".xlsx") else {
+        return (StatusCode::NOT_FOUND, "exports are .xlsx files").into_response();
+    };
+    let export = match crate::spreadsheets::Export::parse(name, query.year, state.ctx.clock.today()) {
+        Ok(e) => e,
+        Err(e) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+    };
+    match crate::spreadsheets::export(&state.ctx, export).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot export {file}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the export could not be made").into_response()
+        }
+    }
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.ctx.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
@@ -145,6 +193,7 @@ pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
         .route("/graphql", axum::routing::post(graphql))
         .route("/healthz", get(healthz))
         .route("/schema.graphql", get(schema_sdl))
+        .route("/exports/{file}", get(export_file))
         .merge(graphiql::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))

@@ -12,4 +12,5 @@ mod ledger;
 mod money;
 mod monitoring;
 mod queries;
+mod spreadsheets;
 mod validation;

@@ -1,0 +1,358 @@
+//! Spreadsheets out: alerts, the portfolio, the debt-service schedule and the
+//! evaluation results as xlsx workbooks with Chinese headers, each amount column's
+//! unit in its header and number formats on the cells.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook};
+use sea_orm::{EntityTrait, QueryOrder};
+
+use crate::Ctx;
+use crate::db::Money;
+use crate::error::{Error, Result};
+use crate::ledger::entities::{bond, department, project};
+
+/// One cell of an exported table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// Yuan, shown with two decimals and thousands separators.
+    Money(Money),
+    /// A ratio or score, shown with the given decimals.
+    Number(Decimal, u32),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(t: &str) -> Self {
+        Cell::Text(t.into())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(t: String) -> Self {
+        Cell::Text(t)
+    }
+}
+
+impl From<Option<String>> for Cell {
+    fn from(t: Option<String>) -> Self {
+        t.map(Cell::Text).unwrap_or(Cell::Empty)
+    }
+}
+
+/// One sheet: its name, headers and rows.
+pub struct Table {
+    pub sheet: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The exports there are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    Alerts,
+    Portfolio,
+    Schedule,
+    Evaluations(i32),
+}
+
+impl Export {
+    pub fn parse(name: &str, year: Option<i32>, today: NaiveDate) -> Result<Export> {
+        use chrono::Datelike;
+        match name {
+            "alerts" => Ok(Export::Alerts),
+            "portfolio" => Ok(Export::Portfolio),
+            "schedule" => Ok(Export::Schedule),
+            "evaluations" => Ok(Export::Evaluations(year.unwrap_or(today.year()))),
+            other => Err(Error::not_found(
+                "export",
+                format!("there is no export '{other}'; use alerts, portfolio, schedule or evaluations"),
+            )),
+        }
+    }
+}
+
+/// Writes tables into an xlsx workbook.
+pub fn workbook(tables: &[Table]) -> Result<Vec<u8>> {
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("cannot write the workbook: {e}"));
+    let mut book = Workbook::new();
+    let header = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for table in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(table.sheet).map_err(fail)?;
+        for (c, h) in table.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+            sheet.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0)).map_err(fail)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(t) => sheet.write_string(r, c, t).map(|_| ()),
+                    // A spreadsheet keeps numbers as floats; amounts within ±90 trillion keep their fen.
+                    Cell::Money(m) => sheet.write_number_with_format(r, c, m.fen() as f64 / 100.0, &money).map(|_| ()),
+                    Cell::Number(d, places) => {
+                        let format = Format::new().set_num_format(if *places == 0 {
+                            "0".to_string()
+                        } else {
+                            format!("0.{}", "0".repeat(*places as usize))
+                        });
+                        let value: f64 = d.round_dp(*places).to_string().parse().unwrap_or(0.0);
+                        sheet.write_number_with_format(r, c, value, &format).map(|_| ())
+                    }
+                    Cell::Empty => Ok(()),
+                }
+                .map_err(fail)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+async fn names(
+    ctx: &Ctx,
+) -> Result<(HashMap<i64, project::Model>, HashMap<i64, department::Model>, HashMap<i64, bond::Model>)> {
+    let projects = project::Entity::find().order_by_asc(project::Column::Code).all(&ctx.db).await?;
+    let departments = department::Entity::find().all(&ctx.db).await?;
+    let bonds = bond::Entity::find().all(&ctx.db).await?;
+    Ok((
+        projects.into_iter().map(|p| (p.id, p)).collect(),
+        departments.into_iter().map(|d| (d.id, d)).collect(),
+        bonds.into_iter().map(|b| (b.id, b)).collect(),
+    ))
+}
+
+/// The table of an export, as of today.
+pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
+    let (projects, departments, bonds) = names(ctx).await?;
+    let project_cells = |id: Option<i64>| -> [Cell; 3] {
+        match id.and_then(|p| projects.get(&p)) {
+            Some(p) => [
+                p.code.clone().into(),
+                p.name.clone().into(),
+                departments.get(&p.department_id).map(|d| d.name.clone()).into(),
+            ],
+            None => [Cell::Empty, Cell::Empty, Cell::Empty],
+        }
+    };
+    let stamp = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M").to_string()
+    };
+    Ok(match export {
+        Export::Alerts => {
+            use crate::monitoring::store::alert;
+            let rows = alert::Entity::find().order_by_desc(alert::Column::Id).all(&ctx.db).await?;
+            Table {
+                sheet: "预警",
+                headers: vec![
+                    "规则",
+                    "维度",
+                    "阶段",
+                    "等级",
+                    "状态",
+                    "项目编码",
+                    "项目名称",
+                    "主管部门",
+                    "债券",
+                    "预警信息",
+                    "实测值",
+                    "阈值",
+                    "首次发现",
+                    "最近发现",
+                    "解除时间",
+                ],
+                rows: rows
+                    .iter()
+                    .map(|a| {
+                        let [code, name, dept] = project_cells(a.project_id);
+                        let dept = if matches!(dept, Cell::Empty) {
+                            a.department_id.and_then(|d| departments.get(&d)).map(|d| d.name.clone()).into()
+                        } else {
+                            dept
+                        };
+                        vec![
+                            a.rule.clone().into(),
+                            a.dimension.clone().into(),
+                            a.stage.clone().into(),
+                            crate::monitoring::Severity::parse(&a.severity).map(|s| s.chinese()).unwrap_or("").into(),
+                            a.status.clone().into(),
+                            code,
+                            name,
+                            dept,
+                            a.bond_id.and_then(|b| bonds.get(&b)).map(|b| b.code.clone()).into(),
+                            a.message.clone().into(),
+                            a.measured.clone().into(),
+                            a.threshold.clone().into(),
+                            stamp(a.first_seen_at).into(),
+                            stamp(a.last_seen_at).into(),
+                            a.resolved_at.map(stamp).into(),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
+        Export::Portfolio => {
+            let ids: Vec<i64> = projects.keys().copied().collect();
+            let totals = crate::ledger::queries::project_totals(&ctx.db, &ids, ctx.clock.today()).await?;
+            let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
+            let forecasts = crate::ledger::queries::group(
+                crate::ledger::entities::revenue_forecast::Entity::find().all(&ctx.db).await?,
+                |f| f.project_id,
+            );
+            let mut ordered: Vec<&project::Model> = projects.values().collect();
+            ordered.sort_by(|a, b| a.code.cmp(&b.code));
+            Table {
+                sheet: "项目总览",
+                headers: vec![
+                    "项目编码",
+                    "项目名称",
+                    "主管部门",
+                    "项目类别",
+                    "状态",
+                    "债券资金(元)",
+                    "到账(元)",
+                    "拨付(元)",
+                    "支出(元)",
+                    "支出率(%)",
+                    "本息覆盖倍数",
+                ],
+                rows: ordered
+                    .into_iter()
+                    .map(|p| {
+                        let t = totals.get(&p.id).copied().unwrap_or_default();
+                        let mine: Vec<_> = books
+                            .iter()
+                            .filter(|b| b.lines.iter().any(|l| l.project_id == Some(p.id)))
+                            .cloned()
+                            .collect();
+                        let forecast =
+                            crate::debt::forecast_years(forecasts.get(&p.id).map(Vec::as_slice).unwrap_or(&[]));
+                        let coverage = crate::debt::project_coverage(&mine, p.id, &forecast);
+                        vec![
+                            p.code.clone().into(),
+                            p.name.clone().into(),
+                            departments.get(&p.department_id).map(|d| d.name.clone()).into(),
+                            p.category.clone().into(),
+                            p.status.clone().into(),
+                            Cell::Money(t.bond_funding),
+                            Cell::Money(t.received),
+                            Cell::Money(t.transferred),
+                            Cell::Money(t.disbursed),
+                            t.spend_rate_percent().map(|r| Cell::Number(r, 2)).unwrap_or(Cell::Empty),
+                            coverage.map(|c| Cell::Number(c, 4)).unwrap_or(Cell::Empty),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
+        Export::Schedule => {
+            let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
+            let mut lines: Vec<_> = books.iter().flat_map(|b| b.lines.iter().copied()).collect();
+            lines.sort_by_key(|l| (l.line.due, l.bond_id, l.project_id));
+            Table {
+                sheet: "还本付息计划",
+                headers: vec![
+                    "到期日",
+                    "债券编码",
+                    "债券名称",
+                    "项目编码",
+                    "项目名称",
+                    "主管部门",
+                    "本金(元)",
+                    "利息(元)",
+                    "合计(元)",
+                    "已还(元)",
+                    "还款日",
+                ],
+                rows: lines
+                    .iter()
+                    .map(|l| {
+                        let bond = bonds.get(&l.bond_id);
+                        let [code, name, dept] = project_cells(l.project_id);
+                        let code =
+                            if matches!(code, Cell::Empty) { Cell::Text("(未分配额度)".into()) } else { code };
+                        vec![
+                            l.line.due.to_string().into(),
+                            bond.map(|b| b.code.clone()).into(),
+                            bond.map(|b| b.name.clone()).into(),
+                            code,
+                            name,
+                            dept,
+                            Cell::Money(l.line.principal),
+                            Cell::Money(l.line.interest),
+                            Cell::Money(l.line.total()),
+                            Cell::Money(l.paid),
+                            l.paid_on.map(|d| d.to_string()).into(),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
+        Export::Evaluations(year) => {
+            let rows = crate::evaluation::ranked(ctx, year, None).await?;
+            Table {
+                sheet: "绩效评价",
+                headers: vec![
+                    "排名",
+                    "项目编码",
+                    "项目名称",
+                    "主管部门",
+                    "评价年度",
+                    "总分",
+                    "等级",
+                    "权重方案",
+                    "决策",
+                    "管理",
+                    "产出",
+                    "可持续性",
+                ],
+                rows: rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let [code, name, dept] = project_cells(Some(e.project_id));
+                        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+                        let dimension = |d: &str| {
+                            detail["dimensions"]
+                                .as_array()
+                                .and_then(|all| all.iter().find(|x| x["dimension"] == d))
+                                .and_then(|x| x["score"].as_str()?.parse::<Decimal>().ok())
+                                .map(|s| Cell::Number(s, 2))
+                                .unwrap_or(Cell::Empty)
+                        };
+                        let grade = match e.grade.as_str() {
+                            "EXCELLENT" => "优",
+                            "GOOD" => "良",
+                            "FAIR" => "中",
+                            _ => "差",
+                        };
+                        vec![
+                            Cell::Number(Decimal::from(i + 1), 0),
+                            code,
+                            name,
+                            dept,
+                            Cell::Number(Decimal::from(e.year), 0),
+                            Cell::Number(crate::db::values::stored_decimal(&e.total_score), 2),
+                            grade.into(),
+                            e.profile.clone().into(),
+                            dimension("DECISION"),
+                            dimension("MANAGEMENT"),
+                            dimension("OUTPUT"),
+                            dimension("SUSTAINABILITY"),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
+    })
+}
+
+/// The workbook of an export.
+pub async fn export(ctx: &Ctx, export: Export) -> Result<Vec<u8>> {
+    workbook(&[table(ctx, export).await?])
+}
