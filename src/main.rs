@@ -346,7 +346,15 @@ async fn sweep(ctx: &Ctx, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()
             }
         }
         None => {
-            let progress = |done: usize, what: &str| eprintln!("sweep: {done} {what}");
+            // At most a line a second, however many batches.
+            let last = std::sync::Mutex::new(None::<std::time::Instant>);
+            let progress = |done: usize, what: &str| {
+                let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+                if last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1)) || what != "projects swept" {
+                    eprintln!("sweep: {done} {what}");
+                    *last = Some(std::time::Instant::now());
+                }
+            };
             let options = sweep::SweepOptions { progress: &progress, ..Default::default() };
             let r = sweep::run(ctx, &ctx.rules, ctx.clock.today(), options).await?;
             println!(
