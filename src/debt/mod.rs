@@ -155,14 +155,22 @@ pub async fn load_books(
 
 /// The bonds each project draws on: allocated to it, or moved to it by an adjustment.
 pub async fn bonds_of_projects(db: &impl ConnectionTrait, project_ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
+    let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, project_ids).await?;
+    let adjustments = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, project_ids).await?;
+    Ok(bonds_held(&allocations, &adjustments))
+}
+
+/// The bonds each project draws on, from rows already loaded: its allocations and the
+/// use adjustments that moved money to it.
+pub fn bonds_held(allocations: &[allocation::Model], adjustments: &[use_adjustment::Model]) -> HashMap<i64, Vec<i64>> {
     let mut out: HashMap<i64, BTreeSet<i64>> = HashMap::new();
-    for a in rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, project_ids).await? {
+    for a in allocations {
         out.entry(a.project_id).or_default().insert(a.bond_id);
     }
-    for u in rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, project_ids).await? {
+    for u in adjustments {
         out.entry(u.to_project_id).or_default().insert(u.bond_id);
     }
-    Ok(out.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect())
+    out.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect()
 }
 
 /// A project's lines across its bonds, by due date.

@@ -130,9 +130,8 @@ pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Resu
     let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project.clone()]).await?;
     let Some(facts) = facts.first() else { return Err(Error::Internal("the project's facts vanished".into())) };
     let mut findings = crate::monitoring::rules::evaluate_project(facts, &ctx.rules, as_of);
-    let bonds = crate::monitoring::facts::load_bonds(&ctx.db).await?;
     let project_bonds: Vec<i64> = facts.books.iter().map(|b| b.bond.id).collect();
-    for b in bonds.iter().filter(|b| project_bonds.contains(&b.bond.id)) {
+    for b in &crate::monitoring::facts::load_bonds(&ctx.db, Some(&project_bonds)).await? {
         findings.extend(crate::monitoring::rules::evaluate_bond(b, &ctx.rules, as_of));
     }
     // Alerts stored during the year count too: the worst they reached.

@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use crate::config::DebtSettings;
 use crate::db::values::{Month, stored_decimal};
 use crate::debt::coverage::ForecastYear;
-use crate::debt::{BondBook, bonds_of_projects, forecast_years, load_books};
+use crate::debt::{BondBook, bonds_held, forecast_years, load_books};
 use crate::error::Result;
 use crate::evaluation::entities::assessment;
 use crate::ledger::entities::*;
@@ -132,6 +132,10 @@ pub async fn load_projects(
             receipts.entry(*project).or_default().push((*bond, r));
         }
     }
+    let adjustments_from = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
+    let adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
+    // The allocations and adjustments in hand say which bonds the batch draws on.
+    let bonds_by_project = bonds_held(&allocations, &adjustments_to);
     let mut allocations = group(allocations, |a| a.project_id);
     let mut disbursements =
         group(rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?, |d| d.project_id);
@@ -151,12 +155,9 @@ pub async fn load_projects(
         });
     let mut assessments =
         group(rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?, |a| a.project_id);
-    let adjustments_from = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
-    let adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
     let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::ProjectId, &ids).await?;
     let mut indicators = group(indicators, |i| i.target_id);
     let mut actuals = group(actuals, |a| a.indicator_id);
-    let bonds_by_project = bonds_of_projects(db, &ids).await?;
     let mut bond_ids: Vec<i64> = bonds_by_project.values().flatten().copied().collect();
     bond_ids.sort_unstable();
     bond_ids.dedup();
@@ -203,9 +204,19 @@ pub async fn load_projects(
     Ok(out)
 }
 
-pub async fn load_bonds(db: &impl ConnectionTrait) -> Result<Vec<BondFacts>> {
-    let bonds = bond::Entity::find().order_by_asc(bond::Column::Id).all(db).await?;
-    let mut adjustments = group(use_adjustment::Entity::find().all(db).await?, |a| a.bond_id);
+/// Facts of these bonds (all bonds when `None`): two statements.
+pub async fn load_bonds(db: &impl ConnectionTrait, ids: Option<&[i64]>) -> Result<Vec<BondFacts>> {
+    let (bonds, adjustments) = match ids {
+        Some(ids) => (
+            rows_in::<bond::Entity>(db, bond::Column::Id, ids).await?,
+            rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::BondId, ids).await?,
+        ),
+        None => (
+            bond::Entity::find().order_by_asc(bond::Column::Id).all(db).await?,
+            use_adjustment::Entity::find().all(db).await?,
+        ),
+    };
+    let mut adjustments = group(adjustments, |a| a.bond_id);
     Ok(bonds
         .into_iter()
         .map(|b| BondFacts { adjustments: adjustments.remove(&b.id).unwrap_or_default(), bond: b })

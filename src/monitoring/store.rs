@@ -113,22 +113,11 @@ async fn event(
     db: &impl ConnectionTrait,
     alert_id: i64,
     at: DateTime<Utc>,
-    event: &str,
+    kind: &str,
     username: &str,
-    severity: Option<&str>,
     note: Option<String>,
 ) -> Result<()> {
-    alert_event::ActiveModel {
-        id: NotSet,
-        alert_id: Set(alert_id),
-        at: Set(at),
-        event: Set(event.into()),
-        username: Set(username.into()),
-        severity: Set(severity.map(str::to_string)),
-        note: Set(note),
-    }
-    .insert(db)
-    .await?;
+    new_event(alert_id, at, kind, username, None, note.as_deref()).insert(db).await?;
     Ok(())
 }
 
@@ -136,6 +125,7 @@ fn new_event(
     alert_id: i64,
     at: DateTime<Utc>,
     kind: &str,
+    username: &str,
     severity: Option<&str>,
     note: Option<&str>,
 ) -> alert_event::ActiveModel {
@@ -144,7 +134,7 @@ fn new_event(
         alert_id: Set(alert_id),
         at: Set(at),
         event: Set(kind.into()),
-        username: Set("sweep".into()),
+        username: Set(username.into()),
         severity: Set(severity.map(str::to_string)),
         note: Set(note.map(str::to_string)),
     }
@@ -201,11 +191,12 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
                         existing.id,
                         now,
                         "REOPENED",
+                        "sweep",
                         Some("RED"),
                         Some("豁免后升级为红色预警,重新打开"),
                     ));
                 } else if changed_severity {
-                    events.push(new_event(existing.id, now, "UPDATED", Some(f.severity.as_str()), None));
+                    events.push(new_event(existing.id, now, "UPDATED", "sweep", Some(f.severity.as_str()), None));
                 }
             }
             None => {
@@ -252,7 +243,7 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
     }
     for keys in created_keys.chunks(CHUNK) {
         let rows = alert::Entity::find().filter(alert::Column::OpenKey.is_in(keys.iter().cloned())).all(&txn).await?;
-        events.extend(rows.iter().map(|a| new_event(a.id, now, "RAISED", Some(&a.severity), None)));
+        events.extend(rows.iter().map(|a| new_event(a.id, now, "RAISED", "sweep", Some(&a.severity), None)));
     }
     let stale: Vec<i64> = open.values().map(|a| a.id).collect();
     applied.resolved = stale.len();
@@ -264,7 +255,7 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
             .filter(alert::Column::Id.is_in(chunk.iter().copied()))
             .exec(&txn)
             .await?;
-        events.extend(chunk.iter().map(|id| new_event(*id, now, "RESOLVED", None, Some("条件已解除"))));
+        events.extend(chunk.iter().map(|id| new_event(*id, now, "RESOLVED", "sweep", None, Some("条件已解除"))));
     }
     let mut events = events.into_iter().peekable();
     while events.peek().is_some() {
@@ -308,7 +299,7 @@ pub async fn acknowledge(ctx: &Ctx, caller: &Caller, id: i64, note: Option<Strin
     }
     active.note = Set(note.clone().or(before.note.clone()));
     let after = active.update(&txn).await?;
-    event(&txn, id, ctx.clock.now(), "ACKNOWLEDGED", &caller.username, None, note).await?;
+    event(&txn, id, ctx.clock.now(), "ACKNOWLEDGED", &caller.username, note).await?;
     crate::ledger::audit(&txn, ctx, caller, "acknowledgeAlert", id.to_string(), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -322,7 +313,7 @@ pub async fn waive(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) -> Result<
     active.status = Set("WAIVED".into());
     active.note = Set(Some(reason.clone()));
     let after = active.update(&txn).await?;
-    event(&txn, id, ctx.clock.now(), "WAIVED", &caller.username, None, Some(reason)).await?;
+    event(&txn, id, ctx.clock.now(), "WAIVED", &caller.username, Some(reason)).await?;
     crate::ledger::audit(&txn, ctx, caller, "waiveAlert", id.to_string(), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

@@ -87,7 +87,8 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
             return Err(Error::Internal(format!("sweep stopped after {batches} batches (as asked)")));
         }
     }
-    let bonds: Vec<Finding> = load_bonds(&ctx.db).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)).collect();
+    let bonds: Vec<Finding> =
+        load_bonds(&ctx.db, None).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)).collect();
     add(apply(ctx, &Scope::Bonds, bonds, now).await?);
     let departments: Vec<Finding> =
         load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)).collect();
@@ -118,7 +119,7 @@ pub async fn preview(
         findings.extend(facts.iter().flat_map(|f| evaluate_project(f, config, as_of)));
     }
     if project_code.is_none() {
-        findings.extend(load_bonds(&ctx.db).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)));
+        findings.extend(load_bonds(&ctx.db, None).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)));
         findings.extend(load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)));
     }
     Ok(findings)

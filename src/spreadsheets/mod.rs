@@ -200,6 +200,11 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
             let ids: Vec<i64> = projects.keys().copied().collect();
             let totals = crate::ledger::queries::project_totals(&ctx.db, &ids, ctx.clock.today()).await?;
             let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
+            let by_id: HashMap<i64, _> = books.iter().map(|b| (b.bond.id, b.clone())).collect();
+            let held = crate::debt::bonds_held(
+                &crate::ledger::entities::allocation::Entity::find().all(&ctx.db).await?,
+                &crate::ledger::entities::use_adjustment::Entity::find().all(&ctx.db).await?,
+            );
             let forecasts = crate::ledger::queries::group(
                 crate::ledger::entities::revenue_forecast::Entity::find().all(&ctx.db).await?,
                 |f| f.project_id,
@@ -225,11 +230,9 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     .into_iter()
                     .map(|p| {
                         let t = totals.get(&p.id).copied().unwrap_or_default();
-                        let mine: Vec<_> = books
-                            .iter()
-                            .filter(|b| b.lines.iter().any(|l| l.project_id == Some(p.id)))
-                            .cloned()
-                            .collect();
+                        // The same bonds the API's coverageRatio reads: allocated or adjusted to it.
+                        let mine: Vec<_> =
+                            held.get(&p.id).into_iter().flatten().filter_map(|b| by_id.get(b).cloned()).collect();
                         let forecast =
                             crate::debt::forecast_years(forecasts.get(&p.id).map(Vec::as_slice).unwrap_or(&[]));
                         let coverage = crate::debt::project_coverage(&mine, p.id, &forecast);
