@@ -68,6 +68,15 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Writes the empty import template (xlsx, Chinese headers, a 说明 sheet).
+    Template { out: std::path::PathBuf },
+    /// Imports a workbook made from the template: all or nothing, every problem reported.
+    Import {
+        file: std::path::PathBuf,
+        /// Check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Alert digests to managers.
     #[command(subcommand)]
     Digest(DigestCommand),
@@ -228,6 +237,52 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
             println!("{what} written to {} ({} bytes)", out.display(), bytes.len());
             Ok(())
+        }
+        Command::Template { out } => {
+            let bytes = bondwatch::spreadsheets::template::template()?;
+            std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            println!("template written to {}", out.display());
+            Ok(())
+        }
+        Command::Import { file, dry_run } => {
+            use bondwatch::spreadsheets::import::{ImportOptions, Source, import};
+            let ctx = open(&cli.database, &cli.settings).await?;
+            let started = std::time::Instant::now();
+            let last = std::sync::Mutex::new(std::time::Instant::now());
+            let progress = |sheet: &str, rows: usize| {
+                if let Ok(mut last) = last.lock()
+                    && last.elapsed() >= std::time::Duration::from_secs(1)
+                {
+                    *last = std::time::Instant::now();
+                    eprintln!("import: {sheet}: {rows} rows, {:.0} s", started.elapsed().as_secs_f64());
+                }
+            };
+            let options = ImportOptions { dry_run, progress: &progress };
+            let report = import(&ctx, &auth::Caller::system("import"), Source::Path(file.clone()), options).await?;
+            for p in &report.problems {
+                let row = p.row.map(|r| format!(" 第{r}行")).unwrap_or_default();
+                let column = p.column.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+                let value = p.value.as_deref().map(|v| format!(" “{v}”")).unwrap_or_default();
+                println!("问题 {}{row}{column}{value}: {}", p.sheet, p.reason);
+            }
+            for a in &report.checks {
+                println!("检查 {} {}: {}", a.rule, a.severity, a.message);
+            }
+            let outcome = match (report.written, report.ok) {
+                (true, _) => "written",
+                (false, true) => "checked, nothing written (dry run)",
+                (false, false) => "NOT written: fix the problems above and import again",
+            };
+            println!(
+                "{}: {} rows ({} already imported), {} problems, {} failed checks, {:.1} s — {outcome}",
+                file.display(),
+                report.rows,
+                report.unchanged,
+                report.problems.len(),
+                report.checks.len(),
+                started.elapsed().as_secs_f64()
+            );
+            if report.ok { Ok(()) } else { std::process::exit(1) }
         }
         Command::Gen { projects, years, seed } => {
             let ctx = open(&cli.database, &cli.settings).await?;

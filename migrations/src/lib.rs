@@ -14,6 +14,7 @@ mod m20261128_000003_auth;
 mod m20261128_000004_monitoring;
 mod m20261128_000005_digests;
 mod m20261128_000006_evaluations;
+mod m20261128_000007_imports;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_monitoring::Migration),
             Box::new(m20261128_000005_digests::Migration),
             Box::new(m20261128_000006_evaluations::Migration),
+            Box::new(m20261128_000007_imports::Migration),
         ]
     }
 }

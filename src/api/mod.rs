@@ -29,6 +29,9 @@ pub type BondwatchSchema = Schema<query::Query, mutation::Mutation, EmptySubscri
 
 /// Largest accepted request body: a department's tables fit many times over.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest workbook upload (`importWorkbook`, a multipart request); larger ledgers go
+/// through `bondwatch import`.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 /// Query limits: nesting depth and complexity (fields weighted by page sizes).
 pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 20_000;
@@ -171,6 +174,40 @@ async fn export_file(
     }
 }
 
+/// `GET /templates/bondwatch.xlsx`: the empty import template; it holds no data.
+async fn template_file() -> Response {
+    match crate::spreadsheets::template::template() {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"bondwatch.xlsx\""),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot write the template");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the template could not be made").into_response()
+        }
+    }
+}
+
+/// Only a workbook upload may be larger than [`MAX_BODY_BYTES`].
+async fn body_limit(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if multipart { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES };
+    let length = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if length.is_some_and(|l| l > limit) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
+            .into_response();
+    }
+    next.run(request).await
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.ctx.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
@@ -194,8 +231,10 @@ pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
         .route("/healthz", get(healthz))
         .route("/schema.graphql", get(schema_sdl))
         .route("/exports/{file}", get(export_file))
+        .route("/templates/bondwatch.xlsx", get(template_file))
         .merge(graphiql::routes())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(body_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -644,6 +644,28 @@ impl Mutation {
         crate::evaluation::evaluate(app(ctx), caller(ctx)?, &project_code, year).await.map(Evaluation).gql()
     }
 
+    /// Imports a workbook made from the template (`GET /templates/bondwatch.xlsx`):
+    /// all or nothing, every problem reported; `dryRun` checks without writing.
+    async fn import_workbook(
+        &self,
+        ctx: &Context<'_>,
+        file: async_graphql::Upload,
+        #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
+    ) -> GqlResult<ImportReport> {
+        use std::io::Read as _;
+        use crate::spreadsheets::import::{ImportOptions, Source, import};
+        let mut bytes = Vec::new();
+        let upload = file.value(ctx).map_err(|e| Error::validation("file", format!("no file was uploaded: {e}")));
+        upload
+            .gql()?
+            .into_read()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::validation("file", format!("the upload cannot be read: {e}")))
+            .gql()?;
+        let options = ImportOptions { dry_run: dry_run.unwrap_or(false), ..ImportOptions::default() };
+        import(app(ctx), caller(ctx)?, Source::Bytes(bytes), options).await.map(ImportReport).gql()
+    }
+
     async fn subscribe_digest(
         &self,
         ctx: &Context<'_>,

@@ -66,6 +66,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Mutation", "recordDebtServicePayment", Access::Roles(ADMIN)),
     ("Mutation", "adjustUse", Access::Roles(ADMIN)),
     ("Mutation", "declareTarget", Access::Roles(RECORDERS)),
+    // Sheets that only the debt office may write are refused inside the import.
+    ("Mutation", "importWorkbook", Access::Roles(RECORDERS)),
     ("Mutation", "recordIndicatorActual", Access::Roles(RECORDERS)),
     ("Mutation", "submitAssessment", Access::Roles(RECORDERS)),
     ("Mutation", "runAlertSweep", Access::Roles(ADMIN)),

@@ -34,6 +34,14 @@ where
         .ok_or_else(|| async_graphql::Error::new(format!("record {id} is missing")))
 }
 
+/// One row that may be gone: the subjects of an import's checks that were never written.
+async fn load_opt<L>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Option<L::Value>>
+where
+    L: async_graphql::dataloader::Loader<i64, Error = std::sync::Arc<crate::error::Error>>,
+{
+    loader.load_one(id).await.map_err(load_err)
+}
+
 async fn load_many<L, T>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Vec<T>>
 where
     L: async_graphql::dataloader::Loader<i64, Value = Vec<T>, Error = std::sync::Arc<crate::error::Error>>,
@@ -1043,28 +1051,32 @@ impl Alert {
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
-            Some(id) => load_one(&loaders(ctx).project, id).await.map(|p| Some(Project(p))),
+            Some(id) => Ok(load_opt(&loaders(ctx).project, id).await?.map(Project)),
             None => Ok(None),
         }
     }
     async fn bond(&self, ctx: &Context<'_>) -> GqlResult<Option<Bond>> {
         match self.0.bond_id {
-            Some(id) => load_one(&loaders(ctx).bond, id).await.map(|b| Some(Bond(b))),
+            Some(id) => Ok(load_opt(&loaders(ctx).bond, id).await?.map(Bond)),
             None => Ok(None),
         }
     }
-    /// The department of the alert, or of its project.
+    /// The department of the alert, or of its project. Null for the subject of a
+    /// check an import did not write (a dry run).
     async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
         let id = match (self.0.department_id, self.0.project_id) {
-            (Some(d), _) => d,
-            (None, Some(p)) => load_one(&loaders(ctx).project, p).await?.department_id,
-            _ => return Ok(None),
+            (Some(d), _) => Some(d),
+            (None, Some(p)) => load_opt(&loaders(ctx).project, p).await?.map(|p| p.department_id),
+            _ => None,
         };
-        load_one(&loaders(ctx).department, id).await.map(|d| Some(Department(d)))
+        match id {
+            Some(id) => Ok(load_opt(&loaders(ctx).department, id).await?.map(Department)),
+            None => Ok(None),
+        }
     }
     async fn indicator(&self, ctx: &Context<'_>) -> GqlResult<Option<Indicator>> {
         match self.0.indicator_id {
-            Some(id) => load_one(&loaders(ctx).indicator, id).await.map(|row| Some(Indicator { row, target: None })),
+            Some(id) => Ok(load_opt(&loaders(ctx).indicator, id).await?.map(|row| Indicator { row, target: None })),
             None => Ok(None),
         }
     }
@@ -1116,6 +1128,56 @@ pub struct SweepResult {
     pub updated: i32,
     pub resolved: i32,
     pub millis: i32,
+}
+
+/// What an import did or, on a dry run, would do.
+pub struct ImportReport(pub crate::spreadsheets::import::ImportReport);
+
+#[Object]
+impl ImportReport {
+    /// No problem was found.
+    async fn ok(&self) -> bool {
+        self.0.ok
+    }
+    /// The workbook was written (false on a dry run or with problems).
+    async fn written(&self) -> bool {
+        self.0.written
+    }
+    /// Data rows read.
+    async fn rows(&self) -> i32 {
+        self.0.rows as i32
+    }
+    async fn problems(&self) -> Vec<ImportProblem> {
+        self.0.problems.iter().cloned().map(ImportProblem).collect()
+    }
+    /// Failed declaration checks (C1–C5) of what the import touched, stored as alerts
+    /// when the import was written.
+    async fn checks(&self) -> Vec<Alert> {
+        self.0.checks.iter().cloned().map(Alert).collect()
+    }
+}
+
+pub struct ImportProblem(pub crate::spreadsheets::import::Problem);
+
+#[Object]
+impl ImportProblem {
+    async fn sheet(&self) -> &str {
+        &self.0.sheet
+    }
+    /// The row as the spreadsheet numbers it (the header is row 1).
+    async fn row(&self) -> Option<i32> {
+        self.0.row.map(|r| r as i32)
+    }
+    /// The column's header.
+    async fn column(&self) -> Option<&str> {
+        self.0.column.as_deref()
+    }
+    async fn value(&self) -> Option<&str> {
+        self.0.value.as_deref()
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
 }
 
 pub struct JobRun(pub crate::jobs::job_run::Model);

@@ -51,3 +51,16 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     }
     db.begin_with_options(options).await
 }
+
+/// Runs `work` in a write transaction: committed when it succeeds, rolled back when
+/// it fails. Services are written against a transaction so that an import can run
+/// many of them in one.
+pub async fn in_write<T>(
+    db: &DatabaseConnection,
+    work: impl AsyncFnOnce(&DatabaseTransaction) -> crate::error::Result<T>,
+) -> crate::error::Result<T> {
+    let txn = begin_write(db).await?;
+    let out = work(&txn).await?;
+    txn.commit().await?;
+    Ok(out)
+}

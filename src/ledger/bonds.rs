@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, NotSet, Set};
+use sea_orm::{DatabaseTransaction, ActiveModelTrait, NotSet, Set};
 
 use super::entities::{bond, bond_amortization};
 use super::{audit, parse_code, positive_money, required_text, unique_or};
 use crate::Ctx;
 use crate::auth::Caller;
 use crate::db::values::add_years;
-use crate::db::{Money, begin_write};
+use crate::db::{Money, in_write};
 use crate::error::{Error, Result};
 
 /// 普通专项, 项目收益专项, 再融资专项.
@@ -38,6 +38,11 @@ pub struct BondInput {
 }
 
 pub async fn create_bond(ctx: &Ctx, caller: &Caller, input: BondInput) -> Result<bond::Model> {
+    in_write(&ctx.db, async |txn| create_bond_in(txn, ctx, caller, input).await).await
+}
+
+/// [`create_bond`] inside the caller's transaction (an import's).
+pub async fn create_bond_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: BondInput) -> Result<bond::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
     if !BOND_KINDS.contains(&input.kind.as_str()) {
@@ -100,7 +105,6 @@ pub async fn create_bond(ctx: &Ctx, caller: &Caller, input: BondInput) -> Result
         ));
     }
 
-    let txn = begin_write(&ctx.db).await?;
     let created = bond::ActiveModel {
         id: NotSet,
         code: Set(code.clone()),
@@ -115,7 +119,7 @@ pub async fn create_bond(ctx: &Ctx, caller: &Caller, input: BondInput) -> Result
         interest_frequency: Set(input.interest_frequency),
         created_at: Set(ctx.clock.now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| unique_or(e, "input.code", format!("a bond with the code '{code}' already exists")))?;
     for a in input.amortization {
@@ -126,10 +130,9 @@ pub async fn create_bond(ctx: &Ctx, caller: &Caller, input: BondInput) -> Result
             percent_of_face: Set(a.percent_of_face.normalize().to_string()),
             due_on: Set(add_years(value_date, a.year as u32)),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    audit(&txn, ctx, caller, "createBond", &code, None::<&()>, Some(&created)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "createBond", &code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }

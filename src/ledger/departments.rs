@@ -3,13 +3,13 @@
 //! domain.md §8 flag them, they are never corrected here.
 
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, NotSet, Set};
+use sea_orm::{DatabaseTransaction, ActiveModelTrait, NotSet, Set};
 
 use super::entities::{department, department_budget, department_budget_line, department_budget_project};
 use super::{audit, department_by_code, optional_text, parse_code, required_text, unique_or};
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::{Money, begin_write, values::check_year};
+use crate::db::{Money, in_write, values::check_year};
 use crate::error::{Error, Result};
 
 pub struct DepartmentInput {
@@ -18,20 +18,23 @@ pub struct DepartmentInput {
 }
 
 pub async fn create_department(ctx: &Ctx, caller: &Caller, input: DepartmentInput) -> Result<department::Model> {
+    in_write(&ctx.db, async |txn| create_department_in(txn, ctx, caller, input).await).await
+}
+
+/// [`create_department`] inside the caller's transaction (an import's).
+pub async fn create_department_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: DepartmentInput) -> Result<department::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 200)?;
-    let txn = begin_write(&ctx.db).await?;
     let model = department::ActiveModel {
         id: NotSet,
         code: Set(code.clone()),
         name: Set(name),
         created_at: Set(ctx.clock.now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| unique_or(e, "input.code", format!("a department with the code '{code}' already exists")))?;
-    audit(&txn, ctx, caller, "createDepartment", &code, None::<&()>, Some(&model)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "createDepartment", &code, None::<&()>, Some(&model)).await?;
     Ok(model)
 }
 
@@ -72,11 +75,16 @@ fn check_line(field: &str, line: &BudgetLineInput) -> Result<()> {
 
 /// Records a department's table for a year. A later table for the same year is the
 /// one read; earlier ones stay.
-pub async fn record_department_budget(
-    ctx: &Ctx,
+pub async fn record_department_budget(ctx: &Ctx,
     caller: &Caller,
-    input: DepartmentBudgetInput,
-) -> Result<department_budget::Model> {
+    input: DepartmentBudgetInput) -> Result<department_budget::Model> {
+    in_write(&ctx.db, async |txn| record_department_budget_in(txn, ctx, caller, input).await).await
+}
+
+/// [`record_department_budget`] inside the caller's transaction (an import's).
+pub async fn record_department_budget_in(txn: &DatabaseTransaction, ctx: &Ctx,
+    caller: &Caller,
+    input: DepartmentBudgetInput) -> Result<department_budget::Model> {
     check_year("input.year", input.year)?;
     super::non_negative_money("input.incomeTotal", input.income_total)?;
     super::non_negative_money("input.expenditureTotal", input.expenditure_total)?;
@@ -95,8 +103,7 @@ pub async fn record_department_budget(
         super::non_negative_money(&format!("{f}.currentYearBudget"), p.current_year_budget)?;
     }
 
-    let txn = begin_write(&ctx.db).await?;
-    let dept = department_by_code(&txn, "input.departmentCode", &input.department_code).await?;
+    let dept = department_by_code(txn, "input.departmentCode", &input.department_code).await?;
     caller.check_department(dept.id, &format!("department {}", dept.code))?;
     let budget = department_budget::ActiveModel {
         id: NotSet,
@@ -106,7 +113,7 @@ pub async fn record_department_budget(
         expenditure_total: Set(input.expenditure_total),
         recorded_at: Set(ctx.clock.now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let sections = [("INCOME", &input.income), ("EXPENDITURE", &input.expenditure)];
     for (section, lines) in sections {
@@ -120,7 +127,7 @@ pub async fn record_department_budget(
                 amount: Set(line.amount),
                 stated_percent: Set(line.stated_percent.map(|p| p.normalize().to_string())),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
     }
@@ -135,11 +142,10 @@ pub async fn record_department_budget(
             current_year_budget: Set(p.current_year_budget),
             purpose: Set(optional_text("", p.purpose.as_deref(), 2000)?),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     let subject = format!("{} {}", dept.code, input.year);
-    audit(&txn, ctx, caller, "recordDepartmentBudget", subject, None::<&()>, Some(&budget)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "recordDepartmentBudget", subject, None::<&()>, Some(&budget)).await?;
     Ok(budget)
 }

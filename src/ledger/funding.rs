@@ -4,14 +4,14 @@
 //! than the project holds.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{DatabaseTransaction, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
 use super::queries::sum_money;
 use super::{audit, bond_by_code, positive_money, project_by_code};
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::{Money, begin_write};
+use crate::db::{in_write, Money, begin_write};
 use crate::error::{Error, Result};
 
 /// The reasons 财预〔2021〕110号 allows for a use adjustment.
@@ -36,6 +36,11 @@ async fn allocation_of(db: &impl ConnectionTrait, bond_id: i64, project_id: i64)
 
 /// Allocates bond money to a project; a second allocation of the same pair adds to the first.
 pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -> Result<allocation::Model> {
+    in_write(&ctx.db, async |txn| allocate_bond_in(txn, ctx, caller, input).await).await
+}
+
+/// [`allocate_bond`] inside the caller's transaction (an import's).
+pub async fn allocate_bond_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: AllocationInput) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let allocated_on = input.allocated_on.unwrap_or_else(|| ctx.clock.today());
     if let Some(received_on) = input.received_on
@@ -46,9 +51,8 @@ pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -
             format!("money cannot arrive on {received_on}, before it was allocated on {allocated_on}"),
         ));
     }
-    let txn = begin_write(&ctx.db).await?;
-    let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
-    let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
+    let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
+    let project = project_by_code(txn, "input.projectCode", &input.project_code).await?;
     if allocated_on < bond.issue_date {
         return Err(Error::validation(
             "input.allocatedOn",
@@ -56,7 +60,7 @@ pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -
         ));
     }
     let allocated =
-        sum_money(&txn, allocation::Entity::find().filter(allocation::Column::BondId.eq(bond.id)), "amount").await?;
+        sum_money(txn, allocation::Entity::find().filter(allocation::Column::BondId.eq(bond.id)), "amount").await?;
     let unallocated = bond.face_amount - allocated;
     if amount > unallocated {
         return Err(Error::validation(
@@ -68,12 +72,12 @@ pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -
         ));
     }
     let now = ctx.clock.now();
-    let model = match allocation_of(&txn, bond.id, project.id).await? {
+    let model = match allocation_of(txn, bond.id, project.id).await? {
         Some(existing) => {
             let mut active: allocation::ActiveModel = existing.clone().into();
             active.amount = Set(existing.amount + amount);
             active.allocated_on = Set(existing.allocated_on.min(allocated_on));
-            active.update(&txn).await?
+            active.update(txn).await?
         }
         None => {
             allocation::ActiveModel {
@@ -84,7 +88,7 @@ pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -
                 allocated_on: Set(allocated_on),
                 created_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
         }
     };
@@ -95,15 +99,14 @@ pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -
         allocated_on: Set(allocated_on),
         recorded_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     if let Some(received_on) = input.received_on {
-        insert_receipt(&txn, &model, amount, received_on, now).await?;
+        insert_receipt(txn, &model, amount, received_on, now).await?;
     }
     let subject = format!("{} → {}", bond.code, project.code);
     let after = serde_json::json!({"allocation": &model, "amount": amount, "allocatedOn": allocated_on, "receivedOn": input.received_on});
-    audit(&txn, ctx, caller, "allocateBond", subject, None::<&()>, Some(&after)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "allocateBond", subject, None::<&()>, Some(&after)).await?;
     Ok(model)
 }
 
@@ -135,11 +138,15 @@ pub struct ReceiptInput {
 
 /// Records bond money arriving in the treasury for an allocation (all or part of it).
 pub async fn record_receipt(ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> Result<allocation::Model> {
+    in_write(&ctx.db, async |txn| record_receipt_in(txn, ctx, caller, input).await).await
+}
+
+/// [`record_receipt`] inside the caller's transaction (an import's).
+pub async fn record_receipt_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
-    let txn = begin_write(&ctx.db).await?;
-    let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
-    let project = project_by_code(&txn, "input.projectCode", &input.project_code).await?;
-    let allocation = allocation_of(&txn, bond.id, project.id).await?.ok_or_else(|| {
+    let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
+    let project = project_by_code(txn, "input.projectCode", &input.project_code).await?;
+    let allocation = allocation_of(txn, bond.id, project.id).await?.ok_or_else(|| {
         Error::not_found(
             "input.projectCode",
             format!("bond {} has no allocation to project {}; allocate it first", bond.code, project.code),
@@ -155,7 +162,7 @@ pub async fn record_receipt(ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> 
         ));
     }
     let received =
-        sum_money(&txn, receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)), "amount")
+        sum_money(txn, receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)), "amount")
             .await?;
     if received + amount > allocation.amount {
         return Err(Error::validation(
@@ -166,11 +173,10 @@ pub async fn record_receipt(ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> 
             ),
         ));
     }
-    insert_receipt(&txn, &allocation, amount, input.received_on, ctx.clock.now()).await?;
+    insert_receipt(txn, &allocation, amount, input.received_on, ctx.clock.now()).await?;
     let after = serde_json::json!({"amount": amount, "receivedOn": input.received_on});
-    audit(&txn, ctx, caller, "recordReceipt", format!("{} → {}", bond.code, project.code), None::<&()>, Some(&after))
+    audit(txn, ctx, caller, "recordReceipt", format!("{} → {}", bond.code, project.code), None::<&()>, Some(&after))
         .await?;
-    txn.commit().await?;
     Ok(allocation)
 }
 

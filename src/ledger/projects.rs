@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{DatabaseTransaction, ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use super::entities::{project, project_status_change, revenue_forecast, spending_plan_month};
 use super::{
@@ -16,7 +16,7 @@ use super::{
 use crate::Ctx;
 use crate::auth::Caller;
 use crate::db::values::{Month, check_year};
-use crate::db::{Money, begin_write};
+use crate::db::{in_write, Money, begin_write};
 use crate::error::{Error, Result};
 
 /// The project categories of domain.md §2.
@@ -210,6 +210,11 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
 }
 
 pub async fn create_project(ctx: &Ctx, caller: &Caller, input: ProjectInput) -> Result<project::Model> {
+    in_write(&ctx.db, async |txn| create_project_in(txn, ctx, caller, input).await).await
+}
+
+/// [`create_project`] inside the caller's transaction (an import's).
+pub async fn create_project_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: ProjectInput) -> Result<project::Model> {
     let code = parse_code("input.code", &input.code)?;
     let approved = non_negative_money("input.approvedInvestment", input.approved_investment)?;
     let now = ctx.clock.now();
@@ -244,13 +249,12 @@ pub async fn create_project(ctx: &Ctx, caller: &Caller, input: ProjectInput) -> 
     non_negative_money("input.currentEstimate", model.current_estimate)?;
     apply_facts(&mut model, facts)?;
 
-    let txn = begin_write(&ctx.db).await?;
-    let dept = department_by_code(&txn, "input.departmentCode", &input.department_code).await?;
+    let dept = department_by_code(txn, "input.departmentCode", &input.department_code).await?;
     model.department_id = dept.id;
     let mut active: project::ActiveModel = model.into();
     active.id = NotSet;
     let created = active
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(|e| unique_or(e, "input.code", format!("a project with the code '{code}' already exists")))?;
     project_status_change::ActiveModel {
@@ -263,10 +267,9 @@ pub async fn create_project(ctx: &Ctx, caller: &Caller, input: ProjectInput) -> 
         recorded_by: Set(caller.username.clone()),
         note: Set(Some("项目登记".into())),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit(&txn, ctx, caller, "createProject", &created.code, None::<&()>, Some(&created)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "createProject", &created.code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }
 
@@ -453,12 +456,18 @@ pub struct RevenueForecastInput {
 }
 
 /// Replaces the revenue forecast of the implementation plan, year by year.
-pub async fn set_revenue_forecast(
-    ctx: &Ctx,
+pub async fn set_revenue_forecast(ctx: &Ctx,
     caller: &Caller,
     project_code: &str,
-    years: Vec<RevenueForecastInput>,
-) -> Result<project::Model> {
+    years: Vec<RevenueForecastInput>) -> Result<project::Model> {
+    in_write(&ctx.db, async |txn| set_revenue_forecast_in(txn, ctx, caller, project_code, years).await).await
+}
+
+/// [`set_revenue_forecast`] inside the caller's transaction (an import's).
+pub async fn set_revenue_forecast_in(txn: &DatabaseTransaction, ctx: &Ctx,
+    caller: &Caller,
+    project_code: &str,
+    years: Vec<RevenueForecastInput>) -> Result<project::Model> {
     let mut seen = BTreeSet::new();
     for (i, y) in years.iter().enumerate() {
         check_year(&format!("years[{i}].year"), y.year)?;
@@ -468,13 +477,12 @@ pub async fn set_revenue_forecast(
         non_negative_money(&format!("years[{i}].revenue"), y.revenue)?;
         non_negative_money(&format!("years[{i}].operatingCost"), y.operating_cost)?;
     }
-    let txn = begin_write(&ctx.db).await?;
-    let project = project_in_scope(&txn, caller, "projectCode", project_code).await?;
+    let project = project_in_scope(txn, caller, "projectCode", project_code).await?;
     let before =
-        revenue_forecast::Entity::find().filter(revenue_forecast::Column::ProjectId.eq(project.id)).all(&txn).await?;
+        revenue_forecast::Entity::find().filter(revenue_forecast::Column::ProjectId.eq(project.id)).all(txn).await?;
     revenue_forecast::Entity::delete_many()
         .filter(revenue_forecast::Column::ProjectId.eq(project.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let mut after = Vec::with_capacity(years.len());
     for y in years {
@@ -485,12 +493,11 @@ pub async fn set_revenue_forecast(
             revenue: Set(y.revenue),
             operating_cost: Set(y.operating_cost),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         after.push(row);
     }
-    audit(&txn, ctx, caller, "setRevenueForecast", project_code, Some(&before), Some(&after)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "setRevenueForecast", project_code, Some(&before), Some(&after)).await?;
     Ok(project)
 }
 

@@ -5,7 +5,7 @@
 //! cancelled by correcting entries (红冲), never deleted.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{DatabaseTransaction, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use super::entities::{disbursement, progress_report, revenue_record};
 use super::{
@@ -15,7 +15,7 @@ use super::{
 use crate::Ctx;
 use crate::auth::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
-use crate::db::{Money, begin_write};
+use crate::db::{in_write, Money, begin_write};
 use crate::error::{Error, Result};
 
 pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
@@ -51,12 +51,18 @@ pub struct DisbursementInput {
     pub voucher_no: Option<String>,
 }
 
-pub async fn record_disbursement(
-    ctx: &Ctx,
+pub async fn record_disbursement(ctx: &Ctx,
     caller: &Caller,
     input: DisbursementInput,
-    idempotency_key: Option<&str>,
-) -> Result<disbursement::Model> {
+    idempotency_key: Option<&str>) -> Result<disbursement::Model> {
+    in_write(&ctx.db, async |txn| record_disbursement_in(txn, ctx, caller, input, idempotency_key).await).await
+}
+
+/// [`record_disbursement`] inside the caller's transaction (an import's).
+pub async fn record_disbursement_in(txn: &DatabaseTransaction, ctx: &Ctx,
+    caller: &Caller,
+    input: DisbursementInput,
+    idempotency_key: Option<&str>) -> Result<disbursement::Model> {
     let key = check_key(idempotency_key)?;
     let amount = positive_money("input.amount", input.amount)?;
     if !PAYMENT_KINDS.contains(&input.kind.as_str()) {
@@ -73,10 +79,9 @@ pub async fn record_disbursement(
     let payee = required_text("input.payee", &input.payee, 300)?;
     let economic_class = required_text("input.economicClass", &input.economic_class, 200)?;
     let voucher_no = optional_text("input.voucherNo", input.voucher_no.as_deref(), 64)?;
-    let txn = begin_write(&ctx.db).await?;
-    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
+    let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
     let bond_id = match input.bond_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Some(bond_by_code(&txn, "input.bondCode", code).await?.id),
+        Some(code) => Some(bond_by_code(txn, "input.bondCode", code).await?.id),
         None => None,
     };
     let candidate = disbursement::Model {
@@ -95,7 +100,7 @@ pub async fn record_disbursement(
         recorded_at: ctx.clock.now(),
     };
     if let Some(k) = &key
-        && let Some(existing) = disbursement_by_key(&txn, k).await?
+        && let Some(existing) = disbursement_by_key(txn, k).await?
     {
         let same = existing.project_id == candidate.project_id
             && existing.bond_id == candidate.bond_id
@@ -109,9 +114,8 @@ pub async fn record_disbursement(
     }
     let mut active: disbursement::ActiveModel = candidate.into();
     active.id = NotSet;
-    let created = active.insert(&txn).await?;
-    audit(&txn, ctx, caller, "recordDisbursement", &project.code, None::<&()>, Some(&created)).await?;
-    txn.commit().await?;
+    let created = active.insert(txn).await?;
+    audit(txn, ctx, caller, "recordDisbursement", &project.code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }
 
@@ -184,6 +188,11 @@ pub struct ProgressInput {
 /// Records a month's progress report; a second report for the month replaces the
 /// first as the one read, and both stay (the first decides whether it was on time).
 pub async fn record_progress(ctx: &Ctx, caller: &Caller, input: ProgressInput) -> Result<progress_report::Model> {
+    in_write(&ctx.db, async |txn| record_progress_in(txn, ctx, caller, input).await).await
+}
+
+/// [`record_progress`] inside the caller's transaction (an import's).
+pub async fn record_progress_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: ProgressInput) -> Result<progress_report::Model> {
     let month = Month::parse("input.period", &input.period)?;
     let planned = parse_percent("input.plannedPercent", &input.planned_percent)?;
     let actual = parse_percent("input.actualPercent", &input.actual_percent)?;
@@ -195,8 +204,7 @@ pub async fn record_progress(ctx: &Ctx, caller: &Caller, input: ProgressInput) -
             format!("a report for {month} cannot be submitted on {submitted_on}, before the month began"),
         ));
     }
-    let txn = begin_write(&ctx.db).await?;
-    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
+    let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
     let model = progress_report::ActiveModel {
         id: NotSet,
         project_id: Set(project.id),
@@ -207,10 +215,9 @@ pub async fn record_progress(ctx: &Ctx, caller: &Caller, input: ProgressInput) -
         note: Set(note),
         recorded_at: Set(ctx.clock.now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit(&txn, ctx, caller, "recordProgress", &project.code, None::<&()>, Some(&model)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "recordProgress", &project.code, None::<&()>, Some(&model)).await?;
     Ok(model)
 }
 
@@ -224,12 +231,18 @@ pub struct RevenueInput {
     pub transferred_on: Option<NaiveDate>,
 }
 
-pub async fn record_revenue(
-    ctx: &Ctx,
+pub async fn record_revenue(ctx: &Ctx,
     caller: &Caller,
     input: RevenueInput,
-    idempotency_key: Option<&str>,
-) -> Result<revenue_record::Model> {
+    idempotency_key: Option<&str>) -> Result<revenue_record::Model> {
+    in_write(&ctx.db, async |txn| record_revenue_in(txn, ctx, caller, input, idempotency_key).await).await
+}
+
+/// [`record_revenue`] inside the caller's transaction (an import's).
+pub async fn record_revenue_in(txn: &DatabaseTransaction, ctx: &Ctx,
+    caller: &Caller,
+    input: RevenueInput,
+    idempotency_key: Option<&str>) -> Result<revenue_record::Model> {
     let key = check_key(idempotency_key)?;
     let month = Month::parse("input.period", &input.period)?;
     let source = required_text("input.source", &input.source, 200)?;
@@ -242,8 +255,7 @@ pub async fn record_revenue(
         ));
     }
     super::ordered_dates("input.transferredOn", input.collected_on, input.transferred_on)?;
-    let txn = begin_write(&ctx.db).await?;
-    let project = project_in_scope(&txn, caller, "input.projectCode", &input.project_code).await?;
+    let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
     let candidate = revenue_record::Model {
         id: 0,
         project_id: project.id,
@@ -261,7 +273,7 @@ pub async fn record_revenue(
     if let Some(k) = &key
         && let Some(existing) = revenue_record::Entity::find()
             .filter(revenue_record::Column::IdempotencyKey.eq(k.as_str()))
-            .one(&txn)
+            .one(txn)
             .await?
     {
         let same = existing.project_id == candidate.project_id
@@ -275,9 +287,8 @@ pub async fn record_revenue(
     }
     let mut active: revenue_record::ActiveModel = candidate.into();
     active.id = NotSet;
-    let created = active.insert(&txn).await?;
-    audit(&txn, ctx, caller, "recordRevenue", &project.code, None::<&()>, Some(&created)).await?;
-    txn.commit().await?;
+    let created = active.insert(txn).await?;
+    audit(txn, ctx, caller, "recordRevenue", &project.code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 
@@ -16,7 +16,8 @@ use super::catalogue::{Severity, rule};
 use super::{Finding, Subject};
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::begin_write;
+use super::rules::CHECK_RULES;
+use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};
 
 pub mod alert {
@@ -82,6 +83,9 @@ pub enum Scope {
     Bonds,
     /// Alerts about departments (and department indicators), not projects.
     Departments,
+    /// The declaration checks (C1–C5) of these projects and departments: what an
+    /// import recomputes for what it touched.
+    Checks { projects: Vec<i64>, departments: Vec<i64> },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -91,7 +95,8 @@ pub struct Applied {
     pub resolved: usize,
 }
 
-async fn open_alerts_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<alert::Model>> {
+/// The open alerts a scope speaks for.
+pub async fn open_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<alert::Model>> {
     let base = alert::Entity::find().filter(alert::Column::OpenKey.is_not_null());
     let rows = match scope {
         Scope::Projects(ids) if ids.is_empty() => Vec::new(),
@@ -102,6 +107,19 @@ async fn open_alerts_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<
         Scope::Departments => {
             base.filter(alert::Column::ProjectId.is_null())
                 .filter(alert::Column::DepartmentId.is_not_null())
+                .all(db)
+                .await?
+        }
+        Scope::Checks { projects, departments } => {
+            let departments_alone = Condition::all()
+                .add(alert::Column::ProjectId.is_null())
+                .add(alert::Column::DepartmentId.is_in(departments.iter().copied()));
+            base.filter(alert::Column::Rule.is_in(CHECK_RULES.iter().copied()))
+                .filter(
+                    Condition::any()
+                        .add(alert::Column::ProjectId.is_in(projects.iter().copied()))
+                        .add(departments_alone),
+                )
                 .all(db)
                 .await?
         }
@@ -148,10 +166,19 @@ const CHUNK: usize = 200;
 /// multi-row statements: a batch costs a few statements, plus one per alert whose
 /// content changed.
 pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTime<Utc>) -> Result<Applied> {
+    in_write(&ctx.db, async |txn| apply_in(txn, scope, findings, now).await).await
+}
+
+/// [`apply`] inside the caller's transaction.
+pub async fn apply_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    findings: Vec<Finding>,
+    now: DateTime<Utc>,
+) -> Result<Applied> {
     use sea_orm::sea_query::Expr;
-    let txn = begin_write(&ctx.db).await?;
     let mut open: HashMap<String, alert::Model> =
-        open_alerts_in(&txn, scope).await?.into_iter().filter_map(|a| a.open_key.clone().map(|k| (k, a))).collect();
+        open_in(txn, scope).await?.into_iter().filter_map(|a| a.open_key.clone().map(|k| (k, a))).collect();
     let mut applied = Applied::default();
     let mut seen_again = Vec::new();
     let mut events = Vec::new();
@@ -185,7 +212,7 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
                 if reopen {
                     active.status = Set("OPEN".into());
                 }
-                active.update(&txn).await?;
+                active.update(txn).await?;
                 if reopen {
                     events.push(new_event(
                         existing.id,
@@ -232,17 +259,17 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
         alert::Entity::update_many()
             .col_expr(alert::Column::LastSeenAt, Expr::value(now))
             .filter(alert::Column::Id.is_in(chunk.iter().copied()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     applied.raised = created.len();
     let mut created = created.into_iter().peekable();
     while created.peek().is_some() {
         let chunk: Vec<_> = created.by_ref().take(CHUNK).collect();
-        alert::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
+        alert::Entity::insert_many(chunk).exec_without_returning(txn).await?;
     }
     for keys in created_keys.chunks(CHUNK) {
-        let rows = alert::Entity::find().filter(alert::Column::OpenKey.is_in(keys.iter().cloned())).all(&txn).await?;
+        let rows = alert::Entity::find().filter(alert::Column::OpenKey.is_in(keys.iter().cloned())).all(txn).await?;
         events.extend(rows.iter().map(|a| new_event(a.id, now, "RAISED", "sweep", Some(&a.severity), None)));
     }
     let stale: Vec<i64> = open.values().map(|a| a.id).collect();
@@ -253,16 +280,15 @@ pub async fn apply(ctx: &Ctx, scope: &Scope, findings: Vec<Finding>, now: DateTi
             .col_expr(alert::Column::OpenKey, Expr::value(Option::<String>::None))
             .col_expr(alert::Column::ResolvedAt, Expr::value(now))
             .filter(alert::Column::Id.is_in(chunk.iter().copied()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         events.extend(chunk.iter().map(|id| new_event(*id, now, "RESOLVED", "sweep", None, Some("条件已解除"))));
     }
     let mut events = events.into_iter().peekable();
     while events.peek().is_some() {
         let chunk: Vec<_> = events.by_ref().take(CHUNK).collect();
-        alert_event::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
+        alert_event::Entity::insert_many(chunk).exec_without_returning(txn).await?;
     }
-    txn.commit().await?;
     Ok(applied)
 }
 

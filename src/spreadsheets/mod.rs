@@ -2,6 +2,9 @@
 //! evaluation results as xlsx workbooks with Chinese headers, each amount column's
 //! unit in its header and number formats on the cells.
 
+pub mod import;
+pub mod template;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

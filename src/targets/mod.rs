@@ -9,13 +9,13 @@ pub mod parse;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
+use sea_orm::{DatabaseTransaction, 
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::begin_write;
+use crate::db::{begin_write, in_write};
 use crate::db::values::{check_year, parse_actual_period};
 use crate::error::{Error, Result};
 use crate::ledger::{audit, department_by_code, optional_text, project_by_code, project_in_scope, required_text};
@@ -49,6 +49,11 @@ fn form_text(field: &str, value: &str) -> Result<String> {
 }
 
 pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> Result<performance_target::Model> {
+    in_write(&ctx.db, async |txn| declare_target_in(txn, ctx, caller, input).await).await
+}
+
+/// [`declare_target`] inside the caller's transaction (an import's).
+pub async fn declare_target_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: TargetInput) -> Result<performance_target::Model> {
     let owner_given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
     if owner_given(&input.project_code) == owner_given(&input.department_code) {
         return Err(Error::validation(
@@ -84,13 +89,12 @@ pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> R
         }
     }
 
-    let txn = begin_write(&ctx.db).await?;
     let (project_id, department_id) = match (&input.project_code, &input.department_code) {
         (Some(code), _) if !code.trim().is_empty() => {
-            (Some(project_in_scope(&txn, caller, "input.projectCode", code).await?.id), None)
+            (Some(project_in_scope(txn, caller, "input.projectCode", code).await?.id), None)
         }
         (_, Some(code)) => {
-            let dept = department_by_code(&txn, "input.departmentCode", code).await?;
+            let dept = department_by_code(txn, "input.departmentCode", code).await?;
             caller.check_department(dept.id, &format!("department {code}"))?;
             (None, Some(dept.id))
         }
@@ -109,7 +113,7 @@ pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> R
         Some(y) => previous.filter(performance_target::Column::Year.eq(y)),
         None => previous.filter(performance_target::Column::Year.is_null()),
     };
-    previous.exec(&txn).await?;
+    previous.exec(txn).await?;
     let target = performance_target::ActiveModel {
         id: NotSet,
         project_id: Set(project_id),
@@ -121,7 +125,7 @@ pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> R
         declared_at: Set(now),
         superseded_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     for (position, ind) in input.indicators.into_iter().enumerate() {
         indicator::ActiveModel {
@@ -135,12 +139,11 @@ pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> R
             basis: Set(ind.basis.map(|b| b.trim().to_string()).filter(|b| !b.is_empty())),
             history: Set(serde_json::to_string(&ind.history).unwrap_or_else(|_| "[]".into())),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     let subject = input.project_code.clone().or(input.department_code.clone()).unwrap_or_default();
-    audit(&txn, ctx, caller, "declareTarget", subject, None::<&()>, Some(&target)).await?;
-    txn.commit().await?;
+    audit(txn, ctx, caller, "declareTarget", subject, None::<&()>, Some(&target)).await?;
     Ok(target)
 }
 

@@ -8,6 +8,7 @@ mod digest;
 mod evaluation;
 mod fuzz;
 mod helpers;
+mod imports;
 mod ledger;
 mod money;
 mod monitoring;

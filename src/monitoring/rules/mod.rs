@@ -54,8 +54,29 @@ pub const PROJECT_RULES: &[(&str, ProjectRule)] = &[
     ("C5", checks::c5_project),
 ];
 
+/// The data checks on declarations (domain.md §8): what an import reports.
+pub const CHECK_RULES: &[&str] = &["C1", "C2", "C3", "C4", "C5"];
+
 pub fn evaluate_project(facts: &ProjectFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    PROJECT_RULES.iter().filter(|(id, _)| config.enabled(id)).flat_map(|(_, rule)| rule(facts, config, as_of)).collect()
+    project_rules(facts, config, as_of, |_| true)
+}
+
+/// The declaration checks of a project alone.
+pub fn check_project(facts: &ProjectFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    project_rules(facts, config, as_of, |id| CHECK_RULES.contains(&id))
+}
+
+fn project_rules(
+    facts: &ProjectFacts,
+    config: &RuleConfig,
+    as_of: NaiveDate,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<Finding> {
+    PROJECT_RULES
+        .iter()
+        .filter(|(id, _)| wanted(id) && config.enabled(id))
+        .flat_map(|(_, rule)| rule(facts, config, as_of))
+        .collect()
 }
 
 pub fn evaluate_bond(facts: &BondFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {

@@ -1,0 +1,420 @@
+//! Spreadsheets in: the template, the import (upload and CLI), all or nothing with
+//! every problem reported, exact units, idempotent re-import, and the declaration
+//! checks the seed's own forms fail.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::process::Command;
+
+use bondwatch::auth::Role;
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+const IMPORT: &str = "mutation($file: Upload!, $dry: Boolean) { importWorkbook(file: $file, dryRun: $dry) { \
+    ok written rows problems { sheet row column value reason } \
+    checks { id rule severity message department { code } project { code } } } }";
+
+/// Uploads a workbook as a GraphQL multipart request; the import's report.
+async fn upload(app: &TestApp, token: &str, bytes: Vec<u8>, dry_run: bool) -> Value {
+    let body = upload_raw(app, token, bytes, dry_run).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["importWorkbook"].clone()
+}
+
+async fn upload_raw(app: &TestApp, token: &str, bytes: Vec<u8>, dry_run: bool) -> Value {
+    let operations = json!({"query": IMPORT, "variables": {"file": null, "dry": dry_run}});
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name("book.xlsx")
+        .mime_str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", r#"{"0": ["variables.file"]}"#)
+        .part("0", part);
+    let response =
+        app.client.post(format!("{}/graphql", app.url)).bearer_auth(token).multipart(form).send().await.unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert!(status == 200 || status == 401, "{status}: {body}");
+    body
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{name}.xlsx", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// A cell of a test workbook.
+enum V {
+    S(&'static str),
+    N(f64),
+    /// A date typed as an Excel date.
+    D(u16, u8, u8),
+}
+use V::*;
+
+fn workbook(sheets: &[(&str, &[&str], Vec<Vec<V>>)]) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (name, headers, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).unwrap();
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    S("") => {}
+                    S(t) => {
+                        sheet.write_string(r, c, *t).unwrap();
+                    }
+                    N(n) => {
+                        sheet.write_number(r, c, *n).unwrap();
+                    }
+                    D(y, m, d) => {
+                        sheet.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                    }
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+const DEPARTMENTS: &[&str] = &["部门编码", "部门名称"];
+const PROJECTS: &[&str] = &["项目编码", "项目名称", "主管部门编码", "项目单位", "项目类型", "计划开工日期", "批复概算(万元)"];
+const DISBURSEMENTS: &[&str] = &["项目编码", "类型", "日期", "金额(元)", "收款单位", "支出经济分类", "凭证号"];
+
+fn rules_of(report: &Value) -> BTreeMap<String, usize> {
+    let mut rules = BTreeMap::new();
+    for c in report["checks"].as_array().unwrap() {
+        *rules.entry(c["rule"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    rules
+}
+
+#[tokio::test]
+async fn the_seed_forms_import_and_fail_the_checks_they_really_fail() {
+    let app = TestApp::spawn().await;
+    let medical = upload(&app, &app.token, fixture("medical-security-project"), false).await;
+    assert_eq!((medical["ok"].as_bool(), medical["written"].as_bool()), (Some(true), Some(true)), "{medical}");
+    assert_eq!(medical["problems"], json!([]));
+    // The medical-security form leaves 二级指标 and 指标值 empty on its cost and benefit rows.
+    assert_eq!(rules_of(&medical), BTreeMap::from([("C5".to_string(), 10)]), "{medical}");
+    assert!(medical["checks"].as_array().unwrap().iter().all(|c| c["project"]["code"] == "42010523040T000000103"));
+
+    let market = upload(&app, &app.token, fixture("market-regulation"), false).await;
+    assert!(market["written"].as_bool().unwrap(), "{market}");
+    assert_eq!(rules_of(&market).keys().cloned().collect::<Vec<_>>(), ["C2", "C3", "C5"], "{market}");
+    let message = |report: &Value, rule: &str| -> String {
+        let found = report["checks"].as_array().unwrap().iter().find(|c| c["rule"] == rule).unwrap();
+        found["message"].as_str().unwrap().to_string()
+    };
+    // 运转类项目支出 535.99 of 7624.59 is 7.03%, not the 6.88% the form states.
+    assert!(message(&market, "C2").contains("6.88%") && message(&market, "C2").contains("7.03%"));
+    // Its project lines add up to 1549.4 against 1769.3 of specific-purpose spending.
+    assert!(message(&market, "C3").contains("1549.4") && message(&market, "C3").contains("1769.3"));
+
+    let civil = upload(&app, &app.token, fixture("civil-affairs-department"), false).await;
+    assert!(civil["written"].as_bool().unwrap(), "{civil}");
+    assert_eq!(rules_of(&civil).keys().cloned().collect::<Vec<_>>(), ["C2", "C3", "C4", "C5"], "{civil}");
+    assert!(message(&civil, "C4").contains("155614.41") && message(&civil, "C4").contains("15514.41"));
+    let c4 = civil["checks"].as_array().unwrap().iter().find(|c| c["rule"] == "C4").unwrap();
+    assert_eq!((c4["severity"].as_str(), c4["department"]["code"].as_str()), (Some("BLUE"), Some("HY-MZ")));
+
+    // Stored as alerts of the decision dimension, borrowing stage.
+    let stored = app
+        .ok(r#"{ alerts(filter: { rule: "C4" }) { totalCount nodes { id dimension stage status } } }"#, json!({}))
+        .await;
+    assert_eq!(stored["alerts"]["totalCount"], 1);
+    assert_eq!(stored["alerts"]["nodes"][0]["id"], c4["id"]);
+    assert_eq!(stored["alerts"]["nodes"][0]["dimension"], "DECISION");
+    assert_eq!(stored["alerts"]["nodes"][0]["stage"], "BORROWING");
+    // The department table is kept as stated, in yuan: 2896.665 万元 is 28,966,650.00.
+    let dept = app
+        .ok(r#"{ departments { code budgets { year expenditureTotal projects { name totalBudget } } } }"#, json!({}))
+        .await;
+    let mz = dept["departments"].as_array().unwrap().iter().find(|d| d["code"] == "HY-MZ").unwrap();
+    let lines = mz["budgets"][0]["projects"].as_array().unwrap();
+    assert!(lines.iter().any(|p| p["totalBudget"] == "28966650.00"), "{mz}");
+    assert_eq!(mz["budgets"][0]["expenditureTotal"], "262043100.00");
+
+    // Importing the same files again writes nothing, and reports the same checks.
+    let before = app.snapshot().await;
+    for (name, report) in
+        [("medical-security-project", &medical), ("market-regulation", &market), ("civil-affairs-department", &civil)]
+    {
+        let again = upload(&app, &app.token, fixture(name), false).await;
+        assert!(again["ok"].as_bool().unwrap(), "{again}");
+        assert_eq!(rules_of(&again), rules_of(report), "{name}");
+        let ids = |r: &Value| r["checks"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&again), ids(report), "the same alerts, not new ones: {name}");
+    }
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn a_bad_workbook_writes_nothing_and_reports_every_problem() {
+    let app = TestApp::spawn().await;
+    let before = app.snapshot().await;
+    let bytes = workbook(&[
+        ("部门", DEPARTMENTS, vec![vec![S("HY-T"), S("测试局")]]),
+        (
+            "项目",
+            PROJECTS,
+            vec![
+                vec![S("T-1"), S("好项目"), S("HY-T"), S("测试局本级"), S("交通基础设施"), D(2024, 3, 1), N(1000.0)],
+                vec![S("T-2"), S("坏类型"), S("HY-T"), S("测试局本级"), S("高速公路"), S("2024-03-01"), N(10.0)],
+                vec![S("T-3"), S("太精确"), S("HY-T"), S("测试局本级"), S("其他"), S("2024-13-01"), N(1.23456789)],
+                vec![S("T-4"), S(""), S("HY-T"), S("测试局本级"), S("其他"), S(""), S("一百万")],
+            ],
+        ),
+        ("债券", &["债券编码", "债券名称", "债券种类", "发行日期", "票面利率(%)", "发行金额(万元)"], vec![]),
+        (
+            "支出",
+            DISBURSEMENTS,
+            vec![
+                vec![S("T-1"), S("拨付"), D(2024, 4, 2), N(5000.0), S("测试局本级"), S("资本性支出"), S("V1")],
+                vec![S("NOPE"), S("支出"), S("2024-04-03"), N(100.0), S("某公司"), S("资本性支出"), S("V2")],
+                vec![S("T-1"), S("拨付"), D(2024, 4, 2), N(5000.0), S("测试局本级"), S("资本性支出"), S("V1")],
+            ],
+        ),
+    ]);
+    let report = upload(&app, &app.token, bytes, false).await;
+    assert_eq!((report["ok"].as_bool(), report["written"].as_bool()), (Some(false), Some(false)), "{report}");
+    assert_eq!(report["rows"], 8);
+    let problems: Vec<(String, Option<i64>, Option<String>, Option<String>)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["sheet"].as_str().unwrap().to_string(),
+                p["row"].as_i64(),
+                p["column"].as_str().map(str::to_string),
+                p["value"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let has = |sheet: &str, row: Option<i64>, column: &str| {
+        problems.iter().any(|p| p.0 == sheet && p.1 == row && p.2.as_deref() == Some(column))
+    };
+    assert!(has("项目", Some(3), "项目类型"), "a category not in the list: {problems:?}");
+    assert!(has("项目", Some(4), "计划开工日期"), "an impossible date: {problems:?}");
+    assert!(has("项目", Some(4), "批复概算(万元)"), "and, in the same row, 1.23456789 万元 is not a whole fen: {problems:?}");
+    assert!(has("项目", Some(5), "项目名称") && has("项目", Some(5), "批复概算(万元)"), "{problems:?}");
+    assert!(has("债券", Some(1), "期限(年)"), "a required column is missing: {problems:?}");
+    assert!(problems.iter().any(|p| p.0 == "支出" && p.1 == Some(3)), "an unknown project: {problems:?}");
+    assert!(problems.iter().any(|p| p.0 == "支出" && p.1 == Some(4)), "the same row twice: {problems:?}");
+    let reasons = report["problems"].to_string();
+    assert!(reasons.contains("NOPE") && reasons.contains("第 2 行完全相同"), "{reasons}");
+    let precise = report["problems"].as_array().unwrap().iter().find(|p| p["value"] == "1.23456789").unwrap();
+    assert_eq!(precise["value"], "1.23456789");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+}
+
+#[tokio::test]
+async fn amounts_are_converted_exactly_from_the_unit_in_the_header() {
+    let app = TestApp::spawn().await;
+    let project = |code: &'static str, amount: f64| {
+        vec![S(code), S("单位测试"), S("HY-U"), S("测试局本级"), S("其他"), S(""), N(amount)]
+    };
+    let in_wan = workbook(&[
+        ("部门", DEPARTMENTS, vec![vec![S("HY-U"), S("单位局")]]),
+        ("项目", PROJECTS, vec![project("U-WAN", 123.456789)]),
+        ("支出", DISBURSEMENTS, vec![vec![S("U-WAN"), S("拨付"), D(2026, 5, 4), N(0.07), S("某公司"), S("资本性支出"), S("")]]),
+    ]);
+    let report = upload(&app, &app.token, in_wan, false).await;
+    assert!(report["written"].as_bool().unwrap(), "{report}");
+    let mut yuan_headers = PROJECTS.to_vec();
+    yuan_headers[6] = "批复概算(元)";
+    let in_yuan = workbook(&[("项目", &yuan_headers, vec![project("U-YUAN", 98765432.1)])]);
+    assert!(upload(&app, &app.token, in_yuan, false).await["written"].as_bool().unwrap());
+    let no_unit: Vec<&str> = PROJECTS.iter().map(|h| if h.starts_with("批复概算") { "批复概算" } else { h }).collect();
+    let unitless = upload(&app, &app.token, workbook(&[("项目", &no_unit, vec![project("U-NONE", 1.0)])]), false).await;
+    assert!(!unitless["ok"].as_bool().unwrap());
+    assert!(unitless["problems"][0]["reason"].as_str().unwrap().contains("须注明金额单位"), "{unitless}");
+
+    let q = r#"query($c: String!) { project(code: $c) { approvedInvestment transferred disbursements(first: 5) { nodes { paidOn amount } } } }"#;
+    let wan = app.ok(q, json!({"c": "U-WAN"})).await;
+    assert_eq!(wan["project"]["approvedInvestment"], "1234567.89");
+    assert_eq!(wan["project"]["transferred"], "0.07");
+    assert_eq!(wan["project"]["disbursements"]["nodes"][0]["paidOn"], "2026-05-04", "an Excel date cell");
+    assert_eq!(app.ok(q, json!({"c": "U-YUAN"})).await["project"]["approvedInvestment"], "98765432.10");
+}
+
+#[tokio::test]
+async fn a_dry_run_writes_nothing_and_a_reporter_cannot_create_departments() {
+    let app = TestApp::spawn().await;
+    let before = app.snapshot().await;
+    let dry = upload(&app, &app.token, fixture("civil-affairs-department"), true).await;
+    assert_eq!((dry["ok"].as_bool(), dry["written"].as_bool()), (Some(true), Some(false)), "{dry}");
+    assert_eq!(rules_of(&dry).keys().cloned().collect::<Vec<_>>(), ["C2", "C3", "C4", "C5"]);
+    assert!(dry["checks"][0]["id"].as_str().unwrap().starts_with("preview:"), "never stored: {dry}");
+    assert_eq!(app.snapshot().await, before);
+
+    app.basics().await;
+    let reporter = app.token_for("clerk", Role::Reporter, Some("JT")).await;
+    let refused = upload(&app, &reporter, fixture("civil-affairs-department"), false).await;
+    assert!(!refused["written"].as_bool().unwrap());
+    assert!(refused["problems"].to_string().contains("只有债务管理部门"), "{refused}");
+    // A reporter imports its own department's ledger.
+    let ledger = workbook(&[(
+        "支出",
+        DISBURSEMENTS,
+        vec![vec![S("P1"), S("支出"), S("2026-05-06"), N(1200.5), S("区交投"), S("资本性支出"), S("J-1")]],
+    )]);
+    let own = upload(&app, &reporter, ledger, false).await;
+    assert!(own["written"].as_bool().unwrap(), "{own}");
+    let researcher = app.token_for("researcher", Role::Researcher, None).await;
+    let manager = app.token_for("manager", Role::Manager, None).await;
+    let before = app.snapshot().await;
+    for (token, code) in [(researcher, "FORBIDDEN"), (manager, "FORBIDDEN")] {
+        let body = upload_raw(&app, &token, fixture("civil-affairs-department"), false).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+    }
+    let body = upload_raw(&app, "no-such-token", fixture("civil-affairs-department"), false).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn the_template_documents_every_sheet_and_imports_empty() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(format!("{}/templates/bondwatch.xlsx", app.url)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let names = book.sheet_names();
+    let expected: Vec<&str> = std::iter::once("说明").chain(bondwatch::spreadsheets::template::SHEETS.iter().map(|s| s.name)).collect();
+    assert_eq!(names, expected);
+    let projects = book.worksheet_range("项目").unwrap();
+    assert!(projects.rows().next().unwrap().contains(&Data::String("批复概算(万元)".into())));
+    let targets = book.worksheet_range("绩效目标").unwrap();
+    let headers: Vec<Data> = targets.rows().next().unwrap().to_vec();
+    for h in ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据", "前年", "上年"] {
+        assert!(headers.contains(&Data::String(h.into())), "{h}");
+    }
+    let guide = book.worksheet_range("说明").unwrap();
+    assert!(guide.rows().count() > 80, "every column is explained");
+    let empty = upload(&app, &app.token, bytes, false).await;
+    assert_eq!((empty["ok"].as_bool(), empty["rows"].as_i64()), (Some(true), Some(0)));
+}
+
+#[test]
+fn the_cli_writes_the_template_and_imports_with_a_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
+    let template = dir.path().join("t.xlsx");
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_bondwatch")).args(args).output().unwrap();
+    let out = run(&["template", template.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(std::fs::metadata(&template).unwrap().len() > 5000);
+    let market = format!("{}/tests/fixtures/market-regulation.xlsx", env!("CARGO_MANIFEST_DIR"));
+    let dry = run(&["--database-url", &url, "import", "--dry-run", &market]);
+    let text = String::from_utf8_lossy(&dry.stdout).to_string();
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(text.contains("nothing written (dry run)") && text.contains("检查 C3"), "{text}");
+    let real = run(&["--database-url", &url, "import", &market]);
+    assert!(String::from_utf8_lossy(&real.stdout).contains("— written"), "{real:?}");
+    let bad = dir.path().join("bad.xlsx");
+    std::fs::write(&bad, b"not a workbook").unwrap();
+    let refused = run(&["--database-url", &url, "import", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("xlsx"), "{refused:?}");
+}
+
+#[tokio::test]
+async fn every_sheet_of_the_template_imports_a_whole_project() {
+    let app = TestApp::spawn().await;
+    let bytes = workbook(&[
+        ("部门", DEPARTMENTS, vec![vec![S("HY-W"), S("汉阳区水务局")]]),
+        (
+            "项目",
+            &["项目编码", "项目名称", "主管部门编码", "项目单位", "项目类型", "计划开工日期", "计划完工日期", "批复概算(万元)",
+                "计划专项债资金(万元)", "资本金(万元)", "收益期起", "收益期止", "成熟度要件"],
+            vec![vec![S("W-1"), S("排水管网改造"), S("HY-W"), S("区水务集团"), S("市政和产业园区基础设施"), D(2025, 1, 1),
+                S("2026-12-31"), N(5000.0), N(4000.0), N(1000.0), S("2027-01-01"), S("2040-12-31"), S("可研批复、用地,环评")]],
+        ),
+        (
+            "债券",
+            &["债券编码", "债券名称", "债券种类", "发行日期", "期限(年)", "票面利率(%)", "发行金额(万元)", "付息频率", "分期还本"],
+            vec![vec![S("B-W"), S("2025年湖北省政府专项债券(三期)"), S("项目收益专项"), D(2025, 3, 10), N(10.0), N(2.45),
+                N(4000.0), S("按半年"), S("8:20;9:30;10:50")]],
+        ),
+        ("分配", &["债券编码", "项目编码", "分配金额(万元)", "分配日期"], vec![vec![S("B-W"), S("W-1"), N(4000.0), D(2025, 3, 20)]]),
+        (
+            "到账",
+            &["债券编码", "项目编码", "到账金额(元)", "到账日期"],
+            vec![vec![S("B-W"), S("W-1"), N(25000000.0), D(2025, 3, 25)], vec![S("B-W"), S("W-1"), N(15000000.0), D(2025, 6, 1)]],
+        ),
+        (
+            "支出",
+            DISBURSEMENTS,
+            vec![
+                vec![S("W-1"), S("拨付"), D(2025, 4, 1), N(20000000.0), S("区水务集团"), S("资本性支出"), S("T-1")],
+                vec![S("W-1"), S("支出"), D(2025, 4, 15), N(12345678.9), S("某建设公司"), S("资本性支出"), S("P-1")],
+            ],
+        ),
+        (
+            "进度",
+            &["项目编码", "月份", "计划进度(%)", "实际进度(%)", "报送日期", "说明"],
+            vec![vec![S("W-1"), S("2025-04"), N(15.0), N(12.5), D(2025, 5, 8), S("管网开挖")]],
+        ),
+        (
+            "收益",
+            &["项目编码", "月份", "收益来源", "收取金额(元)", "收取日期", "转入专户金额(元)", "转入日期"],
+            vec![vec![S("W-1"), S("2026-03"), S("污水处理费"), N(800000.0), D(2026, 3, 31), N(800000.0), D(2026, 4, 2)]],
+        ),
+        (
+            "收益预测",
+            &["项目编码", "年度", "收入(万元)", "运营成本(万元)"],
+            vec![vec![S("W-1"), N(2027.0), N(900.0), N(300.0)], vec![S("W-1"), N(2028.0), N(950.5), N(310.25)]],
+        ),
+        (
+            "绩效目标",
+            &["项目编码", "目标类型", "年度", "目标内容", "一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"],
+            vec![
+                vec![S("W-1"), S("年度"), N(2026.0), S("完成管网改造"), S("产出指标"), S("数量指标"), S("改造管网长度"), S("≥12公里"), S("计划标准")],
+                vec![S("W-1"), S("年度"), N(2026.0), S("完成管网改造"), S("满意度指标"), S("服务对象满意度指标"), S("居民满意度"), S("≥90%"), S("计划标准")],
+            ],
+        ),
+    ]);
+    let report = upload(&app, &app.token, bytes.clone(), false).await;
+    assert_eq!((report["ok"].as_bool(), report["written"].as_bool()), (Some(true), Some(true)), "{report}");
+    assert_eq!(report["rows"], 14);
+    assert_eq!(report["checks"], json!([]), "a clean declaration fails no check");
+    let q = r#"{ project(code: "W-1") { plannedBondFunding capitalFund maturityDocuments bondFunding received transferred disbursed
+        latestProgress { period actualPercent } revenue { collected transferred } revenueForecast { year revenue operatingCost }
+        targets { scope year indicators { level1 name target { kind } } }
+        allocations { bond { code kind interestFrequency } amount } } }"#;
+    let p = app.ok(q, json!({})).await["project"].clone();
+    assert_eq!(p["plannedBondFunding"], "40000000.00");
+    assert_eq!(p["maturityDocuments"], json!(["可研批复", "用地", "环评"]));
+    assert_eq!((p["bondFunding"].as_str(), p["received"].as_str()), (Some("40000000.00"), Some("40000000.00")));
+    assert_eq!((p["transferred"].as_str(), p["disbursed"].as_str()), (Some("20000000.00"), Some("12345678.90")));
+    assert_eq!(p["latestProgress"], json!({"period": "2025-04", "actualPercent": "12.5"}));
+    assert_eq!(p["revenue"][0]["collected"], "800000.00");
+    assert_eq!(p["revenueForecast"][1], json!({"year": 2028, "revenue": "9505000.00", "operatingCost": "3102500.00"}));
+    assert_eq!(p["targets"][0]["indicators"].as_array().unwrap().len(), 2);
+    assert_eq!(p["allocations"][0]["bond"]["kind"], "PROJECT_REVENUE");
+    assert_eq!(p["allocations"][0]["bond"]["interestFrequency"], "SEMI_ANNUAL");
+    let schedule = app.ok(r#"{ bond(code: "B-W") { schedule { principal } } }"#, json!({})).await;
+    let principal: Vec<&str> = schedule["bond"]["schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["principal"].as_str())
+        .filter(|p| *p != "0.00")
+        .collect();
+    assert_eq!(principal, ["8000000.00", "12000000.00", "20000000.00"], "8:20;9:30;10:50 of 40,000,000");
+
+    let before = app.snapshot().await;
+    let again = upload(&app, &app.token, bytes, false).await;
+    assert!(again["ok"].as_bool().unwrap(), "{again}");
+    assert_eq!(app.snapshot().await, before, "re-importing the same file changes nothing");
+}
