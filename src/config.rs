@@ -16,6 +16,16 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[command(flatten)]
     pub mail: MailSettings,
+    #[command(flatten)]
+    pub reports: ReportSettings,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReportSettings {
+    /// A font file with Chinese characters for PDF reports (.ttf, .otf or .ttc);
+    /// without it the usual Debian CJK fonts are looked for.
+    #[arg(long, env = "BONDWATCH_FONT", global = true)]
+    pub font: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -50,6 +60,7 @@ impl Default for Settings {
                 base_url: "http://127.0.0.1:8080".into(),
                 mail_dir: "mail-outbox".into(),
             },
+            reports: ReportSettings::default(),
         }
     }
 }

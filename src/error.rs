@@ -30,6 +30,9 @@ pub enum Error {
     /// A configured limit was reached; the message names it.
     #[error("{message}")]
     Limited { limit: &'static str, message: String },
+    /// Something the machine lacks (a font, a service); the message says what to install.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("database error: {0}")]
     Database(#[from] DbErr),
     #[error("{0}")]
@@ -58,6 +61,7 @@ impl Error {
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Limited { .. } => "LIMIT_EXCEEDED",
+            Error::Unavailable(_) => "UNAVAILABLE",
             Error::Database(_) | Error::Internal(_) => "INTERNAL",
         }
     }

@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod jobs;
 pub mod ledger;
 pub mod monitoring;
+pub mod reports;
 pub mod spreadsheets;
 pub mod synthetic;
 pub mod targets;

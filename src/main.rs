@@ -80,6 +80,9 @@ enum Command {
     /// Alert digests to managers.
     #[command(subcommand)]
     Digest(DigestCommand),
+    /// The evaluation (绩效评价) and ex-ante assessment (事前绩效评估) reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Fills an empty database with a deterministic synthetic portfolio, for benchmarks.
     Gen {
         #[arg(long, default_value_t = 1000)]
@@ -95,6 +98,34 @@ enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// A project's performance evaluation for a year; without --project, every project
+    /// (evaluated and stored) into the folder --out, with the department ranking.
+    Evaluation {
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        year: i32,
+        /// A file, or a folder without --project.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// pdf, html, or xlsx (the scoring sheet).
+        #[arg(long, default_value = "pdf")]
+        format: String,
+    },
+    /// A project's ex-ante assessment report.
+    Assessment {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// pdf or html.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -238,6 +269,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{what} written to {} ({} bytes)", out.display(), bytes.len());
             Ok(())
         }
+        Command::Report(command) => {
+            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
+            run_report(&ctx, command).await
+        }
         Command::Template { out } => {
             let bytes = bondwatch::spreadsheets::template::template()?;
             std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
@@ -274,13 +309,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 (false, false) => "NOT written: fix the problems above and import again",
             };
             println!(
-                "{}: {} rows ({} already imported), {} problems, {} failed checks, {:.1} s — {outcome}",
+                "{}: {} rows ({} already imported), {} problems, {} failed checks, {:.1} s, peak memory {} MB — {outcome}",
                 file.display(),
                 report.rows,
                 report.unchanged,
                 report.problems.len(),
                 report.checks.len(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                peak_memory_mb()
             );
             if report.ok { Ok(()) } else { std::process::exit(1) }
         }
@@ -420,6 +456,83 @@ async fn sweep(ctx: &Ctx, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()
                 r.updated,
                 r.resolved,
                 peak_memory_mb()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn report_format(text: &str, xlsx: bool) -> anyhow::Result<Option<bondwatch::reports::Format>> {
+    use bondwatch::reports::Format;
+    match text {
+        "pdf" => Ok(Some(Format::Pdf)),
+        "html" => Ok(Some(Format::Html)),
+        "xlsx" if xlsx => Ok(None),
+        other => anyhow::bail!("--format {other}: use pdf or html{}", if xlsx { " or xlsx" } else { "" }),
+    }
+}
+
+async fn run_report(ctx: &Ctx, command: ReportCommand) -> anyhow::Result<()> {
+    use bondwatch::reports::{self, Format};
+    let write = |out: &std::path::Path, bytes: &[u8]| {
+        std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))
+    };
+    let check_font = |format: Option<Format>| -> anyhow::Result<()> {
+        if format == Some(Format::Pdf) {
+            reports::pdf::check_font(ctx.settings.reports.font.as_deref())?;
+        }
+        Ok(())
+    };
+    match command {
+        ReportCommand::Assessment { project, out, format } => {
+            let format = report_format(&format, false)?;
+            check_font(format)?;
+            let doc = reports::assessment_report(ctx, &project).await?;
+            write(&out, &reports::render(ctx, doc, format.unwrap_or(Format::Pdf)).await?)?;
+            println!("assessment report of {project} written to {}", out.display());
+        }
+        ReportCommand::Evaluation { project: Some(code), year, out, format } => {
+            let format = report_format(&format, true)?;
+            check_font(format)?;
+            let bytes = match format {
+                Some(f) => reports::render(ctx, reports::evaluation_report(ctx, &code, year).await?, f).await?,
+                None => reports::scoring_workbook(ctx, year, Some(&code)).await?,
+            };
+            write(&out, &bytes)?;
+            println!("evaluation report of {code} for {year} written to {}", out.display());
+        }
+        ReportCommand::Evaluation { project: None, year, out, format } => {
+            let format = report_format(&format, true)?;
+            check_font(format)?;
+            std::fs::create_dir_all(&out).with_context(|| format!("cannot create the folder {}", out.display()))?;
+            let started = std::time::Instant::now();
+            let projects = bondwatch::ledger::queries::all_project_codes(&ctx.db).await?;
+            let bar = indicatif::ProgressBar::new(projects.len() as u64).with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} projects, {elapsed} (eta {eta}) {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let operator = auth::Caller::system("report");
+            for code in &projects {
+                bar.set_message(code.clone());
+                bondwatch::evaluation::evaluate(ctx, &operator, code, year).await?;
+                if let Some(f) = format {
+                    let doc = reports::evaluation_report(ctx, code, year).await?;
+                    write(
+                        &out.join(format!("{code}-{year}-evaluation.{}", f.extension())),
+                        &reports::render(ctx, doc, f).await?,
+                    )?;
+                }
+                bar.inc(1);
+            }
+            bar.finish_and_clear();
+            let sheet = out.join(format!("{year}-scoring.xlsx"));
+            write(&sheet, &reports::scoring_workbook(ctx, year, None).await?)?;
+            println!(
+                "{} projects evaluated for {year} into {} in {:.1} s; scoring sheet and department ranking in {}",
+                projects.len(),
+                out.display(),
+                started.elapsed().as_secs_f64(),
+                sheet.display()
             );
         }
     }

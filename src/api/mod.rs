@@ -174,6 +174,65 @@ async fn export_file(
     }
 }
 
+/// `GET /reports/{code}/{year}/evaluation.{pdf,html}` and `GET /reports/{code}/assessment.{pdf,html}`,
+/// with the session cookie or a token; a caller tied to a department reads its own.
+async fn report_file(
+    State(state): State<AppState>,
+    axum::extract::Path(parts): axum::extract::Path<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::reports::{Format, assessment_report, evaluation_report, render};
+    let caller = match caller(&state, &headers).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return unauthenticated("a report needs credentials: log in, or send a bearer token".into()),
+        Err(response) => return response,
+    };
+    let get = |k: &str| parts.iter().find(|(name, _)| name == k).map(|(_, v)| v.as_str());
+    let (code, file) = (get("code").unwrap_or_default(), get("file").unwrap_or_default());
+    let (name, format) = match file.rsplit_once('.') {
+        Some((name, "pdf")) => (name, Format::Pdf),
+        Some((name, "html")) => (name, Format::Html),
+        _ => return (StatusCode::NOT_FOUND, "reports are .pdf or .html files").into_response(),
+    };
+    let project = match crate::ledger::project_by_code(&state.ctx.db, "code", code).await {
+        Ok(p) => p,
+        Err(e) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+    };
+    if caller.department_id.is_some_and(|d| d != project.department_id) {
+        return (StatusCode::FORBIDDEN, format!("project {code} belongs to another department")).into_response();
+    }
+    let doc = match (name, get("year").map(str::parse::<i32>)) {
+        ("evaluation", Some(Ok(year))) => evaluation_report(&state.ctx, code, year).await,
+        ("assessment", None) => assessment_report(&state.ctx, code).await,
+        _ => {
+            return (StatusCode::NOT_FOUND, "use /reports/CODE/YEAR/evaluation.pdf or /reports/CODE/assessment.pdf")
+                .into_response();
+        }
+    };
+    match doc {
+        Ok(doc) => match render(&state.ctx, doc, format).await {
+            Ok(bytes) => (
+                [
+                    (header::CONTENT_TYPE, format.content_type().to_string()),
+                    (header::CONTENT_DISPOSITION, format!("inline; filename=\"{code}-{file}\"")),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Err(crate::error::Error::Unavailable(m)) => (StatusCode::SERVICE_UNAVAILABLE, m).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot render the report {code}/{file}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "the report could not be made").into_response()
+            }
+        },
+        Err(e @ crate::error::Error::Validation { .. }) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot build the report {code}/{file}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the report could not be made").into_response()
+        }
+    }
+}
+
 /// `GET /templates/bondwatch.xlsx`: the empty import template; it holds no data.
 async fn template_file() -> Response {
     match crate::spreadsheets::template::template() {
@@ -232,6 +291,8 @@ pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
         .route("/schema.graphql", get(schema_sdl))
         .route("/exports/{file}", get(export_file))
         .route("/templates/bondwatch.xlsx", get(template_file))
+        .route("/reports/{code}/{year}/{file}", get(report_file))
+        .route("/reports/{code}/{file}", get(report_file))
         .merge(graphiql::routes())
         .layer(axum::middleware::from_fn(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))

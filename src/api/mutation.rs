@@ -652,8 +652,8 @@ impl Mutation {
         file: async_graphql::Upload,
         #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
     ) -> GqlResult<ImportReport> {
-        use std::io::Read as _;
         use crate::spreadsheets::import::{ImportOptions, Source, import};
+        use std::io::Read as _;
         let mut bytes = Vec::new();
         let upload = file.value(ctx).map_err(|e| Error::validation("file", format!("no file was uploaded: {e}")));
         upload

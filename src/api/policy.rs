@@ -41,6 +41,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Query", "alerts", Access::Roles(ALL)),
     ("Query", "jobRuns", Access::Roles(ALL)),
     ("Query", "evaluations", Access::Roles(ALL)),
+    ("Query", "departmentRanking", Access::Roles(ALL)),
     ("Query", "digestSubscriptions", Access::Roles(SUBSCRIBERS)),
     ("Query", "digestPreview", Access::Roles(SUBSCRIBERS)),
     ("Query", "digestDeliveries", Access::Roles(SUBSCRIBERS)),

@@ -341,6 +341,22 @@ impl Query {
         Ok(rows.into_iter().map(Evaluation).collect())
     }
 
+    /// Departments ranked by the mean score of their evaluated projects in a year,
+    /// with how many scored under 60 (fed back for correction).
+    async fn department_ranking(&self, ctx: &Context<'_>, year: i32) -> GqlResult<Vec<DepartmentRank>> {
+        let rows = crate::evaluation::department_ranking(app(ctx), year).await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DepartmentRank {
+                rank: r.rank as i32,
+                department: Department(r.department),
+                projects: r.projects as i32,
+                average_score: DecimalScalar(format!("{:.2}", r.average)),
+                under60: r.under_60 as i32,
+            })
+            .collect())
+    }
+
     async fn digest_subscriptions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DigestSubscription>> {
         let caller =
             ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;

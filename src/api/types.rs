@@ -871,6 +871,37 @@ impl Assessment {
             })
             .collect())
     }
+    /// What the system checks itself, as of today: negative list and maturity
+    /// documents (point 2), coverage (4), term match (6), targets (7).
+    async fn checks(&self, ctx: &Context<'_>) -> GqlResult<Vec<AssessmentCheck>> {
+        let project = load_one(&loaders(ctx).project, self.0.project_id).await?;
+        let (_, checks) = crate::evaluation::checks::checks_of(app(ctx), project).await.gql()?;
+        Ok(checks
+            .into_iter()
+            .map(|c| AssessmentCheck { point: c.point, name: c.name.into(), passed: c.passed, detail: c.detail })
+            .collect())
+    }
+}
+
+/// A department's place in a year's evaluation.
+#[derive(SimpleObject)]
+pub struct DepartmentRank {
+    pub rank: i32,
+    pub department: Department,
+    /// Projects evaluated.
+    pub projects: i32,
+    pub average_score: DecimalScalar,
+    /// Projects that scored under 60.
+    pub under60: i32,
+}
+
+/// A check of an assessment the system makes itself.
+#[derive(SimpleObject)]
+pub struct AssessmentCheck {
+    pub point: i32,
+    pub name: String,
+    pub passed: bool,
+    pub detail: String,
 }
 
 #[derive(SimpleObject)]

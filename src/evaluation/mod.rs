@@ -1,5 +1,6 @@
 //! Ex-ante assessment (事前绩效评估) and performance evaluation (绩效评价).
 
+pub mod checks;
 pub mod entities;
 pub mod score;
 
@@ -115,9 +116,17 @@ pub mod stored {
     crate::plain_entity!();
 }
 
-/// Evaluates a project for a year (as of 31 December, or today for the current year)
-/// and stores the result in place of any earlier one; recomputing gives the same.
-pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Result<stored::Model> {
+/// The date a year is evaluated as of: 31 December, or today for the current year.
+pub fn evaluated_as_of(year: i32, today: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today)
+}
+
+/// Scores a project for a year without storing anything: what a report reads.
+pub async fn score_project(
+    ctx: &Ctx,
+    code: &str,
+    year: i32,
+) -> Result<(crate::monitoring::facts::ProjectFacts, score::Evaluation)> {
     use chrono::Datelike;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     crate::db::values::check_year("year", year)?;
@@ -125,11 +134,13 @@ pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Resu
     if year > today.year() {
         return Err(Error::validation("year", format!("{year} has not begun; a year is evaluated from its facts")));
     }
-    let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
+    let as_of = evaluated_as_of(year, today);
     let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
     let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project.clone()]).await?;
-    let Some(facts) = facts.first() else { return Err(Error::Internal("the project's facts vanished".into())) };
-    let mut findings = crate::monitoring::rules::evaluate_project(facts, &ctx.rules, as_of);
+    let Some(facts) = facts.into_iter().next() else {
+        return Err(Error::Internal("the project's facts vanished".into()));
+    };
+    let mut findings = crate::monitoring::rules::evaluate_project(&facts, &ctx.rules, as_of);
     let project_bonds: Vec<i64> = facts.books.iter().map(|b| b.bond.id).collect();
     for b in &crate::monitoring::facts::load_bonds(&ctx.db, Some(&project_bonds)).await? {
         findings.extend(crate::monitoring::rules::evaluate_bond(b, &ctx.rules, as_of));
@@ -158,8 +169,16 @@ pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Resu
             ));
         }
     }
-    let config = ctx.evaluation.as_ref();
-    let result = score::evaluate(facts, &findings, config, year, as_of);
+    let result = score::evaluate(&facts, &findings, ctx.evaluation.as_ref(), year, as_of);
+    Ok((facts, result))
+}
+
+/// Evaluates a project for a year (as of 31 December, or today for the current year)
+/// and stores the result in place of any earlier one; recomputing gives the same.
+pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Result<stored::Model> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (facts, result) = score_project(ctx, code, year).await?;
+    let project = facts.project;
     let detail = serde_json::to_string(&result).unwrap_or_else(|_| "{}".into());
     let txn = begin_write(&ctx.db).await?;
     let before = stored::Entity::find()
@@ -216,4 +235,51 @@ pub async fn ranked(ctx: &Ctx, year: i32, department_code: Option<&str>) -> Resu
         y.cmp(&x).then(a.project_id.cmp(&b.project_id))
     });
     Ok(rows)
+}
+
+/// A department's place among departments in a year, by the mean score of its
+/// evaluated projects; the seed's office fed back to every unit under 60.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepartmentRank {
+    pub rank: usize,
+    pub department: crate::ledger::entities::department::Model,
+    pub projects: usize,
+    pub average: Decimal,
+    pub under_60: usize,
+}
+
+pub async fn department_ranking(ctx: &Ctx, year: i32) -> Result<Vec<DepartmentRank>> {
+    use sea_orm::EntityTrait;
+    use std::collections::BTreeMap;
+    let projects: std::collections::HashMap<i64, i64> = crate::ledger::entities::project::Entity::find()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.department_id))
+        .collect();
+    let mut scores: BTreeMap<i64, Vec<Decimal>> = BTreeMap::new();
+    for e in ranked(ctx, year, None).await? {
+        if let Some(d) = projects.get(&e.project_id) {
+            scores.entry(*d).or_default().push(crate::db::values::stored_decimal(&e.total_score));
+        }
+    }
+    let departments = crate::ledger::entities::department::Entity::find().all(&ctx.db).await?;
+    let mut ranks: Vec<DepartmentRank> = departments
+        .into_iter()
+        .filter_map(|d| {
+            let s = scores.remove(&d.id)?;
+            Some(DepartmentRank {
+                rank: 0,
+                projects: s.len(),
+                average: (s.iter().sum::<Decimal>() / Decimal::from(s.len())).round_dp(2),
+                under_60: s.iter().filter(|x| **x < Decimal::from(60)).count(),
+                department: d,
+            })
+        })
+        .collect();
+    ranks.sort_by(|a, b| b.average.cmp(&a.average).then(a.department.code.cmp(&b.department.code)));
+    for (i, r) in ranks.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    Ok(ranks)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{DatabaseTransaction, ActiveModelTrait, NotSet, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 
 use super::entities::{bond, bond_amortization};
 use super::{audit, parse_code, positive_money, required_text, unique_or};
@@ -42,7 +42,12 @@ pub async fn create_bond(ctx: &Ctx, caller: &Caller, input: BondInput) -> Result
 }
 
 /// [`create_bond`] inside the caller's transaction (an import's).
-pub async fn create_bond_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: BondInput) -> Result<bond::Model> {
+pub async fn create_bond_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: BondInput,
+) -> Result<bond::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
     if !BOND_KINDS.contains(&input.kind.as_str()) {

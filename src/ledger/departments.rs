@@ -3,7 +3,7 @@
 //! domain.md §8 flag them, they are never corrected here.
 
 use rust_decimal::Decimal;
-use sea_orm::{DatabaseTransaction, ActiveModelTrait, NotSet, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 
 use super::entities::{department, department_budget, department_budget_line, department_budget_project};
 use super::{audit, department_by_code, optional_text, parse_code, required_text, unique_or};
@@ -22,7 +22,12 @@ pub async fn create_department(ctx: &Ctx, caller: &Caller, input: DepartmentInpu
 }
 
 /// [`create_department`] inside the caller's transaction (an import's).
-pub async fn create_department_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: DepartmentInput) -> Result<department::Model> {
+pub async fn create_department_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: DepartmentInput,
+) -> Result<department::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 200)?;
     let model = department::ActiveModel {
@@ -75,16 +80,21 @@ fn check_line(field: &str, line: &BudgetLineInput) -> Result<()> {
 
 /// Records a department's table for a year. A later table for the same year is the
 /// one read; earlier ones stay.
-pub async fn record_department_budget(ctx: &Ctx,
+pub async fn record_department_budget(
+    ctx: &Ctx,
     caller: &Caller,
-    input: DepartmentBudgetInput) -> Result<department_budget::Model> {
+    input: DepartmentBudgetInput,
+) -> Result<department_budget::Model> {
     in_write(&ctx.db, async |txn| record_department_budget_in(txn, ctx, caller, input).await).await
 }
 
 /// [`record_department_budget`] inside the caller's transaction (an import's).
-pub async fn record_department_budget_in(txn: &DatabaseTransaction, ctx: &Ctx,
+pub async fn record_department_budget_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
     caller: &Caller,
-    input: DepartmentBudgetInput) -> Result<department_budget::Model> {
+    input: DepartmentBudgetInput,
+) -> Result<department_budget::Model> {
     check_year("input.year", input.year)?;
     super::non_negative_money("input.incomeTotal", input.income_total)?;
     super::non_negative_money("input.expenditureTotal", input.expenditure_total)?;

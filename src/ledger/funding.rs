@@ -4,14 +4,16 @@
 //! than the project holds.
 
 use chrono::NaiveDate;
-use sea_orm::{DatabaseTransaction, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
+};
 
 use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
 use super::queries::sum_money;
 use super::{audit, bond_by_code, positive_money, project_by_code};
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::{in_write, Money, begin_write};
+use crate::db::{Money, begin_write, in_write};
 use crate::error::{Error, Result};
 
 /// The reasons 财预〔2021〕110号 allows for a use adjustment.
@@ -40,7 +42,12 @@ pub async fn allocate_bond(ctx: &Ctx, caller: &Caller, input: AllocationInput) -
 }
 
 /// [`allocate_bond`] inside the caller's transaction (an import's).
-pub async fn allocate_bond_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: AllocationInput) -> Result<allocation::Model> {
+pub async fn allocate_bond_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: AllocationInput,
+) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let allocated_on = input.allocated_on.unwrap_or_else(|| ctx.clock.today());
     if let Some(received_on) = input.received_on
@@ -142,7 +149,12 @@ pub async fn record_receipt(ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> 
 }
 
 /// [`record_receipt`] inside the caller's transaction (an import's).
-pub async fn record_receipt_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: ReceiptInput) -> Result<allocation::Model> {
+pub async fn record_receipt_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: ReceiptInput,
+) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
     let project = project_by_code(txn, "input.projectCode", &input.project_code).await?;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{DatabaseTransaction, ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set};
 
 use super::entities::{project, project_status_change, revenue_forecast, spending_plan_month};
 use super::{
@@ -16,7 +16,7 @@ use super::{
 use crate::Ctx;
 use crate::auth::Caller;
 use crate::db::values::{Month, check_year};
-use crate::db::{in_write, Money, begin_write};
+use crate::db::{Money, begin_write, in_write};
 use crate::error::{Error, Result};
 
 /// The project categories of domain.md §2.
@@ -72,6 +72,19 @@ impl ProjectStatus {
 
     pub fn parse(text: &str) -> Option<ProjectStatus> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// As the office's reports say it.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            ProjectStatus::Proposed => "拟申报",
+            ProjectStatus::Approved => "已批准",
+            ProjectStatus::Funded => "已发债",
+            ProjectStatus::UnderConstruction => "在建",
+            ProjectStatus::Operating => "运营",
+            ProjectStatus::Repaid => "已还清",
+            ProjectStatus::Cancelled => "已取消",
+        }
     }
 
     /// The stage of domain.md §1, for any status but `CANCELLED` (which keeps the
@@ -214,7 +227,12 @@ pub async fn create_project(ctx: &Ctx, caller: &Caller, input: ProjectInput) -> 
 }
 
 /// [`create_project`] inside the caller's transaction (an import's).
-pub async fn create_project_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: ProjectInput) -> Result<project::Model> {
+pub async fn create_project_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: ProjectInput,
+) -> Result<project::Model> {
     let code = parse_code("input.code", &input.code)?;
     let approved = non_negative_money("input.approvedInvestment", input.approved_investment)?;
     let now = ctx.clock.now();
@@ -456,18 +474,23 @@ pub struct RevenueForecastInput {
 }
 
 /// Replaces the revenue forecast of the implementation plan, year by year.
-pub async fn set_revenue_forecast(ctx: &Ctx,
+pub async fn set_revenue_forecast(
+    ctx: &Ctx,
     caller: &Caller,
     project_code: &str,
-    years: Vec<RevenueForecastInput>) -> Result<project::Model> {
+    years: Vec<RevenueForecastInput>,
+) -> Result<project::Model> {
     in_write(&ctx.db, async |txn| set_revenue_forecast_in(txn, ctx, caller, project_code, years).await).await
 }
 
 /// [`set_revenue_forecast`] inside the caller's transaction (an import's).
-pub async fn set_revenue_forecast_in(txn: &DatabaseTransaction, ctx: &Ctx,
+pub async fn set_revenue_forecast_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
     caller: &Caller,
     project_code: &str,
-    years: Vec<RevenueForecastInput>) -> Result<project::Model> {
+    years: Vec<RevenueForecastInput>,
+) -> Result<project::Model> {
     let mut seen = BTreeSet::new();
     for (i, y) in years.iter().enumerate() {
         check_year(&format!("years[{i}].year"), y.year)?;

@@ -378,3 +378,15 @@ pub async fn department_budgets(
     }
     Ok(out)
 }
+
+/// Every project's code, in order: what a batch walks through.
+pub async fn all_project_codes(db: &impl ConnectionTrait) -> Result<Vec<String>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(project::Entity::find()
+        .select_only()
+        .column(project::Column::Code)
+        .order_by_asc(project::Column::Code)
+        .into_tuple::<String>()
+        .all(db)
+        .await?)
+}

@@ -5,7 +5,9 @@
 //! cancelled by correcting entries (红冲), never deleted.
 
 use chrono::NaiveDate;
-use sea_orm::{DatabaseTransaction, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
+};
 
 use super::entities::{disbursement, progress_report, revenue_record};
 use super::{
@@ -15,7 +17,7 @@ use super::{
 use crate::Ctx;
 use crate::auth::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
-use crate::db::{in_write, Money, begin_write};
+use crate::db::{Money, begin_write, in_write};
 use crate::error::{Error, Result};
 
 pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
@@ -51,18 +53,23 @@ pub struct DisbursementInput {
     pub voucher_no: Option<String>,
 }
 
-pub async fn record_disbursement(ctx: &Ctx,
+pub async fn record_disbursement(
+    ctx: &Ctx,
     caller: &Caller,
     input: DisbursementInput,
-    idempotency_key: Option<&str>) -> Result<disbursement::Model> {
+    idempotency_key: Option<&str>,
+) -> Result<disbursement::Model> {
     in_write(&ctx.db, async |txn| record_disbursement_in(txn, ctx, caller, input, idempotency_key).await).await
 }
 
 /// [`record_disbursement`] inside the caller's transaction (an import's).
-pub async fn record_disbursement_in(txn: &DatabaseTransaction, ctx: &Ctx,
+pub async fn record_disbursement_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
     caller: &Caller,
     input: DisbursementInput,
-    idempotency_key: Option<&str>) -> Result<disbursement::Model> {
+    idempotency_key: Option<&str>,
+) -> Result<disbursement::Model> {
     let key = check_key(idempotency_key)?;
     let amount = positive_money("input.amount", input.amount)?;
     if !PAYMENT_KINDS.contains(&input.kind.as_str()) {
@@ -192,7 +199,12 @@ pub async fn record_progress(ctx: &Ctx, caller: &Caller, input: ProgressInput) -
 }
 
 /// [`record_progress`] inside the caller's transaction (an import's).
-pub async fn record_progress_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: ProgressInput) -> Result<progress_report::Model> {
+pub async fn record_progress_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: ProgressInput,
+) -> Result<progress_report::Model> {
     let month = Month::parse("input.period", &input.period)?;
     let planned = parse_percent("input.plannedPercent", &input.planned_percent)?;
     let actual = parse_percent("input.actualPercent", &input.actual_percent)?;
@@ -231,18 +243,23 @@ pub struct RevenueInput {
     pub transferred_on: Option<NaiveDate>,
 }
 
-pub async fn record_revenue(ctx: &Ctx,
+pub async fn record_revenue(
+    ctx: &Ctx,
     caller: &Caller,
     input: RevenueInput,
-    idempotency_key: Option<&str>) -> Result<revenue_record::Model> {
+    idempotency_key: Option<&str>,
+) -> Result<revenue_record::Model> {
     in_write(&ctx.db, async |txn| record_revenue_in(txn, ctx, caller, input, idempotency_key).await).await
 }
 
 /// [`record_revenue`] inside the caller's transaction (an import's).
-pub async fn record_revenue_in(txn: &DatabaseTransaction, ctx: &Ctx,
+pub async fn record_revenue_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
     caller: &Caller,
     input: RevenueInput,
-    idempotency_key: Option<&str>) -> Result<revenue_record::Model> {
+    idempotency_key: Option<&str>,
+) -> Result<revenue_record::Model> {
     let key = check_key(idempotency_key)?;
     let month = Month::parse("input.period", &input.period)?;
     let source = required_text("input.source", &input.source, 200)?;

@@ -8,15 +8,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::catalogue::{Severity, rule};
+use super::rules::CHECK_RULES;
 use super::{Finding, Subject};
 use crate::Ctx;
 use crate::auth::Caller;
-use super::rules::CHECK_RULES;
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};
 

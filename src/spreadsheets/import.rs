@@ -17,9 +17,7 @@ use std::str::FromStr;
 use calamine::{DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
@@ -269,7 +267,11 @@ impl Layout {
                     ok = false;
                 }
                 Some((_, h)) if is_money(c) && unit(h).is_none() => {
-                    problems.push(problem(format!("表头“{h}”须注明金额单位,写作“{}(元)”或“{}(万元)”", c.label(), c.label())));
+                    problems.push(problem(format!(
+                        "表头“{h}”须注明金额单位,写作“{}(元)”或“{}(万元)”",
+                        c.label(),
+                        c.label()
+                    )));
                     ok = false;
                 }
                 _ => {}
@@ -363,7 +365,8 @@ impl<'a> Fields<'a> {
         match Money::from_decimal(yuan) {
             Ok(m) => Some(m),
             Err(_) if yuan.normalize().scale() > 2 => {
-                let shown = if wan { format!("{value} 万元 = {} 元", yuan.normalize()) } else { format!("{value} 元") };
+                let shown =
+                    if wan { format!("{value} 万元 = {} 元", yuan.normalize()) } else { format!("{value} 元") };
                 self.problem(label, Some(value.to_string()), format!("{shown},精确不到分:金额最多两位小数(元)"));
                 None
             }
@@ -481,7 +484,13 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
     while let Some(item) = rx.recv().await {
         match item {
             Item::Failed(reason) => {
-                run.report.problems.push(Problem { sheet: String::new(), row: None, column: None, value: None, reason });
+                run.report.problems.push(Problem {
+                    sheet: String::new(),
+                    row: None,
+                    column: None,
+                    value: None,
+                    reason,
+                });
                 break;
             }
             Item::SheetEnd(sheet) => {
@@ -564,7 +573,14 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn problem(&mut self, sheet: &Sheet, row: Option<u32>, column: Option<&str>, value: Option<String>, reason: String) {
+    fn problem(
+        &mut self,
+        sheet: &Sheet,
+        row: Option<u32>,
+        column: Option<&str>,
+        value: Option<String>,
+        reason: String,
+    ) {
         self.report.problems.push(Problem {
             sheet: sheet.name.into(),
             row,
@@ -761,7 +777,11 @@ impl Run<'_> {
                     revenue_start: f.date("收益期起"),
                     revenue_end: f.date("收益期止"),
                     maturity_documents: f.text("成熟度要件").map(|t| {
-                        t.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|d| !d.is_empty()).map(String::from).collect()
+                        t.split(['、', ',', '，', ';', '；'])
+                            .map(str::trim)
+                            .filter(|d| !d.is_empty())
+                            .map(String::from)
+                            .collect()
                     }),
                 };
                 if !self.take(f) {
@@ -831,7 +851,8 @@ impl Run<'_> {
                     if b.name == name.trim() && Some(b.face_amount) == face && Some(b.issue_date) == issue_date {
                         self.report.unchanged += 1;
                     } else {
-                        let reason = format!("债券 {code} 已存在,名称、发行金额或发行日期与系统中不同;导入不修改已有债券");
+                        let reason =
+                            format!("债券 {code} 已存在,名称、发行金额或发行日期与系统中不同;导入不修改已有债券");
                         self.problem(sheet, Some(number), None, None, reason);
                     }
                     return Ok(());
@@ -1063,15 +1084,19 @@ impl Run<'_> {
                         "收入" | "支出" => {
                             let amount = f.money("金额");
                             let stated_percent = f.decimal("占比");
-                            let total = if section.trim() == "收入" { &mut income_total } else { &mut expenditure_total };
+                            let total =
+                                if section.trim() == "收入" { &mut income_total } else { &mut expenditure_total };
                             if label.trim() == "合计" {
                                 // A total the form leaves empty is the sum of its lines: nothing to check.
                                 *total = amount;
                                 continue;
                             }
-                            let line =
-                                BudgetLineInput { label, amount: amount.unwrap_or(Money::ZERO), stated_percent };
-                            if section.trim() == "收入" { input.income.push(line) } else { input.expenditure.push(line) }
+                            let line = BudgetLineInput { label, amount: amount.unwrap_or(Money::ZERO), stated_percent };
+                            if section.trim() == "收入" {
+                                input.income.push(line)
+                            } else {
+                                input.expenditure.push(line)
+                            }
                         }
                         "项目" => input.projects.push(BudgetProjectLineInput {
                             name: label,

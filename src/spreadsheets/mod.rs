@@ -331,12 +331,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                                 .map(|s| Cell::Number(s, 2))
                                 .unwrap_or(Cell::Empty)
                         };
-                        let grade = match e.grade.as_str() {
-                            "EXCELLENT" => "优",
-                            "GOOD" => "良",
-                            "FAIR" => "中",
-                            _ => "差",
-                        };
+                        let grade = crate::reports::grade_name(&e.grade);
                         vec![
                             Cell::Number(Decimal::from(i + 1), 0),
                             code,

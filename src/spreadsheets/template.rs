@@ -226,8 +226,10 @@ pub fn template() -> Result<Vec<u8>> {
         }
     }
     let mut tables = vec![guide];
-    tables.extend(
-        SHEETS.iter().map(|s| Table { sheet: s.name, headers: s.columns.iter().map(|c| c.header).collect(), rows: vec![] }),
-    );
+    tables.extend(SHEETS.iter().map(|s| Table {
+        sheet: s.name,
+        headers: s.columns.iter().map(|c| c.header).collect(),
+        rows: vec![],
+    }));
     workbook(&tables)
 }

@@ -9,14 +9,15 @@ pub mod parse;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{DatabaseTransaction, 
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::{begin_write, in_write};
 use crate::db::values::{check_year, parse_actual_period};
+use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};
 use crate::ledger::{audit, department_by_code, optional_text, project_by_code, project_in_scope, required_text};
 use entities::{indicator, indicator_actual, performance_target};
@@ -53,7 +54,12 @@ pub async fn declare_target(ctx: &Ctx, caller: &Caller, input: TargetInput) -> R
 }
 
 /// [`declare_target`] inside the caller's transaction (an import's).
-pub async fn declare_target_in(txn: &DatabaseTransaction, ctx: &Ctx, caller: &Caller, input: TargetInput) -> Result<performance_target::Model> {
+pub async fn declare_target_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: TargetInput,
+) -> Result<performance_target::Model> {
     let owner_given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
     if owner_given(&input.project_code) == owner_given(&input.department_code) {
         return Err(Error::validation(

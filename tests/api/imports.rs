@@ -55,7 +55,13 @@ enum V {
 }
 use V::*;
 
-fn workbook(sheets: &[(&str, &[&str], Vec<Vec<V>>)]) -> Vec<u8> {
+/// A sheet of a test workbook: name, headers, rows.
+type SheetRows<'a> = (&'a str, &'a [&'a str], Vec<Vec<V>>);
+
+/// Where a problem is: sheet, row, column, value.
+type Located = (String, Option<i64>, Option<String>, Option<String>);
+
+fn workbook(sheets: &[SheetRows<'_>]) -> Vec<u8> {
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for (name, headers, rows) in sheets {
@@ -76,7 +82,9 @@ fn workbook(sheets: &[(&str, &[&str], Vec<Vec<V>>)]) -> Vec<u8> {
                         sheet.write_number(r, c, *n).unwrap();
                     }
                     D(y, m, d) => {
-                        sheet.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                        sheet
+                            .write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date)
+                            .unwrap();
                     }
                 }
             }
@@ -86,7 +94,8 @@ fn workbook(sheets: &[(&str, &[&str], Vec<Vec<V>>)]) -> Vec<u8> {
 }
 
 const DEPARTMENTS: &[&str] = &["部门编码", "部门名称"];
-const PROJECTS: &[&str] = &["项目编码", "项目名称", "主管部门编码", "项目单位", "项目类型", "计划开工日期", "批复概算(万元)"];
+const PROJECTS: &[&str] =
+    &["项目编码", "项目名称", "主管部门编码", "项目单位", "项目类型", "计划开工日期", "批复概算(万元)"];
 const DISBURSEMENTS: &[&str] = &["项目编码", "类型", "日期", "金额(元)", "收款单位", "支出经济分类", "凭证号"];
 
 fn rules_of(report: &Value) -> BTreeMap<String, usize> {
@@ -187,7 +196,7 @@ async fn a_bad_workbook_writes_nothing_and_reports_every_problem() {
     let report = upload(&app, &app.token, bytes, false).await;
     assert_eq!((report["ok"].as_bool(), report["written"].as_bool()), (Some(false), Some(false)), "{report}");
     assert_eq!(report["rows"], 8);
-    let problems: Vec<(String, Option<i64>, Option<String>, Option<String>)> = report["problems"]
+    let problems: Vec<Located> = report["problems"]
         .as_array()
         .unwrap()
         .iter()
@@ -205,7 +214,10 @@ async fn a_bad_workbook_writes_nothing_and_reports_every_problem() {
     };
     assert!(has("项目", Some(3), "项目类型"), "a category not in the list: {problems:?}");
     assert!(has("项目", Some(4), "计划开工日期"), "an impossible date: {problems:?}");
-    assert!(has("项目", Some(4), "批复概算(万元)"), "and, in the same row, 1.23456789 万元 is not a whole fen: {problems:?}");
+    assert!(
+        has("项目", Some(4), "批复概算(万元)"),
+        "and, in the same row, 1.23456789 万元 is not a whole fen: {problems:?}"
+    );
     assert!(has("项目", Some(5), "项目名称") && has("项目", Some(5), "批复概算(万元)"), "{problems:?}");
     assert!(has("债券", Some(1), "期限(年)"), "a required column is missing: {problems:?}");
     assert!(problems.iter().any(|p| p.0 == "支出" && p.1 == Some(3)), "an unknown project: {problems:?}");
@@ -226,7 +238,11 @@ async fn amounts_are_converted_exactly_from_the_unit_in_the_header() {
     let in_wan = workbook(&[
         ("部门", DEPARTMENTS, vec![vec![S("HY-U"), S("单位局")]]),
         ("项目", PROJECTS, vec![project("U-WAN", 123.456789)]),
-        ("支出", DISBURSEMENTS, vec![vec![S("U-WAN"), S("拨付"), D(2026, 5, 4), N(0.07), S("某公司"), S("资本性支出"), S("")]]),
+        (
+            "支出",
+            DISBURSEMENTS,
+            vec![vec![S("U-WAN"), S("拨付"), D(2026, 5, 4), N(0.07), S("某公司"), S("资本性支出"), S("")]],
+        ),
     ]);
     let report = upload(&app, &app.token, in_wan, false).await;
     assert!(report["written"].as_bool().unwrap(), "{report}");
@@ -290,13 +306,15 @@ async fn the_template_documents_every_sheet_and_imports_empty() {
     let bytes = response.bytes().await.unwrap().to_vec();
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
     let names = book.sheet_names();
-    let expected: Vec<&str> = std::iter::once("说明").chain(bondwatch::spreadsheets::template::SHEETS.iter().map(|s| s.name)).collect();
+    let expected: Vec<&str> =
+        std::iter::once("说明").chain(bondwatch::spreadsheets::template::SHEETS.iter().map(|s| s.name)).collect();
     assert_eq!(names, expected);
     let projects = book.worksheet_range("项目").unwrap();
     assert!(projects.rows().next().unwrap().contains(&Data::String("批复概算(万元)".into())));
     let targets = book.worksheet_range("绩效目标").unwrap();
     let headers: Vec<Data> = targets.rows().next().unwrap().to_vec();
-    for h in ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据", "前年", "上年"] {
+    for h in ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据", "前年", "上年"]
+    {
         assert!(headers.contains(&Data::String(h.into())), "{h}");
     }
     let guide = book.worksheet_range("说明").unwrap();
@@ -335,22 +353,74 @@ async fn every_sheet_of_the_template_imports_a_whole_project() {
         ("部门", DEPARTMENTS, vec![vec![S("HY-W"), S("汉阳区水务局")]]),
         (
             "项目",
-            &["项目编码", "项目名称", "主管部门编码", "项目单位", "项目类型", "计划开工日期", "计划完工日期", "批复概算(万元)",
-                "计划专项债资金(万元)", "资本金(万元)", "收益期起", "收益期止", "成熟度要件"],
-            vec![vec![S("W-1"), S("排水管网改造"), S("HY-W"), S("区水务集团"), S("市政和产业园区基础设施"), D(2025, 1, 1),
-                S("2026-12-31"), N(5000.0), N(4000.0), N(1000.0), S("2027-01-01"), S("2040-12-31"), S("可研批复、用地,环评")]],
+            &[
+                "项目编码",
+                "项目名称",
+                "主管部门编码",
+                "项目单位",
+                "项目类型",
+                "计划开工日期",
+                "计划完工日期",
+                "批复概算(万元)",
+                "计划专项债资金(万元)",
+                "资本金(万元)",
+                "收益期起",
+                "收益期止",
+                "成熟度要件",
+            ],
+            vec![vec![
+                S("W-1"),
+                S("排水管网改造"),
+                S("HY-W"),
+                S("区水务集团"),
+                S("市政和产业园区基础设施"),
+                D(2025, 1, 1),
+                S("2026-12-31"),
+                N(5000.0),
+                N(4000.0),
+                N(1000.0),
+                S("2027-01-01"),
+                S("2040-12-31"),
+                S("可研批复、用地,环评"),
+            ]],
         ),
         (
             "债券",
-            &["债券编码", "债券名称", "债券种类", "发行日期", "期限(年)", "票面利率(%)", "发行金额(万元)", "付息频率", "分期还本"],
-            vec![vec![S("B-W"), S("2025年湖北省政府专项债券(三期)"), S("项目收益专项"), D(2025, 3, 10), N(10.0), N(2.45),
-                N(4000.0), S("按半年"), S("8:20;9:30;10:50")]],
+            &[
+                "债券编码",
+                "债券名称",
+                "债券种类",
+                "发行日期",
+                "期限(年)",
+                "票面利率(%)",
+                "发行金额(万元)",
+                "付息频率",
+                "分期还本",
+            ],
+            vec![vec![
+                S("B-W"),
+                S("2025年湖北省政府专项债券(三期)"),
+                S("项目收益专项"),
+                D(2025, 3, 10),
+                N(10.0),
+                N(2.45),
+                N(4000.0),
+                S("按半年"),
+                S("8:20;9:30;10:50"),
+            ]],
         ),
-        ("分配", &["债券编码", "项目编码", "分配金额(万元)", "分配日期"], vec![vec![S("B-W"), S("W-1"), N(4000.0), D(2025, 3, 20)]]),
+        (
+            "分配",
+            &["债券编码", "项目编码", "分配金额(万元)", "分配日期"],
+            vec![vec![S("B-W"), S("W-1"), N(4000.0), D(2025, 3, 20)]],
+        ),
         (
             "到账",
             &["债券编码", "项目编码", "到账金额(元)", "到账日期"],
-            vec![vec![S("B-W"), S("W-1"), N(25000000.0), D(2025, 3, 25)], vec![S("B-W"), S("W-1"), N(15000000.0), D(2025, 6, 1)]],
+            vec![
+                vec![S("B-W"), S("W-1"), N(25000000.0), D(2025, 3, 25)],
+                vec![S("B-W"), S("W-1"), N(15000000.0), D(2025, 6, 1)],
+            ],
         ),
         (
             "支出",
@@ -368,7 +438,15 @@ async fn every_sheet_of_the_template_imports_a_whole_project() {
         (
             "收益",
             &["项目编码", "月份", "收益来源", "收取金额(元)", "收取日期", "转入专户金额(元)", "转入日期"],
-            vec![vec![S("W-1"), S("2026-03"), S("污水处理费"), N(800000.0), D(2026, 3, 31), N(800000.0), D(2026, 4, 2)]],
+            vec![vec![
+                S("W-1"),
+                S("2026-03"),
+                S("污水处理费"),
+                N(800000.0),
+                D(2026, 3, 31),
+                N(800000.0),
+                D(2026, 4, 2),
+            ]],
         ),
         (
             "收益预测",
@@ -377,10 +455,40 @@ async fn every_sheet_of_the_template_imports_a_whole_project() {
         ),
         (
             "绩效目标",
-            &["项目编码", "目标类型", "年度", "目标内容", "一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"],
+            &[
+                "项目编码",
+                "目标类型",
+                "年度",
+                "目标内容",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标值",
+                "指标值确定依据",
+            ],
             vec![
-                vec![S("W-1"), S("年度"), N(2026.0), S("完成管网改造"), S("产出指标"), S("数量指标"), S("改造管网长度"), S("≥12公里"), S("计划标准")],
-                vec![S("W-1"), S("年度"), N(2026.0), S("完成管网改造"), S("满意度指标"), S("服务对象满意度指标"), S("居民满意度"), S("≥90%"), S("计划标准")],
+                vec![
+                    S("W-1"),
+                    S("年度"),
+                    N(2026.0),
+                    S("完成管网改造"),
+                    S("产出指标"),
+                    S("数量指标"),
+                    S("改造管网长度"),
+                    S("≥12公里"),
+                    S("计划标准"),
+                ],
+                vec![
+                    S("W-1"),
+                    S("年度"),
+                    N(2026.0),
+                    S("完成管网改造"),
+                    S("满意度指标"),
+                    S("服务对象满意度指标"),
+                    S("居民满意度"),
+                    S("≥90%"),
+                    S("计划标准"),
+                ],
             ],
         ),
     ]);

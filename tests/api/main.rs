@@ -13,5 +13,6 @@ mod ledger;
 mod money;
 mod monitoring;
 mod queries;
+mod reports;
 mod spreadsheets;
 mod validation;

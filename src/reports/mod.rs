@@ -1,0 +1,717 @@
+//! The two reports of domain.md §5–6: the ex-ante assessment (事前绩效评估报告) and the
+//! performance evaluation (绩效评价报告), in Chinese. Each is built here once as a
+//! plain document — sections of paragraphs, tables and charts — and rendered twice:
+//! as HTML for the screen ([`html`]) and as PDF typeset by Typst ([`pdf`]).
+
+pub mod html;
+pub mod pdf;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::Ctx;
+use crate::db::Money;
+use crate::db::values::{Month, stored_decimal};
+use crate::debt;
+use crate::error::Result;
+use crate::evaluation::{self, ASSESSMENT_POINTS, checks};
+use crate::ledger::entities::{bond, department};
+use crate::monitoring::facts::ProjectFacts;
+use crate::monitoring::rules::latest_attainment;
+use crate::monitoring::rules::management::planned_percent;
+use crate::monitoring::store::alert;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: String,
+    /// The date it was made (office time).
+    pub generated: String,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Section {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub tables: Vec<TableBlock>,
+    pub charts: Vec<Chart>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TableBlock {
+    pub caption: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A chart drawn by the renderer: bars grouped by label, or lines over the labels.
+/// Values are drawing positions only; the figures a reader relies on are in the tables.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    /// `bars` or `lines`.
+    pub kind: &'static str,
+    pub unit: String,
+    pub labels: Vec<String>,
+    pub series: Vec<Series>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+/// The two formats a report is made in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Html,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+}
+
+/// Numbers the tables (表1 …) and charts (图1 …) in reading order, as the sections
+/// that are present fall.
+fn numbered(mut doc: Document) -> Document {
+    let (mut tables, mut charts) = (0, 0);
+    for s in &mut doc.sections {
+        for c in &mut s.charts {
+            charts += 1;
+            c.title = format!("图{charts} {}", c.title);
+        }
+        for t in &mut s.tables {
+            tables += 1;
+            t.caption = format!("表{tables} {}", t.caption);
+        }
+    }
+    doc
+}
+
+/// Renders a report; the PDF is typeset on a blocking thread.
+pub async fn render(ctx: &Ctx, doc: Document, format: Format) -> Result<Vec<u8>> {
+    let doc = numbered(doc);
+    match format {
+        Format::Html => Ok(html::render(&doc).into_bytes()),
+        Format::Pdf => {
+            let font = ctx.settings.reports.font.clone();
+            tokio::task::spawn_blocking(move || pdf::render(&doc, font.as_deref()))
+                .await
+                .map_err(|e| crate::error::Error::Internal(format!("the typesetter stopped: {e}")))?
+        }
+    }
+}
+
+/// An amount in 万元, exact: at least two decimals, more when the fen need them.
+pub fn wan(m: Money) -> String {
+    let value = (m.to_decimal() / Decimal::from(10_000)).normalize();
+    if value.scale() < 2 { format!("{value:.2}") } else { value.to_string() }
+}
+
+fn wan_f64(m: Money) -> f64 {
+    (m.to_decimal() / Decimal::from(10_000)).to_f64().unwrap_or(0.0)
+}
+
+fn dec(d: Option<Decimal>, places: u32) -> String {
+    d.map(|d| format!("{:.*}", places as usize, d.round_dp(places))).unwrap_or_else(|| "—".into())
+}
+
+fn text(t: Option<&str>) -> String {
+    t.filter(|t| !t.is_empty()).unwrap_or("—").to_string()
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn table(caption: &str, headers: &[&str], rows: Vec<Vec<String>>) -> TableBlock {
+    TableBlock { caption: caption.into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows }
+}
+
+fn section(heading: &str) -> Section {
+    Section { heading: heading.into(), ..Section::default() }
+}
+
+struct Context<'a> {
+    facts: &'a ProjectFacts,
+    department: department::Model,
+    bonds: BTreeMap<i64, bond::Model>,
+    as_of: NaiveDate,
+}
+
+async fn context<'a>(ctx: &Ctx, facts: &'a ProjectFacts, as_of: NaiveDate) -> Result<Context<'a>> {
+    let department = department::Entity::find_by_id(facts.project.department_id)
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| crate::error::Error::Internal("the project's department vanished".into()))?;
+    let bonds = facts.books.iter().map(|b| (b.bond.id, b.bond.clone())).collect();
+    Ok(Context { facts, department, bonds, as_of })
+}
+
+fn basic_facts(c: &Context<'_>) -> Section {
+    let p = &c.facts.project;
+    let mut s = section("一、项目基本情况");
+    s.paragraphs.push(format!(
+        "{}(项目编码 {})由{}主管、{}实施,属{}类项目,当前状态为{}。{}",
+        p.name,
+        p.code,
+        c.department.name,
+        p.executing_unit,
+        p.category,
+        crate::ledger::projects::ProjectStatus::parse(&p.status).map(|s| s.chinese()).unwrap_or(""),
+        p.construction_content.as_deref().map(|t| format!("建设内容:{t}")).unwrap_or_default()
+    ));
+    s.tables.push(table(
+        "项目基本信息",
+        &["项目", "内容"],
+        vec![
+            vec!["批复概算(万元)".into(), wan(p.approved_investment)],
+            vec!["当前估算(万元)".into(), wan(p.current_estimate)],
+            vec!["计划开工 / 完工".into(), format!("{} / {}", date(p.planned_start), date(p.planned_completion))],
+            vec!["实际开工 / 完工".into(), format!("{} / {}", date(p.actual_start), date(p.actual_completion))],
+            vec!["收益期".into(), format!("{} 至 {}", date(p.revenue_start), date(p.revenue_end))],
+            vec!["成熟度要件".into(), crate::ledger::projects::maturity_documents(p).join("、")],
+        ],
+    ));
+    s
+}
+
+fn funding(c: &Context<'_>, heading: &str) -> Section {
+    let p = &c.facts.project;
+    let mut s = section(heading);
+    s.paragraphs.push(format!(
+        "资金筹措计划:专项债券{}万元,资本金{}万元,自有资金{}万元,其他融资{}万元,合计{}万元(批复概算{}万元)。",
+        wan(p.planned_bond_funding),
+        wan(p.capital_fund),
+        wan(p.own_funds),
+        wan(p.other_funding),
+        wan(p.planned_bond_funding + p.capital_fund + p.own_funds + p.other_funding),
+        wan(p.approved_investment)
+    ));
+    let rows = c
+        .facts
+        .allocations
+        .iter()
+        .map(|a| {
+            let b = c.bonds.get(&a.bond_id);
+            let received: Money = c
+                .facts
+                .receipts
+                .iter()
+                .filter(|(id, r)| *id == a.bond_id && r.received_on <= c.as_of)
+                .map(|(_, r)| r.amount)
+                .sum();
+            vec![
+                b.map(|b| b.code.clone()).unwrap_or_default(),
+                b.map(|b| b.name.clone()).unwrap_or_default(),
+                a.allocated_on.to_string(),
+                wan(a.amount),
+                wan(received),
+            ]
+        })
+        .collect();
+    s.tables.push(table("债券资金分配与到账", &["债券编码", "债券名称", "分配日期", "分配(万元)", "到账(万元)"], rows));
+    s
+}
+
+/// Cumulative spending against plan and physical progress, month by month in `year`.
+fn spending(c: &Context<'_>, year: i32) -> Section {
+    let f = c.facts;
+    let mut s = section("三、资金支出与建设进度");
+    let months: Vec<Month> = (1..=12).map(|m| Month { year, month: m }).filter(|m| m.first_day() <= c.as_of).collect();
+    let month_end = |m: Month| crate::db::values::add_months(m.first_day(), 1) - chrono::Duration::days(1);
+    let funding = f.bond_funding(c.as_of);
+    let spent = |m: Month| {
+        let paid = f.moved("PAYMENT", month_end(m).min(c.as_of));
+        if funding.is_zero() {
+            0.0
+        } else {
+            (paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal()).to_f64().unwrap_or(0.0)
+        }
+    };
+    let plan = |m: Month| planned_percent(f, m).and_then(|d| d.to_f64()).unwrap_or(0.0);
+    let labels: Vec<String> = months.iter().map(|m| format!("{}月", m.month)).collect();
+    let paid = f.moved("PAYMENT", c.as_of);
+    s.paragraphs.push(format!(
+        "截至{},项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,支出进度{}。",
+        c.as_of,
+        wan(funding),
+        wan(f.received(c.as_of)),
+        wan(f.moved("TRANSFER", c.as_of)),
+        wan(paid),
+        if funding.is_zero() {
+            "无从计算".to_string()
+        } else {
+            format!("{:.2}%", paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal())
+        }
+    ));
+    s.charts.push(Chart {
+        title: format!("{year}年累计支出进度与计划(%)"),
+        kind: "lines",
+        unit: "%".into(),
+        labels: labels.clone(),
+        series: vec![
+            Series { name: "计划".into(), values: months.iter().map(|m| plan(*m)).collect() },
+            Series { name: "实际".into(), values: months.iter().map(|m| spent(*m)).collect() },
+        ],
+    });
+    let reports: BTreeMap<String, (Decimal, Decimal)> = f
+        .progress
+        .iter()
+        .filter(|r| r.period.starts_with(&year.to_string()))
+        .map(|r| (r.period.clone(), (stored_decimal(&r.planned_percent), stored_decimal(&r.actual_percent))))
+        .collect();
+    if !reports.is_empty() {
+        s.charts.push(Chart {
+            title: format!("{year}年形象进度(%)"),
+            kind: "lines",
+            unit: "%".into(),
+            labels: reports.keys().map(|k| k[5..].trim_start_matches('0').to_string() + "月").collect(),
+            series: vec![
+                Series {
+                    name: "计划".into(),
+                    values: reports.values().map(|(p, _)| p.to_f64().unwrap_or(0.0)).collect(),
+                },
+                Series {
+                    name: "实际".into(),
+                    values: reports.values().map(|(_, a)| a.to_f64().unwrap_or(0.0)).collect(),
+                },
+            ],
+        });
+        s.tables.push(table(
+            "月度形象进度",
+            &["月份", "计划进度(%)", "实际进度(%)"],
+            reports
+                .iter()
+                .map(|(k, (p, a))| vec![k.clone(), p.normalize().to_string(), a.normalize().to_string()])
+                .collect(),
+        ));
+    }
+    s
+}
+
+fn debt_service(c: &Context<'_>, heading: &str) -> Section {
+    let f = c.facts;
+    let mut s = section(heading);
+    let lines = debt::project_lines(&f.books, f.project.id);
+    let mut by_year: BTreeMap<i32, (Money, Money)> = BTreeMap::new();
+    for l in &lines {
+        let e = by_year.entry(l.line.due.year()).or_default();
+        e.0 = e.0 + l.line.principal;
+        e.1 = e.1 + l.line.interest;
+    }
+    let total: Money = lines.iter().map(|l| l.line.total()).sum();
+    s.paragraphs.push(format!("项目应承担债券本息合计{}万元,共{}期。", wan(total), lines.len()));
+    s.charts.push(Chart {
+        title: "分年度还本付息(万元)".into(),
+        kind: "bars",
+        unit: "万元".into(),
+        labels: by_year.keys().map(|y| y.to_string()).collect(),
+        series: vec![
+            Series { name: "本金".into(), values: by_year.values().map(|(p, _)| wan_f64(*p)).collect() },
+            Series { name: "利息".into(), values: by_year.values().map(|(_, i)| wan_f64(*i)).collect() },
+        ],
+    });
+    s.tables.push(table(
+        "还本付息计划",
+        &["到期日", "债券", "本金(万元)", "利息(万元)", "已还(万元)", "还款日"],
+        lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.line.due.to_string(),
+                    c.bonds.get(&l.bond_id).map(|b| b.code.clone()).unwrap_or_default(),
+                    wan(l.line.principal),
+                    wan(l.line.interest),
+                    wan(l.paid),
+                    date(l.paid_on),
+                ]
+            })
+            .collect(),
+    ));
+    s
+}
+
+fn coverage(c: &Context<'_>, heading: &str) -> Section {
+    let f = c.facts;
+    let mut s = section(heading);
+    let ratio = debt::project_coverage(&f.books, f.project.id, &f.forecast);
+    let rolling = debt::project_rolling_coverage(&f.books, f.project.id, &f.forecast, &f.revenue, c.as_of);
+    s.paragraphs.push(match ratio {
+        Some(r) => format!(
+            "按实施方案收益预测,债券存续期内本息覆盖倍数为{r:.2}{};滚动覆盖倍数为{}。",
+            if r >= Decimal::new(12, 1) { ",不低于1.2倍" } else { ",低于1.2倍,偿债能力不足" },
+            dec(rolling, 2)
+        ),
+        None => "尚无收益预测或债券,无法测算本息覆盖倍数。".into(),
+    });
+    s.tables.push(table(
+        "本息覆盖倍数敏感性分析",
+        &["情景", "本息覆盖倍数"],
+        std::iter::once(vec!["基准".to_string(), dec(ratio, 2)])
+            .chain(checks::sensitivity_table(f).into_iter().map(|r| vec![r.label, dec(r.coverage, 2)]))
+            .collect(),
+    ));
+    s
+}
+
+fn revenue(c: &Context<'_>) -> Section {
+    let f = c.facts;
+    let mut s = section("六、项目收益实现情况");
+    let mut years: BTreeMap<i32, (Money, Money)> = BTreeMap::new();
+    for y in &f.forecast {
+        years.entry(y.year).or_default().0 = y.revenue - y.operating_cost;
+    }
+    for r in f.revenue.iter().filter(|r| r.source != debt::BUDGET_SUPPORT) {
+        if let Some(y) = r.period.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+            let e = years.entry(y).or_default();
+            e.1 = e.1 + r.collected;
+        }
+    }
+    years.retain(|y, _| *y <= c.as_of.year());
+    if years.is_empty() {
+        s.paragraphs.push("截至评价时点,项目尚未进入收益期,亦无收益预测年度。".into());
+        return s;
+    }
+    s.charts.push(Chart {
+        title: "收益实现与预测(万元)".into(),
+        kind: "bars",
+        unit: "万元".into(),
+        labels: years.keys().map(|y| y.to_string()).collect(),
+        series: vec![
+            Series { name: "预测净收益".into(), values: years.values().map(|(p, _)| wan_f64(*p)).collect() },
+            Series { name: "实际收入".into(), values: years.values().map(|(_, a)| wan_f64(*a)).collect() },
+        ],
+    });
+    s.tables.push(table(
+        "收益实现与预测",
+        &["年度", "预测净收益(万元)", "实际收入(万元)"],
+        years.iter().map(|(y, (p, a))| vec![y.to_string(), wan(*p), wan(*a)]).collect(),
+    ));
+    s
+}
+
+fn indicators(c: &Context<'_>, heading: &str) -> Section {
+    let mut s = section(heading);
+    let rows = c
+        .facts
+        .indicators
+        .iter()
+        .map(|i| {
+            let latest = i.latest();
+            vec![
+                text(Some(&i.indicator.level1)),
+                text(Some(&i.indicator.level2)),
+                text(Some(&i.indicator.name)),
+                text(Some(&i.indicator.target_text)),
+                latest.map(|a| a.value.clone()).unwrap_or_else(|| "—".into()),
+                latest_attainment(i).map(|a| format!("{:.1}%", a * Decimal::ONE_HUNDRED)).unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect::<Vec<_>>();
+    if rows.is_empty() {
+        s.paragraphs.push("项目未申报绩效目标。".into());
+    }
+    s.tables.push(table("绩效指标", &["一级指标", "二级指标", "三级指标", "指标值", "实际完成", "达成率"], rows));
+    s
+}
+
+async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Section> {
+    let mut s = section("八、预警及处置情况");
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(c.as_of);
+    let rows = alert::Entity::find()
+        .filter(alert::Column::ProjectId.eq(c.facts.project.id))
+        .order_by_asc(alert::Column::FirstSeenAt)
+        .all(&ctx.db)
+        .await?;
+    let in_year: Vec<&alert::Model> = rows
+        .iter()
+        .filter(|a| a.first_seen_at.date_naive() <= c.as_of && a.last_seen_at.date_naive() >= start)
+        .collect();
+    let resolved = in_year.iter().filter(|a| a.status == "RESOLVED").count();
+    s.paragraphs.push(format!("{year}年共发生预警{}条,已解除{resolved}条。", in_year.len()));
+    s.tables.push(table(
+        "年度预警",
+        &["规则", "等级", "状态", "首次发现", "内容"],
+        in_year
+            .iter()
+            .map(|a| {
+                vec![
+                    a.rule.clone(),
+                    crate::monitoring::Severity::parse(&a.severity).map(|s| s.chinese()).unwrap_or("").into(),
+                    a.status.clone(),
+                    a.first_seen_at.date_naive().to_string(),
+                    a.message.clone(),
+                ]
+            })
+            .collect(),
+    ));
+    Ok(s)
+}
+
+fn dimension_name(d: &str) -> &'static str {
+    match d {
+        "DECISION" => "决策",
+        "MANAGEMENT" => "管理",
+        "OUTPUT" => "产出",
+        _ => "可持续性",
+    }
+}
+
+pub fn grade_name(grade: &str) -> &'static str {
+    match grade {
+        "EXCELLENT" => "优",
+        "GOOD" => "良",
+        "FAIR" => "中",
+        _ => "差",
+    }
+}
+
+/// The performance evaluation report of a project for a year (as of its 31 December,
+/// or today for the current year).
+pub async fn evaluation_report(ctx: &Ctx, code: &str, year: i32) -> Result<Document> {
+    let (facts, result) = evaluation::score_project(ctx, code, year).await?;
+    let as_of = evaluation::evaluated_as_of(year, ctx.clock.today());
+    let c = context(ctx, &facts, as_of).await?;
+    let mut scoring = section("九、绩效评分");
+    scoring.paragraphs.push(format!(
+        "按{}类项目权重评分,总分{:.2}分,评价等级为“{}”。",
+        if result.profile == "operating" { "运营期" } else { "建设期" },
+        result.total,
+        grade_name(result.grade)
+    ));
+    let mut rows = Vec::new();
+    for d in &result.dimensions {
+        rows.push(vec![
+            format!("{}(权重{})", dimension_name(d.dimension), d.weight.normalize()),
+            String::new(),
+            format!("{:.2}", d.weight),
+            format!("{:.2}", d.score),
+            String::new(),
+        ]);
+        for i in &d.items {
+            rows.push(vec![
+                String::new(),
+                i.name.clone(),
+                format!("{:.2}", i.max_score),
+                format!("{:.2}", i.score),
+                i.reason.clone(),
+            ]);
+        }
+    }
+    scoring.tables.push(table("评分表", &["维度", "指标", "分值", "得分", "扣分原因"], rows));
+    let deductions: Vec<String> = result
+        .dimensions
+        .iter()
+        .flat_map(|d| d.items.iter())
+        // Half a cent of a point is rounding, not a deduction.
+        .filter(|i| i.max_score - i.score >= Decimal::new(5, 3))
+        .map(|i| format!("{}:{}", i.name, i.reason))
+        .collect();
+    let mut conclusion = section("十、结论与建议");
+    conclusion.paragraphs.push(format!(
+        "{}{}年度绩效评价得分{:.2}分,等级“{}”。{}",
+        facts.project.name,
+        year,
+        result.total,
+        grade_name(result.grade),
+        if result.total < Decimal::from(60) {
+            "得分低于60分,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。"
+        } else {
+            ""
+        }
+    ));
+    if deductions.is_empty() {
+        conclusion.paragraphs.push("各项指标均未扣分,建议保持现有管理水平。".into());
+    } else {
+        conclusion.paragraphs.push("建议针对以下扣分事项整改:".into());
+        conclusion.paragraphs.extend(deductions.into_iter().enumerate().map(|(i, d)| format!("{}. {d}", i + 1)));
+    }
+    Ok(Document {
+        title: format!("{year}年度专项债券项目绩效评价报告"),
+        subtitle: format!("{}({})", facts.project.name, facts.project.code),
+        generated: ctx.clock.today().to_string(),
+        sections: vec![
+            basic_facts(&c),
+            funding(&c, "二、资金筹措与分配"),
+            spending(&c, year),
+            debt_service(&c, "四、还本付息计划"),
+            coverage(&c, "五、本息覆盖与敏感性分析"),
+            revenue(&c),
+            indicators(&c, "七、绩效指标完成情况"),
+            alerts_of_year(ctx, &c, year).await?,
+            scoring,
+            conclusion,
+        ],
+    })
+}
+
+/// The ex-ante assessment report: the system's own checks beside the latest recorded
+/// assessment's eight points and conclusion (a draft when none is recorded).
+pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
+    let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
+    let (facts, auto) = checks::checks_of(ctx, project).await?;
+    let c = context(ctx, &facts, ctx.clock.today()).await?;
+    let points = match &facts.assessment {
+        Some(a) => {
+            evaluation::entities::assessment_point::Entity::find()
+                .filter(evaluation::entities::assessment_point::Column::AssessmentId.eq(a.id))
+                .all(&ctx.db)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let mut checks_section = section("六、系统核验");
+    checks_section.paragraphs.push("以下事项由系统根据已登记数据自动核验,与监测预警规则一致。".into());
+    checks_section.tables.push(table(
+        "自动核验结果",
+        &["评估要点", "核验事项", "结果", "说明"],
+        auto.iter()
+            .map(|a| {
+                vec![
+                    a.point.to_string(),
+                    a.name.to_string(),
+                    if a.passed { "通过" } else { "未通过" }.to_string(),
+                    a.detail.clone(),
+                ]
+            })
+            .collect(),
+    ));
+    let mut review = section("七、评估要点");
+    review.tables.push(table(
+        "评估要点评分",
+        &["序号", "评估要点", "得分", "评估意见"],
+        ASSESSMENT_POINTS
+            .iter()
+            .enumerate()
+            .map(|(i, title)| {
+                let row = points.iter().find(|p| p.point == i as i32 + 1);
+                let automatic: Vec<String> =
+                    auto.iter().filter(|a| a.point == i as i32 + 1).map(|a| format!("[系统]{}", a.detail)).collect();
+                let comment = row.and_then(|r| r.comment.clone()).into_iter().chain(automatic).collect::<Vec<_>>();
+                vec![
+                    (i + 1).to_string(),
+                    title.to_string(),
+                    text(row.and_then(|r| r.score.as_deref())),
+                    if comment.is_empty() { "—".into() } else { comment.join(" ") },
+                ]
+            })
+            .collect(),
+    ));
+    let mut conclusion = section("八、评估结论");
+    conclusion.paragraphs.push(match &facts.assessment {
+        Some(a) => format!("评估结论:{}(评估日期 {})。", a.conclusion, a.submitted_on),
+        None => "尚未登记评估结论:本报告为系统核验草稿。".into(),
+    });
+    let failed: Vec<&str> = auto.iter().filter(|a| !a.passed).map(|a| a.name).collect();
+    if !failed.is_empty() {
+        conclusion.paragraphs.push(format!("系统核验未通过事项:{},建议完善后再申报。", failed.join("、")));
+    }
+    Ok(Document {
+        title: "专项债券项目事前绩效评估报告".into(),
+        subtitle: format!("{}({})", facts.project.name, facts.project.code),
+        generated: ctx.clock.today().to_string(),
+        sections: vec![
+            basic_facts(&c),
+            funding(&c, "二、资金来源与到位可行性"),
+            coverage(&c, "三、收益预测与本息覆盖"),
+            debt_service(&c, "四、偿债计划"),
+            indicators(&c, "五、绩效目标"),
+            checks_section,
+            review,
+            conclusion,
+        ],
+    })
+}
+
+/// The scoring sheet (评分表) as xlsx: of one project (scored now), or of every
+/// project evaluated and stored for the year with the department ranking.
+pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Result<Vec<u8>> {
+    use crate::spreadsheets::{Cell, Table, workbook};
+    let number = |d: Decimal| Cell::Number(d, 2);
+    let mut sheet = Table {
+        sheet: "评分表",
+        headers: vec!["项目编码", "项目名称", "总分", "等级", "维度", "指标", "分值", "得分", "扣分原因"],
+        rows: Vec::new(),
+    };
+    let mut add = |code: &str, name: &str, total: Decimal, grade: &str, dims: &serde_json::Value| {
+        for d in dims.as_array().into_iter().flatten() {
+            for i in d["items"].as_array().into_iter().flatten() {
+                let value = |k: &str| i[k].as_str().and_then(|v| v.parse::<Decimal>().ok()).unwrap_or_default();
+                sheet.rows.push(vec![
+                    code.into(),
+                    name.into(),
+                    number(total),
+                    grade_name(grade).into(),
+                    dimension_name(d["dimension"].as_str().unwrap_or("")).into(),
+                    i["name"].as_str().unwrap_or("").into(),
+                    number(value("max_score")),
+                    number(value("score")),
+                    i["reason"].as_str().unwrap_or("").into(),
+                ]);
+            }
+        }
+    };
+    let mut tables = Vec::new();
+    match project {
+        Some(code) => {
+            let (facts, result) = evaluation::score_project(ctx, code, year).await?;
+            let json = serde_json::to_value(&result).unwrap_or_default();
+            add(&facts.project.code, &facts.project.name, result.total.round_dp(2), result.grade, &json["dimensions"]);
+            tables.push(sheet);
+        }
+        None => {
+            let names: BTreeMap<i64, (String, String)> = crate::ledger::entities::project::Entity::find()
+                .all(&ctx.db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, (p.code, p.name)))
+                .collect();
+            for e in evaluation::ranked(ctx, year, None).await? {
+                let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+                let (code, name) = names.get(&e.project_id).cloned().unwrap_or_default();
+                add(&code, &name, stored_decimal(&e.total_score), &e.grade, &detail["dimensions"]);
+            }
+            tables.push(sheet);
+            let ranking = evaluation::department_ranking(ctx, year).await?;
+            tables.push(Table {
+                sheet: "部门排名",
+                headers: vec!["排名", "部门编码", "部门名称", "评价项目数", "平均分", "60分以下项目数"],
+                rows: ranking
+                    .into_iter()
+                    .map(|r| {
+                        vec![
+                            Cell::Number(Decimal::from(r.rank), 0),
+                            r.department.code.into(),
+                            r.department.name.into(),
+                            Cell::Number(Decimal::from(r.projects), 0),
+                            number(r.average),
+                            Cell::Number(Decimal::from(r.under_60), 0),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+    }
+    workbook(&tables)
+}

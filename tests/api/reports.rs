@@ -1,0 +1,229 @@
+//! The two reports: PDF typeset by Typst (text read back with pdftotext), HTML, the
+//! assessment's own checks, the department ranking, the batch and the scoring sheet,
+//! and a clear refusal when no CJK font is there.
+
+use std::process::Command;
+
+use bondwatch::api::Anonymous;
+use bondwatch::auth::Role;
+use bondwatch::config::Settings;
+use bondwatch::demo;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+/// The text of a PDF, by poppler's pdftotext (.ci/run installs poppler-utils).
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.get(format!("{}{path}", app.url));
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_evaluation_report_in_pdf_and_html_carries_every_section_and_the_figures() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    app.ok("mutation { runAlertSweep { raised } }", json!({})).await;
+    let score =
+        app.ok(r#"mutation { evaluate(projectCode: "HY-JT-01", year: 2025) { totalScore grade } }"#, json!({})).await;
+    let total = score["evaluate"]["totalScore"].as_str().unwrap().to_string();
+
+    let response = get(&app, "/reports/HY-JT-01/2025/evaluation.pdf", Some(&app.token)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = pdf_text(&bytes);
+    for heading in [
+        "2025 年度专项债券项目绩效评价报告",
+        "一、项目基本情况",
+        "二、资金筹措与分配",
+        "三、资金支出与建设进度",
+        "四、还本付息计划",
+        "五、本息覆盖与敏感性分析",
+        "六、项目收益实现情况",
+        "七、绩效指标完成情况",
+        "八、预警及处置情况",
+        "九、绩效评分",
+        "十、结论与建议",
+        "图 1 2025 年累计支出进度与计划",
+        "表 9 评分表",
+    ] {
+        assert!(text.contains(heading), "{heading} is in the PDF:\n{text}");
+    }
+    assert!(text.contains("42000.00"), "the approved investment in 万元");
+    let total_text = format!("总分 {total} 分");
+    assert!(text.contains(&total_text), "{total_text} in:\n{text}");
+
+    let html = get(&app, "/reports/HY-JT-01/2025/evaluation.html", Some(&app.token)).await;
+    assert_eq!(html.headers()["content-type"], "text/html; charset=utf-8");
+    let html = html.text().await.unwrap();
+    assert!(html.contains("十、结论与建议") && html.contains("<svg") && html.contains(&format!("总分{total}分")));
+    assert!(!html.contains("<script"), "a static page");
+}
+
+#[tokio::test]
+async fn the_assessment_checks_itself_and_its_report_says_so() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    // HY-MZ-02 is on the negative list and its assessment was not supported (demo::TROUBLES).
+    let q =
+        r#"query($c: String!) { project(code: $c) { assessment { conclusion checks { point name passed detail } } } }"#;
+    let troubled = app.ok(q, json!({"c": "HY-MZ-02"})).await;
+    let checks = troubled["project"]["assessment"]["checks"].as_array().unwrap().clone();
+    let negative = checks.iter().find(|c| c["name"] == "负面清单").unwrap();
+    assert_eq!((negative["point"].as_i64(), negative["passed"].as_bool()), (Some(2), Some(false)), "{negative}");
+    let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for n in ["负面清单", "成熟度要件", "本息覆盖倍数", "债券期限与收益期匹配", "绩效目标完整", "绩效目标量化"]
+    {
+        assert!(names.contains(&n), "{n}: {names:?}");
+    }
+    let clean = app.ok(q, json!({"c": "HY-JT-01"})).await;
+    let clean_checks = clean["project"]["assessment"]["checks"].as_array().unwrap();
+    let coverage = clean_checks.iter().find(|c| c["name"] == "本息覆盖倍数").unwrap();
+    assert_eq!(coverage["passed"], true, "{coverage}");
+    assert!(coverage["detail"].as_str().unwrap().contains("本息覆盖倍数"));
+
+    let pdf = get(&app, "/reports/HY-MZ-02/assessment.pdf", Some(&app.token)).await;
+    assert_eq!(pdf.status(), 200);
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    for heading in [
+        "事前绩效评估报告",
+        "三、收益预测与本息覆盖",
+        "表 3 本息覆盖倍数敏感性分析",
+        "六、系统核验",
+        "七、评估要点",
+        "八、评估结论",
+        "负面清单",
+    ] {
+        assert!(text.contains(heading), "{heading} in:\n{text}");
+    }
+    let conclusion = troubled["project"]["assessment"]["conclusion"].as_str().unwrap();
+    assert!(text.contains(conclusion), "the recorded conclusion {conclusion}");
+    assert!(text.contains("收入-10%"), "the sensitivity table");
+}
+
+#[tokio::test]
+async fn reports_need_credentials_and_keep_to_the_callers_department() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    assert_eq!(get(&app, "/reports/HY-JT-01/assessment.html", None).await.status(), 401);
+    let reporter = app.token_for("jt", Role::Reporter, Some("HY-JT")).await;
+    assert_eq!(get(&app, "/reports/HY-JT-01/assessment.html", Some(&reporter)).await.status(), 200);
+    assert_eq!(get(&app, "/reports/HY-MZ-02/assessment.html", Some(&reporter)).await.status(), 403);
+    assert_eq!(get(&app, "/reports/NOPE/assessment.html", Some(&app.token)).await.status(), 404);
+    let future = get(&app, "/reports/HY-JT-01/2030/evaluation.html", Some(&app.token)).await;
+    assert_eq!(future.status(), 400);
+    assert!(future.text().await.unwrap().contains("2030"));
+}
+
+#[tokio::test]
+async fn without_a_cjk_font_a_pdf_is_refused_naming_the_package() {
+    let mut settings = Settings::default();
+    settings.reports.font = Some("/nonexistent/font.ttc".into());
+    let app = TestApp::spawn_with(settings, Anonymous::Refused).await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    let response = get(&app, "/reports/HY-JT-01/assessment.pdf", Some(&app.token)).await;
+    assert_eq!(response.status(), 503);
+    let message = response.text().await.unwrap();
+    assert!(message.contains("fonts-noto-cjk") && message.contains("BONDWATCH_FONT"), "{message}");
+    // A font without Chinese characters is refused too, rather than printing boxes.
+    let latin = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    if latin.exists() {
+        let err = bondwatch::reports::pdf::check_font(Some(latin)).unwrap_err().to_string();
+        assert!(err.contains("has no Chinese characters"), "{err}");
+    }
+    // The HTML report needs no font.
+    assert_eq!(get(&app, "/reports/HY-JT-01/assessment.html", Some(&app.token)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn departments_are_ranked_with_the_projects_under_60() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    // The demo's projects all pass; P1 got its bond money in 2025 and did nothing with it:
+    // no assessment, no targets, no forecast, no payment.
+    app.basics().await;
+    app.ok(
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "60000000.00", allocatedOn: "2025-03-01", receivedOn: "2025-03-05"}) { amount } }"#,
+        json!({}),
+    )
+    .await;
+    let codes = bondwatch::ledger::queries::all_project_codes(&app.ctx.db).await.unwrap();
+    for code in &codes {
+        app.ok("mutation($c: String!) { evaluate(projectCode: $c, year: 2025) { totalScore } }", json!({"c": code}))
+            .await;
+    }
+    let list = app.ok("{ evaluations(year: 2025) { totalScore project { department { code } } } }", json!({})).await;
+    let ranking = app
+        .ok("{ departmentRanking(year: 2025) { rank department { code } projects averageScore under60 } }", json!({}))
+        .await;
+    let ranks = ranking["departmentRanking"].as_array().unwrap();
+    assert_eq!(ranks.iter().map(|r| r["projects"].as_i64().unwrap()).sum::<i64>(), codes.len() as i64);
+    let mut last = f64::MAX;
+    for r in ranks {
+        let code = r["department"]["code"].as_str().unwrap();
+        let scores: Vec<f64> = list["evaluations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["project"]["department"]["code"] == code)
+            .map(|e| e["totalScore"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(r["under60"].as_i64().unwrap(), scores.iter().filter(|s| **s < 60.0).count() as i64, "{code}");
+        let average: f64 = r["averageScore"].as_str().unwrap().parse().unwrap();
+        assert!(average <= last, "ranked best first");
+        last = average;
+    }
+    let jt = ranks.iter().find(|r| r["department"]["code"] == "JT").unwrap();
+    assert_eq!((jt["projects"].as_i64(), jt["under60"].as_i64()), (Some(1), Some(1)), "{ranks:?}");
+}
+
+#[test]
+fn the_cli_writes_every_project_with_progress_and_the_scoring_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_bondwatch")).arg("--database-url").arg(&url).args(args).output().unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let out = dir.path().join("reports");
+    let batch = run(&["report", "evaluation", "--year", "2025", "--format", "html", "--out", out.to_str().unwrap()]);
+    assert!(batch.status.success(), "{batch:?}");
+    let stdout = String::from_utf8_lossy(&batch.stdout);
+    assert!(stdout.contains("13 projects evaluated for 2025"), "{stdout}");
+    let pages =
+        std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().path().extension().unwrap() == "html").count();
+    assert_eq!(pages, 13);
+    let sheet = std::fs::read(out.join("2025-scoring.xlsx")).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(sheet)).unwrap();
+    use calamine::Reader;
+    assert_eq!(book.sheet_names(), ["评分表", "部门排名"]);
+    let ranking = book.worksheet_range("部门排名").unwrap();
+    assert_eq!(ranking.rows().next().unwrap()[5], calamine::Data::String("60分以下项目数".into()));
+    assert!(ranking.rows().count() > 3);
+
+    let one = dir.path().join("one.pdf");
+    let pdf = run(&["report", "evaluation", "--project", "HY-JT-01", "--year", "2025", "--out", one.to_str().unwrap()]);
+    assert!(pdf.status.success(), "{pdf:?}");
+    assert!(std::fs::read(&one).unwrap().starts_with(b"%PDF"));
+    let fontless = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .env("BONDWATCH_FONT", "/nonexistent.ttc")
+        .args(["--database-url", &url, "report", "assessment", "--project", "HY-JT-01", "--out"])
+        .arg(dir.path().join("a.pdf"))
+        .output()
+        .unwrap();
+    assert!(!fontless.status.success());
+    assert!(String::from_utf8_lossy(&fontless.stderr).contains("apt-get install fonts-noto-cjk"), "{fontless:?}");
+}
