@@ -56,11 +56,7 @@ fn from_rule(
 /// The automatic checks of a project's assessment, as of a date.
 pub fn assessment_checks(f: &ProjectFacts, config: &RuleConfig, as_of: NaiveDate) -> Vec<AutoCheck> {
     let present = crate::ledger::projects::maturity_documents(&f.project);
-    let missing: Vec<&str> = crate::ledger::projects::MATURITY_DOCUMENTS
-        .iter()
-        .copied()
-        .filter(|d| !present.iter().any(|p| p == d))
-        .collect();
+    let missing = crate::ledger::projects::missing_documents(&f.project);
     let maturity = AutoCheck {
         point: 2,
         name: "成熟度要件",

@@ -177,6 +177,12 @@ pub fn maturity_documents(p: &project::Model) -> Vec<String> {
     serde_json::from_str(&p.maturity_documents).unwrap_or_default()
 }
 
+/// The maturity documents (成熟度要件) a project does not have.
+pub fn missing_documents(p: &project::Model) -> Vec<&'static str> {
+    let present = maturity_documents(p);
+    MATURITY_DOCUMENTS.iter().copied().filter(|d| !present.iter().any(|p| p == d)).collect()
+}
+
 /// Applies `facts` onto `model`, checking each given field and the whole afterwards.
 fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
     if let Some(v) = facts.name {

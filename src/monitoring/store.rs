@@ -97,7 +97,7 @@ pub struct Applied {
 
 /// The open alerts a scope speaks for.
 pub async fn open_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<alert::Model>> {
-    let base = alert::Entity::find().filter(alert::Column::OpenKey.is_not_null());
+    let base = alert::Entity::find().filter(alert::Column::OpenKey.is_not_null()).order_by_asc(alert::Column::Id);
     let rows = match scope {
         Scope::Projects(ids) if ids.is_empty() => Vec::new(),
         Scope::Projects(ids) => base.filter(alert::Column::ProjectId.is_in(ids.iter().copied())).all(db).await?,

@@ -344,16 +344,27 @@ impl<'a> Fields<'a> {
         self.text(label).unwrap_or_default()
     }
 
-    fn decimal(&mut self, label: &str) -> Option<Decimal> {
+    /// A cell's text parsed, or a problem naming the cell with `reason(text)`.
+    fn parsed<T>(
+        &mut self,
+        label: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        reason: impl Fn(&str) -> String,
+    ) -> Option<T> {
         let text = self.text(label)?;
-        let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '%' | '¥' | '，')).collect();
-        match Decimal::from_str(&cleaned).or_else(|_| Decimal::from_scientific(&cleaned)) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.problem(label, Some(text.clone()), format!("“{text}”不是数字"));
-                None
-            }
+        let value = parse(&text);
+        if value.is_none() {
+            self.problem(label, Some(text.clone()), reason(&text));
         }
+        value
+    }
+
+    fn decimal(&mut self, label: &str) -> Option<Decimal> {
+        let parse = |text: &str| {
+            let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '%' | '¥' | '，')).collect();
+            Decimal::from_str(&cleaned).or_else(|_| Decimal::from_scientific(&cleaned)).ok()
+        };
+        self.parsed(label, parse, |t| format!("“{t}”不是数字"))
     }
 
     /// An amount in yuan, converted exactly from the header's unit.
@@ -378,30 +389,17 @@ impl<'a> Fields<'a> {
     }
 
     fn date(&mut self, label: &str) -> Option<NaiveDate> {
-        let (_, _, value) = self.cell(label);
-        if let Value::Date(d) = value {
+        if let (_, _, Value::Date(d)) = self.cell(label) {
             return Some(d);
         }
-        let text = self.text(label)?;
-        let normalized = text.replace(['/', '.'], "-");
-        match NaiveDate::parse_from_str(&normalized, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.problem(label, Some(text.clone()), format!("“{text}”不是日期;请写作 YYYY-MM-DD,如 2023-06-30"));
-                None
-            }
-        }
+        let parse = |text: &str| NaiveDate::parse_from_str(&text.replace(['/', '.'], "-"), "%Y-%m-%d").ok();
+        self.parsed(label, parse, |t| format!("“{t}”不是日期;请写作 YYYY-MM-DD,如 2023-06-30"))
     }
 
     fn integer(&mut self, label: &str) -> Option<i32> {
-        let value = self.decimal(label)?;
-        match (value.fract().is_zero(), i32::try_from(value.trunc().mantissa() / 10i128.pow(value.scale()))) {
-            (true, Ok(v)) => Some(v),
-            _ => {
-                self.problem(label, Some(value.to_string()), format!("“{value}”不是整数"));
-                None
-            }
-        }
+        use rust_decimal::prelude::ToPrimitive;
+        let parse = |text: &str| Decimal::from_str(text.trim()).ok().filter(|d| d.fract().is_zero())?.to_i32();
+        self.parsed(label, parse, |t| format!("“{t}”不是整数"))
     }
 
     /// A month `YYYY-MM`, also when typed as a date.

@@ -58,7 +58,7 @@ async fn the_evaluation_report_in_pdf_and_html_carries_every_section_and_the_fig
         "九、绩效评分",
         "十、结论与建议",
         "图 1 2025 年累计支出进度与计划",
-        "表 9 评分表",
+        "表 8 评分表",
     ] {
         assert!(text.contains(heading), "{heading} is in the PDF:\n{text}");
     }

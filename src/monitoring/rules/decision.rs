@@ -224,12 +224,7 @@ pub fn d8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let Some(first) = f.first_receipt().filter(|d| *d <= as_of) else {
         return Vec::new();
     };
-    let present = crate::ledger::projects::maturity_documents(&f.project);
-    let missing: Vec<&str> = crate::ledger::projects::MATURITY_DOCUMENTS
-        .iter()
-        .copied()
-        .filter(|d| !present.iter().any(|p| p == d))
-        .collect();
+    let missing = crate::ledger::projects::missing_documents(&f.project);
     let months = c.days("D8", "start_slack_months").max(0) as u32;
     let late_start = f.project.planned_start.filter(|s| *s > add_months(first, months));
     if missing.is_empty() && late_start.is_none() {
