@@ -1,5 +1,5 @@
 //! Writes a disbursement ledger of ROWS rows over the projects `bondwatch gen` makes
-//! (G-P0000001 …), as the treasury system would export it: the import benchmark's input.
+//! (G-P0000000 …), as the treasury system would export it: the import benchmark's input.
 //! Run: `cargo run --release --example ledger_workbook -- ROWS PROJECTS OUT.xlsx`.
 
 use rust_xlsxwriter::Workbook;
@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for i in 0..rows {
         let r = i + 1;
-        sheet.write_string(r, 0, format!("G-P{:07}", i % projects + 1))?;
+        sheet.write_string(r, 0, format!("G-P{:07}", i % projects))?;
         sheet.write_string(r, 1, if i % 4 == 0 { "拨付" } else { "支出" })?;
         sheet.write_string(r, 2, format!("2025-{:02}-{:02}", i % 12 + 1, i % 28 + 1))?;
         // Whole fen, varied: 1,000.01 to about 2,000,000 yuan.

@@ -881,6 +881,25 @@ impl Assessment {
             .map(|c| AssessmentCheck { point: c.point, name: c.name.into(), passed: c.passed, detail: c.detail })
             .collect())
     }
+    /// Coverage with revenue and cost each moved ±5% and ±10% (point 4), as of today.
+    async fn sensitivity(&self, ctx: &Context<'_>) -> GqlResult<Vec<SensitivityRow>> {
+        let project = load_one(&loaders(ctx).project, self.0.project_id).await?;
+        let (facts, _) = crate::evaluation::checks::checks_of(app(ctx), project).await.gql()?;
+        Ok(crate::evaluation::checks::sensitivity_table(&facts)
+            .into_iter()
+            .map(|r| SensitivityRow {
+                scenario: r.label,
+                coverage_ratio: r.coverage.map(|c| DecimalScalar(format!("{:.4}", c))),
+            })
+            .collect())
+    }
+}
+
+/// One scenario of the sensitivity table: 收入-10% … 成本+10%.
+#[derive(SimpleObject)]
+pub struct SensitivityRow {
+    pub scenario: String,
+    pub coverage_ratio: Option<DecimalScalar>,
 }
 
 /// A department's place in a year's evaluation.

@@ -89,6 +89,20 @@ async fn the_assessment_checks_itself_and_its_report_says_so() {
     {
         assert!(names.contains(&n), "{n}: {names:?}");
     }
+    let table = app
+        .ok(
+            r#"{ project(code: "HY-JT-01") { coverageRatio assessment { sensitivity { scenario coverageRatio } } } }"#,
+            json!({}),
+        )
+        .await;
+    let rows = table["project"]["assessment"]["sensitivity"].as_array().unwrap();
+    assert_eq!(rows.len(), 8, "revenue and cost, ±5% and ±10%");
+    let ratio = |scenario: &str| -> f64 {
+        let row = rows.iter().find(|r| r["scenario"] == scenario).unwrap();
+        row["coverageRatio"].as_str().unwrap().parse().unwrap()
+    };
+    let base: f64 = table["project"]["coverageRatio"].as_str().unwrap().parse().unwrap();
+    assert!(ratio("收入-10%") < base && base < ratio("收入+10%") && ratio("成本+10%") < base, "{rows:?}");
     let clean = app.ok(q, json!({"c": "HY-JT-01"})).await;
     let clean_checks = clean["project"]["assessment"]["checks"].as_array().unwrap();
     let coverage = clean_checks.iter().find(|c| c["name"] == "本息覆盖倍数").unwrap();
