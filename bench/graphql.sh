@@ -22,7 +22,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 db="bondwatch_bench_gql_$n"
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null 2>&1
 url="postgres://postgres@127.0.0.1:5432/$db"
 export BONDWATCH_LOG=warn
 "$bin" --database-url "$url" gen --projects "$n" --years 2 --seed 1 >/dev/null 2>&1
@@ -33,7 +33,7 @@ token=$("$bin" --database-url "$url" token create --username bench --role admin 
 pg_dir=$root/bench/.postgraphile
 if [ ! -x "$pg_dir/node_modules/.bin/postgraphile" ]; then
   mkdir -p "$pg_dir"
-  (cd "$pg_dir" && npm init -y >/dev/null && npm install --no-audit --no-fund postgraphile@4.14.1 >/dev/null)
+  (cd "$pg_dir" && echo '{"name": "bondwatch-bench-postgraphile", "private": true}' >package.json && npm install --no-audit --no-fund postgraphile@4.14.1 >/dev/null)
 fi
 psql -q -h 127.0.0.1 -U postgres -d "$db" -f bench/postgraphile.sql >/dev/null
 
@@ -99,16 +99,16 @@ echo "bondwatch resident memory during the load: peak $(( rss / 1024 )) MB"
 
 # Statements per request: a server that logs every statement, one request each.
 kill "$bw"; wait "$bw" 2>/dev/null || true
-BONDWATCH_LOG=warn,sqlx::query=info "$bin" --database-url "$url" serve --no-scheduler --listen 127.0.0.1:18081 >"$work/sql.log" 2>&1 &
+BONDWATCH_LOG_SQL=1 BONDWATCH_LOG=warn,bondwatch::sql=info "$bin" --database-url "$url" serve --no-scheduler --listen 127.0.0.1:18081 >"$work/sql.log" 2>&1 &
 logged=$!; pids+=("$logged")
 for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:18081/healthz && break; sleep 0.5; done
 echo
 printf '| query | SQL statements per request (token check included) |\n|---|---:|\n'
 for i in 0 1 2; do
-  before=$(grep -c 'sqlx::query' "$work/sql.log" || true)
+  before=$(grep -c 'bondwatch::sql' "$work/sql.log" || true)
   check http://127.0.0.1:18081/graphql "$work/bw$i.json" "$token"
   sleep 0.3
-  after=$(grep -c 'sqlx::query' "$work/sql.log" || true)
+  after=$(grep -c 'bondwatch::sql' "$work/sql.log" || true)
   printf '| %s | %s |\n' "${names[$i]}" $(( after - before ))
 done
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true

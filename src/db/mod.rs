@@ -18,7 +18,8 @@ pub use money::Money;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://bondwatch.db?mode=rwc";
 
 /// Opens a pool. SQLite gets WAL, a 5 s busy timeout and enforced foreign keys;
-/// PostgreSQL may be pointed at one schema (tests give each its own).
+/// PostgreSQL may be pointed at one schema (tests give each its own). With
+/// `BONDWATCH_LOG_SQL` set, every statement is logged (target `bondwatch::sql`).
 pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).map_sqlx_sqlite_opts(|o| {
@@ -35,7 +36,14 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
     if let Some(schema) = schema {
         options.set_schema_search_path(schema.to_string());
     }
-    Database::connect(options).await
+    let mut conn = Database::connect(options).await?;
+    // For the benchmarks' statements-per-request figure, and for debugging.
+    if std::env::var_os("BONDWATCH_LOG_SQL").is_some() {
+        conn.set_metric_callback(|info| {
+            tracing::info!(target: "bondwatch::sql", micros = info.elapsed.as_micros() as u64, "{}", info.statement);
+        });
+    }
+    Ok(conn)
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
