@@ -260,8 +260,15 @@ impl Query {
         let app = app(ctx);
         let as_of = opt(&as_of, "asOf", DateScalar::parse_at).gql()?.unwrap_or_else(|| app.clock.today());
         let totals = queries::portfolio_totals(&app.db, as_of).await.gql()?;
-        let books = crate::debt::load_books(&app.db, &app.settings.debt, None).await.gql()?;
-        let (outstanding, next) = crate::debt::outstanding_and_next_12_months(&books, as_of);
+        // The debt figures need every bond's schedule: built only when asked for.
+        let look = ctx.look_ahead();
+        let (outstanding, next) =
+            if look.field("outstandingPrincipal").exists() || look.field("debtServiceNext12Months").exists() {
+                let books = crate::debt::load_books(&app.db, &app.settings.debt, None).await.gql()?;
+                crate::debt::outstanding_and_next_12_months(&books, as_of)
+            } else {
+                (crate::db::Money::ZERO, crate::db::Money::ZERO)
+            };
         let counts = crate::monitoring::store::open_counts(&app.db).await.gql()?;
         Ok(Portfolio {
             as_of: as_of.into(),

@@ -17,7 +17,7 @@ use std::str::FromStr;
 use calamine::{DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
@@ -556,11 +556,13 @@ fn column_of(sheet: &Sheet, field: &str) -> Option<&'static str> {
 impl Run<'_> {
     async fn start_sheet(&mut self, sheet: &'static Sheet) -> Result<()> {
         self.known_keys = imported_row::Entity::find()
+            .select_only()
+            .column(imported_row::Column::RowKey)
             .filter(imported_row::Column::Sheet.eq(sheet.name))
+            .into_tuple::<String>()
             .all(&self.txn)
             .await?
             .into_iter()
-            .map(|r| r.row_key)
             .collect();
         self.file_keys.clear();
         self.broken_sheet = false;
