@@ -204,8 +204,9 @@ impl Query {
         };
         let after = after_key(after)?;
         let app = app(ctx);
+        let count = ctx.look_ahead().field("totalCount").exists();
         let (rows, more, total) =
-            queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref()).await.gql()?;
+            queries::list_projects(&app.db, &filter, app.clock.today(), first, after.as_deref(), count).await.gql()?;
         let end = rows.last().map(|p| encode_cursor(&p.code));
         Ok(ProjectConnection {
             nodes: rows.into_iter().map(Project).collect(),

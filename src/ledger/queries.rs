@@ -195,7 +195,19 @@ pub fn current_reports(mut rows: Vec<progress_report::Model>) -> Vec<progress_re
 
 /// The current report of each project's latest month.
 pub async fn latest_progress(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, progress_report::Model>> {
-    let rows = rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, ids).await?;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Only each project's latest month is read (the (project_id, period) index finds it),
+    // not its whole history.
+    let rows = progress_report::Entity::find()
+        .filter(progress_report::Column::ProjectId.is_in(ids.iter().copied()))
+        .filter(Expr::cust(
+            "progress_reports.period = (SELECT MAX(p2.period) FROM progress_reports p2 \
+             WHERE p2.project_id = progress_reports.project_id)",
+        ))
+        .all(db)
+        .await?;
     Ok(group(rows, |r| r.project_id)
         .into_iter()
         .filter_map(|(id, reports)| current_reports(reports).pop().map(|r| (id, r)))
@@ -229,13 +241,14 @@ pub struct ProjectFilter {
 }
 
 /// A page of projects ordered by code, after the code `after`; with the total count
-/// of the filter and whether more follow.
+/// of the filter (when `count`: it costs a scan) and whether more follow.
 pub async fn list_projects(
     db: &impl ConnectionTrait,
     filter: &ProjectFilter,
     today: NaiveDate,
     first: u64,
     after: Option<&str>,
+    count: bool,
 ) -> Result<(Vec<project::Model>, bool, u64)> {
     let mut cond = Condition::all();
     if let Some(code) = &filter.department_code {
@@ -277,7 +290,7 @@ pub async fn list_projects(
     if let Some(stage) = filter.stage {
         cond = cond.add(stage_condition(stage, today));
     }
-    let total = project::Entity::find().filter(cond.clone()).count(db).await?;
+    let total = if count { project::Entity::find().filter(cond.clone()).count(db).await? } else { 0 };
     let mut page = project::Entity::find().filter(cond).order_by_asc(project::Column::Code);
     if let Some(after) = after {
         page = page.filter(project::Column::Code.gt(after));
