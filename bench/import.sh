@@ -3,15 +3,16 @@
 # 1,000 generated projects, imported on SQLite and on PostgreSQL, then imported
 # again (nothing to write). Prints time and peak memory of each run.
 #   bench/import.sh [ROWS]
-# Uses the release build; PostgreSQL at 127.0.0.1:5432 as user postgres.
+# Uses the release build (PROFILE=debug: the test build); PostgreSQL at 127.0.0.1:5432 as user postgres.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-100000}
-cargo build --release --quiet --bin bondwatch --example ledger_workbook
-bin=target/release/bondwatch
+if [ "${PROFILE:-release}" = release ]; then dir=target/release; cargo build --release --quiet --bin bondwatch --example ledger_workbook
+else dir=target/debug; cargo build --quiet --bin bondwatch --example ledger_workbook; fi
+bin=$dir/bondwatch
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-target/release/examples/ledger_workbook "$rows" 1000 "$work/ledger.xlsx" >/dev/null
+$dir/examples/ledger_workbook "$rows" 1000 "$work/ledger.xlsx" >/dev/null
 size=$(du -k "$work/ledger.xlsx" | cut -f1)
 echo "ledger: $rows rows, $size KB"
 printf '| rows | database | import | rows/s | peak memory | import again | peak memory |\n|---:|---|---:|---:|---:|---:|---:|\n'

@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000}
-cargo build --release --quiet --bin bondwatch
-bin=target/release/bondwatch
+if [ "${PROFILE:-release}" = release ]; then cargo build --release --quiet --bin bondwatch; bin=target/release/bondwatch
+else cargo build --quiet --bin bondwatch; bin=target/debug/bondwatch; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 timed() { /usr/bin/time -f '%e s, peak memory %M KB' "$@" 2>&1 >/dev/null | tail -1; }
