@@ -428,6 +428,15 @@ fn key_of(sheet: &str, content: &str) -> String {
     hex::encode(Sha256::new().chain_update(sheet).chain_update([0u8]).chain_update(content).finalize())
 }
 
+/// A row of a ledger sheet, read.
+enum Record {
+    Allocation(AllocationInput),
+    Receipt(ReceiptInput),
+    Disbursement(DisbursementInput),
+    Progress(ProgressInput),
+    Revenue(RevenueInput),
+}
+
 /// A group of rows applied together (a target declaration, a department table, a forecast).
 struct Group {
     first_row: u32,
@@ -884,77 +893,60 @@ impl Run<'_> {
         let number = row.number;
         let mut f = Fields { layout, row, problems: Vec::new() };
         let key = key_of(sheet.name, &f.canonical());
-        let result = match sheet.name {
-            "分配" => {
-                let input = AllocationInput {
-                    bond_code: f.required("债券编码"),
-                    project_code: f.required("项目编码"),
-                    amount: f.money("分配金额").unwrap_or(Money::ZERO),
-                    allocated_on: f.date("分配日期"),
-                    received_on: None,
-                };
-                if !self.take(f) || !self.fresh(sheet, number, 1, key) {
-                    return Ok(());
-                }
-                funding::allocate_bond_in(&self.txn, self.ctx, self.caller, input).await.map(|_| ())
+        let record = match sheet.name {
+            "分配" => Record::Allocation(AllocationInput {
+                bond_code: f.required("债券编码"),
+                project_code: f.required("项目编码"),
+                amount: f.money("分配金额").unwrap_or(Money::ZERO),
+                allocated_on: f.date("分配日期"),
+                received_on: None,
+            }),
+            "到账" => Record::Receipt(ReceiptInput {
+                bond_code: f.required("债券编码"),
+                project_code: f.required("项目编码"),
+                amount: f.money("到账金额").unwrap_or(Money::ZERO),
+                received_on: f.date("到账日期").unwrap_or_default(),
+            }),
+            "支出" => Record::Disbursement(DisbursementInput {
+                project_code: f.required("项目编码"),
+                bond_code: f.text("债券编码"),
+                kind: payment_kind(&f.required("类型")),
+                paid_on: f.date("日期").unwrap_or_default(),
+                amount: f.money("金额").unwrap_or(Money::ZERO),
+                payee: f.required("收款单位"),
+                economic_class: f.required("支出经济分类"),
+                voucher_no: f.text("凭证号"),
+            }),
+            "进度" => Record::Progress(ProgressInput {
+                project_code: f.required("项目编码"),
+                period: f.month("月份").unwrap_or_default(),
+                planned_percent: f.decimal("计划进度").map(|d| d.normalize().to_string()).unwrap_or_default(),
+                actual_percent: f.decimal("实际进度").map(|d| d.normalize().to_string()).unwrap_or_default(),
+                submitted_on: f.date("报送日期"),
+                note: f.text("说明"),
+            }),
+            _ => Record::Revenue(RevenueInput {
+                project_code: f.required("项目编码"),
+                period: f.month("月份").unwrap_or_default(),
+                source: f.required("收益来源"),
+                collected: f.money("收取金额").unwrap_or(Money::ZERO),
+                transferred: f.money("转入专户金额").unwrap_or(Money::ZERO),
+                collected_on: f.date("收取日期"),
+                transferred_on: f.date("转入日期"),
+            }),
+        };
+        if !self.take(f) || !self.fresh(sheet, number, 1, key) {
+            return Ok(());
+        }
+        let (txn, ctx, caller) = (&self.txn, self.ctx, self.caller);
+        let result = match record {
+            Record::Allocation(input) => funding::allocate_bond_in(txn, ctx, caller, input).await.map(|_| ()),
+            Record::Receipt(input) => funding::record_receipt_in(txn, ctx, caller, input).await.map(|_| ()),
+            Record::Disbursement(input) => {
+                records::record_disbursement_in(txn, ctx, caller, input, None).await.map(|_| ())
             }
-            "到账" => {
-                let input = ReceiptInput {
-                    bond_code: f.required("债券编码"),
-                    project_code: f.required("项目编码"),
-                    amount: f.money("到账金额").unwrap_or(Money::ZERO),
-                    received_on: f.date("到账日期").unwrap_or_default(),
-                };
-                if !self.take(f) || !self.fresh(sheet, number, 1, key) {
-                    return Ok(());
-                }
-                funding::record_receipt_in(&self.txn, self.ctx, self.caller, input).await.map(|_| ())
-            }
-            "支出" => {
-                let input = DisbursementInput {
-                    project_code: f.required("项目编码"),
-                    bond_code: f.text("债券编码"),
-                    kind: payment_kind(&f.required("类型")),
-                    paid_on: f.date("日期").unwrap_or_default(),
-                    amount: f.money("金额").unwrap_or(Money::ZERO),
-                    payee: f.required("收款单位"),
-                    economic_class: f.required("支出经济分类"),
-                    voucher_no: f.text("凭证号"),
-                };
-                if !self.take(f) || !self.fresh(sheet, number, 1, key) {
-                    return Ok(());
-                }
-                records::record_disbursement_in(&self.txn, self.ctx, self.caller, input, None).await.map(|_| ())
-            }
-            "进度" => {
-                let input = ProgressInput {
-                    project_code: f.required("项目编码"),
-                    period: f.month("月份").unwrap_or_default(),
-                    planned_percent: f.decimal("计划进度").map(|d| d.normalize().to_string()).unwrap_or_default(),
-                    actual_percent: f.decimal("实际进度").map(|d| d.normalize().to_string()).unwrap_or_default(),
-                    submitted_on: f.date("报送日期"),
-                    note: f.text("说明"),
-                };
-                if !self.take(f) || !self.fresh(sheet, number, 1, key) {
-                    return Ok(());
-                }
-                records::record_progress_in(&self.txn, self.ctx, self.caller, input).await.map(|_| ())
-            }
-            _ => {
-                let input = RevenueInput {
-                    project_code: f.required("项目编码"),
-                    period: f.month("月份").unwrap_or_default(),
-                    source: f.required("收益来源"),
-                    collected: f.money("收取金额").unwrap_or(Money::ZERO),
-                    transferred: f.money("转入专户金额").unwrap_or(Money::ZERO),
-                    collected_on: f.date("收取日期"),
-                    transferred_on: f.date("转入日期"),
-                };
-                if !self.take(f) || !self.fresh(sheet, number, 1, key) {
-                    return Ok(());
-                }
-                records::record_revenue_in(&self.txn, self.ctx, self.caller, input, None).await.map(|_| ())
-            }
+            Record::Progress(input) => records::record_progress_in(txn, ctx, caller, input).await.map(|_| ()),
+            Record::Revenue(input) => records::record_revenue_in(txn, ctx, caller, input, None).await.map(|_| ()),
         };
         match result {
             Ok(()) => Ok(()),
