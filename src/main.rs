@@ -514,9 +514,10 @@ async fn run_report(ctx: &Ctx, command: ReportCommand) -> anyhow::Result<()> {
             let operator = auth::Caller::system("report");
             for code in &projects {
                 bar.set_message(code.clone());
-                bondwatch::evaluation::evaluate(ctx, &operator, code, year).await?;
+                let (facts, result) = bondwatch::evaluation::score_project(ctx, code, year).await?;
+                bondwatch::evaluation::store(ctx, &operator, &facts.project, year, &result).await?;
                 if let Some(f) = format {
-                    let doc = reports::evaluation_report(ctx, code, year).await?;
+                    let doc = reports::evaluation_document(ctx, &facts, &result, year).await?;
                     write(
                         &out.join(format!("{code}-{year}-evaluation.{}", f.extension())),
                         &reports::render(ctx, doc, f).await?,

@@ -176,10 +176,21 @@ pub async fn score_project(
 /// Evaluates a project for a year (as of 31 December, or today for the current year)
 /// and stores the result in place of any earlier one; recomputing gives the same.
 pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Result<stored::Model> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (facts, result) = score_project(ctx, code, year).await?;
-    let project = facts.project;
-    let detail = serde_json::to_string(&result).unwrap_or_else(|_| "{}".into());
+    store(ctx, caller, &facts.project, year, &result).await
+}
+
+/// Stores a project's score for a year in place of any earlier one.
+pub async fn store(
+    ctx: &Ctx,
+    caller: &Caller,
+    project: &crate::ledger::entities::project::Model,
+    year: i32,
+    result: &score::Evaluation,
+) -> Result<stored::Model> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let code = &project.code;
+    let detail = serde_json::to_string(result).unwrap_or_else(|_| "{}".into());
     let txn = begin_write(&ctx.db).await?;
     let before = stored::Entity::find()
         .filter(stored::Column::ProjectId.eq(project.id))

@@ -491,8 +491,18 @@ pub fn grade_name(grade: &str) -> &'static str {
 /// or today for the current year).
 pub async fn evaluation_report(ctx: &Ctx, code: &str, year: i32) -> Result<Document> {
     let (facts, result) = evaluation::score_project(ctx, code, year).await?;
+    evaluation_document(ctx, &facts, &result, year).await
+}
+
+/// The evaluation report of a project already scored (the batch scores, stores, then writes).
+pub async fn evaluation_document(
+    ctx: &Ctx,
+    facts: &ProjectFacts,
+    result: &evaluation::score::Evaluation,
+    year: i32,
+) -> Result<Document> {
     let as_of = evaluation::evaluated_as_of(year, ctx.clock.today());
-    let c = context(ctx, &facts, as_of).await?;
+    let c = context(ctx, facts, as_of).await?;
     let mut scoring = section("九、绩效评分");
     scoring.paragraphs.push(format!(
         "按{}类项目权重评分,总分{:.2}分,评价等级为“{}”。",
