@@ -553,7 +553,11 @@ fn peak_memory_mb() -> u64 {
 
 async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {
     match demo::load(ctx, |step| tracing::info!("demo: {step}")).await.context("cannot load the demo portfolio")? {
-        demo::Outcome::Loaded(summary) => println!("demo portfolio loaded: {summary}"),
+        demo::Outcome::Loaded(summary) => {
+            println!("demo portfolio loaded: {summary}");
+            let users: Vec<&str> = demo::DEMO_USERS.iter().map(|(name, _, _)| *name).collect();
+            println!("demo users (password {}): {}", demo::DEMO_PASSWORD, users.join(", "));
+        }
         demo::Outcome::AlreadyPresent => {
             println!("the database already holds projects; the demo portfolio was not loaded again")
         }
@@ -564,8 +568,8 @@ async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {
 async fn serve(ctx: Ctx, listen: &str, anonymous: api::Anonymous) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!("bondwatch serving on http://{addr} (GraphQL at /graphql, GraphiQL at /graphiql)");
-    println!("bondwatch serving on http://{addr}/graphiql");
+    tracing::info!("bondwatch serving on http://{addr} (dashboard at /, GraphQL at /graphql, GraphiQL at /graphiql)");
+    println!("bondwatch serving on http://{addr}/ (the dashboard; GraphiQL at http://{addr}/graphiql)");
     if anonymous == api::Anonymous::ReadOnly {
         tracing::warn!("demo mode: requests without credentials may read everything (as RESEARCHER)");
     }

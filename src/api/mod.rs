@@ -1,6 +1,7 @@
 //! The edge: GraphQL (schema, types, loaders, error mapping, access policy) and HTTP
 //! (router, credentials, pages). Everything here is a thin call into the domain modules.
 
+mod dashboard;
 pub mod error;
 mod graphiql;
 pub mod loaders;
@@ -37,6 +38,14 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 20_000;
 /// The name of the session cookie a login sets.
 pub const SESSION_COOKIE: &str = "bondwatch_session";
+
+/// The `Set-Cookie` value of a session: HttpOnly, and SameSite=Strict so that no other
+/// site's page can post a form with it.
+fn session_cookie(auth: &crate::config::AuthSettings, token: &str) -> String {
+    let max_age = auth.session_duration().num_seconds();
+    let secure = if auth.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
+}
 
 fn builder() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
     Schema::build(query::Query, mutation::Mutation, EmptySubscription)
@@ -94,19 +103,25 @@ fn unauthenticated(message: String) -> Response {
     (StatusCode::UNAUTHORIZED, Json(body)).into_response()
 }
 
-/// The caller of a request: from its token, as a demo reader, or nobody.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Response> {
+/// The caller of a request: from its token, as a demo reader, or nobody. A token that
+/// is wrong or expired is `Unauthenticated`.
+async fn identify(state: &AppState, headers: &HeaderMap) -> crate::error::Result<Option<Caller>> {
     match credentials(headers) {
-        Some(token) => tokens::authenticate(&state.ctx, &token).await.map(Some).map_err(|e| match e {
-            crate::error::Error::Unauthenticated(m) => unauthenticated(m),
-            other => {
-                tracing::error!(error = %other, "cannot check a token");
-                (StatusCode::SERVICE_UNAVAILABLE, "cannot check credentials now").into_response()
-            }
-        }),
+        Some(token) => tokens::authenticate(&state.ctx, &token).await.map(Some),
         None if state.anonymous == Anonymous::ReadOnly => Ok(Some(Caller::demo_reader())),
         None => Ok(None),
     }
+}
+
+/// [`identify`], with its failures as the API's responses.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Response> {
+    identify(state, headers).await.map_err(|e| match e {
+        crate::error::Error::Unauthenticated(m) => unauthenticated(m),
+        other => {
+            tracing::error!(error = %other, "cannot check a token");
+            (StatusCode::SERVICE_UNAVAILABLE, "cannot check credentials now").into_response()
+        }
+    })
 }
 
 async fn graphql(
@@ -294,6 +309,7 @@ pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
         .route("/reports/{code}/{year}/{file}", get(report_file))
         .route("/reports/{code}/{file}", get(report_file))
         .merge(graphiql::routes())
+        .merge(dashboard::routes())
         .layer(axum::middleware::from_fn(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))

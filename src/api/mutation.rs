@@ -364,16 +364,7 @@ impl Mutation {
         let app = app(ctx);
         let address = ctx.data_opt::<super::ClientAddress>().map(|a| a.0.as_str()).unwrap_or("unknown");
         let session = crate::auth::login(app, &username, &password, address).await.gql()?;
-        let max_age = app.settings.auth.session_duration().num_seconds();
-        let secure = if app.settings.auth.secure_cookies { "; Secure" } else { "" };
-        ctx.append_http_header(
-            "Set-Cookie",
-            format!(
-                "{}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
-                super::SESSION_COOKIE,
-                session.token
-            ),
-        );
+        ctx.append_http_header("Set-Cookie", super::session_cookie(&app.settings.auth, &session.token));
         Ok(Session {
             token: session.token,
             user: User {

@@ -112,6 +112,8 @@ pub struct AlertFilter {
     pub rule: Option<String>,
     pub project_code: Option<String>,
     pub department_code: Option<String>,
+    /// Only alerts not resolved: open, acknowledged or waived (what the portfolio counts).
+    pub unresolved: Option<bool>,
 }
 
 pub struct Query;
@@ -280,9 +282,16 @@ impl Query {
             spend_rate_percent: totals.money.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)),
             outstanding_principal: outstanding.into(),
             debt_service_next12_months: next.into(),
-            open_alerts: counts
+            open_alerts: crate::monitoring::Severity::ALL
+                .iter()
+                .map(|s| SeverityCount {
+                    severity: (*s).into(),
+                    count: counts.iter().filter(|(_, k, _)| k == s).map(|(_, _, n)| *n as i32).sum(),
+                })
+                .collect(),
+            open_alerts_by_dimension: counts
                 .into_iter()
-                .map(|(s, n)| SeverityCount { severity: s.into(), count: n as i32 })
+                .map(|(d, s, n)| DimensionSeverityCount { dimension: d.into(), severity: s.into(), count: n as i32 })
                 .collect(),
         })
     }
@@ -315,6 +324,7 @@ impl Query {
             rule: f.rule,
             project_id,
             department_id,
+            unresolved: f.unresolved.unwrap_or(false),
         };
         let (rows, more, total) = crate::monitoring::store::list(db, &filter, first, after).await.gql()?;
         let end = rows.last().map(|a| encode_cursor(&a.id.to_string()));

@@ -978,6 +978,8 @@ pub struct Portfolio {
     pub debt_service_next12_months: MoneyScalar,
     /// Alerts not resolved, by severity (as stored by the last sweep).
     pub open_alerts: Vec<SeverityCount>,
+    /// The same alerts by dimension and severity: every pair, zero included.
+    pub open_alerts_by_dimension: Vec<DimensionSeverityCount>,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -1257,6 +1259,13 @@ impl JobRun {
 
 #[derive(SimpleObject)]
 pub struct SeverityCount {
+    pub severity: Severity,
+    pub count: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct DimensionSeverityCount {
+    pub dimension: Dimension,
     pub severity: Severity,
     pub count: i32,
 }

@@ -359,6 +359,16 @@ const SPECS: [Spec; 13] = [
     },
 ];
 
+/// The demo's users, one of each role, all with [`DEMO_PASSWORD`]: for trying the
+/// dashboard, never for a real database.
+pub const DEMO_USERS: [(&str, crate::auth::Role, Option<&str>); 4] = [
+    ("admin", crate::auth::Role::Admin, None),
+    ("jiaotong", crate::auth::Role::Reporter, Some("HY-JT")),
+    ("researcher", crate::auth::Role::Researcher, None),
+    ("manager", crate::auth::Role::Manager, None),
+];
+pub const DEMO_PASSWORD: &str = "bondwatch-demo";
+
 /// Loads the demo portfolio into an empty database; `progress` hears each step.
 pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     if project::Entity::find().count(&ctx.db).await? > 0 {
@@ -396,6 +406,20 @@ pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     load_adjustments(ctx, &cal, &bond_codes).await?;
     progress("debt service paid so far");
     let payments = load_debt_service(ctx, &cal, &bond_codes).await?;
+    progress("demo users");
+    for (username, role, department) in DEMO_USERS {
+        crate::auth::add_user(
+            ctx,
+            crate::auth::NewUser {
+                username: username.into(),
+                role,
+                department_code: department.map(str::to_string),
+                email: None,
+                password: Some(DEMO_PASSWORD.into()),
+            },
+        )
+        .await?;
+    }
     Ok(Outcome::Loaded(format!(
         "{} departments, {} projects, {} bonds, {} disbursements, {} progress reports, {} revenue records, {} debt-service payments",
         DEPARTMENTS.len(),

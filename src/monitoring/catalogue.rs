@@ -9,6 +9,19 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    pub const ALL: [Dimension; 4] =
+        [Dimension::Decision, Dimension::Management, Dimension::Output, Dimension::Sustainability];
+
+    /// 决策 管理 产出 可持续性.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Dimension::Decision => "决策",
+            Dimension::Management => "管理",
+            Dimension::Output => "产出",
+            Dimension::Sustainability => "可持续性",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Decision => "DECISION",

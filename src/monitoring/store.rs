@@ -12,7 +12,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::catalogue::{Severity, rule};
+use super::catalogue::{Dimension, Severity, rule};
 use super::rules::CHECK_RULES;
 use super::{Finding, Subject};
 use crate::Ctx;
@@ -354,6 +354,8 @@ pub struct AlertFilter {
     pub rule: Option<String>,
     pub project_id: Option<i64>,
     pub department_id: Option<i64>,
+    /// Only alerts not resolved (open, acknowledged or waived).
+    pub unresolved: bool,
 }
 
 /// Alerts newest first, after the id `after`.
@@ -378,6 +380,9 @@ pub async fn list(
     if let Some(p) = f.project_id {
         cond = cond.add(alert::Column::ProjectId.eq(p));
     }
+    if f.unresolved {
+        cond = cond.add(alert::Column::OpenKey.is_not_null());
+    }
     if let Some(d) = f.department_id {
         use crate::ledger::entities::project;
         let in_dept = sea_orm::sea_query::Query::select()
@@ -400,19 +405,22 @@ pub async fn list(
     Ok((rows, more, total))
 }
 
-/// Open (and acknowledged or waived) alerts counted by severity.
-pub async fn open_counts(db: &impl ConnectionTrait) -> Result<Vec<(Severity, u64)>> {
-    let rows: Vec<(String, i64)> = alert::Entity::find()
+/// Open (and acknowledged or waived) alerts counted by dimension and severity; every
+/// pair is present, zero included.
+pub async fn open_counts(db: &impl ConnectionTrait) -> Result<Vec<(Dimension, Severity, u64)>> {
+    let rows: Vec<(String, String, i64)> = alert::Entity::find()
         .select_only()
+        .column(alert::Column::Dimension)
         .column(alert::Column::Severity)
         .column_as(sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
         .filter(alert::Column::OpenKey.is_not_null())
+        .group_by(alert::Column::Dimension)
         .group_by(alert::Column::Severity)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(Severity::ALL
-        .iter()
-        .map(|s| (*s, rows.iter().find(|(k, _)| k == s.as_str()).map(|(_, n)| *n as u64).unwrap_or(0)))
-        .collect())
+    let count = |d: Dimension, s: Severity| {
+        rows.iter().find(|(k, v, _)| k == d.as_str() && v == s.as_str()).map(|(_, _, n)| *n as u64).unwrap_or(0)
+    };
+    Ok(Dimension::ALL.iter().flat_map(|d| Severity::ALL.iter().map(move |s| (*d, *s, count(*d, *s)))).collect())
 }

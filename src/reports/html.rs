@@ -3,16 +3,16 @@
 
 use std::fmt::Write;
 
-use super::{Chart, Document};
+use super::{Chart, Document, Section};
 
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 const COLORS: [&str; 3] = ["#4e79a7", "#e15759", "#59a14f"];
 
 /// An SVG chart, 640×240, with its legend.
-fn svg(chart: &Chart) -> String {
+pub fn svg(chart: &Chart) -> String {
     let (w, h, left, bottom) = (640.0, 240.0, 48.0, 28.0);
     let max = chart.series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0_f64, f64::max).max(1.0) * 1.1;
     let n = chart.labels.len().max(1) as f64;
@@ -80,7 +80,15 @@ pub fn render(doc: &Document) -> String {
         subtitle = escape(&doc.subtitle),
         generated = escape(&doc.generated)
     );
-    for s in &doc.sections {
+    out.push_str(&sections(&doc.sections));
+    out.push_str("</body></html>");
+    out
+}
+
+/// Sections as HTML: headings, paragraphs, charts and tables, every text escaped.
+pub fn sections(sections: &[Section]) -> String {
+    let mut out = String::new();
+    for s in sections {
         let _ = write!(out, "<section><h2>{}</h2>", escape(&s.heading));
         for p in &s.paragraphs {
             let _ = write!(out, "<p>{}</p>", escape(p));
@@ -105,6 +113,5 @@ pub fn render(doc: &Document) -> String {
         }
         out.push_str("</section>");
     }
-    out.push_str("</body></html>");
     out
 }

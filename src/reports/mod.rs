@@ -561,18 +561,40 @@ pub async fn evaluation_document(
         title: format!("{year}年度专项债券项目绩效评价报告"),
         subtitle: format!("{}({})", facts.project.name, facts.project.code),
         generated: ctx.clock.today().to_string(),
-        sections: vec![
-            basic_facts(&c),
-            funding(&c, "二、资金筹措与分配"),
-            spending(&c, year),
-            debt_service(&c, "四、还本付息计划"),
-            coverage(&c, "五、本息覆盖与敏感性分析"),
-            revenue(&c),
-            indicators(&c, "七、绩效指标完成情况"),
-            alerts_of_year(ctx, &c, year).await?,
-            scoring,
-            conclusion,
-        ],
+        sections: overview_sections(&c, year)
+            .into_iter()
+            .chain([alerts_of_year(ctx, &c, year).await?, scoring, conclusion])
+            .collect(),
+    })
+}
+
+/// Sections one to seven of the evaluation report: the facts, money, works, debt,
+/// coverage, revenue and indicators of a project as of the context's date.
+fn overview_sections(c: &Context<'_>, year: i32) -> Vec<Section> {
+    vec![
+        basic_facts(c),
+        funding(c, "二、资金筹措与分配"),
+        spending(c, year),
+        debt_service(c, "四、还本付息计划"),
+        coverage(c, "五、本息覆盖与敏感性分析"),
+        revenue(c),
+        indicators(c, "七、绩效指标完成情况"),
+    ]
+}
+
+/// A project as of today, in the evaluation report's first seven sections: what the
+/// dashboard's project page shows above the alerts.
+pub async fn project_overview(ctx: &Ctx, code: &str) -> Result<Document> {
+    let project = crate::ledger::project_by_code(&ctx.db, "code", code).await?;
+    let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project]).await?;
+    let facts = facts.into_iter().next().ok_or_else(|| crate::error::Error::Internal("the project vanished".into()))?;
+    let today = ctx.clock.today();
+    let c = context(ctx, &facts, today).await?;
+    Ok(Document {
+        title: facts.project.name.clone(),
+        subtitle: facts.project.code.clone(),
+        generated: today.to_string(),
+        sections: overview_sections(&c, today.year()),
     })
 }
 

@@ -1,0 +1,165 @@
+//! The frame every page shares (navigation, search box, who is logged in) and the
+//! small pieces pages are made of: amounts in 万元, badges, names in Chinese.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::auth::{Caller, Role};
+use crate::db::Money;
+use crate::monitoring::{Dimension, Severity};
+
+/// Who is looking at a page: the caller, and its department's code when it has one.
+#[derive(Clone)]
+pub struct Viewer {
+    pub caller: Caller,
+    pub department_code: Option<String>,
+}
+
+impl Viewer {
+    /// May this caller act (acknowledge) on something of `department`? The API's policy
+    /// decides the role; a REPORTER acts for its own department only.
+    pub fn may(&self, mutation: &str, department: Option<&str>) -> bool {
+        super::super::policy::refusal(Some(&self.caller), "Mutation", mutation).is_none()
+            && (self.caller.role != Role::Reporter
+                || department.is_some() && department == self.department_code.as_deref())
+    }
+
+    /// May this caller read the reports of a project of `department`?
+    pub fn reads_reports_of(&self, department: &str) -> bool {
+        self.caller.department_id.is_none() || self.department_code.as_deref() == Some(department)
+    }
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "债务办(管理员)",
+        Role::Reporter => "部门填报",
+        Role::Researcher => "研究人员(只读)",
+        Role::Manager => "管理者",
+    }
+}
+
+/// Text of a JSON field, or "".
+pub fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or("")
+}
+
+fn decimal(v: &Value) -> Option<Decimal> {
+    v.as_str()?.parse().ok()
+}
+
+/// An amount of yuan as the API sends it, in 万元, exact.
+pub fn wan(v: &Value) -> String {
+    decimal(v).map(|d| crate::reports::wan(Money::round_half_up(d))).unwrap_or_else(|| "—".into())
+}
+
+/// The same, as a drawing position for a chart.
+pub fn wan_f64(v: &Value) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    decimal(v).and_then(|d| (d / Decimal::from(10_000)).to_f64()).unwrap_or(0.0)
+}
+
+/// A percent with two places, or "—" when there is none.
+pub fn percent(v: &Value) -> String {
+    decimal(v).map(|d| format!("{:.2}%", d.round_dp(2))).unwrap_or_else(|| "—".into())
+}
+
+/// A ratio (coverage) with two places, or "—".
+pub fn ratio(v: &Value) -> String {
+    decimal(v).map(|d| format!("{:.2}", d.round_dp(2))).unwrap_or_else(|| "—".into())
+}
+
+/// The date part of a date or a date-time.
+pub fn day(v: &Value) -> &str {
+    v.as_str().map(|t| t.get(..10).unwrap_or(t)).unwrap_or("—")
+}
+
+pub fn severity_badge(severity: &str) -> Markup {
+    let name = Severity::parse(severity).map(Severity::chinese).unwrap_or("?");
+    html! { span class={"badge sev-" (severity.to_lowercase())} title=(severity) { (name) } }
+}
+
+pub fn dimension_name(dimension: &str) -> &'static str {
+    Dimension::ALL.into_iter().find(|d| d.as_str() == dimension).map(Dimension::chinese).unwrap_or("")
+}
+
+/// 借 用 管 还.
+pub fn stage_name(stage: &str) -> &'static str {
+    match stage {
+        "BORROWING" => "借(举借)",
+        "USE" => "用(使用)",
+        "MANAGEMENT" => "管(管理)",
+        "REPAYMENT" => "还(偿还)",
+        _ => "",
+    }
+}
+
+pub const STAGES: [&str; 4] = ["BORROWING", "USE", "MANAGEMENT", "REPAYMENT"];
+
+pub fn alert_status_name(status: &str) -> &'static str {
+    match status {
+        "OPEN" => "待处理",
+        "ACKNOWLEDGED" => "已确认",
+        "WAIVED" => "已豁免",
+        "RESOLVED" => "已解除",
+        _ => "",
+    }
+}
+
+pub const ALERT_STATUSES: [&str; 4] = ["OPEN", "ACKNOWLEDGED", "WAIVED", "RESOLVED"];
+
+pub fn project_status_name(status: &str) -> &'static str {
+    crate::ledger::projects::ProjectStatus::parse(status).map(|s| s.chinese()).unwrap_or("")
+}
+
+/// A figure with its label, for the rows of key figures atop a page.
+pub fn figure(label: &str, value: &str) -> Markup {
+    html! { div.figure { div.label { (label) } div.value { (value) } } }
+}
+
+pub fn chart(chart: &crate::reports::Chart) -> Markup {
+    html! { figure.chart { figcaption { (chart.title) } (PreEscaped(crate::reports::html::svg(chart))) } }
+}
+
+/// The whole page: navigation with the search box, the viewer, the content.
+pub fn page(title: &str, viewer: Option<&Viewer>, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 专项债项目监测" }
+                link rel="stylesheet" href="/assets/dashboard.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "专项债项目全生命周期监测" }
+                    @if let Some(v) = viewer {
+                        nav {
+                            a href="/" { "总览" }
+                            a href="/alerts" { "预警" }
+                            a href="/projects" { "项目" }
+                            a href="/bonds" { "债券" }
+                        }
+                        form.search method="get" action="/projects" {
+                            input type="search" name="q" placeholder="项目名称或编码" aria-label="搜索项目";
+                            button type="submit" { "搜索" }
+                        }
+                        div.who {
+                            span.user { (v.caller.username) } " · " (role_name(v.caller.role))
+                            @if let Some(d) = &v.department_code { " · " (d) }
+                            @if v.caller.username == "anonymous" {
+                                a href="/login" { "登录" }
+                            } @else {
+                                form.inline method="post" action="/logout" { button.link type="submit" { "退出" } }
+                            }
+                        }
+                    }
+                }
+                main { (content) }
+            }
+        }
+    }
+}

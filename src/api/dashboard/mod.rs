@@ -1,0 +1,329 @@
+//! The debt office's dashboard: pages in Chinese, rendered on the server from the same
+//! GraphQL schema the API serves, run as the logged-in caller — so a page shows what
+//! its caller may read and a button does only what its caller may do (the API's
+//! policy and the services' department checks decide, not the page). No script; every
+//! asset is inside the binary (the office network has no internet).
+//!
+//! Forms post with the session cookie, which is SameSite=Strict; a post whose Origin
+//! is another site is refused as well.
+
+mod layout;
+mod pages;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::Value;
+use std::net::SocketAddr;
+
+use super::{AppState, SESSION_COOKIE, credentials, identify, loaders::Loaders, session_cookie};
+use crate::auth::Caller;
+use crate::error::Error;
+use layout::{Viewer, page};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::portfolio))
+        .route("/projects", get(pages::projects))
+        .route("/projects/{code}", get(pages::project))
+        .route("/alerts", get(pages::alerts))
+        .route("/bonds", get(pages::bonds))
+        .route("/bonds/{code}", get(pages::bond))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/alerts/{id}/acknowledge", post(acknowledge))
+        .route("/alerts/{id}/waive", post(waive))
+        .route("/assets/dashboard.css", get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/dashboard/dashboard.css")),
+    )
+        .into_response()
+}
+
+/// A page that could not be shown: its status and the reason, in words for a clerk.
+pub(super) struct PageError {
+    status: StatusCode,
+    message: String,
+}
+
+impl PageError {
+    fn new(status: StatusCode, message: impl Into<String>) -> PageError {
+        PageError { status, message: message.into() }
+    }
+
+    fn internal(what: &str, e: impl std::fmt::Display) -> PageError {
+        tracing::error!(error = %e, "dashboard: {what}");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{what}:内部错误,请稍后再试"))
+    }
+
+    fn from_code(code: &str, message: String) -> PageError {
+        let status = match code {
+            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "VALIDATION" => StatusCode::BAD_REQUEST,
+            "CONFLICT" => StatusCode::CONFLICT,
+            "LIMIT_EXCEEDED" => StatusCode::TOO_MANY_REQUESTS,
+            "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        PageError::new(status, message)
+    }
+
+    fn render(self, viewer: Option<&Viewer>, back: Option<&str>) -> Response {
+        let title = match self.status {
+            StatusCode::FORBIDDEN => "无权操作",
+            StatusCode::NOT_FOUND => "未找到",
+            StatusCode::BAD_REQUEST => "输入有误",
+            StatusCode::CONFLICT => "状态已变化",
+            _ => "出错了",
+        };
+        let body = html! {
+            section.error {
+                h1 { (title) }
+                p.message { (self.message) }
+                p { a href=(back.unwrap_or("/")) { "返回" } }
+            }
+        };
+        (self.status, Html(page(title, viewer, body).into_string())).into_response()
+    }
+}
+
+impl From<Error> for PageError {
+    fn from(e: Error) -> PageError {
+        match e {
+            Error::Database(_) | Error::Internal(_) => PageError::internal("读取数据失败", e),
+            other => PageError::from_code(other.code(), other.to_string()),
+        }
+    }
+}
+
+/// The logged-in caller of a page, or the response that sends the browser to log in.
+async fn visitor(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Result<Caller, Response> {
+    let to_login = || {
+        let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let target = format!("/login?next={}", urlencode(next));
+        ([(header::SET_COOKIE, cleared_cookie())], Redirect::to(&target)).into_response()
+    };
+    match identify(state, headers).await {
+        Ok(Some(caller)) => Ok(caller),
+        Ok(None) | Err(Error::Unauthenticated(_)) => Err(to_login()),
+        Err(e) => Err(PageError::internal("无法核验登录状态", e).render(None, None)),
+    }
+}
+
+fn cleared_cookie() -> String {
+    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A path on this site to go back to; anything else (another site, a scheme) is `/`.
+fn local_path(target: Option<&str>) -> String {
+    match target {
+        Some(t) if t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') => t.to_string(),
+        _ => "/".into(),
+    }
+}
+
+/// Runs a query or mutation of the API as `caller`; the first error becomes the page's.
+async fn run(state: &AppState, caller: &Caller, query: &str, variables: Value) -> Result<Value, PageError> {
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(Loaders::new(&state.ctx))
+        .data(caller.clone());
+    let response = state.schema.execute(request).await;
+    if let Some(e) = response.errors.first() {
+        let code = e.extensions.as_ref().and_then(|x| x.get("code")).map(|c| c.to_string()).unwrap_or_default();
+        return Err(PageError::from_code(code.trim_matches('"'), e.message.clone()));
+    }
+    response.data.into_json().map_err(|e| PageError::internal("读取数据失败", e))
+}
+
+/// A page's handler body: who is looking, then its title and content, or its error.
+async fn show<F, Fut>(state: &AppState, headers: &HeaderMap, uri: &Uri, build: F) -> Response
+where
+    F: FnOnce(Viewer) -> Fut,
+    Fut: std::future::Future<Output = Result<(String, Markup), PageError>>,
+{
+    let caller = match visitor(state, headers, uri).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let viewer = viewer_of(state, caller).await;
+    match build(viewer.clone()).await {
+        Ok((title, content)) => Html(page(&title, Some(&viewer), content).into_string()).into_response(),
+        Err(e) => e.render(Some(&viewer), None),
+    }
+}
+
+/// The viewer of a caller: its department's code, asked of the API.
+async fn viewer_of(state: &AppState, caller: Caller) -> Viewer {
+    let me = run(state, &caller, "{ me { departmentCode } }", Value::Null).await.unwrap_or_default();
+    let department_code = me["me"]["departmentCode"].as_str().map(str::to_string);
+    Viewer { caller, department_code }
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+fn login_form(next: &str, username: &str, problem: Option<&str>) -> Markup {
+    page(
+        "登录",
+        None,
+        html! {
+            section.login {
+                h1 { "登录" }
+                p.hint { "区财政局债务办、主管部门、研究团队与管理者使用。" }
+                @if let Some(p) = problem { p.problem role="alert" { (p) } }
+                form method="post" action="/login" {
+                    input type="hidden" name="next" value=(next);
+                    label { "用户名" input type="text" name="username" value=(username) required autofocus autocomplete="username"; }
+                    label { "密码" input type="password" name="password" required autocomplete="current-password"; }
+                    button type="submit" { "登录" }
+                }
+            }
+        },
+    )
+}
+
+async fn login_page(axum::extract::Query(q): axum::extract::Query<Next>) -> Html<String> {
+    Html(login_form(&local_path(q.next.as_deref()), "", None).into_string())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if let Err(response) = same_origin(&headers) {
+        return response;
+    }
+    let next = local_path(form.next.as_deref());
+    match crate::auth::login(&state.ctx, form.username.trim(), &form.password, &peer.ip().to_string()).await {
+        Ok(session) => {
+            ([(header::SET_COOKIE, session_cookie(&state.ctx.settings.auth, &session.token))], Redirect::to(&next))
+                .into_response()
+        }
+        Err(e) => {
+            let (status, problem) = match &e {
+                Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "用户名或密码错误。".to_string()),
+                Error::Limited { .. } => (StatusCode::TOO_MANY_REQUESTS, format!("尝试次数过多,请稍后再试({e})。")),
+                _ => {
+                    tracing::error!(error = %e, "dashboard: login failed");
+                    (StatusCode::SERVICE_UNAVAILABLE, "暂时无法登录,请稍后再试。".to_string())
+                }
+            };
+            (status, Html(login_form(&next, form.username.trim(), Some(&problem)).into_string())).into_response()
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(response) = same_origin(&headers) {
+        return response;
+    }
+    if let Some(token) = credentials(&headers)
+        && let Err(e) = crate::auth::tokens::revoke(&state.ctx, Some(&token), None).await
+    {
+        tracing::warn!(error = %e, "dashboard: the session could not be revoked at logout");
+    }
+    ([(header::SET_COOKIE, cleared_cookie())], Redirect::to("/login")).into_response()
+}
+
+/// Refuses a form posted from another site's page (the cookie's SameSite=Strict
+/// already keeps it out; this also covers browsers that ignore SameSite).
+fn same_origin(headers: &HeaderMap) -> Result<(), Response> {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host)) if origin.split("://").nth(1) != Some(host) => {
+            Err((StatusCode::FORBIDDEN, "a form of another site may not post here").into_response())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[derive(Deserialize)]
+struct AlertAction {
+    note: Option<String>,
+    reason: Option<String>,
+    back: Option<String>,
+}
+
+async fn acknowledge(
+    state: State<AppState>,
+    path: Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    form: Form<AlertAction>,
+) -> Response {
+    const ACK: &str = "mutation($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { id status } }";
+    alert_action(state, path, headers, uri, form, ACK).await
+}
+
+async fn waive(
+    state: State<AppState>,
+    path: Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    form: Form<AlertAction>,
+) -> Response {
+    const WAIVE: &str = "mutation($id: ID!, $reason: String!) { waiveAlert(id: $id, reason: $reason) { id status } }";
+    alert_action(state, path, headers, uri, form, WAIVE).await
+}
+
+/// Acknowledges or waives an alert through the API, then goes back to the page it
+/// was done from; an error (no right, a reason missing) is shown instead.
+async fn alert_action(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(form): Form<AlertAction>,
+    mutation: &str,
+) -> Response {
+    if let Err(response) = same_origin(&headers) {
+        return response;
+    }
+    let caller = match visitor(&state, &headers, &uri).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let back = local_path(form.back.as_deref());
+    let note = form.note.filter(|n| !n.trim().is_empty());
+    let reason = form.reason.unwrap_or_default();
+    let variables = serde_json::json!({"id": id, "note": note, "reason": reason});
+    match run(&state, &caller, mutation, variables).await {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => {
+            let viewer = viewer_of(&state, caller).await;
+            e.render(Some(&viewer), Some(&back))
+        }
+    }
+}

@@ -1,0 +1,579 @@
+//! The pages: portfolio, project, alerts, projects (search), bonds. Each asks the API
+//! one query as its viewer and lays the answer out; the project page adds the
+//! evaluation report's first seven sections (the same figures, tables and charts).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use chrono::Datelike;
+use maud::{Markup, PreEscaped, html};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::layout::*;
+use super::{AppState, PageError, run, show, urlencode};
+use crate::monitoring::{Dimension, Severity};
+use crate::reports::{Chart, Series};
+
+fn decimal(v: &Value) -> Decimal {
+    v.as_str().and_then(|t| t.parse().ok()).unwrap_or_default()
+}
+
+fn money(d: Decimal) -> Value {
+    json!(d.to_string())
+}
+
+fn not_found(what: String) -> PageError {
+    PageError::new(axum::http::StatusCode::NOT_FOUND, what)
+}
+
+const PORTFOLIO: &str = r#"query($from: Date!, $to: Date!, $dept: String) {
+  portfolio { asOf projects bondFunding received disbursed spendRatePercent outstandingPrincipal debtServiceNext12Months
+    openAlerts { severity count } openAlertsByDimension { dimension severity count } }
+  departments { code name projects { bondFunding received disbursed } }
+  debtService(from: $from, to: $to, departmentCode: $dept) { dueDate principal interest }
+}"#;
+
+/// 总览: totals, spend rate by department, open alerts by dimension and severity, and
+/// the debt service of the next twelve months (a department's own for its staff).
+pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    show(&state, &headers, &uri, async |viewer: Viewer| {
+        let today = state.ctx.clock.today();
+        let to = crate::db::values::add_months(today, 12) - chrono::Duration::days(1);
+        let vars = json!({"from": today.to_string(), "to": to.to_string(), "dept": viewer.department_code});
+        let data = run(&state, &viewer.caller, PORTFOLIO, vars).await?;
+        let p = &data["portfolio"];
+        let empty = Vec::new();
+        let departments = data["departments"].as_array().unwrap_or(&empty);
+        let by_dimension = p["openAlertsByDimension"].as_array().unwrap_or(&empty);
+        let count = |d: &str, s: &str| {
+            by_dimension
+                .iter()
+                .find(|c| text(c, "dimension") == d && text(c, "severity") == s)
+                .and_then(|c| c["count"].as_i64())
+                .unwrap_or(0)
+        };
+        let mut months: BTreeMap<String, (Decimal, Decimal)> = (0..12)
+            .map(|i| (crate::db::values::add_months(today, i).format("%Y-%m").to_string(), Default::default()))
+            .collect();
+        for line in data["debtService"].as_array().unwrap_or(&empty) {
+            if let Some(m) = months.get_mut(text(line, "dueDate").get(..7).unwrap_or("")) {
+                m.0 += decimal(&line["principal"]);
+                m.1 += decimal(&line["interest"]);
+            }
+        }
+        let debt_chart = Chart {
+            title: format!(
+                "未来12个月应还本息(万元){}",
+                viewer.department_code.as_deref().map(|d| format!(" · {d}")).unwrap_or_default()
+            ),
+            kind: "bars",
+            unit: "万元".into(),
+            labels: months.keys().map(|m| m[5..].trim_start_matches('0').to_string() + "月").collect(),
+            series: vec![
+                Series { name: "本金".into(), values: months.values().map(|(p, _)| wan_f64(&money(*p))).collect() },
+                Series { name: "利息".into(), values: months.values().map(|(_, i)| wan_f64(&money(*i))).collect() },
+            ],
+        };
+        let content = html! {
+            h1 { "专项债项目总览" span.asof { "截至 " (text(p, "asOf")) } }
+            div.figures {
+                (figure("项目数", &p["projects"].to_string()))
+                (figure("债券资金(万元)", &wan(&p["bondFunding"])))
+                (figure("到账(万元)", &wan(&p["received"])))
+                (figure("支出(万元)", &wan(&p["disbursed"])))
+                (figure("支出进度", &percent(&p["spendRatePercent"])))
+                (figure("未偿本金(万元)", &wan(&p["outstandingPrincipal"])))
+                (figure("未来12个月本息(万元)", &wan(&p["debtServiceNext12Months"])))
+            }
+            div.columns {
+                section {
+                    h2 { "各部门支出进度" }
+                    table.departments {
+                        thead { tr { th { "部门" } th.num { "项目" } th.num { "债券资金(万元)" } th.num { "到账(万元)" } th.num { "支出(万元)" } th { "支出进度" } } }
+                        tbody {
+                            @for d in departments {
+                                @let projects = d["projects"].as_array().unwrap_or(&empty);
+                                @let sum = |k: &str| projects.iter().map(|x| decimal(&x[k])).sum::<Decimal>();
+                                @let (received, disbursed) = (sum("received"), sum("disbursed"));
+                                @let rate = (!received.is_zero()).then(|| disbursed * Decimal::ONE_HUNDRED / received);
+                                tr class=[(viewer.department_code.as_deref() == Some(text(d, "code"))).then_some("own")] {
+                                    td { a href={"/projects?department=" (text(d, "code"))} { (text(d, "name")) } }
+                                    td.num { (projects.len()) }
+                                    td.num { (wan(&money(sum("bondFunding")))) }
+                                    td.num { (wan(&money(received))) }
+                                    td.num { (wan(&money(disbursed))) }
+                                    td {
+                                        @if let Some(r) = rate {
+                                            span.bar { span style={"width:" (r.min(Decimal::ONE_HUNDRED).round_dp(1)) "%"} {} }
+                                            (format!("{:.2}%", r.round_dp(2)))
+                                        } @else { "—" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                section {
+                    h2 { "未解除预警(按维度与等级)" }
+                    table.matrix {
+                        thead { tr { th { "维度" } @for s in Severity::ALL { th.num { (severity_badge(s.as_str())) } } } }
+                        tbody {
+                            @for d in Dimension::ALL {
+                                tr {
+                                    th { (d.chinese()) }
+                                    @for s in Severity::ALL {
+                                        @let n = count(d.as_str(), s.as_str());
+                                        td.num { @if n > 0 { a href={"/alerts?dimension=" (d.as_str()) "&severity=" (s.as_str())} { (n) } } @else { span.zero { "0" } } }
+                                    }
+                                }
+                            }
+                            tr.total {
+                                th { "合计" }
+                                @for s in Severity::ALL {
+                                    @let n = Dimension::ALL.iter().map(|d| count(d.as_str(), s.as_str())).sum::<i64>();
+                                    td.num { a href={"/alerts?severity=" (s.as_str())} { (n) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section { (chart(&debt_chart)) }
+        };
+        Ok(("总览".to_string(), content))
+    })
+    .await
+}
+
+const PROJECT: &str = r#"query($code: String!) {
+  project(code: $code) { code name status stage department { code name } bondFunding received disbursed spendRatePercent
+    coverageRatio rollingCoverageRatio
+    alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt } }
+}"#;
+
+/// 项目: its figures, its alerts with their buttons, links to its reports, and the
+/// evaluation report's sections one to seven as of today.
+pub async fn project(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    show(&state, &headers, &uri, async |viewer: Viewer| {
+        let data = run(&state, &viewer.caller, PROJECT, json!({"code": code})).await?;
+        let p = &data["project"];
+        if p.is_null() {
+            return Err(not_found(format!("没有编码为 {code} 的项目")));
+        }
+        let overview = crate::reports::project_overview(&state.ctx, &code).await?;
+        let department = text(&p["department"], "code");
+        let empty = Vec::new();
+        let alerts = p["alerts"].as_array().unwrap_or(&empty);
+        let (past, open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == "RESOLVED");
+        let back = format!("/projects/{}", urlencode(&code));
+        let year = state.ctx.clock.today().year();
+        let content = html! {
+            h1 { (text(p, "name")) span.code { (text(p, "code")) } }
+            p.facts {
+                (text(&p["department"], "name")) " · " (project_status_name(text(p, "status")))
+                " · 阶段:" (stage_name(text(p, "stage")))
+            }
+            div.figures {
+                (figure("债券资金(万元)", &wan(&p["bondFunding"])))
+                (figure("到账(万元)", &wan(&p["received"])))
+                (figure("支出(万元)", &wan(&p["disbursed"])))
+                (figure("支出进度", &percent(&p["spendRatePercent"])))
+                (figure("本息覆盖倍数", &ratio(&p["coverageRatio"])))
+                (figure("滚动覆盖倍数", &ratio(&p["rollingCoverageRatio"])))
+                (figure("未解除预警", &open.len().to_string()))
+            }
+            section #alerts {
+                h2 { "预警" }
+                (alert_table(&viewer, &open, Some(department), &back, false))
+                @if !past.is_empty() {
+                    details.past {
+                        summary { "已解除的预警(" (past.len()) ")" }
+                        (alert_table(&viewer, &past, Some(department), &back, false))
+                    }
+                }
+            }
+            section #reports {
+                h2 { "报告" }
+                @if viewer.reads_reports_of(department) {
+                    ul.reports {
+                        @for y in [year, year - 1] {
+                            li { (y) "年度绩效评价报告:"
+                                a href={"/reports/" (urlencode(&code)) "/" (y) "/evaluation.html"} { "网页" } " · "
+                                a href={"/reports/" (urlencode(&code)) "/" (y) "/evaluation.pdf"} { "PDF" } }
+                        }
+                        li { "事前绩效评估报告:"
+                            a href={"/reports/" (urlencode(&code)) "/assessment.html"} { "网页" } " · "
+                            a href={"/reports/" (urlencode(&code)) "/assessment.pdf"} { "PDF" } }
+                    }
+                } @else {
+                    p.hint { "本项目属其他部门,报告由其主管部门和债务办查阅。" }
+                }
+            }
+            div.overview { (PreEscaped(crate::reports::html::sections(&overview.sections))) }
+        };
+        Ok((text(p, "name").to_string(), content))
+    })
+    .await
+}
+
+/// Alerts in a table, with the buttons the viewer may use on each: 确认 (acknowledge)
+/// and 豁免 (waive, which asks for a reason).
+fn alert_table(viewer: &Viewer, alerts: &[&Value], department: Option<&str>, back: &str, with_subject: bool) -> Markup {
+    html! {
+        @if alerts.is_empty() {
+            p.hint { "没有预警。" }
+        } @else {
+            table.alerts {
+                thead { tr {
+                    th { "等级" } th { "规则" } th { "维度" } th { "阶段" }
+                    @if with_subject { th { "对象" } }
+                    th { "预警内容" } th { "状态" } th { "最近发现" } th { "处置" }
+                } }
+                tbody {
+                    @for a in alerts {
+                        @let id = text(a, "id");
+                        @let dept = department.or_else(|| a["department"]["code"].as_str());
+                        @let status = text(a, "status");
+                        tr #{"alert-" (id)} class={"status-" (status.to_lowercase())} {
+                            td { (severity_badge(text(a, "severity"))) }
+                            td { (text(a, "rule")) }
+                            td { (dimension_name(text(a, "dimension"))) }
+                            td { (stage_name(text(a, "stage"))) }
+                            @if with_subject {
+                                td {
+                                    @if let Some(code) = a["project"]["code"].as_str() {
+                                        a href={"/projects/" (urlencode(code))} { (text(&a["project"], "name")) }
+                                    } @else if let Some(code) = a["bond"]["code"].as_str() {
+                                        a href={"/bonds/" (urlencode(code))} { "债券 " (code) }
+                                    } @else {
+                                        (text(&a["department"], "name"))
+                                    }
+                                }
+                            }
+                            td.message {
+                                (text(a, "message"))
+                                @if let (Some(m), Some(t)) = (a["measured"].as_str(), a["threshold"].as_str()) {
+                                    span.measure { "实测 " (m) ",阈值 " (t) }
+                                }
+                            }
+                            td.status { (alert_status_name(status)) }
+                            td { (day(&a["lastSeenAt"])) }
+                            td.actions {
+                                @if status == "OPEN" && viewer.may("acknowledgeAlert", dept) {
+                                    form.inline method="post" action={"/alerts/" (id) "/acknowledge"} {
+                                        input type="hidden" name="back" value=(back);
+                                        button.ack type="submit" { "确认" }
+                                    }
+                                }
+                                @if (status == "OPEN" || status == "ACKNOWLEDGED") && viewer.may("waiveAlert", dept) {
+                                    details.waive {
+                                        summary { "豁免" }
+                                        form method="post" action={"/alerts/" (id) "/waive"} {
+                                            input type="hidden" name="back" value=(back);
+                                            textarea name="reason" required placeholder="豁免理由(必填)" maxlength="2000" {}
+                                            button type="submit" { "确认豁免" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AlertQuery {
+    severity: Option<String>,
+    dimension: Option<String>,
+    stage: Option<String>,
+    department: Option<String>,
+    status: Option<String>,
+    after: Option<String>,
+}
+
+const ALERTS: &str = r#"query($filter: AlertFilter, $after: String) {
+  departments { code name }
+  alerts(filter: $filter, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { id rule dimension stage severity message measured threshold status lastSeenAt
+      project { code name } bond { code } department { code name } } }
+}"#;
+
+/// 预警: every alert the filters let through, newest first, fifty a page. With no
+/// status chosen it lists those not resolved; a department's staff see their own
+/// department's unless they choose 全部部门.
+pub async fn alerts(
+    State(state): State<AppState>,
+    Query(q): Query<AlertQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    show(&state, &headers, &uri, async |viewer: Viewer| {
+        let chosen = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_string);
+        let department = match q.department.as_deref() {
+            None => viewer.department_code.clone(),
+            Some("*") | Some("") => None,
+            Some(d) => Some(d.to_string()),
+        };
+        let status = chosen(&q.status);
+        let filter = json!({
+            "severity": chosen(&q.severity),
+            "dimension": chosen(&q.dimension),
+            "stage": chosen(&q.stage),
+            "departmentCode": department,
+            "status": status.as_deref().filter(|s| *s != "ALL"),
+            "unresolved": status.is_none(),
+        });
+        let data = run(&state, &viewer.caller, ALERTS, json!({"filter": filter, "after": chosen(&q.after)})).await?;
+        let empty = Vec::new();
+        let nodes: Vec<&Value> = data["alerts"]["nodes"].as_array().unwrap_or(&empty).iter().collect();
+        let back = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/alerts".into());
+        let select = |name: &str, label: &str, options: Vec<(String, String)>, current: Option<&str>| {
+            html! {
+                label { (label)
+                    select name=(name) {
+                        @for (value, text) in &options {
+                            option value=(value) selected[current.unwrap_or("") == value] { (text) }
+                        }
+                    }
+                }
+            }
+        };
+        let with_all = |all: &str, rest: Vec<(String, String)>| {
+            std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
+        };
+        let next = data["alerts"]["pageInfo"]["endCursor"].as_str().filter(|_| data["alerts"]["pageInfo"]["hasNextPage"] == true);
+        let content = html! {
+            h1 { "预警" span.count { "共 " (data["alerts"]["totalCount"]) " 条" } }
+            form.filters method="get" action="/alerts" {
+                (select("severity", "等级", with_all("全部", Severity::ALL.iter().map(|s| (s.as_str().into(), s.chinese().into())).collect()), q.severity.as_deref()))
+                (select("dimension", "维度", with_all("全部", Dimension::ALL.iter().map(|d| (d.as_str().into(), d.chinese().into())).collect()), q.dimension.as_deref()))
+                (select("stage", "阶段", with_all("全部", STAGES.iter().map(|s| (s.to_string(), stage_name(s).into())).collect()), q.stage.as_deref()))
+                (select("department", "部门",
+                    std::iter::once(("*".to_string(), "全部部门".to_string()))
+                        .chain(data["departments"].as_array().unwrap_or(&empty).iter().map(|d| (text(d, "code").into(), text(d, "name").into())))
+                        .collect(),
+                    Some(department.as_deref().unwrap_or("*"))))
+                (select("status", "状态",
+                    with_all("未解除", std::iter::once(("ALL".to_string(), "全部".to_string()))
+                        .chain(ALERT_STATUSES.iter().map(|s| (s.to_string(), alert_status_name(s).into()))).collect()),
+                    q.status.as_deref()))
+                button type="submit" { "筛选" }
+            }
+            (alert_table(&viewer, &nodes, None, &back, true))
+            @if let Some(cursor) = next {
+                p.more { a href={(uri.path()) "?" (with_after(&uri, cursor))} { "下一页" } }
+            }
+        };
+        Ok(("预警".to_string(), content))
+    })
+    .await
+}
+
+/// The page's query string with `after` set to the next page's cursor.
+fn with_after(uri: &Uri, cursor: &str) -> String {
+    uri.query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("after="))
+        .map(str::to_string)
+        .chain([format!("after={}", urlencode(cursor))])
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[derive(Deserialize)]
+pub struct ProjectQuery {
+    q: Option<String>,
+    department: Option<String>,
+    after: Option<String>,
+}
+
+const PROJECTS: &str = r#"query($filter: ProjectFilter, $after: String) {
+  projects(filter: $filter, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { code name department { code name } status stage bondFunding disbursed spendRatePercent
+      alerts(status: OPEN) { severity } } }
+}"#;
+
+/// 项目: the search box's answer (name or code), or a department's projects.
+pub async fn projects(
+    State(state): State<AppState>,
+    Query(q): Query<ProjectQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    show(&state, &headers, &uri, async |viewer: Viewer| {
+        let search = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let department = q.department.as_deref().filter(|d| !d.is_empty());
+        let filter = json!({"search": search, "departmentCode": department});
+        let data = run(&state, &viewer.caller, PROJECTS, json!({"filter": filter, "after": q.after})).await?;
+        let empty = Vec::new();
+        let nodes = data["projects"]["nodes"].as_array().unwrap_or(&empty);
+        let next = data["projects"]["pageInfo"]["endCursor"].as_str().filter(|_| data["projects"]["pageInfo"]["hasNextPage"] == true);
+        let content = html! {
+            h1 { "项目"
+                @if let Some(s) = search { span.count { "“" (s) "”" } }
+                span.count { "共 " (data["projects"]["totalCount"]) " 个" } }
+            @if nodes.is_empty() {
+                p.hint { "没有找到项目。可按项目名称的一部分或项目编码搜索。" }
+            } @else {
+                table.projects {
+                    thead { tr { th { "编码" } th { "项目名称" } th { "部门" } th { "状态" } th { "阶段" } th.num { "债券资金(万元)" } th.num { "支出(万元)" } th.num { "支出进度" } th { "待处理预警" } } }
+                    tbody {
+                        @for p in nodes {
+                            @let severities = most_severe_first(&p["alerts"]);
+                            tr {
+                                td { a href={"/projects/" (urlencode(text(p, "code")))} { (text(p, "code")) } }
+                                td { a href={"/projects/" (urlencode(text(p, "code")))} { (text(p, "name")) } }
+                                td { (text(&p["department"], "name")) }
+                                td { (project_status_name(text(p, "status"))) }
+                                td { (stage_name(text(p, "stage"))) }
+                                td.num { (wan(&p["bondFunding"])) }
+                                td.num { (wan(&p["disbursed"])) }
+                                td.num { (percent(&p["spendRatePercent"])) }
+                                td {
+                                    @for s in severities.iter().take(6) { (severity_badge(s)) }
+                                    @if severities.len() > 6 { "…" }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(cursor) = next {
+                    p.more { a href={(uri.path()) "?" (with_after(&uri, cursor))} { "下一页" } }
+                }
+            }
+        };
+        Ok(("项目".to_string(), content))
+    })
+    .await
+}
+
+fn most_severe_first(alerts: &Value) -> Vec<&str> {
+    let mut severities: Vec<&str> = alerts.as_array().into_iter().flatten().map(|a| text(a, "severity")).collect();
+    severities.sort_by_key(|s| Severity::parse(s));
+    severities
+}
+
+const BONDS: &str = r#"{ bonds(first: 200) { totalCount nodes { code name kind issueDate maturityDate termYears couponRatePercent faceAmount } } }"#;
+
+pub async fn bonds(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    show(&state, &headers, &uri, async |viewer: Viewer| {
+        let data = run(&state, &viewer.caller, BONDS, Value::Null).await?;
+        let empty = Vec::new();
+        let content = html! {
+            h1 { "债券" span.count { "共 " (data["bonds"]["totalCount"]) " 只" } }
+            table.bonds {
+                thead { tr { th { "编码" } th { "名称" } th { "类型" } th { "发行日" } th { "到期日" } th.num { "期限(年)" } th.num { "票面利率" } th.num { "面值(万元)" } } }
+                tbody {
+                    @for b in data["bonds"]["nodes"].as_array().unwrap_or(&empty) {
+                        tr {
+                            td { a href={"/bonds/" (urlencode(text(b, "code")))} { (text(b, "code")) } }
+                            td { (text(b, "name")) }
+                            td { (bond_kind_name(text(b, "kind"))) }
+                            td { (text(b, "issueDate")) }
+                            td { (text(b, "maturityDate")) }
+                            td.num { (b["termYears"]) }
+                            td.num { (percent(&b["couponRatePercent"])) }
+                            td.num { (wan(&b["faceAmount"])) }
+                        }
+                    }
+                }
+            }
+        };
+        Ok(("债券".to_string(), content))
+    })
+    .await
+}
+
+fn bond_kind_name(kind: &str) -> &'static str {
+    match kind {
+        "SPECIAL" => "专项债券",
+        "PROJECT_REVENUE" => "项目收益专项债券",
+        "REFINANCING" => "再融资债券",
+        _ => "",
+    }
+}
+
+const BOND: &str = r#"query($code: String!) {
+  bond(code: $code) { code name kind issueDate valueDate maturityDate termYears couponRatePercent faceAmount interestFrequency
+    schedule { dueDate project { code name } principal interest paid paidOn }
+    allocations { project { code name department { name } } amount allocatedOn received } }
+}"#;
+
+/// 债券: its terms, the projects it funds, and its schedule line by line.
+pub async fn bond(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, uri: Uri) -> Response {
+    show(&state, &headers, &uri, async |viewer: Viewer| {
+        let data = run(&state, &viewer.caller, BOND, json!({"code": code})).await?;
+        let b = &data["bond"];
+        if b.is_null() {
+            return Err(not_found(format!("没有编码为 {code} 的债券")));
+        }
+        let empty = Vec::new();
+        let schedule = b["schedule"].as_array().unwrap_or(&empty);
+        let content = html! {
+            h1 { (text(b, "name")) span.code { (text(b, "code")) } }
+            div.figures {
+                (figure("类型", bond_kind_name(text(b, "kind"))))
+                (figure("面值(万元)", &wan(&b["faceAmount"])))
+                (figure("票面利率", &percent(&b["couponRatePercent"])))
+                (figure("期限", &format!("{} 年", b["termYears"])))
+                (figure("起息日", text(b, "valueDate")))
+                (figure("到期日", text(b, "maturityDate")))
+                (figure("付息", if text(b, "interestFrequency") == "SEMI_ANNUAL" { "每半年" } else { "每年" }))
+            }
+            section {
+                h2 { "资金分配" }
+                table.allocations {
+                    thead { tr { th { "项目" } th { "部门" } th { "分配日期" } th.num { "分配(万元)" } th.num { "到账(万元)" } } }
+                    tbody {
+                        @for a in b["allocations"].as_array().unwrap_or(&empty) {
+                            tr {
+                                td { a href={"/projects/" (urlencode(text(&a["project"], "code")))} { (text(&a["project"], "name")) } }
+                                td { (text(&a["project"]["department"], "name")) }
+                                td { (text(a, "allocatedOn")) }
+                                td.num { (wan(&a["amount"])) }
+                                td.num { (wan(&a["received"])) }
+                            }
+                        }
+                    }
+                }
+            }
+            section {
+                h2 { "还本付息计划" }
+                table.schedule {
+                    thead { tr { th { "到期日" } th { "项目" } th.num { "本金(万元)" } th.num { "利息(万元)" } th.num { "已还(万元)" } th { "还款日" } } }
+                    tbody {
+                        @for l in schedule {
+                            tr {
+                                td { (text(l, "dueDate")) }
+                                td {
+                                    @if let Some(code) = l["project"]["code"].as_str() {
+                                        a href={"/projects/" (urlencode(code))} { (text(&l["project"], "name")) }
+                                    } @else { "未分配部分" }
+                                }
+                                td.num { (wan(&l["principal"])) }
+                                td.num { (wan(&l["interest"])) }
+                                td.num { (wan(&l["paid"])) }
+                                td { (day(&l["paidOn"])) }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        Ok((text(b, "name").to_string(), content))
+    })
+    .await
+}
