@@ -2,7 +2,9 @@
 //! default or PostgreSQL when BONDWATCH_TEST_DATABASE_URL is set (`.ci/run` does both).
 
 mod access;
+mod browser;
 mod cli;
+mod dashboard;
 mod debt;
 mod digest;
 mod evaluation;

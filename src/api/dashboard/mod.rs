@@ -149,8 +149,14 @@ async fn run(state: &AppState, caller: &Caller, query: &str, variables: Value) -
         .data(caller.clone());
     let response = state.schema.execute(request).await;
     if let Some(e) = response.errors.first() {
-        let code = e.extensions.as_ref().and_then(|x| x.get("code")).map(|c| c.to_string()).unwrap_or_default();
-        return Err(PageError::from_code(code.trim_matches('"'), e.message.clone()));
+        let extension = |key: &str| {
+            e.extensions.as_ref().and_then(|x| x.get(key)).map(|v| v.to_string().trim_matches('"').to_string())
+        };
+        let message = match extension("field") {
+            Some(field) => format!("{}(字段 {field})", e.message),
+            None => e.message.clone(),
+        };
+        return Err(PageError::from_code(&extension("code").unwrap_or_default(), message));
     }
     response.data.into_json().map_err(|e| PageError::internal("读取数据失败", e))
 }

@@ -173,7 +173,9 @@ pub async fn project(
         let department = text(&p["department"], "code");
         let empty = Vec::new();
         let alerts = p["alerts"].as_array().unwrap_or(&empty);
-        let (past, open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == "RESOLVED");
+        let (past, mut open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == "RESOLVED");
+        // Most severe first; newest first within a severity, as the API gives them.
+        open.sort_by_key(|a| Severity::parse(text(a, "severity")));
         let back = format!("/projects/{}", urlencode(&code));
         let year = state.ctx.clock.today().year();
         let content = html! {

@@ -1,0 +1,371 @@
+//! The dashboard in a real browser (headless Chromium) on the demo portfolio after a
+//! sweep: log in, the portfolio, a project found with the search box, acknowledging and
+//! waiving alerts, a report, the alerts filters, a bond; what each role may see and do;
+//! and the session and form rules over plain HTTP.
+
+use bondwatch::db::Money;
+use bondwatch::demo::{self, DEMO_PASSWORD};
+use bondwatch::monitoring::store::alert;
+use bondwatch::monitoring::sweep::{self, SweepOptions};
+use reqwest::redirect::Policy;
+use rust_decimal::Decimal;
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+use crate::helpers::TestApp;
+
+/// The demo portfolio, swept as of the test clock's today.
+async fn demo_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.expect("the demo loads");
+    sweep::run(&app.ctx, &app.ctx.rules, app.ctx.clock.today(), SweepOptions::default()).await.expect("a sweep");
+    app
+}
+
+fn wan(text: &str) -> String {
+    bondwatch::reports::wan(Money::round_half_up(text.parse::<Decimal>().expect("an amount")))
+}
+
+/// Projects with open alerts, most first: (code, name, department code, open alert ids).
+async fn projects_with_open_alerts(app: &TestApp) -> Vec<(String, String, String, Vec<String>)> {
+    let data = app
+        .ok(
+            "{ projects(first: 100) { nodes { code name department { code } alerts(status: OPEN) { id } } } }",
+            json!({}),
+        )
+        .await;
+    let mut found: Vec<_> = data["projects"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let ids = p["alerts"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["department"]["code"].as_str().unwrap().to_string(),
+                ids,
+            )
+        })
+        .filter(|p: &(String, String, String, Vec<String>)| !p.3.is_empty())
+        .collect();
+    found.sort_by_key(|p| std::cmp::Reverse(p.3.len()));
+    found
+}
+
+async fn alert_row(app: &TestApp, id: &str) -> alert::Model {
+    alert::Entity::find_by_id(id.parse::<i64>().unwrap()).one(&app.ctx.db).await.unwrap().expect("the alert")
+}
+
+#[tokio::test]
+async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_alerts_in_a_browser() {
+    let app = demo_app().await;
+    let b = Browser::start("office").await;
+
+    // Not logged in: the login page, which comes back to the page asked for.
+    b.goto(&format!("{}/alerts?severity=RED", app.url)).await;
+    b.wait_path("/login").await;
+    b.shot("1-login").await;
+    b.find("input[name=username]").await.send_keys("admin").await.unwrap();
+    b.find("input[name=password]").await.send_keys(DEMO_PASSWORD).await.unwrap();
+    b.click("section.login button[type=submit]").await;
+    b.wait_path("/alerts?severity=RED").await;
+    assert_eq!(b.text("header.top .who .user").await, "admin");
+
+    // The portfolio: the API's totals, every department, the alert matrix, the chart.
+    b.goto(&format!("{}/", app.url)).await;
+    let api = app
+        .ok(
+            "{ portfolio { projects bondFunding received disbursed spendRatePercent outstandingPrincipal debtServiceNext12Months
+               openAlerts { severity count } } departments { name } }",
+            json!({}),
+        )
+        .await;
+    let p = &api["portfolio"];
+    assert!(b.text("main h1").await.starts_with("专项债项目总览"));
+    let mut figures = Vec::new();
+    for f in b.all(".figures .figure").await {
+        figures.push(f.text().await.unwrap().replace('\n', " "));
+    }
+    assert_eq!(
+        figures,
+        [
+            format!("项目数 {}", p["projects"]),
+            format!("债券资金(万元) {}", wan(p["bondFunding"].as_str().unwrap())),
+            format!("到账(万元) {}", wan(p["received"].as_str().unwrap())),
+            format!("支出(万元) {}", wan(p["disbursed"].as_str().unwrap())),
+            format!("支出进度 {:.2}%", p["spendRatePercent"].as_str().unwrap().parse::<Decimal>().unwrap()),
+            format!("未偿本金(万元) {}", wan(p["outstandingPrincipal"].as_str().unwrap())),
+            format!("未来12个月本息(万元) {}", wan(p["debtServiceNext12Months"].as_str().unwrap())),
+        ]
+    );
+    assert_eq!(b.all("table.departments tbody tr").await.len(), api["departments"].as_array().unwrap().len());
+    let totals = b.all("table.matrix tr.total td").await;
+    for (cell, count) in totals.iter().zip(p["openAlerts"].as_array().unwrap()) {
+        assert_eq!(cell.text().await.unwrap(), count["count"].to_string(), "open {} alerts", count["severity"]);
+    }
+    assert!(b.text("figure.chart figcaption").await.starts_with("未来12个月应还本息"));
+    assert_eq!(b.all("figure.chart svg rect").await.len(), 24, "principal and interest bars for 12 months");
+    assert!(b.fits_width().await, "the portfolio fits a 1366-pixel screen");
+    b.shot("2-portfolio").await;
+
+    // A project found with the search box.
+    let troubled = projects_with_open_alerts(&app).await;
+    let (code, name, _, open) = troubled.first().expect("the demo has projects with open alerts").clone();
+    assert!(open.len() >= 2, "a project with two open alerts: {troubled:?}");
+    b.find("form.search input[name=q]").await.send_keys(&code).await.unwrap();
+    b.click("form.search button").await;
+    b.wait_path("/projects?q=").await;
+    b.click(&format!("table.projects a[href='/projects/{code}']")).await;
+    b.wait_path(&format!("/projects/{code}")).await;
+    assert!(b.text("main h1").await.starts_with(&name));
+    let mut headings = Vec::new();
+    for h in b.all(".overview h2").await {
+        headings.push(h.text().await.unwrap());
+    }
+    assert_eq!(
+        headings,
+        [
+            "一、项目基本情况",
+            "二、资金筹措与分配",
+            "三、资金支出与建设进度",
+            "四、还本付息计划",
+            "五、本息覆盖与敏感性分析",
+            "六、项目收益实现情况",
+            "七、绩效指标完成情况"
+        ]
+    );
+    assert!(b.all(".overview svg").await.len() >= 3, "spending, debt service and revenue charts");
+    assert!(b.fits_width().await, "the project page fits a 1366-pixel screen");
+    b.shot("3-project").await;
+    b.client.execute("document.querySelector('.overview figure').scrollIntoView();", vec![]).await.unwrap();
+    b.shot("3-project-charts").await;
+
+    // Acknowledge: the row changes from 待处理 to 已确认 and loses its button.
+    let (first, second) = (&open[0], &open[1]);
+    let row = |id: &str| format!("#alert-{id}");
+    assert_eq!(b.text(&format!("{} td.status", row(first))).await, "待处理");
+    b.click(&format!("{} button.ack", row(first))).await;
+    b.wait_text(&format!("{} td.status", row(first)), "已确认").await;
+    assert!(b.all(&format!("{} button.ack", row(first))).await.is_empty());
+    assert_eq!(alert_row(&app, first).await.status, "ACKNOWLEDGED");
+    b.shot("4-acknowledged").await;
+
+    // Waive asks for a reason: without one the form does not go.
+    b.click(&format!("{} details.waive summary", row(second))).await;
+    let waive = format!("{} details.waive button", row(second));
+    b.click(&waive).await;
+    let missing = b
+        .client
+        .execute(
+            &format!("return document.querySelector('{} details.waive textarea').validity.valueMissing;", row(second)),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(missing, Value::Bool(true));
+    assert_eq!(alert_row(&app, second).await.status, "OPEN");
+    let reason = "已列入下年度预算安排,经局务会同意";
+    b.find(&format!("{} details.waive textarea", row(second))).await.send_keys(reason).await.unwrap();
+    b.shot("5-waive-reason").await;
+    b.click(&waive).await;
+    b.wait_text(&format!("{} td.status", row(second)), "已豁免").await;
+    let waived = alert_row(&app, second).await;
+    assert_eq!((waived.status.as_str(), waived.note.as_deref()), ("WAIVED", Some(reason)));
+
+    // The evaluation report of this year, from the project's report links.
+    let year = chrono::Datelike::year(&app.ctx.clock.today());
+    b.click(&format!("#reports a[href='/reports/{code}/{year}/evaluation.html']")).await;
+    b.wait_path(&format!("/reports/{code}/{year}/evaluation.html")).await;
+    assert_eq!(b.text("h1").await, format!("{year}年度专项债券项目绩效评价报告"));
+    assert!(b.text(".subtitle").await.contains(&name));
+    b.shot("6-report").await;
+
+    // The alerts page, filtered by severity, then by dimension with the form.
+    b.goto(&format!("{}/alerts?severity=RED", app.url)).await;
+    let red = app.ok("{ alerts(filter: {severity: RED, unresolved: true}) { totalCount } }", json!({})).await;
+    let rows = b.all("table.alerts tbody tr").await;
+    assert_eq!(rows.len() as i64, red["alerts"]["totalCount"].as_i64().unwrap().min(50));
+    assert_eq!(b.all("table.alerts tbody tr .badge.sev-red").await.len(), rows.len());
+    b.find("select[name=dimension]").await.select_by_value("MANAGEMENT").await.unwrap();
+    b.click("form.filters button").await;
+    b.wait_path("/alerts?severity=RED&dimension=MANAGEMENT").await;
+    for cell in b.all("table.alerts tbody tr td:nth-child(3)").await {
+        assert_eq!(cell.text().await.unwrap(), "管理");
+    }
+    assert!(b.fits_width().await, "the alerts page fits a 1366-pixel screen");
+    b.shot("7-alerts").await;
+
+    // A bond: its terms, its projects and every line of its schedule.
+    b.goto(&format!("{}/bonds", app.url)).await;
+    let first_bond = b.find("table.bonds tbody tr td a").await;
+    let bond_code = first_bond.text().await.unwrap();
+    first_bond.click().await.unwrap();
+    b.wait_path(&format!("/bonds/{bond_code}")).await;
+    let bond = app
+        .ok(
+            "query($c: String!) { bond(code: $c) { schedule { dueDate } allocations { amount } } }",
+            json!({"c": bond_code}),
+        )
+        .await;
+    assert_eq!(b.all("table.schedule tbody tr").await.len(), bond["bond"]["schedule"].as_array().unwrap().len());
+    assert_eq!(b.all("table.allocations tbody tr").await.len(), bond["bond"]["allocations"].as_array().unwrap().len());
+    b.shot("8-bond").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn what_a_page_shows_and_which_buttons_work_follow_role_and_department() {
+    let app = demo_app().await;
+    let troubled = projects_with_open_alerts(&app).await;
+    let own = troubled.iter().find(|p| p.2 == "HY-JT").expect("a 交通运输局 project with an open alert").clone();
+    let other =
+        troubled.iter().find(|p| p.2 != "HY-JT").expect("another department's project with an open alert").clone();
+
+    // A REPORTER of 交通运输局: acknowledges its own department's alerts, waives none.
+    let b = Browser::start("reporter").await;
+    b.log_in(&app.url, "jiaotong", DEMO_PASSWORD).await;
+    assert_eq!(b.text("table.departments tr.own td a").await, "武汉市汉阳区交通运输局");
+    b.goto(&format!("{}/projects/{}", app.url, own.0)).await;
+    assert!(!b.all(&format!("#alert-{} button.ack", own.3[0])).await.is_empty());
+    assert!(b.all("details.waive").await.is_empty(), "only the debt office waives");
+    assert!(!b.all("#reports a").await.is_empty());
+    b.goto(&format!("{}/projects/{}", app.url, other.0)).await;
+    assert!(b.all("button.ack").await.is_empty() && b.all("details.waive").await.is_empty());
+    assert!(b.all("#reports a").await.is_empty(), "another department's reports are not linked");
+    b.shot("1-other-department").await;
+    // The alerts page starts at its own department.
+    b.goto(&format!("{}/alerts", app.url)).await;
+    assert_eq!(b.find("select[name=department]").await.prop("value").await.unwrap().as_deref(), Some("HY-JT"));
+    for link in b.all("table.alerts tbody td:nth-child(5) a").await {
+        assert!(link.attr("href").await.unwrap().unwrap().starts_with("/projects/HY-JT"));
+    }
+    // A forged form for another department's alert is refused, and changes nothing.
+    let forge = |id: &str| {
+        format!(
+            "const f = document.createElement('form'); f.method = 'post'; f.action = '/alerts/{id}/acknowledge';\
+             document.body.appendChild(f); f.submit();"
+        )
+    };
+    b.client.execute(&forge(&other.3[0]), vec![]).await.unwrap();
+    b.wait_text("section.error h1", "无权操作").await;
+    assert!(b.text("section.error .message").await.contains("another department"));
+    assert_eq!(alert_row(&app, &other.3[0]).await.status, "OPEN");
+    b.shot("2-refused").await;
+    b.finish().await;
+
+    // A RESEARCHER reads everything and has no buttons; a forged form is refused.
+    let b = Browser::start("researcher").await;
+    b.log_in(&app.url, "researcher", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/projects/{}", app.url, own.0)).await;
+    assert!(b.all("button.ack").await.is_empty() && b.all("details.waive").await.is_empty());
+    assert!(!b.all("#reports a").await.is_empty(), "a researcher reads every report");
+    b.client.execute(&forge(&own.3[0]), vec![]).await.unwrap();
+    b.wait_text("section.error h1", "无权操作").await;
+    assert_eq!(alert_row(&app, &own.3[0]).await.status, "OPEN");
+    b.finish().await;
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+async fn log_in(app: &TestApp, client: &reqwest::Client, next: &str) -> (String, String) {
+    let r = client
+        .post(format!("{}/login", app.url))
+        .form(&[("username", "admin"), ("password", DEMO_PASSWORD), ("next", next)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    (cookie.split(';').next().unwrap().to_string(), r.headers()["location"].to_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn sessions_and_forms_of_the_dashboard_over_http() {
+    let app = demo_app().await;
+    let client = no_redirects();
+
+    // No cookie: to the login page, remembering where the browser was going.
+    let r = client.get(format!("{}/projects?q=道路", app.url)).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login?next=/projects%3Fq%3D%25E9%2581%2593%25E8%25B7%25AF");
+
+    // A wrong password: the form again, with the reason, and no cookie.
+    let r = client
+        .post(format!("{}/login", app.url))
+        .form(&[("username", "admin"), ("password", "wrong-password"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.headers().get("set-cookie").is_none());
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+
+    // The session cookie is HttpOnly and SameSite=Strict; `next` never leaves the site.
+    let r = client
+        .post(format!("{}/login", app.url))
+        .form(&[("username", "admin"), ("password", DEMO_PASSWORD), ("next", "/alerts")])
+        .send()
+        .await
+        .unwrap();
+    let set = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(set.starts_with("bondwatch_session=") && set.contains("HttpOnly") && set.contains("SameSite=Strict"));
+    assert_eq!(r.headers()["location"], "/alerts");
+    let (cookie, location) = log_in(&app, &client, "https://evil.example/").await;
+    assert_eq!(location, "/");
+
+    // Every page is whole without the internet: nothing loaded from another host.
+    let open = projects_with_open_alerts(&app).await;
+    let code = &open[0].0;
+    for path in ["/".to_string(), format!("/projects/{code}"), "/alerts".into(), "/bonds".into()] {
+        let r = client.get(format!("{}{path}", app.url)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let html = r.text().await.unwrap();
+        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//", "@import", "url(http"] {
+            assert!(!html.contains(attr), "{path} loads something from elsewhere ({attr})");
+        }
+        assert!(html.contains("/assets/dashboard.css"));
+    }
+    let css = client.get(format!("{}/assets/dashboard.css", app.url)).send().await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(!css.text().await.unwrap().contains("url("));
+
+    // A form posted from another site is refused.
+    let id = &open[0].3[0];
+    let r = client
+        .post(format!("{}/alerts/{id}/acknowledge", app.url))
+        .header("cookie", &cookie)
+        .header("origin", "http://evil.example")
+        .form(&[("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(alert_row(&app, id).await.status, "OPEN");
+
+    // Waiving without a reason (a browser would not send it) names the field, changes nothing.
+    let r = client
+        .post(format!("{}/alerts/{id}/waive", app.url))
+        .header("cookie", &cookie)
+        .form(&[("reason", "  "), ("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("reason"));
+    assert_eq!(alert_row(&app, id).await.status, "OPEN");
+
+    // An unknown project or bond: 404 with the code named.
+    let r = client.get(format!("{}/projects/NO-SUCH", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("NO-SUCH"));
+
+    // Logging out ends the session: the cookie no longer opens a page.
+    let r = client.post(format!("{}/logout", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/login"));
+    let r = client.get(format!("{}/", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+}
