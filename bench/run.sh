@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 out=${OUT:-BENCHMARKS.md}
 marker='<!-- bench/run.sh writes below this line -->'
 if [ -n "${SMALL:-}" ]; then
-  sweep=(100) gql=(100 2) rows=1000 reports=20
+  sweep=(100) gql=(100 2) rows=1000 reports=20 dashboard=1
 else
-  sweep=(1000 10000) gql=(10000 10) rows=100000 reports=1000
+  sweep=(1000 10000) gql=(10000 10) rows=100000 reports=1000 dashboard=10
 fi
 run() { # command…: prints the command, then its tables
   printf '\n`%s`\n\n' "$*"
@@ -27,6 +27,7 @@ trap 'rm -f "$tables"' EXIT
   run bench/graphql.sh "${gql[@]}"
   run bench/import.sh "$rows"
   run bench/reports.sh "$reports"
+  run bench/dashboard.sh "$dashboard"
 } >"$tables"
 [ -f "$out" ] && grep -qF "$marker" "$out" || printf '%s\n' "$marker" >>"$out"
 sed -i "\|$marker|q" "$out"

@@ -161,7 +161,8 @@ fn the_binary_migrates_serves_and_stops_on_sigterm() {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().trim_start_matches("bondwatch serving on ").trim_end_matches("/graphiql").to_string();
+    let address = line.trim().trim_start_matches("bondwatch serving on ").split_whitespace().next().unwrap_or_default();
+    let base = address.trim_end_matches('/').to_string();
     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let answer: serde_json::Value = rt.block_on(async {
