@@ -12,6 +12,10 @@ impl Dimension {
     pub const ALL: [Dimension; 4] =
         [Dimension::Decision, Dimension::Management, Dimension::Output, Dimension::Sustainability];
 
+    pub fn parse(text: &str) -> Option<Dimension> {
+        Self::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+
     /// 决策 管理 产出 可持续性.
     pub fn chinese(self) -> &'static str {
         match self {

@@ -469,13 +469,9 @@ async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Section
     Ok(s)
 }
 
-fn dimension_name(d: &str) -> &'static str {
-    match d {
-        "DECISION" => "决策",
-        "MANAGEMENT" => "管理",
-        "OUTPUT" => "产出",
-        _ => "可持续性",
-    }
+/// 决策 管理 产出 可持续性, from the name the scores and alerts store.
+pub fn dimension_name(d: &str) -> &'static str {
+    crate::monitoring::Dimension::parse(d).map(crate::monitoring::Dimension::chinese).unwrap_or("")
 }
 
 pub fn grade_name(grade: &str) -> &'static str {

@@ -106,9 +106,38 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
         assert_eq!(cell.text().await.unwrap(), count["count"].to_string(), "open {} alerts", count["severity"]);
     }
     assert!(b.text("figure.chart figcaption").await.starts_with("未来12个月应还本息"));
-    assert_eq!(b.all("figure.chart svg rect").await.len(), 24, "principal and interest bars for 12 months");
+    // 16 June 2026 to 15 June 2027: thirteen calendar months, a bar each for principal and interest.
+    assert_eq!(b.all("table.monthly thead th.num").await.len(), 13 + 1);
+    assert_eq!(b.all("figure.chart svg rect").await.len(), 2 * 13);
+    assert_eq!(
+        b.text("table.monthly tbody tr:last-child td:last-child").await,
+        wan(p["debtServiceNext12Months"].as_str().unwrap()),
+        "the months add up to the portfolio's figure"
+    );
+    // Spend rate by department: received and disbursed of its projects, as the API has them.
+    let depts = app.ok("{ departments { name projects { received disbursed } } }", json!({})).await;
+    for (row, d) in b.all("table.departments tbody tr").await.iter().zip(depts["departments"].as_array().unwrap()) {
+        let sum = |k: &str| {
+            d["projects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p[k].as_str().unwrap().parse::<Decimal>().unwrap())
+                .sum::<Decimal>()
+        };
+        let expected = if sum("received").is_zero() {
+            "—".to_string()
+        } else {
+            format!("{:.2}%", (sum("disbursed") * Decimal::ONE_HUNDRED / sum("received")).round_dp(2))
+        };
+        let cells = row.find_all(fantoccini::Locator::Css("td")).await.unwrap();
+        assert_eq!(cells[0].text().await.unwrap(), d["name"].as_str().unwrap());
+        assert_eq!(cells[5].text().await.unwrap(), expected);
+    }
     assert!(b.fits_width().await, "the portfolio fits a 1366-pixel screen");
     b.shot("2-portfolio").await;
+    b.client.execute("document.querySelector('table.monthly').scrollIntoView({block: 'end'});", vec![]).await.unwrap();
+    b.shot("2-portfolio-debt-service").await;
 
     // A project found with the search box.
     let troubled = projects_with_open_alerts(&app).await;
@@ -357,6 +386,32 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("reason"));
     assert_eq!(alert_row(&app, id).await.status, "OPEN");
+
+    // Acknowledged over a plain form post, then found with the status filter.
+    let acknowledged = &open[0].3[1];
+    let back = "/alerts?status=ACKNOWLEDGED&department=*";
+    let r = client
+        .post(format!("{}/alerts/{acknowledged}/acknowledge", app.url))
+        .header("cookie", &cookie)
+        .form(&[("note", "已督促整改"), ("back", back)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, back));
+    let html = client.get(format!("{}{back}", app.url)).header("cookie", &cookie).send().await.unwrap();
+    let html = html.text().await.unwrap();
+    assert!(html.contains(&format!("id=\"alert-{acknowledged}\"")) && html.contains("共 1 条"), "{html}");
+
+    // A resolved alert is listed apart, under the project's past alerts.
+    let resolved = &open[0].3[2];
+    let mut row: alert::ActiveModel = alert_row(&app, resolved).await.into();
+    row.status = sea_orm::Set("RESOLVED".into());
+    row.open_key = sea_orm::Set(None);
+    sea_orm::ActiveModelTrait::update(row, &app.ctx.db).await.unwrap();
+    let html = client.get(format!("{}/projects/{code}", app.url)).header("cookie", &cookie).send().await.unwrap();
+    let html = html.text().await.unwrap();
+    let past = html.find("已解除的预警(1)").expect("a past alerts list");
+    assert!(html.find(&format!("id=\"alert-{resolved}\"")).expect("the resolved alert") > past);
 
     // An unknown project or bond: 404 with the code named.
     let r = client.get(format!("{}/projects/NO-SUCH", app.url)).header("cookie", &cookie).send().await.unwrap();

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::auth::{Caller, Role};
 use crate::db::Money;
-use crate::monitoring::{Dimension, Severity};
+use crate::monitoring::Severity;
 
 /// Who is looking at a page: the caller, and its department's code when it has one.
 #[derive(Clone)]
@@ -80,9 +80,7 @@ pub fn severity_badge(severity: &str) -> Markup {
     html! { span class={"badge sev-" (severity.to_lowercase())} title=(severity) { (name) } }
 }
 
-pub fn dimension_name(dimension: &str) -> &'static str {
-    Dimension::ALL.into_iter().find(|d| d.as_str() == dimension).map(Dimension::chinese).unwrap_or("")
-}
+pub use crate::reports::dimension_name;
 
 /// 借 用 管 还.
 pub fn stage_name(stage: &str) -> &'static str {

@@ -227,8 +227,8 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Err(response) = same_origin(&headers) {
-        return response;
+    if let Some(refused) = refuse_other_site(&headers) {
+        return refused;
     }
     let next = local_path(form.next.as_deref());
     match crate::auth::login(&state.ctx, form.username.trim(), &form.password, &peer.ip().to_string()).await {
@@ -251,8 +251,8 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(response) = same_origin(&headers) {
-        return response;
+    if let Some(refused) = refuse_other_site(&headers) {
+        return refused;
     }
     if let Some(token) = credentials(&headers)
         && let Err(e) = crate::auth::tokens::revoke(&state.ctx, Some(&token), None).await
@@ -264,15 +264,11 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 /// Refuses a form posted from another site's page (the cookie's SameSite=Strict
 /// already keeps it out; this also covers browsers that ignore SameSite).
-fn same_origin(headers: &HeaderMap) -> Result<(), Response> {
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+fn refuse_other_site(headers: &HeaderMap) -> Option<Response> {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())?;
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (origin, host) {
-        (Some(origin), Some(host)) if origin.split("://").nth(1) != Some(host) => {
-            Err((StatusCode::FORBIDDEN, "a form of another site may not post here").into_response())
-        }
-        _ => Ok(()),
-    }
+    (origin.split("://").nth(1) != host)
+        .then(|| (StatusCode::FORBIDDEN, "a form of another site may not post here").into_response())
 }
 
 #[derive(Deserialize)]
@@ -314,8 +310,8 @@ async fn alert_action(
     Form(form): Form<AlertAction>,
     mutation: &str,
 ) -> Response {
-    if let Err(response) = same_origin(&headers) {
-        return response;
+    if let Some(refused) = refuse_other_site(&headers) {
+        return refused;
     }
     let caller = match visitor(&state, &headers, &uri).await {
         Ok(c) => c,

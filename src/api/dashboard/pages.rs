@@ -41,9 +41,10 @@ const PORTFOLIO: &str = r#"query($from: Date!, $to: Date!, $dept: String) {
 /// the debt service of the next twelve months (a department's own for its staff).
 pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     show(&state, &headers, &uri, async |viewer: Viewer| {
+        // The portfolio's window: due after today, up to the same day 12 months on.
         let today = state.ctx.clock.today();
-        let to = crate::db::values::add_months(today, 12) - chrono::Duration::days(1);
-        let vars = json!({"from": today.to_string(), "to": to.to_string(), "dept": viewer.department_code});
+        let (from, to) = (today + chrono::Duration::days(1), crate::db::values::add_months(today, 12));
+        let vars = json!({"from": from.to_string(), "to": to.to_string(), "dept": viewer.department_code});
         let data = run(&state, &viewer.caller, PORTFOLIO, vars).await?;
         let p = &data["portfolio"];
         let empty = Vec::new();
@@ -56,9 +57,12 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                 .and_then(|c| c["count"].as_i64())
                 .unwrap_or(0)
         };
-        let mut months: BTreeMap<String, (Decimal, Decimal)> = (0..12)
-            .map(|i| (crate::db::values::add_months(today, i).format("%Y-%m").to_string(), Default::default()))
-            .collect();
+        let mut months: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+        let mut month = from.with_day(1).unwrap_or(from);
+        while month <= to {
+            months.insert(month.format("%Y-%m").to_string(), Default::default());
+            month = crate::db::values::add_months(month, 1);
+        }
         for line in data["debtService"].as_array().unwrap_or(&empty) {
             if let Some(m) = months.get_mut(text(line, "dueDate").get(..7).unwrap_or("")) {
                 m.0 += decimal(&line["principal"]);
@@ -72,7 +76,7 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
             ),
             kind: "bars",
             unit: "万元".into(),
-            labels: months.keys().map(|m| m[5..].trim_start_matches('0').to_string() + "月").collect(),
+            labels: months.keys().map(|m| m[2..].replace('-', ".")).collect(),
             series: vec![
                 Series { name: "本金".into(), values: months.values().map(|(p, _)| wan_f64(&money(*p))).collect() },
                 Series { name: "利息".into(), values: months.values().map(|(_, i)| wan_f64(&money(*i))).collect() },
@@ -142,11 +146,33 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                     }
                 }
             }
-            section { (chart(&debt_chart)) }
+            section {
+                (chart(&debt_chart))
+                table.monthly {
+                    thead { tr { th { "万元" } @for m in months.keys() { th.num { (m) } } th.num { "合计" } } }
+                    tbody {
+                        (monthly_row("本金", months.values().map(|(p, _)| *p)))
+                        (monthly_row("利息", months.values().map(|(_, i)| *i)))
+                        (monthly_row("合计", months.values().map(|(p, i)| *p + *i)))
+                    }
+                }
+            }
         };
         Ok(("总览".to_string(), content))
     })
     .await
+}
+
+/// A row of monthly amounts and their sum.
+fn monthly_row(label: &str, amounts: impl Iterator<Item = Decimal>) -> Markup {
+    let amounts: Vec<Decimal> = amounts.collect();
+    html! {
+        tr {
+            th { (label) }
+            @for a in &amounts { td.num { (wan(&money(*a))) } }
+            td.num { (wan(&money(amounts.iter().sum()))) }
+        }
+    }
 }
 
 const PROJECT: &str = r#"query($code: String!) {
