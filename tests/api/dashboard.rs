@@ -412,6 +412,22 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     let html = html.text().await.unwrap();
     let past = html.find("已解除的预警(1)").expect("a past alerts list");
     assert!(html.find(&format!("id=\"alert-{resolved}\"")).expect("the resolved alert") > past);
+    // Its severity and dimension keep the list under one page of 50.
+    let model = alert_row(&app, resolved).await;
+    let listed = |status: &'static str| {
+        let (client, cookie) = (client.clone(), cookie.clone());
+        let url = format!(
+            "{}/alerts?department=*&severity={}&dimension={}{status}",
+            app.url, model.severity, model.dimension
+        );
+        async move {
+            let r = client.get(url).header("cookie", &cookie).send().await.unwrap();
+            r.text().await.unwrap().contains(&format!("id=\"alert-{resolved}\""))
+        }
+    };
+    assert!(!listed("").await, "by default the alerts page lists those not resolved");
+    assert!(listed("&status=RESOLVED").await);
+    assert!(listed("&status=ALL").await);
 
     // An unknown project or bond: 404 with the code named.
     let r = client.get(format!("{}/projects/NO-SUCH", app.url)).header("cookie", &cookie).send().await.unwrap();
