@@ -79,16 +79,18 @@ impl PageError {
     }
 
     fn render(self, viewer: Option<&Viewer>, back: Option<&str>) -> Response {
-        let title = match self.status {
-            StatusCode::FORBIDDEN => "无权操作",
-            StatusCode::NOT_FOUND => "未找到",
-            StatusCode::BAD_REQUEST => "输入有误",
-            StatusCode::CONFLICT => "状态已变化",
-            _ => "出错了",
+        let (title, advice) = match self.status {
+            StatusCode::FORBIDDEN => ("无权操作", "您的角色或所属部门不能进行此操作;如需办理,请联系债务办。"),
+            StatusCode::NOT_FOUND => ("未找到", "请检查编码,或用页首的搜索框查找。"),
+            StatusCode::BAD_REQUEST => ("输入有误", "请按提示修改后重试。"),
+            StatusCode::CONFLICT => ("状态已变化", "该记录已被处理或已变化,请返回刷新后再试。"),
+            StatusCode::UNAUTHORIZED => ("请重新登录", "登录已失效。"),
+            _ => ("出错了", "请稍后再试;如仍出错,请联系系统管理员。"),
         };
         let body = html! {
             section.error {
                 h1 { (title) }
+                p { (advice) }
                 p.message { (self.message) }
                 p { a href=(back.unwrap_or("/")) { "返回" } }
             }
