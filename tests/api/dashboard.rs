@@ -223,6 +223,14 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
     for cell in b.all("table.alerts tbody tr td:nth-child(3)").await {
         assert_eq!(cell.text().await.unwrap(), "管理");
     }
+    b.find("select[name=stage]").await.select_by_value("USE").await.unwrap();
+    b.click("form.filters button").await;
+    b.wait_path("/alerts?severity=RED&dimension=MANAGEMENT&stage=USE").await;
+    let rows = b.all("table.alerts tbody tr td:nth-child(4)").await;
+    assert!(!rows.is_empty());
+    for cell in rows {
+        assert_eq!(cell.text().await.unwrap(), "用(使用)");
+    }
     assert!(b.fits_width().await, "the alerts page fits a 1366-pixel screen");
     b.shot("7-alerts").await;
 
@@ -350,6 +358,11 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     // Every page is whole without the internet: nothing loaded from another host.
     let open = projects_with_open_alerts(&app).await;
     let code = &open[0].0;
+    // The search box finds a project by a part of its name, too.
+    let part: String = open[0].1.chars().skip(2).take(4).collect();
+    let r = client.get(format!("{}/projects", app.url)).query(&[("q", &part)]).header("cookie", &cookie).send().await;
+    let found = r.unwrap().text().await.unwrap();
+    assert!(found.contains(&format!("href=\"/projects/{code}\"")), "'{part}' finds {code}");
     for path in ["/".to_string(), format!("/projects/{code}"), "/alerts".into(), "/bonds".into()] {
         let r = client.get(format!("{}{path}", app.url)).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
