@@ -234,11 +234,11 @@ fn funding(c: &Context<'_>, heading: &str) -> Section {
     s
 }
 
-/// Cumulative spending against plan and physical progress, month by month in `year`.
-fn spending(c: &Context<'_>, year: i32) -> Section {
+/// Cumulative spending against plan and physical progress, month by month over
+/// `months` (a report's year, or the dashboard's last twelve months), titled by `span`.
+fn spending(c: &Context<'_>, months: &[Month], span: &str) -> Section {
     let f = c.facts;
     let mut s = section("三、资金支出与建设进度");
-    let months: Vec<Month> = (1..=12).map(|m| Month { year, month: m }).filter(|m| m.first_day() <= c.as_of).collect();
     let month_end = |m: Month| crate::db::values::add_months(m.first_day(), 1) - chrono::Duration::days(1);
     let funding = f.bond_funding(c.as_of);
     let spent = |m: Month| {
@@ -250,7 +250,11 @@ fn spending(c: &Context<'_>, year: i32) -> Section {
         }
     };
     let plan = |m: Month| planned_percent(f, m).and_then(|d| d.to_f64()).unwrap_or(0.0);
-    let labels: Vec<String> = months.iter().map(|m| format!("{}月", m.month)).collect();
+    let labels: Vec<String> = if months.iter().all(|m| m.year == months[0].year) {
+        months.iter().map(|m| format!("{}月", m.month)).collect()
+    } else {
+        months.iter().map(|m| format!("{:02}.{:02}", m.year % 100, m.month)).collect()
+    };
     let paid = f.moved("PAYMENT", c.as_of);
     s.paragraphs.push(format!(
         "截至{},项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,支出进度{}。",
@@ -266,7 +270,7 @@ fn spending(c: &Context<'_>, year: i32) -> Section {
         }
     ));
     s.charts.push(Chart {
-        title: format!("{year}年累计支出进度与计划(%)"),
+        title: format!("{span}累计支出进度与计划(%)"),
         kind: "lines",
         unit: "%".into(),
         labels: labels.clone(),
@@ -278,15 +282,15 @@ fn spending(c: &Context<'_>, year: i32) -> Section {
     let reports: BTreeMap<String, (Decimal, Decimal)> = f
         .progress
         .iter()
-        .filter(|r| r.period.starts_with(&year.to_string()))
+        .filter(|r| months.iter().any(|m| r.period == m.to_string()))
         .map(|r| (r.period.clone(), (stored_decimal(&r.planned_percent), stored_decimal(&r.actual_percent))))
         .collect();
     if !reports.is_empty() {
         s.charts.push(Chart {
-            title: format!("{year}年形象进度(%)"),
+            title: format!("{span}形象进度(%)"),
             kind: "lines",
             unit: "%".into(),
-            labels: reports.keys().map(|k| k[5..].trim_start_matches('0').to_string() + "月").collect(),
+            labels: reports.keys().map(|k| k[2..].replace('-', ".")).collect(),
             series: vec![
                 Series {
                     name: "计划".into(),
@@ -557,7 +561,7 @@ pub async fn evaluation_document(
         title: format!("{year}年度专项债券项目绩效评价报告"),
         subtitle: format!("{}({})", facts.project.name, facts.project.code),
         generated: ctx.clock.today().to_string(),
-        sections: overview_sections(&c, year)
+        sections: overview_sections(&c, &months_of(year, as_of), &format!("{year}年"))
             .into_iter()
             .chain([alerts_of_year(ctx, &c, year).await?, scoring, conclusion])
             .collect(),
@@ -566,16 +570,27 @@ pub async fn evaluation_document(
 
 /// Sections one to seven of the evaluation report: the facts, money, works, debt,
 /// coverage, revenue and indicators of a project as of the context's date.
-fn overview_sections(c: &Context<'_>, year: i32) -> Vec<Section> {
+fn overview_sections(c: &Context<'_>, months: &[Month], span: &str) -> Vec<Section> {
     vec![
         basic_facts(c),
         funding(c, "二、资金筹措与分配"),
-        spending(c, year),
+        spending(c, months, span),
         debt_service(c, "四、还本付息计划"),
         coverage(c, "五、本息覆盖与敏感性分析"),
         revenue(c),
         indicators(c, "七、绩效指标完成情况"),
     ]
+}
+
+/// The months of `year` that have begun by `as_of`.
+fn months_of(year: i32, as_of: NaiveDate) -> Vec<Month> {
+    (1..=12).map(|m| Month { year, month: m }).filter(|m| m.first_day() <= as_of).collect()
+}
+
+/// The twelve months that end with the month of `today`.
+fn last_twelve_months(today: NaiveDate) -> Vec<Month> {
+    let first = Month::of(today.checked_sub_months(chrono::Months::new(11)).unwrap_or(today));
+    std::iter::successors(Some(first), |m| Some(m.next())).take(12).collect()
 }
 
 /// A project as of today, in the evaluation report's first seven sections: what the
@@ -590,7 +605,7 @@ pub async fn project_overview(ctx: &Ctx, code: &str) -> Result<Document> {
         title: facts.project.name.clone(),
         subtitle: facts.project.code.clone(),
         generated: today.to_string(),
-        sections: overview_sections(&c, today.year()),
+        sections: overview_sections(&c, &last_twelve_months(today), "近12个月"),
     })
 }
 

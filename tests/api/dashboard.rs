@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::browser::Browser;
 use crate::helpers::TestApp;
+use fantoccini::Locator;
 
 /// The demo portfolio, swept as of the test clock's today.
 async fn demo_app() -> TestApp {
@@ -130,7 +131,7 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
         } else {
             format!("{:.2}%", (sum("disbursed") * Decimal::ONE_HUNDRED / sum("received")).round_dp(2))
         };
-        let cells = row.find_all(fantoccini::Locator::Css("td")).await.unwrap();
+        let cells = row.find_all(Locator::Css("td")).await.unwrap();
         assert_eq!(cells[0].text().await.unwrap(), d["name"].as_str().unwrap());
         assert_eq!(cells[5].text().await.unwrap(), expected);
     }
@@ -166,6 +167,13 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
         ]
     );
     assert!(b.all(".overview svg").await.len() >= 3, "spending, debt service and revenue charts");
+    // Spending against plan over the last twelve months, whatever the month of the year.
+    let spending = b.find(".overview figure").await;
+    assert_eq!(
+        spending.find(Locator::Css("figcaption")).await.unwrap().text().await.unwrap(),
+        "近12个月累计支出进度与计划(%)"
+    );
+    assert_eq!(spending.find_all(Locator::Css("svg text[text-anchor=middle]")).await.unwrap().len(), 12);
     assert!(b.fits_width().await, "the project page fits a 1366-pixel screen");
     b.shot("3-project").await;
     b.client.execute("document.querySelector('.overview figure').scrollIntoView();", vec![]).await.unwrap();
