@@ -45,19 +45,25 @@ pub fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or("")
 }
 
-fn decimal(v: &Value) -> Option<Decimal> {
+/// A decimal the API sends as a string (amounts, percents, ratios).
+pub fn decimal(v: &Value) -> Option<Decimal> {
     v.as_str()?.parse().ok()
+}
+
+/// An amount of yuan in 万元, exact.
+pub fn wan_of(yuan: Decimal) -> String {
+    crate::reports::wan(Money::round_half_up(yuan))
 }
 
 /// An amount of yuan as the API sends it, in 万元, exact.
 pub fn wan(v: &Value) -> String {
-    decimal(v).map(|d| crate::reports::wan(Money::round_half_up(d))).unwrap_or_else(|| "—".into())
+    decimal(v).map(wan_of).unwrap_or_else(|| "—".into())
 }
 
-/// The same, as a drawing position for a chart.
-pub fn wan_f64(v: &Value) -> f64 {
+/// An amount of yuan in 万元 as a drawing position for a chart.
+pub fn wan_f64(yuan: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
-    decimal(v).and_then(|d| (d / Decimal::from(10_000)).to_f64()).unwrap_or(0.0)
+    (yuan / Decimal::from(10_000)).to_f64().unwrap_or(0.0)
 }
 
 /// A percent with two places, or "—" when there is none.

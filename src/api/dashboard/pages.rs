@@ -18,12 +18,9 @@ use super::{AppState, PageError, run, show, urlencode};
 use crate::monitoring::{Dimension, Severity};
 use crate::reports::{Chart, Series};
 
-fn decimal(v: &Value) -> Decimal {
-    v.as_str().and_then(|t| t.parse().ok()).unwrap_or_default()
-}
-
-fn money(d: Decimal) -> Value {
-    json!(d.to_string())
+/// A decimal of the API's answer; zero when absent.
+fn amount(v: &Value) -> Decimal {
+    decimal(v).unwrap_or_default()
 }
 
 fn not_found(what: String) -> PageError {
@@ -65,8 +62,8 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
         }
         for line in data["debtService"].as_array().unwrap_or(&empty) {
             if let Some(m) = months.get_mut(text(line, "dueDate").get(..7).unwrap_or("")) {
-                m.0 += decimal(&line["principal"]);
-                m.1 += decimal(&line["interest"]);
+                m.0 += amount(&line["principal"]);
+                m.1 += amount(&line["interest"]);
             }
         }
         let debt_chart = Chart {
@@ -78,8 +75,8 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
             unit: "万元".into(),
             labels: months.keys().map(|m| m[2..].replace('-', ".")).collect(),
             series: vec![
-                Series { name: "本金".into(), values: months.values().map(|(p, _)| wan_f64(&money(*p))).collect() },
-                Series { name: "利息".into(), values: months.values().map(|(_, i)| wan_f64(&money(*i))).collect() },
+                Series { name: "本金".into(), values: months.values().map(|(p, _)| wan_f64(*p)).collect() },
+                Series { name: "利息".into(), values: months.values().map(|(_, i)| wan_f64(*i)).collect() },
             ],
         };
         let content = html! {
@@ -101,15 +98,15 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                         tbody {
                             @for d in departments {
                                 @let projects = d["projects"].as_array().unwrap_or(&empty);
-                                @let sum = |k: &str| projects.iter().map(|x| decimal(&x[k])).sum::<Decimal>();
+                                @let sum = |k: &str| projects.iter().map(|x| amount(&x[k])).sum::<Decimal>();
                                 @let (received, disbursed) = (sum("received"), sum("disbursed"));
                                 @let rate = (!received.is_zero()).then(|| disbursed * Decimal::ONE_HUNDRED / received);
                                 tr class=[(viewer.department_code.as_deref() == Some(text(d, "code"))).then_some("own")] {
                                     td { a href={"/projects?department=" (text(d, "code"))} { (text(d, "name")) } }
                                     td.num { (projects.len()) }
-                                    td.num { (wan(&money(sum("bondFunding")))) }
-                                    td.num { (wan(&money(received))) }
-                                    td.num { (wan(&money(disbursed))) }
+                                    td.num { (wan_of(sum("bondFunding"))) }
+                                    td.num { (wan_of(received)) }
+                                    td.num { (wan_of(disbursed)) }
                                     td {
                                         @if let Some(r) = rate {
                                             span.bar { span style={"width:" (r.min(Decimal::ONE_HUNDRED).round_dp(1)) "%"} {} }
@@ -169,8 +166,8 @@ fn monthly_row(label: &str, amounts: impl Iterator<Item = Decimal>) -> Markup {
     html! {
         tr {
             th { (label) }
-            @for a in &amounts { td.num { (wan(&money(*a))) } }
-            td.num { (wan(&money(amounts.iter().sum()))) }
+            @for a in &amounts { td.num { (wan_of(*a)) } }
+            td.num { (wan_of(amounts.iter().sum())) }
         }
     }
 }
