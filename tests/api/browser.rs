@@ -2,6 +2,7 @@
 //! its ChromeDriver (WebDriver) by fantoccini, in a window the size of an office screen
 //! (1366×768). Screenshots are kept as artifacts in `target/tmp/screenshots/`.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -9,9 +10,21 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub struct Browser {
     pub client: Client,
-    driver: Child,
     name: String,
+    _driver: Driver,
     _profile: tempfile::TempDir,
+}
+
+/// ChromeDriver in a process group of its own, with the Chromium it starts: dropping
+/// it (a test that ends or fails) kills the whole group, so no browser outlives a test.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.wait();
+    }
 }
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -30,12 +43,15 @@ impl Browser {
             "the dashboard's tests need Chromium: apt-get install chromium chromium-driver (.ci/run does)"
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+        let driver = Driver(
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .expect("chromedriver starts"),
+        );
         let profile = tempfile::tempdir().expect("a profile folder");
         // fantoccini speaks plain HTTP here, but its client wants a TLS provider chosen.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -65,7 +81,7 @@ impl Browser {
         for _ in 0..100 {
             let builder = ClientBuilder::rustls().expect("TLS roots").capabilities(caps.clone()).connect(&url).await;
             match builder {
-                Ok(client) => return Browser { client, driver, name: name.to_string(), _profile: profile },
+                Ok(client) => return Browser { client, name: name.to_string(), _driver: driver, _profile: profile },
                 Err(e) => last = Some(e),
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -167,16 +183,8 @@ impl Browser {
         assert_eq!(self.text("header.top .who .user").await, username);
     }
 
-    pub async fn finish(mut self) {
+    /// Ends the session; dropping the browser then stops its driver and Chromium.
+    pub async fn finish(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-impl Drop for Browser {
-    /// A failed test still stops its driver (Chromium exits with it).
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
     }
 }
