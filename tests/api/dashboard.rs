@@ -167,6 +167,24 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
         ]
     );
     assert!(b.all(".overview svg").await.len() >= 3, "spending, debt service and revenue charts");
+    // Indicators with their targets, actuals and attainment, as the API has them.
+    let indicators = app
+        .ok(
+            "query($c: String!) { project(code: $c) { targets { indicators { name targetText actual } } } }",
+            json!({"c": code}),
+        )
+        .await;
+    let declared: Vec<&Value> = indicators["project"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["indicators"].as_array().unwrap())
+        .collect();
+    assert!(!declared.is_empty(), "the demo's project has indicators");
+    let overview = b.text(".overview").await;
+    for i in &declared {
+        assert!(overview.contains(i["name"].as_str().unwrap()) && overview.contains(i["targetText"].as_str().unwrap()));
+    }
     // Spending against plan over the last twelve months, whatever the month of the year.
     let spending = b.find(".overview figure").await;
     assert_eq!(
@@ -256,6 +274,7 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
         .await;
     assert_eq!(b.all("table.schedule tbody tr").await.len(), bond["bond"]["schedule"].as_array().unwrap().len());
     assert_eq!(b.all("table.allocations tbody tr").await.len(), bond["bond"]["allocations"].as_array().unwrap().len());
+    assert!(b.fits_width().await, "the bond page fits a 1366-pixel screen");
     b.shot("8-bond").await;
     b.finish().await;
 }
