@@ -124,6 +124,14 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>,
     })
 }
 
+/// The caller of a file download, which needs credentials; `what` names the file.
+async fn signed_in(state: &AppState, headers: &HeaderMap, what: &str) -> Result<Caller, Response> {
+    match caller(state, headers).await? {
+        Some(c) => Ok(c),
+        None => Err(unauthenticated(format!("{what} needs credentials: log in, or send a bearer token"))),
+    }
+}
+
 async fn graphql(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -154,9 +162,8 @@ async fn export_file(
     axum::extract::Query(query): axum::extract::Query<ExportQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let caller = match caller(&state, &headers).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return unauthenticated("an export needs credentials: log in, or send a bearer token".into()),
+    let caller = match signed_in(&state, &headers, "an export").await {
+        Ok(c) => c,
         Err(response) => return response,
     };
     if caller.role == crate::auth::Role::Manager && caller.department_id.is_some() {
@@ -197,9 +204,8 @@ async fn report_file(
     headers: HeaderMap,
 ) -> Response {
     use crate::reports::{Format, assessment_report, evaluation_report, render};
-    let caller = match caller(&state, &headers).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return unauthenticated("a report needs credentials: log in, or send a bearer token".into()),
+    let caller = match signed_in(&state, &headers, "a report").await {
+        Ok(c) => c,
         Err(response) => return response,
     };
     let get = |k: &str| parts.iter().find(|(name, _)| name == k).map(|(_, v)| v.as_str());

@@ -126,8 +126,7 @@ pub async fn checks_of(
     ctx: &crate::Ctx,
     project: crate::ledger::entities::project::Model,
 ) -> crate::error::Result<(ProjectFacts, Vec<AutoCheck>)> {
-    let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project]).await?;
-    let facts = facts.into_iter().next().ok_or_else(|| crate::error::Error::Internal("the project vanished".into()))?;
+    let facts = crate::monitoring::facts::load_project(&ctx.db, &ctx.settings.debt, project).await?;
     let checks = assessment_checks(&facts, &ctx.rules, ctx.clock.today());
     Ok((facts, checks))
 }

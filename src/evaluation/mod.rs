@@ -136,10 +136,7 @@ pub async fn score_project(
     }
     let as_of = evaluated_as_of(year, today);
     let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
-    let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project.clone()]).await?;
-    let Some(facts) = facts.into_iter().next() else {
-        return Err(Error::Internal("the project's facts vanished".into()));
-    };
+    let facts = crate::monitoring::facts::load_project(&ctx.db, &ctx.settings.debt, project.clone()).await?;
     let mut findings = crate::monitoring::rules::evaluate_project(&facts, &ctx.rules, as_of);
     let project_bonds: Vec<i64> = facts.books.iter().map(|b| b.bond.id).collect();
     for b in &crate::monitoring::facts::load_bonds(&ctx.db, Some(&project_bonds)).await? {

@@ -25,6 +25,14 @@ pub async fn department_by_code(db: &impl ConnectionTrait, field: &str, code: &s
         .ok_or_else(|| Error::not_found(field, format!("no department has the code '{code}'")))
 }
 
+/// The department a project or user points at; its absence is an internal fault.
+pub async fn department_by_id(db: &impl ConnectionTrait, id: i64) -> Result<department::Model> {
+    department::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("department {id} is referred to but does not exist")))
+}
+
 pub async fn project_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> Result<project::Model> {
     project::Entity::find()
         .filter(project::Column::Code.eq(code))

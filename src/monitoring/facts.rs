@@ -116,6 +116,19 @@ async fn targets_of(
     Ok((group(targets, owner), indicators, actuals))
 }
 
+/// Facts of one project (a report, an evaluation, a dashboard page).
+pub async fn load_project(
+    db: &impl ConnectionTrait,
+    settings: &DebtSettings,
+    project: project::Model,
+) -> Result<ProjectFacts> {
+    load_projects(db, settings, vec![project])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::error::Error::Internal("a project's facts came back empty".into()))
+}
+
 /// Facts of these projects: about twenty statements for the whole batch.
 pub async fn load_projects(
     db: &impl ConnectionTrait,

@@ -68,6 +68,24 @@ pub struct Series {
     pub values: Vec<f64>,
 }
 
+/// Two amounts in 万元 as bars side by side for each label: principal and interest,
+/// forecast and actual.
+pub fn paired_bars(
+    title: impl Into<String>,
+    labels: Vec<String>,
+    names: [&str; 2],
+    values: impl IntoIterator<Item = (f64, f64)>,
+) -> Chart {
+    let (first, second): (Vec<f64>, Vec<f64>) = values.into_iter().unzip();
+    Chart {
+        title: title.into(),
+        kind: "bars",
+        unit: "万元".into(),
+        labels,
+        series: vec![Series { name: names[0].into(), values: first }, Series { name: names[1].into(), values: second }],
+    }
+}
+
 /// The two formats a report is made in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -160,10 +178,7 @@ struct Context<'a> {
 }
 
 async fn context<'a>(ctx: &Ctx, facts: &'a ProjectFacts, as_of: NaiveDate) -> Result<Context<'a>> {
-    let department = department::Entity::find_by_id(facts.project.department_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or_else(|| crate::error::Error::Internal("the project's department vanished".into()))?;
+    let department = crate::ledger::department_by_id(&ctx.db, facts.project.department_id).await?;
     let bonds = facts.books.iter().map(|b| (b.bond.id, b.bond.clone())).collect();
     Ok(Context { facts, department, bonds, as_of })
 }
@@ -326,16 +341,12 @@ fn debt_service(c: &Context<'_>, heading: &str) -> Section {
     }
     let total: Money = lines.iter().map(|l| l.line.total()).sum();
     s.paragraphs.push(format!("项目应承担债券本息合计{}万元,共{}期。", wan(total), lines.len()));
-    s.charts.push(Chart {
-        title: "分年度还本付息(万元)".into(),
-        kind: "bars",
-        unit: "万元".into(),
-        labels: by_year.keys().map(|y| y.to_string()).collect(),
-        series: vec![
-            Series { name: "本金".into(), values: by_year.values().map(|(p, _)| wan_f64(*p)).collect() },
-            Series { name: "利息".into(), values: by_year.values().map(|(_, i)| wan_f64(*i)).collect() },
-        ],
-    });
+    s.charts.push(paired_bars(
+        "分年度还本付息(万元)",
+        by_year.keys().map(|y| y.to_string()).collect(),
+        ["本金", "利息"],
+        by_year.values().map(|(p, i)| (wan_f64(*p), wan_f64(*i))),
+    ));
     s.tables.push(table(
         "还本付息计划",
         &["到期日", "债券", "本金(万元)", "利息(万元)", "已还(万元)", "还款日"],
@@ -397,16 +408,12 @@ fn revenue(c: &Context<'_>) -> Section {
         s.paragraphs.push("截至评价时点,项目尚未进入收益期,亦无收益预测年度。".into());
         return s;
     }
-    s.charts.push(Chart {
-        title: "收益实现与预测(万元)".into(),
-        kind: "bars",
-        unit: "万元".into(),
-        labels: years.keys().map(|y| y.to_string()).collect(),
-        series: vec![
-            Series { name: "预测净收益".into(), values: years.values().map(|(p, _)| wan_f64(*p)).collect() },
-            Series { name: "实际收入".into(), values: years.values().map(|(_, a)| wan_f64(*a)).collect() },
-        ],
-    });
+    s.charts.push(paired_bars(
+        "收益实现与预测(万元)",
+        years.keys().map(|y| y.to_string()).collect(),
+        ["预测净收益", "实际收入"],
+        years.values().map(|(p, a)| (wan_f64(*p), wan_f64(*a))),
+    ));
     s.tables.push(table(
         "收益实现与预测",
         &["年度", "预测净收益(万元)", "实际收入(万元)"],
@@ -597,8 +604,7 @@ fn last_twelve_months(today: NaiveDate) -> Vec<Month> {
 /// dashboard's project page shows above the alerts.
 pub async fn project_overview(ctx: &Ctx, code: &str) -> Result<Document> {
     let project = crate::ledger::project_by_code(&ctx.db, "code", code).await?;
-    let facts = crate::monitoring::facts::load_projects(&ctx.db, &ctx.settings.debt, vec![project]).await?;
-    let facts = facts.into_iter().next().ok_or_else(|| crate::error::Error::Internal("the project vanished".into()))?;
+    let facts = crate::monitoring::facts::load_project(&ctx.db, &ctx.settings.debt, project).await?;
     let today = ctx.clock.today();
     let c = context(ctx, &facts, today).await?;
     Ok(Document {

@@ -480,4 +480,37 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/login"));
     let r = client.get(format!("{}/", app.url)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(r.status(), 303);
+    // A button pressed after the session ended: to the login page, then back to the page.
+    let r = client
+        .post(format!("{}/alerts/{id}/acknowledge", app.url))
+        .header("cookie", &cookie)
+        .form(&[("back", "/alerts")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/login?next=/alerts"));
+    assert_eq!(alert_row(&app, id).await.status, "OPEN");
+}
+
+#[tokio::test]
+async fn long_alert_lists_come_in_pages_of_fifty() {
+    let app = demo_app().await;
+    let client = no_redirects();
+    let (cookie, _) = log_in(&app, &client, "/").await;
+    let total = app.ok("{ alerts { totalCount } }", json!({})).await["alerts"]["totalCount"].as_i64().unwrap();
+    assert!(total > 50, "the demo has more alerts than a page holds: {total}");
+    let page = |path: String| {
+        let (client, cookie, url) = (client.clone(), cookie.clone(), app.url.clone());
+        async move {
+            client.get(format!("{url}{path}")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap()
+        }
+    };
+    let first = page("/alerts?status=ALL&department=*".into()).await;
+    assert_eq!(first.matches("<tr id=\"alert-").count(), 50);
+    let link = first.split("<p class=\"more\"><a href=\"").nth(1).expect("a link to the next page");
+    let next = link[..link.find('"').unwrap()].replace("&amp;", "&");
+    assert!(next.starts_with("/alerts?status=ALL&department=*&after="), "{next}");
+    let second = page(next).await;
+    assert_eq!(second.matches("<tr id=\"alert-").count() as i64, total - 50);
+    assert!(!second.contains("class=\"more\""), "the last page has no next link");
 }

@@ -35,8 +35,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/bonds/{code}", get(pages::bond))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
-        .route("/alerts/{id}/acknowledge", post(acknowledge))
-        .route("/alerts/{id}/waive", post(waive))
+        .route("/alerts/{id}/{action}", post(alert_action))
         .route("/assets/dashboard.css", get(stylesheet))
 }
 
@@ -173,18 +172,23 @@ where
         Ok(c) => c,
         Err(response) => return response,
     };
-    let viewer = viewer_of(state, caller).await;
+    let viewer = match viewer_of(state, caller).await {
+        Ok(v) => v,
+        Err(e) => return e.render(None, None),
+    };
     match build(viewer.clone()).await {
         Ok((title, content)) => Html(page(&title, Some(&viewer), content).into_string()).into_response(),
         Err(e) => e.render(Some(&viewer), None),
     }
 }
 
-/// The viewer of a caller: its department's code, asked of the API.
-async fn viewer_of(state: &AppState, caller: Caller) -> Viewer {
-    let me = run(state, &caller, "{ me { departmentCode } }", Value::Null).await.unwrap_or_default();
-    let department_code = me["me"]["departmentCode"].as_str().map(str::to_string);
-    Viewer { caller, department_code }
+/// The viewer of a caller: the code of its department, when it has one.
+async fn viewer_of(state: &AppState, caller: Caller) -> Result<Viewer, PageError> {
+    let department_code = match caller.department_id {
+        Some(id) => Some(crate::ledger::department_by_id(&state.ctx.db, id).await?.code),
+        None => None,
+    };
+    Ok(Viewer { caller, department_code })
 }
 
 #[derive(Deserialize)]
@@ -280,54 +284,34 @@ struct AlertAction {
     back: Option<String>,
 }
 
-async fn acknowledge(
-    state: State<AppState>,
-    path: Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    form: Form<AlertAction>,
-) -> Response {
-    const ACK: &str = "mutation($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { id status } }";
-    alert_action(state, path, headers, uri, form, ACK).await
-}
-
-async fn waive(
-    state: State<AppState>,
-    path: Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    form: Form<AlertAction>,
-) -> Response {
-    const WAIVE: &str = "mutation($id: ID!, $reason: String!) { waiveAlert(id: $id, reason: $reason) { id status } }";
-    alert_action(state, path, headers, uri, form, WAIVE).await
-}
-
-/// Acknowledges or waives an alert through the API, then goes back to the page it
-/// was done from; an error (no right, a reason missing) is shown instead.
+/// `POST /alerts/{id}/acknowledge` and `/alerts/{id}/waive`: done through the API,
+/// then back to the page it was done from; an error (no right, a reason missing) is
+/// shown instead.
 async fn alert_action(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     headers: HeaderMap,
-    uri: Uri,
     Form(form): Form<AlertAction>,
-    mutation: &str,
 ) -> Response {
     if let Some(refused) = refuse_other_site(&headers) {
         return refused;
     }
-    let caller = match visitor(&state, &headers, &uri).await {
+    let mutation = match action.as_str() {
+        "acknowledge" => "mutation($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { id status } }",
+        "waive" => "mutation($id: ID!, $reason: String!) { waiveAlert(id: $id, reason: $reason) { id status } }",
+        _ => return PageError::new(StatusCode::NOT_FOUND, format!("没有“{action}”这项操作")).render(None, None),
+    };
+    let back = local_path(form.back.as_deref());
+    // Logged out meanwhile: after logging in, the browser returns to the page, not to this post.
+    let caller = match visitor(&state, &headers, &back.parse().unwrap_or_default()).await {
         Ok(c) => c,
         Err(response) => return response,
     };
-    let back = local_path(form.back.as_deref());
     let note = form.note.filter(|n| !n.trim().is_empty());
     let reason = form.reason.unwrap_or_default();
     let variables = serde_json::json!({"id": id, "note": note, "reason": reason});
     match run(&state, &caller, mutation, variables).await {
         Ok(_) => Redirect::to(&back).into_response(),
-        Err(e) => {
-            let viewer = viewer_of(&state, caller).await;
-            e.render(Some(&viewer), Some(&back))
-        }
+        Err(e) => e.render(viewer_of(&state, caller).await.ok().as_ref(), Some(&back)),
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::layout::*;
 use super::{AppState, PageError, run, show, urlencode};
 use crate::monitoring::{Dimension, Severity};
-use crate::reports::{Chart, Series};
+use crate::reports::paired_bars;
 
 /// A decimal of the API's answer; zero when absent.
 fn amount(v: &Value) -> Decimal {
@@ -66,19 +66,15 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                 m.1 += amount(&line["interest"]);
             }
         }
-        let debt_chart = Chart {
-            title: format!(
+        let debt_chart = paired_bars(
+            format!(
                 "未来12个月应还本息(万元){}",
                 viewer.department_code.as_deref().map(|d| format!(" · {d}")).unwrap_or_default()
             ),
-            kind: "bars",
-            unit: "万元".into(),
-            labels: months.keys().map(|m| m[2..].replace('-', ".")).collect(),
-            series: vec![
-                Series { name: "本金".into(), values: months.values().map(|(p, _)| wan_f64(*p)).collect() },
-                Series { name: "利息".into(), values: months.values().map(|(_, i)| wan_f64(*i)).collect() },
-            ],
-        };
+            months.keys().map(|m| m[2..].replace('-', ".")).collect(),
+            ["本金", "利息"],
+            months.values().map(|(p, i)| (wan_f64(*p), wan_f64(*i))),
+        );
         let content = html! {
             h1 { "专项债项目总览" span.asof { "截至 " (text(p, "asOf")) } }
             div.figures {
@@ -378,7 +374,6 @@ pub async fn alerts(
         let with_all = |all: &str, rest: Vec<(String, String)>| {
             std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
         };
-        let next = data["alerts"]["pageInfo"]["endCursor"].as_str().filter(|_| data["alerts"]["pageInfo"]["hasNextPage"] == true);
         let content = html! {
             h1 { "预警" span.count { "共 " (data["alerts"]["totalCount"]) " 条" } }
             form.filters method="get" action="/alerts" {
@@ -397,25 +392,29 @@ pub async fn alerts(
                 button type="submit" { "筛选" }
             }
             (alert_table(&viewer, &nodes, None, &back, true))
-            @if let Some(cursor) = next {
-                p.more { a href={(uri.path()) "?" (with_after(&uri, cursor))} { "下一页" } }
-            }
+            (next_page(&uri, &data["alerts"]["pageInfo"]))
         };
         Ok(("预警".to_string(), content))
     })
     .await
 }
 
-/// The page's query string with `after` set to the next page's cursor.
-fn with_after(uri: &Uri, cursor: &str) -> String {
-    uri.query()
+/// The link to the next page of a list: this page's query with `after` set to the
+/// list's end cursor; nothing on the last page.
+fn next_page(uri: &Uri, page_info: &Value) -> Markup {
+    let Some(cursor) = page_info["endCursor"].as_str().filter(|_| page_info["hasNextPage"] == true) else {
+        return html! {};
+    };
+    let query = uri
+        .query()
         .unwrap_or("")
         .split('&')
         .filter(|kv| !kv.is_empty() && !kv.starts_with("after="))
         .map(str::to_string)
         .chain([format!("after={}", urlencode(cursor))])
         .collect::<Vec<_>>()
-        .join("&")
+        .join("&");
+    html! { p.more { a href={(uri.path()) "?" (query)} { "下一页" } } }
 }
 
 #[derive(Deserialize)]
@@ -445,7 +444,6 @@ pub async fn projects(
         let data = run(&state, &viewer.caller, PROJECTS, json!({"filter": filter, "after": q.after})).await?;
         let empty = Vec::new();
         let nodes = data["projects"]["nodes"].as_array().unwrap_or(&empty);
-        let next = data["projects"]["pageInfo"]["endCursor"].as_str().filter(|_| data["projects"]["pageInfo"]["hasNextPage"] == true);
         let content = html! {
             h1 { "项目"
                 @if let Some(s) = search { span.count { "“" (s) "”" } }
@@ -475,9 +473,7 @@ pub async fn projects(
                         }
                     }
                 }
-                @if let Some(cursor) = next {
-                    p.more { a href={(uri.path()) "?" (with_after(&uri, cursor))} { "下一页" } }
-                }
+                (next_page(&uri, &data["projects"]["pageInfo"]))
             }
         };
         Ok(("项目".to_string(), content))
