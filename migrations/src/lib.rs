@@ -15,6 +15,7 @@ mod m20261128_000004_monitoring;
 mod m20261128_000005_digests;
 mod m20261128_000006_evaluations;
 mod m20261128_000007_imports;
+mod m20261201_000008_adjustment_moves;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_digests::Migration),
             Box::new(m20261128_000006_evaluations::Migration),
             Box::new(m20261128_000007_imports::Migration),
+            Box::new(m20261201_000008_adjustment_moves::Migration),
         ]
     }
 }

@@ -12,7 +12,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait};
 use crate::error::Error;
 use crate::evaluation::entities::{assessment, assessment_point};
 use crate::ledger::entities::*;
-use crate::ledger::queries::{self, ProjectTotals};
+use crate::ledger::positions::Positions;
+use crate::ledger::queries;
 use crate::targets::entities::{indicator, indicator_actual, performance_target};
 
 type LoadError = Arc<Error>;
@@ -61,17 +62,18 @@ where
     }
 }
 
+/// Each project's money positions as of the request's date (domain.md §4a).
 pub struct TotalsLoader {
     db: DatabaseConnection,
     as_of: NaiveDate,
 }
 
 impl Loader<i64> for TotalsLoader {
-    type Value = ProjectTotals;
+    type Value = Positions;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        queries::project_totals(&self.db, keys, self.as_of).await.map_err(Arc::new)
+        queries::project_positions(&self.db, keys, self.as_of).await.map_err(Arc::new)
     }
 }
 

@@ -494,7 +494,7 @@ impl Mutation {
             })
         })()
         .gql()?;
-        funding::allocate_bond(app(ctx), caller(ctx)?, parsed).await.map(Allocation).gql()
+        funding::allocate_bond(app(ctx), caller(ctx)?, parsed).await.map(Allocation::from).gql()
     }
 
     /// Records bond money arriving in the treasury for an allocation (all or part of it).
@@ -508,7 +508,7 @@ impl Mutation {
             })
         })()
         .gql()?;
-        funding::record_receipt(app(ctx), caller(ctx)?, parsed).await.map(Allocation).gql()
+        funding::record_receipt(app(ctx), caller(ctx)?, parsed).await.map(Allocation::from).gql()
     }
 
     /// Idempotent: the same idempotencyKey twice records one disbursement.

@@ -278,7 +278,7 @@ impl Query {
             projects: totals.projects as i32,
             bond_funding: totals.money.bond_funding.into(),
             received: totals.money.received.into(),
-            disbursed: totals.money.disbursed.into(),
+            disbursed: totals.money.paid.into(),
             spend_rate_percent: totals.money.spend_rate_percent().map(|d| DecimalScalar::rounded(d, 2)),
             outstanding_principal: outstanding.into(),
             debt_service_next12_months: next.into(),

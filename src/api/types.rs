@@ -234,8 +234,8 @@ pub struct BudgetProjectLine {
 pub struct Project(pub project::Model);
 
 impl Project {
-    async fn totals(&self, ctx: &Context<'_>) -> GqlResult<queries::ProjectTotals> {
-        load_one(&loaders(ctx).totals, self.0.id).await
+    async fn totals(&self, ctx: &Context<'_>) -> GqlResult<crate::ledger::positions::Totals> {
+        load_one(&loaders(ctx).totals, self.0.id).await.map(|p| p.totals())
     }
     /// The books of the bonds this project draws on.
     async fn books(&self, ctx: &Context<'_>) -> GqlResult<Vec<std::sync::Arc<crate::debt::BondBook>>> {
@@ -328,9 +328,20 @@ impl Project {
         self.0.revenue_end.map(Into::into)
     }
     async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
-        let mut rows = load_many(&loaders(ctx).allocations_by_project, self.0.id).await?;
+        // The positions load beside the rows, in the batch of this level.
+        let (rows, positions) = tokio::join!(
+            load_many(&loaders(ctx).allocations_by_project, self.0.id),
+            load_one(&loaders(ctx).totals, self.0.id)
+        );
+        let (mut rows, positions) = (rows?, positions?);
         rows.sort_by_key(|a| (a.allocated_on, a.id));
-        Ok(rows.into_iter().map(Allocation).collect())
+        Ok(rows
+            .into_iter()
+            .map(|a| {
+                let position = positions.bond(a.bond_id).cloned().unwrap_or_default();
+                Allocation::with_position(a, position)
+            })
+            .collect())
     }
     /// Sum of allocations after use adjustments: the bond money this project got.
     async fn bond_funding(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
@@ -346,7 +357,7 @@ impl Project {
     }
     /// 支出: paid to final payees, net of reversals.
     async fn disbursed(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
-        Ok(self.totals(ctx).await?.disbursed.into())
+        Ok(self.totals(ctx).await?.paid.into())
     }
     /// disbursed / received, in percent.
     async fn spend_rate_percent(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
@@ -518,7 +529,7 @@ impl Bond {
     async fn allocations(&self, ctx: &Context<'_>) -> GqlResult<Vec<Allocation>> {
         let mut rows = load_many(&loaders(ctx).allocations_by_bond, self.0.id).await?;
         rows.sort_by_key(|a| (a.allocated_on, a.id));
-        Ok(rows.into_iter().map(Allocation).collect())
+        Ok(rows.into_iter().map(Allocation::from).collect())
     }
 }
 
@@ -528,7 +539,28 @@ pub struct Amortization {
     pub percent_of_face: DecimalScalar,
 }
 
-pub struct Allocation(pub allocation::Model);
+/// An allocation, with its position when the caller has it at hand.
+pub struct Allocation(pub allocation::Model, Option<crate::ledger::positions::BondPosition>);
+
+impl From<allocation::Model> for Allocation {
+    fn from(model: allocation::Model) -> Self {
+        Allocation(model, None)
+    }
+}
+
+impl Allocation {
+    fn with_position(model: allocation::Model, position: crate::ledger::positions::BondPosition) -> Self {
+        Allocation(model, Some(position))
+    }
+
+    async fn position(&self, ctx: &Context<'_>) -> GqlResult<crate::ledger::positions::BondPosition> {
+        if let Some(p) = &self.1 {
+            return Ok(p.clone());
+        }
+        let positions = load_one(&loaders(ctx).totals, self.0.project_id).await?;
+        Ok(positions.bond(self.0.bond_id).cloned().unwrap_or_default())
+    }
+}
 
 #[Object]
 impl Allocation {
@@ -538,15 +570,16 @@ impl Allocation {
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
         load_one(&loaders(ctx).project, self.0.project_id).await.map(Project)
     }
-    async fn amount(&self) -> MoneyScalar {
-        self.0.amount.into()
+    /// The allocation in force as of the request's date, after use adjustments.
+    async fn amount(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
+        Ok(self.position(ctx).await?.allocation.into())
     }
     async fn allocated_on(&self) -> DateScalar {
         self.0.allocated_on.into()
     }
+    /// Receipts, plus money moved in, minus money moved out, as of the request's date.
     async fn received(&self, ctx: &Context<'_>) -> GqlResult<MoneyScalar> {
-        let rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;
-        Ok(rows.iter().map(|r| r.amount).sum::<crate::db::Money>().into())
+        Ok(self.position(ctx).await?.received.into())
     }
     async fn receipts(&self, ctx: &Context<'_>) -> GqlResult<Vec<Receipt>> {
         let mut rows = load_many(&loaders(ctx).receipts_by_allocation, self.0.id).await?;

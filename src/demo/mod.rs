@@ -30,7 +30,10 @@ pub const TROUBLES: &[(&str, &str)] = &[
     ("HY-JT-02", "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works"),
     ("HY-ZJ-02", "M1 money held in the treasury, D5 coverage below 1.0, D1 assessment 调整完善后予以支持"),
     ("HY-ZJ-03", "D2 targets not approved, D8 maturity documents missing and late start"),
-    ("HY-SW-02", "M5 forbidden economic class, M6 payment on a bond that does not fund it, O2 quality indicator 否"),
+    (
+        "HY-SW-02",
+        "M5 forbidden economic class, M6 payment on a bond that does not fund it, M12 a payment without a bond beyond what was transferred, O2 quality indicator 否",
+    ),
     (
         "HY-SW-03",
         "M7 two adjustments of its bond in a year, O3 start late, O1 last year's quantity behind, M1 money held",
@@ -681,11 +684,15 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
         };
         let transfer = transfer.min(left_to_transfer);
         left_to_transfer -= transfer;
-        if receives_monthly(spec) {
+        // The salaries of HY-SW-02's project office (below) come out of that month's payment.
+        let pay = if spec.code == "HY-SW-02" && m == 3 { pay - 186_000 } else { pay };
+        // Money arrives as the treasury needs it: what is transferred never exceeds it.
+        let arrives = if spec.code == "HY-MZ-01" { transfer } else { monthly };
+        if receives_monthly(spec) && arrives > 0 {
             let receipt = funding::ReceiptInput {
                 bond_code: bond_code.clone(),
                 project_code: spec.code.into(),
-                amount: yuan(monthly),
+                amount: yuan(arrives),
                 received_on: cal.ago(m, 5),
             };
             funding::record_receipt(ctx, &demo_caller(), receipt).await?;
@@ -763,7 +770,20 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
         )
         .await?;
         records::reverse_disbursement(ctx, &demo_caller(), wrong, "收款单位错误,予以红冲").await?;
-        count += 4;
+        // A payment entered without its bond, beyond every yuan transferred to the unit (M12).
+        record(
+            ctx,
+            spec.code,
+            None,
+            "PAYMENT",
+            cal.ago(1, 20),
+            250_000,
+            "武汉市政设备有限公司",
+            "设备购置费",
+            "HY-SW-02-X4".into(),
+        )
+        .await?;
+        count += 5;
     }
     if spec.code == "HY-WJ-01" {
         // The first phase, on the bond that has since matured, was paid out long ago.

@@ -232,11 +232,11 @@ pub fn evaluate(
     ];
 
     // 管理
-    let funding = f.bond_funding(as_of);
-    let received = f.received(as_of);
+    let totals = f.totals(as_of);
+    let (funding, received) = (totals.bond_funding, totals.received);
     let planned = f.project.planned_bond_funding;
     let in_place = (planned.fen() > 0).then(|| capped(received.to_decimal() / planned.to_decimal()));
-    let paid = f.moved("PAYMENT", as_of);
+    let paid = totals.paid;
     let spend_vs_plan = match (planned_percent(f, Month::of(as_of)), funding.fen() > 0) {
         (Some(p), true) if p > Decimal::ZERO => {
             Some(capped(paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal() / p))

@@ -344,9 +344,14 @@ pub mod use_adjustment {
         pub bond_id: i64,
         pub from_project_id: i64,
         pub to_project_id: i64,
+        /// Allocation that changes project (in force from `approved_on`).
         pub amount: Money,
         pub reason: String,
         pub approved_on: Date,
+        /// The money that moved with it (domain.md §2: only what the from-project held
+        /// on the approval date), taken from the treasury first, then returned by its unit.
+        pub moved_from_treasury: Money,
+        pub moved_from_unit: Money,
         pub recorded_at: DateTimeUtc,
     }
     crate::plain_entity!();

@@ -8,12 +8,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
 };
 
-use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
-use super::queries::sum_money;
+use super::entities::{allocation, allocation_increment, receipt, use_adjustment};
+use super::positions::{first_excess, positions};
+use super::queries::{ledger_rows, sum_money};
 use super::{audit, bond_by_code, positive_money, project_by_code};
 use crate::Ctx;
 use crate::auth::Caller;
-use crate::db::{Money, begin_write, in_write};
+use crate::db::{Money, in_write};
 use crate::error::{Error, Result};
 
 /// The reasons 财预〔2021〕110号 allows for a use adjustment.
@@ -49,7 +50,8 @@ pub async fn allocate_bond_in(
     input: AllocationInput,
 ) -> Result<allocation::Model> {
     let amount = positive_money("input.amount", input.amount)?;
-    let allocated_on = input.allocated_on.unwrap_or_else(|| ctx.clock.today());
+    // A clerk entering history gives the receipt's date; the allocation came no later.
+    let allocated_on = input.allocated_on.or(input.received_on).unwrap_or_else(|| ctx.clock.today());
     if let Some(received_on) = input.received_on
         && received_on < allocated_on
     {
@@ -164,24 +166,23 @@ pub async fn record_receipt_in(
             format!("bond {} has no allocation to project {}; allocate it first", bond.code, project.code),
         )
     })?;
-    if input.received_on < allocation.allocated_on {
-        return Err(Error::validation(
-            "input.receivedOn",
-            format!(
-                "money cannot arrive on {}, before it was allocated on {}",
-                input.received_on, allocation.allocated_on
-            ),
-        ));
-    }
-    let received =
-        sum_money(txn, receipt::Entity::find().filter(receipt::Column::AllocationId.eq(allocation.id)), "amount")
-            .await?;
-    if received + amount > allocation.amount {
+    // §2: receipts, plus money moved in, minus money moved out, never exceed the
+    // allocation in force on the receipt's date or any later date.
+    let mut rows = ledger_rows(txn, &[project.id], false).await?.remove(&project.id).unwrap_or_default();
+    let candidate = receipt::Model {
+        id: 0,
+        allocation_id: allocation.id,
+        amount,
+        received_on: input.received_on,
+        recorded_at: ctx.clock.now(),
+    };
+    rows.receipts.push((bond.id, candidate));
+    if let Some((day, received, in_force)) = first_excess(&rows.ledger(), bond.id, input.received_on) {
         return Err(Error::validation(
             "input.amount",
             format!(
-                "{received} 元 of the {} 元 allocated has arrived already; {amount} 元 more would exceed the allocation",
-                allocation.amount
+                "到账{amount}元后,项目{}在债券{}上截至{day}的到账累计{received}元,超过当日有效的分配额{in_force}元;请先核对分配或用途调整",
+                project.code, bond.code
             ),
         ));
     }
@@ -201,20 +202,24 @@ pub struct UseAdjustmentInput {
     pub approved_on: NaiveDate,
 }
 
-/// What a project holds of a bond: its allocation, plus adjustments in, minus adjustments out.
-pub async fn holding(db: &impl ConnectionTrait, bond: &bond::Model, project: &project::Model) -> Result<Money> {
-    let allocated = allocation_of(db, bond.id, project.id).await?.map(|a| a.amount).unwrap_or_default();
-    let by_bond = || use_adjustment::Entity::find().filter(use_adjustment::Column::BondId.eq(bond.id));
-    let moved_in =
-        sum_money(db, by_bond().filter(use_adjustment::Column::ToProjectId.eq(project.id)), "amount").await?;
-    let moved_out =
-        sum_money(db, by_bond().filter(use_adjustment::Column::FromProjectId.eq(project.id)), "amount").await?;
-    Ok(allocated + moved_in - moved_out)
+/// Moves bond money from one project to another (用途调整, domain.md §2). From its
+/// approval date the amount leaves the from-project's allocation in force and joins
+/// the to-project's; of the money, only what the from-project held on that day moves
+/// (from the treasury first, then returned by its unit), and counts as received by the
+/// to-project on that day. An amount above the allocation in force less what was paid
+/// on the bond is refused, and so is an approval before the bond's issue or before the
+/// from-project's first allocation of it.
+pub async fn adjust_use(ctx: &Ctx, caller: &Caller, input: UseAdjustmentInput) -> Result<use_adjustment::Model> {
+    in_write(&ctx.db, async |txn| adjust_use_in(txn, ctx, caller, input).await).await
 }
 
-/// Moves bond money from one project to another (用途调整). From its approval date on
-/// the money, received money included, counts for the receiving project.
-pub async fn adjust_use(ctx: &Ctx, caller: &Caller, input: UseAdjustmentInput) -> Result<use_adjustment::Model> {
+/// [`adjust_use`] inside the caller's transaction.
+pub async fn adjust_use_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: UseAdjustmentInput,
+) -> Result<use_adjustment::Model> {
     let amount = positive_money("input.amount", input.amount)?;
     let reason = input.reason.trim();
     if !ADJUSTMENT_REASONS.contains(&reason) {
@@ -229,31 +234,91 @@ pub async fn adjust_use(ctx: &Ctx, caller: &Caller, input: UseAdjustmentInput) -
             "an adjustment moves money to another project, not to the same one",
         ));
     }
-    let txn = begin_write(&ctx.db).await?;
-    let bond = bond_by_code(&txn, "input.bondCode", &input.bond_code).await?;
-    let from = project_by_code(&txn, "input.fromProjectCode", &input.from_project_code).await?;
-    let to = project_by_code(&txn, "input.toProjectCode", &input.to_project_code).await?;
-    let held = holding(&txn, &bond, &from).await?;
-    if amount > held {
+    let approved_on = input.approved_on;
+    let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
+    let from = project_by_code(txn, "input.fromProjectCode", &input.from_project_code).await?;
+    let to = project_by_code(txn, "input.toProjectCode", &input.to_project_code).await?;
+    if approved_on < bond.issue_date {
         return Err(Error::validation(
-            "input.amount",
-            format!("project {} holds {held} 元 of bond {}; it cannot give up {amount} 元", from.code, bond.code),
+            "input.approvedOn",
+            format!("债券{}于{}发行,用途调整不能早于发行日(批准日{approved_on})", bond.code, bond.issue_date),
         ));
     }
-    let model = use_adjustment::ActiveModel {
-        id: NotSet,
-        bond_id: Set(bond.id),
-        from_project_id: Set(from.id),
-        to_project_id: Set(to.id),
-        amount: Set(amount),
-        reason: Set(reason.to_string()),
-        approved_on: Set(input.approved_on),
-        recorded_at: Set(ctx.clock.now()),
+    let mut rows = ledger_rows(txn, &[from.id], false).await?.remove(&from.id).unwrap_or_default();
+    let first_allocated = rows.increments.iter().filter(|(b, _, _)| *b == bond.id).map(|(_, on, _)| *on);
+    let first_moved_in =
+        rows.adjustments.iter().filter(|a| a.bond_id == bond.id && a.to_project_id == from.id).map(|a| a.approved_on);
+    match first_allocated.chain(first_moved_in).min() {
+        None => {
+            return Err(Error::validation(
+                "input.fromProjectCode",
+                format!("项目{}没有债券{}的资金,无从调出", from.code, bond.code),
+            ));
+        }
+        Some(first) if approved_on < first => {
+            return Err(Error::validation(
+                "input.approvedOn",
+                format!(
+                    "项目{}于{first}才分配到债券{}的资金,用途调整不能早于该日(批准日{approved_on})",
+                    from.code, bond.code
+                ),
+            ));
+        }
+        Some(_) => {}
     }
-    .insert(&txn)
-    .await?;
+    let position = positions(&rows.ledger(), approved_on).bond(bond.id).cloned().unwrap_or_default();
+    let movable = position.allocation - position.paid;
+    if amount > movable {
+        return Err(Error::validation(
+            "input.amount",
+            format!(
+                "截至{approved_on},项目{}在债券{}上有效分配{}元,已支出{}元,最多可调出{movable}元;{amount}元超过此数",
+                from.code, bond.code, position.allocation, position.paid
+            ),
+        ));
+    }
+    // Money moves only if it exists: the treasury's first, then what the unit returns.
+    let (from_treasury, from_unit) = position.money_moved_by(amount);
+    let candidate = use_adjustment::Model {
+        id: 0,
+        bond_id: bond.id,
+        from_project_id: from.id,
+        to_project_id: to.id,
+        amount,
+        reason: reason.to_string(),
+        approved_on,
+        moved_from_treasury: from_treasury,
+        moved_from_unit: from_unit,
+        recorded_at: ctx.clock.now(),
+    };
+    rows.adjustments.push(candidate.clone());
+    if let Some((day, received, in_force)) = first_excess(&rows.ledger(), bond.id, approved_on) {
+        return Err(Error::validation(
+            "input.amount",
+            format!(
+                "调出后,项目{}在债券{}上截至{day}的到账累计{received}元将超过有效分配额{in_force}元;请核对其后的到账",
+                from.code, bond.code
+            ),
+        ));
+    }
+    // The receiving project gets an allocation row to record its later receipts against.
+    if allocation_of(txn, bond.id, to.id).await?.is_none() {
+        allocation::ActiveModel {
+            id: NotSet,
+            bond_id: Set(bond.id),
+            project_id: Set(to.id),
+            amount: Set(Money::ZERO),
+            allocated_on: Set(approved_on),
+            created_at: Set(ctx.clock.now()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let mut active: use_adjustment::ActiveModel = candidate.into();
+    active.id = NotSet;
+    let model = active.insert(txn).await?;
     audit(
-        &txn,
+        txn,
         ctx,
         caller,
         "adjustUse",
@@ -262,6 +327,5 @@ pub async fn adjust_use(ctx: &Ctx, caller: &Caller, input: UseAdjustmentInput) -
         Some(&model),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }

@@ -10,6 +10,21 @@ use sea_orm::{
 };
 
 use super::entities::*;
+
+/// Rows whose `bond_id` is not a refinancing bond's: refinancing bonds stay out of
+/// the use-stage figures (domain.md §2).
+fn use_stage() -> SimpleExpr {
+    Expr::cust("NOT EXISTS (SELECT 1 FROM bonds b WHERE b.id = bond_id AND b.kind = 'REFINANCING')")
+}
+
+/// Rows whose `allocation_id` is an allocation of a bond of the use stage.
+fn of_use_allocation() -> SimpleExpr {
+    Expr::cust(
+        "NOT EXISTS (SELECT 1 FROM allocations a JOIN bonds b ON b.id = a.bond_id \
+         WHERE a.id = allocation_id AND b.kind = 'REFINANCING')",
+    )
+}
+use super::positions::{LedgerRows, Positions, Totals, positions};
 use super::projects::{ProjectStatus, Stage, principal_due_between};
 use crate::db::Money;
 use crate::db::values::add_months;
@@ -25,24 +40,6 @@ pub async fn sum_money<E: EntityTrait>(db: &impl ConnectionTrait, select: Select
         .one(db)
         .await?;
     Ok(Money::from_fen(total.unwrap_or(0)))
-}
-
-/// Grouped sums: `SELECT key, SUM(column) … GROUP BY key`.
-async fn sums_by<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-    key: SimpleExpr,
-    column: &str,
-) -> Result<HashMap<i64, Money>> {
-    let rows: Vec<(i64, i64)> = select
-        .select_only()
-        .column_as(key.clone(), "key")
-        .column_as(Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")), "total")
-        .group_by(key)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(k, v)| (k, Money::from_fen(v))).collect())
 }
 
 /// All rows whose `column` is one of `ids`.
@@ -65,117 +62,129 @@ pub fn group<M>(rows: Vec<M>, key: impl Fn(&M) -> i64) -> HashMap<i64, Vec<M>> {
     map
 }
 
-/// A project's money: bond funding (after use adjustments), received, transferred
-/// (拨付) and disbursed (支出), the last two net of reversals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ProjectTotals {
-    pub bond_funding: Money,
-    pub received: Money,
-    pub transferred: Money,
-    pub disbursed: Money,
-}
-
-impl ProjectTotals {
-    /// 支出率 = disbursed ÷ received, in percent; none while nothing has arrived.
-    pub fn spend_rate_percent(&self) -> Option<rust_decimal::Decimal> {
-        (self.received.fen() > 0)
-            .then(|| self.disbursed.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED / self.received.to_decimal())
-    }
-}
-
-/// Totals for many projects as of `as_of`, in four statements. Received money moves
-/// with a use adjustment approved by then (domain.md §4).
-pub async fn project_totals(
+/// The ledger rows that many projects' money positions are computed from, in five
+/// statements: allocations, their increments, receipts, adjustments, disbursements.
+/// With `use_stage_only`, rows of refinancing bonds are left out (the figures);
+/// without, every bond's rows come (the checks on receipts and adjustments).
+pub async fn ledger_rows(
     db: &impl ConnectionTrait,
     ids: &[i64],
-    as_of: NaiveDate,
-) -> Result<HashMap<i64, ProjectTotals>> {
+    use_stage_only: bool,
+) -> Result<HashMap<i64, LedgerRows>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let idv = || ids.iter().copied();
-    let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, ids).await?;
+    let use_stage = || if use_stage_only { use_stage() } else { Expr::cust("1 = 1") };
+    let allocations = allocation::Entity::find()
+        .filter(allocation::Column::ProjectId.is_in(idv()))
+        .filter(use_stage())
+        .all(db)
+        .await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
-    let received = sums_by(
-        db,
-        receipt::Entity::find()
-            .filter(receipt::Column::AllocationId.is_in(allocation_ids))
-            .filter(receipt::Column::ReceivedOn.lte(as_of)),
-        Expr::col(receipt::Column::AllocationId),
-        "amount",
-    )
-    .await?;
+    let owner: HashMap<i64, (i64, i64)> = allocations.iter().map(|a| (a.id, (a.bond_id, a.project_id))).collect();
+    let mut rows: HashMap<i64, LedgerRows> =
+        ids.iter().map(|id| (*id, LedgerRows { project_id: *id, ..LedgerRows::default() })).collect();
+    for i in
+        rows_in::<allocation_increment::Entity>(db, allocation_increment::Column::AllocationId, &allocation_ids).await?
+    {
+        if let Some((bond, project)) = owner.get(&i.allocation_id)
+            && let Some(r) = rows.get_mut(project)
+        {
+            r.increments.push((*bond, i.allocated_on, i.amount));
+        }
+    }
+    for receipt in rows_in::<receipt::Entity>(db, receipt::Column::AllocationId, &allocation_ids).await? {
+        if let Some((bond, project)) = owner.get(&receipt.allocation_id)
+            && let Some(r) = rows.get_mut(project)
+        {
+            r.receipts.push((*bond, receipt));
+        }
+    }
     let adjustments = use_adjustment::Entity::find()
         .filter(
             Condition::any()
                 .add(use_adjustment::Column::FromProjectId.is_in(idv()))
                 .add(use_adjustment::Column::ToProjectId.is_in(idv())),
         )
+        .filter(use_stage())
         .all(db)
         .await?;
-    let payments: Vec<(i64, String, i64)> = disbursement::Entity::find()
-        .select_only()
-        .column(disbursement::Column::ProjectId)
-        .column(disbursement::Column::Kind)
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"), "total")
+    for a in adjustments {
+        for id in [a.from_project_id, a.to_project_id] {
+            if let Some(r) = rows.get_mut(&id) {
+                r.adjustments.push(a.clone());
+            }
+        }
+    }
+    let disbursements = disbursement::Entity::find()
         .filter(disbursement::Column::ProjectId.is_in(idv()))
-        .filter(disbursement::Column::PaidOn.lte(as_of))
-        .group_by(disbursement::Column::ProjectId)
-        .group_by(disbursement::Column::Kind)
-        .into_tuple()
+        .filter(Condition::any().add(disbursement::Column::BondId.is_null()).add(use_stage()))
         .all(db)
         .await?;
+    for d in disbursements {
+        if let Some(r) = rows.get_mut(&d.project_id) {
+            r.disbursements.push(d);
+        }
+    }
+    Ok(rows)
+}
 
-    let mut totals: HashMap<i64, ProjectTotals> = ids.iter().map(|id| (*id, ProjectTotals::default())).collect();
-    for a in &allocations {
-        if let Some(t) = totals.get_mut(&a.project_id) {
-            t.bond_funding = t.bond_funding + a.amount;
-            t.received = t.received + received.get(&a.id).copied().unwrap_or_default();
-        }
-    }
-    for adj in adjustments {
-        let moves = [(adj.to_project_id, adj.amount), (adj.from_project_id, -adj.amount)];
-        for (id, amount) in moves {
-            if let Some(t) = totals.get_mut(&id) {
-                t.bond_funding = t.bond_funding + amount;
-                if adj.approved_on <= as_of {
-                    t.received = t.received + amount;
-                }
-            }
-        }
-    }
-    for (id, kind, fen) in payments {
-        if let Some(t) = totals.get_mut(&id) {
-            match kind.as_str() {
-                "TRANSFER" => t.transferred = Money::from_fen(fen),
-                _ => t.disbursed = Money::from_fen(fen),
-            }
-        }
-    }
-    Ok(totals)
+/// Positions of many projects as of `as_of` (domain.md §2, §4a).
+pub async fn project_positions(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<HashMap<i64, Positions>> {
+    Ok(ledger_rows(db, ids, true).await?.into_iter().map(|(id, rows)| (id, positions(&rows.ledger(), as_of))).collect())
+}
+
+/// bondFunding, received, transferred and paid of many projects as of `as_of`.
+pub async fn project_totals(db: &impl ConnectionTrait, ids: &[i64], as_of: NaiveDate) -> Result<HashMap<i64, Totals>> {
+    Ok(project_positions(db, ids, as_of).await?.into_iter().map(|(id, p)| (id, p.totals())).collect())
 }
 
 pub struct PortfolioTotals {
     pub projects: u64,
-    pub money: ProjectTotals,
+    pub money: Totals,
 }
 
-/// The portfolio's money as of a date, summed over whole tables (use adjustments
-/// move money between projects and leave the totals as they are).
+/// The portfolio's money as of a date, summed over whole tables: a use adjustment
+/// moves money between projects and leaves the portfolio's received as it is, but
+/// what a unit returned to the treasury is no longer transferred. Refinancing bonds
+/// stay out (§2).
 pub async fn portfolio_totals(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<PortfolioTotals> {
     let by_kind = |kind: &'static str| {
         disbursement::Entity::find()
             .filter(disbursement::Column::Kind.eq(kind))
             .filter(disbursement::Column::PaidOn.lte(as_of))
+            .filter(Condition::any().add(disbursement::Column::BondId.is_null()).add(use_stage()))
     };
+    let returned = sum_money(
+        db,
+        use_adjustment::Entity::find().filter(use_adjustment::Column::ApprovedOn.lte(as_of)).filter(use_stage()),
+        "moved_from_unit",
+    )
+    .await?;
     Ok(PortfolioTotals {
         projects: project::Entity::find().count(db).await?,
-        money: ProjectTotals {
-            bond_funding: sum_money(db, allocation::Entity::find(), "amount").await?,
-            received: sum_money(db, receipt::Entity::find().filter(receipt::Column::ReceivedOn.lte(as_of)), "amount")
-                .await?,
-            transferred: sum_money(db, by_kind("TRANSFER"), "amount").await?,
-            disbursed: sum_money(db, by_kind("PAYMENT"), "amount").await?,
+        money: Totals {
+            bond_funding: sum_money(
+                db,
+                allocation_increment::Entity::find()
+                    .filter(allocation_increment::Column::AllocatedOn.lte(as_of))
+                    .filter(of_use_allocation()),
+                "amount",
+            )
+            .await?,
+            received: sum_money(
+                db,
+                receipt::Entity::find().filter(receipt::Column::ReceivedOn.lte(as_of)).filter(of_use_allocation()),
+                "amount",
+            )
+            .await?,
+            transferred: sum_money(db, by_kind("TRANSFER"), "amount").await? - returned,
+            paid: sum_money(db, by_kind("PAYMENT"), "amount").await?,
         },
     })
 }

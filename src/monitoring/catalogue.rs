@@ -145,6 +145,7 @@ pub const CATALOGUE: &[RuleDef] = &[
         ["red_ratio", "yellow_ratio"]
     ),
     rule!("M11", Management, "MANAGEMENT", "结余资金未处置", ["days"], []),
+    rule!("M12", Management, "USE", "超拨超支(拨付或支出超过到账资金)", [], []),
     rule!(
         "O1",
         Output,

@@ -169,7 +169,7 @@ mod tests {
         let err = RuleConfig::parse(&reversed, "rules.toml").unwrap_err();
         assert!(err.contains("rule D5: red_below (1.3) must not be above orange_below (1.1)"), "{err}");
 
-        let negative = DEFAULT_RULES.replace("days = 90\n\n[rules.O1]", "days = -5\n\n[rules.O1]");
+        let negative = DEFAULT_RULES.replace("days = 90\n[rules.M12]", "days = -5\n[rules.M12]");
         assert!(RuleConfig::parse(&negative, "rules.toml").unwrap_err().contains("not negative"));
         let typo = DEFAULT_RULES.replace("min_indicators = 3", "min_indicator = 3");
         assert!(RuleConfig::parse(&typo, "rules.toml").unwrap_err().contains("has no threshold 'min_indicator'"));

@@ -40,6 +40,8 @@ impl IndicatorFacts {
 pub struct ProjectFacts {
     pub project: project::Model,
     pub allocations: Vec<allocation::Model>,
+    /// Each allocation as it was made: (bond, date, amount).
+    pub increments: Vec<crate::ledger::positions::Increment>,
     /// Receipts with the bond they came from.
     pub receipts: Vec<(i64, receipt::Model)>,
     pub disbursements: Vec<disbursement::Model>,
@@ -139,6 +141,14 @@ pub async fn load_projects(
     let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, &ids).await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
     let bond_of: HashMap<i64, (i64, i64)> = allocations.iter().map(|a| (a.id, (a.bond_id, a.project_id))).collect();
+    let mut increments: HashMap<i64, Vec<crate::ledger::positions::Increment>> = HashMap::new();
+    for i in
+        rows_in::<allocation_increment::Entity>(db, allocation_increment::Column::AllocationId, &allocation_ids).await?
+    {
+        if let Some((bond, project)) = bond_of.get(&i.allocation_id) {
+            increments.entry(*project).or_default().push((*bond, i.allocated_on, i.amount));
+        }
+    }
     let mut receipts: HashMap<i64, Vec<(i64, receipt::Model)>> = HashMap::new();
     for r in rows_in::<receipt::Entity>(db, receipt::Column::AllocationId, &allocation_ids).await? {
         if let Some((bond, project)) = bond_of.get(&r.allocation_id) {
@@ -200,6 +210,7 @@ pub async fn load_projects(
         assessment_rows.sort_by_key(|a| (a.submitted_on, a.id));
         out.push(ProjectFacts {
             allocations: allocations.remove(&id).unwrap_or_default(),
+            increments: increments.remove(&id).unwrap_or_default(),
             receipts: receipts.remove(&id).unwrap_or_default(),
             disbursements: disbursements.remove(&id).unwrap_or_default(),
             progress,

@@ -223,25 +223,20 @@ fn funding(c: &Context<'_>, heading: &str) -> Section {
         wan(p.planned_bond_funding + p.capital_fund + p.own_funds + p.other_funding),
         wan(p.approved_investment)
     ));
+    let positions = c.facts.positions(c.as_of);
     let rows = c
         .facts
         .allocations
         .iter()
         .map(|a| {
             let b = c.bonds.get(&a.bond_id);
-            let received: Money = c
-                .facts
-                .receipts
-                .iter()
-                .filter(|(id, r)| *id == a.bond_id && r.received_on <= c.as_of)
-                .map(|(_, r)| r.amount)
-                .sum();
+            let position = positions.bond(a.bond_id).cloned().unwrap_or_default();
             vec![
                 b.map(|b| b.code.clone()).unwrap_or_default(),
                 b.map(|b| b.name.clone()).unwrap_or_default(),
                 a.allocated_on.to_string(),
-                wan(a.amount),
-                wan(received),
+                wan(position.allocation),
+                wan(position.received),
             ]
         })
         .collect();
@@ -255,9 +250,10 @@ fn spending(c: &Context<'_>, months: &[Month], span: &str) -> Section {
     let f = c.facts;
     let mut s = section("三、资金支出与建设进度");
     let month_end = |m: Month| crate::db::values::add_months(m.first_day(), 1) - chrono::Duration::days(1);
-    let funding = f.bond_funding(c.as_of);
+    let totals = f.totals(c.as_of);
+    let funding = totals.bond_funding;
     let spent = |m: Month| {
-        let paid = f.moved("PAYMENT", month_end(m).min(c.as_of));
+        let paid = f.totals(month_end(m).min(c.as_of)).paid;
         if funding.is_zero() {
             0.0
         } else {
@@ -270,13 +266,13 @@ fn spending(c: &Context<'_>, months: &[Month], span: &str) -> Section {
     } else {
         months.iter().map(|m| format!("{:02}.{:02}", m.year % 100, m.month)).collect()
     };
-    let paid = f.moved("PAYMENT", c.as_of);
+    let paid = totals.paid;
     s.paragraphs.push(format!(
         "截至{},项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,支出进度{}。",
         c.as_of,
         wan(funding),
-        wan(f.received(c.as_of)),
-        wan(f.moved("TRANSFER", c.as_of)),
+        wan(totals.received),
+        wan(totals.transferred),
         wan(paid),
         if funding.is_zero() {
             "无从计算".to_string()

@@ -248,7 +248,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                             Cell::Money(t.bond_funding),
                             Cell::Money(t.received),
                             Cell::Money(t.transferred),
-                            Cell::Money(t.disbursed),
+                            Cell::Money(t.paid),
                             t.spend_rate_percent().map(|r| Cell::Number(r, 2)).unwrap_or(Cell::Empty),
                             coverage.map(|c| Cell::Number(c, 4)).unwrap_or(Cell::Empty),
                         ]

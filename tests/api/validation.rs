@@ -271,6 +271,7 @@ async fn impossible_receipts_and_adjustments_are_refused() {
         )
         .await;
     assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "input.amount"));
-    assert!(message.contains("holds 1000.00"), "{message}");
+    // Allocation in force 1000.00 − paid 0.00 = 1000.00 can move at most.
+    assert!(message.contains("最多可调出1000.00元"), "{message}");
     assert_eq!(app.snapshot().await, before);
 }

@@ -8,9 +8,10 @@ use serde_json::json;
 
 use super::super::facts::{BondFacts, ProjectFacts};
 use super::super::{Finding, RuleConfig, Severity, days_between, pct, wan};
-use super::{fifo_held, is_measurable, latest_attainment};
+use super::{is_measurable, latest_attainment};
 use crate::db::Money;
 use crate::db::values::{Month, add_months};
+use crate::ledger::positions::{Overrun, Shortfall};
 use crate::ledger::projects::ProjectStatus;
 
 fn days_threshold(
@@ -24,32 +25,20 @@ fn days_threshold(
 }
 
 /// M1: bond money received and not transferred (拨付), by the age of the oldest money
-/// still held in the treasury (first in, first out), per bond. Refinancing bonds
-/// repay principal directly and are not transferred, so they are left out.
+/// still held in the treasury (first in, first out, §4a), per bond. Refinancing bonds
+/// repay principal directly and are not transferred: the positions leave them out.
 pub fn m1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
-    let refinancing: Vec<i64> = f.books.iter().filter(|b| b.bond.kind == "REFINANCING").map(|b| b.bond.id).collect();
-    let mut by_bond: BTreeMap<i64, Vec<(NaiveDate, Money)>> = BTreeMap::new();
-    for (bond, r) in f.receipts.iter().filter(|(b, r)| r.received_on <= as_of && !refinancing.contains(b)) {
-        by_bond.entry(*bond).or_default().push((r.received_on, r.amount));
-    }
-    for (bond, inflows) in by_bond {
-        let transferred: Money = f
-            .disbursements
-            .iter()
-            .filter(|d| d.kind == "TRANSFER" && d.bond_id == Some(bond) && d.paid_on <= as_of)
-            .map(|d| d.amount)
-            .sum();
-        let (held, since) = fifo_held(inflows, transferred);
-        let Some(since) = since else { continue };
-        let age = days_between(since, as_of);
+    for (bond, p) in &f.positions(as_of).bonds {
+        let (held, Some(oldest)) = (p.held_in_treasury(), p.treasury.first()) else { continue };
+        let age = days_between(oldest.since, as_of);
         let levels = [("orange_days", Severity::Orange), ("yellow_days", Severity::Yellow)];
         if let Some((severity, limit)) = days_threshold(age, c, "M1", &levels) {
             out.push(
                 Finding::new(
                     "M1",
                     severity,
-                    f.bond_subject(bond),
+                    f.bond_subject(*bond),
                     format!(
                         "项目{}有{}债券资金已到账{age}天仍未拨付,请尽快拨付至项目单位。",
                         f.project.code,
@@ -57,7 +46,7 @@ pub fn m1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                     ),
                 )
                 .measured(format!("{age}天"), format!(">{limit}天"))
-                .evidence(json!({"held": held, "oldest_since": since, "transferred": transferred})),
+                .evidence(json!({"held": held, "oldest_since": oldest.since, "transferred": p.transferred})),
             );
         }
     }
@@ -65,31 +54,26 @@ pub fn m1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 }
 
 /// M2: money transferred to the project unit and not paid out, by the age of the
-/// oldest transferred money not yet spent (first in, first out).
+/// oldest transferred money not yet spent (first in, first out, §4a): per bond, and
+/// for the project where transfers without a bond went past every bond's money.
 pub fn m2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    // Per bond: transfers (date, amount), paid so far, the last payment's date.
-    type Flows = (Vec<(NaiveDate, Money)>, Money, Option<NaiveDate>);
-    let mut by_bond: BTreeMap<Option<i64>, Flows> = BTreeMap::new();
-    for d in f.disbursements.iter().filter(|d| d.paid_on <= as_of) {
-        let entry = by_bond.entry(d.bond_id).or_default();
-        match d.kind.as_str() {
-            "TRANSFER" => entry.0.push((d.paid_on, d.amount)),
-            _ => {
-                entry.1 = entry.1 + d.amount;
-                if d.amount.fen() > 0 {
-                    entry.2 = entry.2.max(Some(d.paid_on));
-                }
-            }
-        }
-    }
+    let positions = f.positions(as_of);
+    let pools = positions.bonds.iter().map(|(bond, p)| (Some(*bond), p.held_at_unit(), p.unit.first().copied())).chain(
+        std::iter::once((
+            None,
+            positions.unmatched_unit.iter().map(|l| l.amount).sum(),
+            positions.unmatched_unit.first().copied(),
+        )),
+    );
     let mut out = Vec::new();
-    for (bond, (transfers, paid, last_payment)) in by_bond {
-        let (held, since) = fifo_held(transfers, paid);
-        let Some(since) = since else { continue };
-        let age = days_between(since, as_of);
+    for (bond, held, oldest) in pools {
+        let Some(oldest) = oldest.filter(|_| held.fen() > 0) else { continue };
+        let age = days_between(oldest.since, as_of);
         let levels =
             [("red_days", Severity::Red), ("orange_days", Severity::Orange), ("yellow_days", Severity::Yellow)];
         if let Some((severity, limit)) = days_threshold(age, c, "M2", &levels) {
+            let last_payment =
+                f.standing_payments(as_of).filter(|p| bond.is_none() || p.bond_id == bond).map(|p| p.paid_on).max();
             let subject = bond.map(|b| f.bond_subject(b)).unwrap_or_else(|| f.subject());
             out.push(
                 Finding::new(
@@ -103,7 +87,7 @@ pub fn m2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                     ),
                 )
                 .measured(format!("{age}天"), format!(">{limit}天"))
-                .evidence(json!({"held": held, "oldest_since": since, "last_payment": last_payment})),
+                .evidence(json!({"held": held, "oldest_since": oldest.since, "last_payment": last_payment})),
             );
         }
     }
@@ -127,12 +111,13 @@ pub fn planned_percent(f: &ProjectFacts, month: Month) -> Option<Decimal> {
 /// M3: paid ÷ bond funding behind the spending plan by 20 points (yellow) or 40 (red);
 /// on 31 December, less than 90% of the year's plan paid (orange).
 pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let funding = f.bond_funding(as_of);
-    if funding.fen() <= 0 || f.received(as_of).fen() <= 0 || f.project.actual_completion.is_some_and(|d| d <= as_of) {
+    let totals = f.totals(as_of);
+    let funding = totals.bond_funding;
+    if funding.fen() <= 0 || totals.received.fen() <= 0 || f.project.actual_completion.is_some_and(|d| d <= as_of) {
         return Vec::new();
     }
     let Some(planned) = planned_percent(f, Month::of(as_of)) else { return Vec::new() };
-    let paid = f.moved("PAYMENT", as_of);
+    let paid = totals.paid;
     let actual = paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal();
     let gap = planned - actual;
     let evidence = json!({"paid": paid, "bond_funding": funding, "planned_percent": planned.round_dp(2).to_string(), "actual_percent": actual.round_dp(2).to_string()});
@@ -189,14 +174,15 @@ pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// what physical progress (a share of the works) can be set against; paid ÷ received
 /// would read 100% for a project whose money arrives as it is needed.
 pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let funding = f.bond_funding(as_of);
+    let totals = f.totals(as_of);
+    let funding = totals.bond_funding;
     let latest = crate::ledger::queries::current_reports(
         f.progress.iter().filter(|r| r.submitted_on <= as_of).cloned().collect(),
     )
     .pop();
-    let (Some(report), true) = (latest, funding.fen() > 0 && f.received(as_of).fen() > 0) else { return Vec::new() };
+    let (Some(report), true) = (latest, funding.fen() > 0 && totals.received.fen() > 0) else { return Vec::new() };
     let progress = crate::db::values::stored_decimal(&report.actual_percent);
-    let spend = f.moved("PAYMENT", as_of).to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal();
+    let spend = totals.paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal();
     let gap = spend - progress;
     let evidence = json!({"spend_rate_percent": spend.round_dp(2).to_string(), "progress_percent": progress.to_string(), "period": report.period});
     if gap > c.t("M4", "yellow_points") {
@@ -256,13 +242,13 @@ pub fn m5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .collect()
 }
 
-/// M6: payments charged to a bond with no allocation to the project and no use
-/// adjustment to it approved by the payment's date; one alert per bond.
+/// M6: payments charged to a bond with no allocation to the project made by the
+/// payment's date and no use adjustment to it approved by then; one alert per bond.
 pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let mut by_bond: BTreeMap<i64, Vec<&crate::ledger::entities::disbursement::Model>> = BTreeMap::new();
     for p in f.standing_payments(as_of) {
         let Some(bond) = p.bond_id else { continue };
-        let allocated = f.allocations.iter().any(|a| a.bond_id == bond);
+        let allocated = f.increments.iter().any(|(b, on, _)| *b == bond && *on <= p.paid_on);
         let adjusted = f
             .adjustments
             .iter()
@@ -422,7 +408,8 @@ pub fn m11(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         return Vec::new();
     }
     let Some(done) = f.project.actual_completion.filter(|d| *d <= as_of) else { return Vec::new() };
-    let left = f.received(as_of) - f.moved("PAYMENT", as_of);
+    let totals = f.totals(as_of);
+    let left = totals.received - totals.paid;
     let age = days_between(done, as_of);
     let adjusted = f
         .adjustments
@@ -441,4 +428,54 @@ pub fn m11(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .measured(format!("{age}天"), format!("≤{}天", c.days("M11", "days")))
         .evidence(json!({"left": left, "completed_on": done})),
     ]
+}
+
+/// M12: money moved beyond what arrived (超拨/超支): on a bond, transferred beyond what
+/// it received or paid beyond what was transferred; for the project, transfers or
+/// payments without a bond beyond all its bond money (§4a). Red, naming the entries
+/// that went past and the part of each still uncovered; cleared once money covers it.
+/// A bond that does not fund the project at all is M6's, not M12's.
+pub fn m12(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let funds = |bond: i64| {
+        f.increments.iter().any(|(b, on, _)| *b == bond && *on <= as_of)
+            || f.adjustments
+                .iter()
+                .any(|a| a.bond_id == bond && a.to_project_id == f.project.id && a.approved_on <= as_of)
+    };
+    let mut by_bond: BTreeMap<Option<i64>, Vec<&Overrun>> = BTreeMap::new();
+    let positions = f.positions(as_of);
+    for o in positions.overruns.iter().filter(|o| o.bond_id.is_none_or(funds)) {
+        by_bond.entry(o.bond_id).or_default().push(o);
+    }
+    by_bond
+        .into_iter()
+        .map(|(bond, overruns)| {
+            let total: Money = overruns.iter().map(|o| o.amount).sum();
+            let what = if overruns.iter().any(|o| o.kind == Shortfall::Payment)
+                && overruns.iter().any(|o| o.kind != Shortfall::Payment)
+            {
+                "拨付超过到账、支出超过拨付"
+            } else if overruns.iter().all(|o| o.kind == Shortfall::Payment) {
+                "支出超过拨付"
+            } else {
+                "拨付超过到账"
+            };
+            let on = bond
+                .and_then(|b| f.books.iter().find(|k| k.bond.id == b))
+                .map(|k| format!("债券{}", k.bond.code))
+                .unwrap_or_else(|| "未列明债券的资金".to_string());
+            let evidence: Vec<_> = overruns
+                .iter()
+                .map(|o| json!({"entry": o.entry_id, "kind": o.kind, "on": o.on, "uncovered": o.amount}))
+                .collect();
+            Finding::new(
+                "M12",
+                Severity::Red,
+                bond.map(|b| f.bond_subject(b)).unwrap_or_else(|| f.subject()),
+                format!("项目{}{on}{what},超出{},请核实记账或立即纠正。", f.project.code, wan(total)),
+            )
+            .measured(wan(total), "0万元")
+            .evidence(json!({"entries": evidence}))
+        })
+        .collect()
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use super::facts::{BondFacts, DepartmentFacts, IndicatorFacts, ProjectFacts};
 use super::{Finding, RuleConfig, Subject};
-use crate::db::Money;
+use crate::ledger::positions::{Ledger, Positions, Totals, positions};
 use crate::targets::parse::{TargetKind, attainment};
 
 type ProjectRule = fn(&ProjectFacts, &RuleConfig, NaiveDate) -> Vec<Finding>;
@@ -38,6 +38,7 @@ pub const PROJECT_RULES: &[(&str, ProjectRule)] = &[
     ("M9", management::m9),
     ("M10", management::m10),
     ("M11", management::m11),
+    ("M12", management::m12),
     ("O1", output::o1),
     ("O2", output::o2),
     ("O3", output::o3),
@@ -107,30 +108,31 @@ impl ProjectFacts {
         !self.allocations.is_empty()
     }
 
-    /// What the project holds of its bonds: allocations ± use adjustments approved by `as_of`.
-    pub fn bond_funding(&self, as_of: NaiveDate) -> Money {
-        let allocated: Money = self.allocations.iter().filter(|a| a.allocated_on <= as_of).map(|a| a.amount).sum();
-        allocated + self.adjustment_net(as_of, None)
+    /// The project's money as of `as_of`, per bond (domain.md §2, §4a): the one
+    /// definition every rule and figure reads.
+    pub fn positions(&self, as_of: NaiveDate) -> Positions {
+        let excluded = self.refinancing_bonds();
+        positions(
+            &Ledger {
+                project_id: self.project.id,
+                increments: &self.increments,
+                receipts: &self.receipts,
+                adjustments: &self.adjustments,
+                disbursements: &self.disbursements,
+                excluded_bonds: &excluded,
+            },
+            as_of,
+        )
     }
 
-    /// Use adjustments into the project minus out of it, approved by `as_of` (of one bond, or all).
-    pub fn adjustment_net(&self, as_of: NaiveDate, bond: Option<i64>) -> Money {
-        self.adjustments
-            .iter()
-            .filter(|a| a.approved_on <= as_of && bond.is_none_or(|b| a.bond_id == b))
-            .map(|a| if a.to_project_id == self.project.id { a.amount } else { -a.amount })
-            .sum()
+    /// bondFunding, received, transferred and paid as of `as_of`.
+    pub fn totals(&self, as_of: NaiveDate) -> Totals {
+        self.positions(as_of).totals()
     }
 
-    /// Bond money arrived by `as_of`, moved with use adjustments.
-    pub fn received(&self, as_of: NaiveDate) -> Money {
-        let arrived: Money = self.receipts.iter().filter(|(_, r)| r.received_on <= as_of).map(|(_, r)| r.amount).sum();
-        arrived + self.adjustment_net(as_of, None)
-    }
-
-    /// Net of reversals: `TRANSFER` (拨付) or `PAYMENT` (支出), paid by `as_of`.
-    pub fn moved(&self, kind: &str, as_of: NaiveDate) -> Money {
-        self.disbursements.iter().filter(|d| d.kind == kind && d.paid_on <= as_of).map(|d| d.amount).sum()
+    /// The refinancing bonds among the project's: outside the use-stage figures (§2).
+    pub fn refinancing_bonds(&self) -> Vec<i64> {
+        self.books.iter().filter(|b| b.bond.kind == "REFINANCING").map(|b| b.bond.id).collect()
     }
 
     /// Payments that are not cancelled by a reversal.
@@ -144,34 +146,25 @@ impl ProjectFacts {
         })
     }
 
+    /// The first day money arrived, by a receipt or a use adjustment (refinancing bonds aside).
     pub fn first_receipt(&self) -> Option<NaiveDate> {
-        self.receipts.iter().map(|(_, r)| r.received_on).min()
+        let refinancing = self.refinancing_bonds();
+        let moved_in = self
+            .adjustments
+            .iter()
+            .filter(|a| a.to_project_id == self.project.id && (a.moved_from_treasury + a.moved_from_unit).fen() > 0);
+        self.receipts
+            .iter()
+            .filter(|(b, _)| !refinancing.contains(b))
+            .map(|(_, r)| r.received_on)
+            .chain(moved_in.map(|a| a.approved_on))
+            .min()
     }
 
     /// The stage's status: operating or repaid projects have revenue and repayment.
     pub fn status(&self) -> crate::ledger::projects::ProjectStatus {
         crate::ledger::projects::stage_status(&self.project)
     }
-}
-
-/// Money still held after outflows, first in first out: how much, and since when
-/// the oldest part of it has been held.
-pub fn fifo_held(mut inflows: Vec<(NaiveDate, Money)>, outflow: Money) -> (Money, Option<NaiveDate>) {
-    inflows.sort_by_key(|(d, _)| *d);
-    let total: Money = inflows.iter().map(|(_, m)| *m).sum();
-    let held = total - outflow;
-    if held.fen() <= 0 {
-        return (Money::ZERO, None);
-    }
-    let mut covered = outflow;
-    for (date, amount) in inflows {
-        if covered >= amount {
-            covered = covered - amount;
-        } else {
-            return (held, Some(date));
-        }
-    }
-    (held, None)
 }
 
 /// An indicator's attainment from its latest actual, if it can be judged.

@@ -195,6 +195,7 @@ fn healthy() -> ProjectFacts {
             allocated_on: d(2025, 1, 10),
             created_at: now(),
         }],
+        increments: vec![(10, d(2025, 1, 10), yuan(60_000_000))],
         receipts,
         disbursements,
         progress,
@@ -315,12 +316,22 @@ fn cases() -> Vec<Case> {
                     amount: yuan(1_000_000),
                     reason: "其他".into(),
                     approved_on: d(2026, 3, 1),
+                    moved_from_treasury: Money::ZERO,
+                    moved_from_unit: Money::ZERO,
                     recorded_at: now(),
                 });
             },
             as_of(),
             Yellow,
             At(d(2026, 2, 1)),
+        ),
+        // A transfer of 5,000,000 on 10 June beyond June's 2,000,000, already transferred on 8 June.
+        (
+            "M12",
+            |f| f.disbursements.push(disbursement(999, "TRANSFER", d(2026, 6, 10), yuan(5_000_000))),
+            as_of(),
+            Red,
+            At(d(2026, 6, 9)),
         ),
         ("M9", |f| f.progress.retain(|r| r.period != "2026-05"), as_of(), Yellow, At(d(2026, 6, 10))),
         ("M9", |f| f.progress.retain(|r| r.period != "2026-04"), d(2026, 5, 31), Orange, At(d(2026, 5, 10))),
@@ -509,6 +520,8 @@ fn m7_counts_a_bonds_adjustments_in_the_year() {
         amount: yuan(amount),
         reason: "其他".into(),
         approved_on: on,
+        moved_from_treasury: Money::ZERO,
+        moved_from_unit: Money::ZERO,
         recorded_at: now(),
     };
     let config = RuleConfig::default_rules();
