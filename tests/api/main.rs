@@ -14,6 +14,7 @@ mod imports;
 mod ledger;
 mod money;
 mod monitoring;
+mod positions;
 mod queries;
 mod reports;
 mod spreadsheets;
