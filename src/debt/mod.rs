@@ -68,6 +68,8 @@ pub struct BondBook {
     pub bond: bond::Model,
     pub terms: BondTerms,
     pub lines: Vec<ServiceLine>,
+    /// The payments against the lines, as recorded: what was paid by a date.
+    pub payments: Vec<debt_service_payment::Model>,
 }
 
 impl BondBook {
@@ -89,7 +91,16 @@ impl BondBook {
                 ServiceLine { bond_id: bond.id, project_id, line, paid, paid_on, refinanced }
             })
             .collect();
-        BondBook { bond, terms, lines }
+        BondBook { bond, terms, lines, payments: payments.to_vec() }
+    }
+
+    /// What was paid against a line by `as_of` (payments dated on or before it).
+    pub fn paid_by(&self, line: &ServiceLine, as_of: NaiveDate) -> Money {
+        self.payments
+            .iter()
+            .filter(|p| p.project_id == line.project_id && p.due_date == line.line.due && p.paid_on <= as_of)
+            .map(|p| p.amount)
+            .sum()
     }
 
     pub fn project_lines(&self, project_id: i64) -> impl Iterator<Item = &ServiceLine> {

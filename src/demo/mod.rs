@@ -43,7 +43,7 @@ pub const TROUBLES: &[(&str, &str)] = &[
         "HY-WJ-01",
         "S1 revenue below forecast, S2 rolling coverage, S3 repayment gap, S4 coupon due within a month, S5 revenue not transferred, S6 principal repaid by refinancing, S7 satisfaction below target",
     ),
-    ("HY-WJ-02", "M11 leftover funds after completion, O4 cost overrun"),
+    ("HY-WJ-02", "M11 leftover funds after completion, O4 cost overrun, S8 its latest debt service unpaid"),
     (
         "HY-MZ-01",
         "D3 incomplete targets, D4 qualitative targets, M4 money ahead of the works, M9 late report, M10 targets off track, O5 veto indicator breached",
@@ -667,6 +667,7 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
     let mut count = 0;
     // Never more transferred than the bond money the project got.
     let mut left_to_transfer = bond;
+    let mut at_unit = 0;
     for m in (1..=started).rev() {
         let month_index = started - m;
         if month_index >= months_building && spec.status == ProjectStatus::Operating {
@@ -684,6 +685,10 @@ async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spe
         };
         let transfer = transfer.min(left_to_transfer);
         left_to_transfer -= transfer;
+        // Never more paid than the unit was given.
+        at_unit += transfer;
+        let pay = pay.min(at_unit);
+        at_unit -= pay;
         // The salaries of HY-SW-02's project office (below) come out of that month's payment.
         let pay = if spec.code == "HY-SW-02" && m == 3 { pay - 186_000 } else { pay };
         // Money arrives as the treasury needs it: what is transferred never exceeds it.
@@ -1167,8 +1172,8 @@ async fn load_adjustments(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> R
     Ok(())
 }
 
-/// Every line due by today is paid on its due date, except one of HY-JT-02's, paid
-/// ten days late; the matured bond's principal is repaid from the refinancing bond (S6).
+/// Every line due by today is paid on its due date, except HY-JT-02's, paid ten days
+/// late, and HY-WJ-02's latest, not paid at all; the matured bond's principal is repaid from the refinancing bond (S6).
 async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> Result<usize> {
     let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
     let codes: std::collections::HashMap<i64, String> =
@@ -1178,6 +1183,16 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
         for line in book.lines.iter().filter(|l| l.line.due <= cal.today) {
             let project_code = line.project_id.and_then(|id| codes.get(&id).cloned());
             let late = project_code.as_deref() == Some("HY-JT-02");
+            // HY-WJ-02 has not paid its latest line due before today (S8).
+            let latest_due = book
+                .lines
+                .iter()
+                .filter(|l| l.line.due < cal.today && l.project_id == line.project_id)
+                .map(|l| l.line.due)
+                .max();
+            if project_code.as_deref() == Some("HY-WJ-02") && Some(line.line.due) == latest_due {
+                continue;
+            }
             let refinanced = book.bond.code == bond_codes[4] && !line.line.principal.is_zero();
             // Projects repay from budget support (财政补助) put into the dedicated account a
             // few days before, except the hospital, which must repay from its own revenue.
@@ -1211,7 +1226,12 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
                     project_code,
                     due_date: line.line.due,
                     amount: line.line.total(),
-                    paid_on: if late { line.line.due + chrono::Duration::days(10) } else { line.line.due },
+                    // Never dated after today.
+                    paid_on: if late {
+                        (line.line.due + chrono::Duration::days(10)).min(cal.today)
+                    } else {
+                        line.line.due
+                    },
                     refinancing_bond_code: refinanced.then(|| bond_codes[3].clone()),
                     refinanced_amount: refinanced.then_some(line.line.principal),
                 },

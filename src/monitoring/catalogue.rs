@@ -186,6 +186,7 @@ pub const CATALOGUE: &[RuleDef] = &[
     rule!("S5", Sustainability, "MANAGEMENT", "专项收入未及时缴入专户", ["days"], []),
     rule!("S6", Sustainability, "REPAYMENT", "过度依赖再融资", ["years", "yellow_share_above"], []),
     rule!("S7", Sustainability, "MANAGEMENT", "满意度未达目标", [], []),
+    rule!("S8", Sustainability, "REPAYMENT", "还本付息逾期", ["lead_days"], []),
     rule!("C1", Decision, "BORROWING", "分项之和与合计不符", ["tolerance"], []),
     rule!("C2", Decision, "BORROWING", "填报比例与金额不符", ["tolerance_points"], []),
     rule!("C3", Decision, "BORROWING", "项目当年预算与特定目标类支出不符", ["tolerance"], []),

@@ -51,6 +51,7 @@ pub const PROJECT_RULES: &[(&str, ProjectRule)] = &[
     ("S5", sustainability::s5),
     ("S6", sustainability::s6),
     ("S7", sustainability::s7),
+    ("S8", sustainability::s8),
     ("C1", checks::c1_project),
     ("C5", checks::c5_project),
 ];

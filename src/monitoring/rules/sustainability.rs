@@ -1,4 +1,4 @@
-//! 可持续性 rules S1–S7: whether the project can carry its debt.
+//! 可持续性 rules S1–S8: whether the project can carry its debt.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -68,11 +68,24 @@ pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     ]
 }
 
-fn unpaid_due_within(f: &ProjectFacts, as_of: NaiveDate, days: i64) -> Money {
-    debt::project_lines(&f.books, f.project.id)
+/// A project's lines on each of its bonds with what was unpaid of each on `as_of`.
+fn unpaid_lines(f: &ProjectFacts, as_of: NaiveDate) -> Vec<(i64, debt::ServiceLine, Money)> {
+    let mut out: Vec<_> = f
+        .books
         .iter()
-        .filter(|l| l.line.due >= as_of && days_between(as_of, l.line.due) <= days)
-        .map(|l| l.line.total() - l.paid)
+        .flat_map(|b| b.project_lines(f.project.id).map(move |l| (b.bond.id, *l, l.line.total() - b.paid_by(l, as_of))))
+        .filter(|(_, _, unpaid)| unpaid.fen() > 0)
+        .collect();
+    out.sort_by_key(|(bond, l, _)| (l.line.due, *bond));
+    out
+}
+
+/// Debt service still to come (due on `as_of` or later) within `days`, unpaid on `as_of`.
+fn unpaid_due_within(f: &ProjectFacts, as_of: NaiveDate, days: i64) -> Money {
+    unpaid_lines(f, as_of)
+        .iter()
+        .filter(|(_, l, _)| l.line.due >= as_of && days_between(as_of, l.line.due) <= days)
+        .map(|(_, _, unpaid)| *unpaid)
         .sum()
 }
 
@@ -104,11 +117,11 @@ pub fn s3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     Vec::new()
 }
 
-/// S4: the next interest or principal payment falls due within 60 days (blue) or 30 (yellow).
+/// S4: the next interest or principal payment falls due within 60 days (blue) or 30
+/// (yellow); a line due on the as-of date is still to come (S8 takes the overdue ones).
 pub fn s4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let lines = debt::project_lines(&f.books, f.project.id);
-    let Some(next) = lines.iter().filter(|l| l.line.due >= as_of && l.paid < l.line.total()).min_by_key(|l| l.line.due)
-    else {
+    let lines: Vec<_> = unpaid_lines(f, as_of).into_iter().filter(|(_, l, _)| l.line.due >= as_of).collect();
+    let Some((_, next, _)) = lines.first().copied() else {
         return Vec::new();
     };
     let days = days_between(as_of, next.line.due);
@@ -119,10 +132,50 @@ pub fn s4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     } else {
         return Vec::new();
     };
-    let due: Money = lines.iter().filter(|l| l.line.due == next.line.due).map(|l| l.line.total() - l.paid).sum();
+    let due: Money = lines.iter().filter(|(_, l, _)| l.line.due == next.line.due).map(|(_, _, unpaid)| *unpaid).sum();
     vec![Finding::new("S4", severity, f.subject(), format!("项目{}将于{}({days}天后)还本付息{},请做好资金准备。", f.project.code, next.line.due, wan(due)))
         .measured(format!("{days}天"), format!(">{}天", c.days("S4", "blue_days")))
         .evidence(json!({"due_date": next.line.due, "amount": due, "principal": next.line.principal, "interest": next.line.interest}))]
+}
+
+/// S8: debt service overdue (逾期): per bond, the project's lines due before the as-of
+/// date (less the remittance lead: money goes up to the province `lead_days` before the
+/// due date) not fully paid by it. Red, with the amount and the days since the oldest
+/// unpaid line fell due, the lines in evidence; cleared by the payment.
+pub fn s8(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let lead = chrono::Duration::days(c.days("S8", "lead_days"));
+    let mut by_bond: std::collections::BTreeMap<i64, Vec<(debt::ServiceLine, Money)>> = Default::default();
+    for (bond, line, unpaid) in unpaid_lines(f, as_of) {
+        if line.line.due - lead < as_of {
+            by_bond.entry(bond).or_default().push((line, unpaid));
+        }
+    }
+    by_bond
+        .into_iter()
+        .map(|(bond, lines)| {
+            let amount: Money = lines.iter().map(|(_, unpaid)| *unpaid).sum();
+            let oldest = lines[0].0.line.due - lead;
+            let days = days_between(oldest, as_of);
+            let code = f.books.iter().find(|b| b.bond.id == bond).map(|b| b.bond.code.clone()).unwrap_or_default();
+            let evidence: Vec<_> = lines
+                .iter()
+                .map(|(l, unpaid)| json!({"due": l.line.due, "principal": l.line.principal, "interest": l.line.interest, "unpaid": unpaid}))
+                .collect();
+            Finding::new(
+                "S8",
+                Severity::Red,
+                f.bond_subject(bond),
+                format!(
+                    "项目{}债券{code}应于{}偿还的本息尚有{}未支付,已逾期{days}天,请立即筹措资金偿还并说明原因。",
+                    f.project.code,
+                    lines[0].0.line.due,
+                    wan(amount)
+                ),
+            )
+            .measured(format!("{},逾期{days}天", wan(amount)), "0万元")
+            .evidence(json!({"overdue": amount, "days_overdue": days, "lines": evidence}))
+        })
+        .collect()
 }
 
 /// S5: revenue collected but not transferred to the dedicated account 30 days after

@@ -61,6 +61,29 @@ fn book(bond: bond::Model, held: Money, on: NaiveDate, payments: &[debt_service_
     Arc::new(BondBook::new(bond, terms, &changes, payments))
 }
 
+/// The book with every line due by the as-of date paid on its due date.
+fn paid_book(bond: bond::Model, held: Money, on: NaiveDate) -> Arc<BondBook> {
+    let unpaid = book(bond.clone(), held, on, &[]);
+    let payments: Vec<debt_service_payment::Model> = unpaid
+        .lines
+        .iter()
+        .filter(|l| l.line.due <= as_of())
+        .enumerate()
+        .map(|(i, l)| debt_service_payment::Model {
+            id: i as i64 + 1,
+            bond_id: bond.id,
+            project_id: l.project_id,
+            due_date: l.line.due,
+            amount: l.line.total(),
+            paid_on: l.line.due,
+            refinancing_bond_id: None,
+            refinanced_amount: Money::ZERO,
+            recorded_at: now(),
+        })
+        .collect();
+    book(bond, held, on, &payments)
+}
+
 fn disbursement(id: i64, kind: &str, on: NaiveDate, amount: Money) -> disbursement::Model {
     disbursement::Model {
         id,
@@ -229,11 +252,10 @@ fn healthy() -> ProjectFacts {
             recorded_at: now(),
         }),
         adjustments: Vec::new(),
-        books: vec![book(
+        books: vec![paid_book(
             bond_model(10, "PROJECT_REVENUE", d(2025, 1, 10), 15, yuan(60_000_000)),
             yuan(60_000_000),
             d(2025, 1, 10),
-            &[],
         )],
     }
 }
@@ -353,6 +375,22 @@ fn cases() -> Vec<Case> {
             as_of(),
             Yellow,
             At(d(2026, 3, 1)),
+        ),
+        // The annual coupon due 10 January 2026 left unpaid: overdue on 15 June 2026; on
+        // 10 January it is due that day, still to come.
+        (
+            "S8",
+            |f| {
+                f.books = vec![book(
+                    bond_model(10, "PROJECT_REVENUE", d(2025, 1, 10), 15, yuan(60_000_000)),
+                    yuan(60_000_000),
+                    d(2025, 1, 10),
+                    &[],
+                )]
+            },
+            as_of(),
+            Red,
+            At(d(2026, 1, 10)),
         ),
         ("O1", |f| f.indicators[0].year = Some(2025), as_of(), Orange, At(d(2025, 12, 30))),
         ("O2", |f| f.indicators[1].actuals[0].value = "92%".into(), as_of(), Yellow, Healthy),
@@ -499,6 +537,32 @@ fn every_project_rule_raises_and_clears() {
     for (id, _) in super::PROJECT_RULES {
         assert!(cases().iter().any(|(r, ..)| r == id), "no case for {id}");
     }
+}
+
+#[test]
+fn s8_names_the_amount_and_the_days_overdue_and_a_line_due_today_is_to_come() {
+    let mut f = healthy();
+    f.books = vec![book(
+        bond_model(10, "PROJECT_REVENUE", d(2025, 1, 10), 15, yuan(60_000_000)),
+        yuan(60_000_000),
+        d(2025, 1, 10),
+        &[],
+    )];
+    // The coupon: 60,000,000 × 3% = 1,800,000.00 (180万元), due 10 January 2026; 9 February is 30 days on.
+    let found = raised(&f, "S8", d(2026, 2, 9));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].measured.as_deref(), Some("180万元,逾期30天"));
+    assert_eq!(found[0].evidence["overdue"], "1800000.00");
+    assert_eq!(found[0].subject.bond_id, Some(10));
+    // On its due date the line is S4's (due in 0 days, yellow), not overdue.
+    assert!(raised(&f, "S8", d(2026, 1, 10)).is_empty());
+    assert_eq!(raised(&f, "S4", d(2026, 1, 10))[0].severity, Severity::Yellow);
+    // With a remittance lead of 5 days the line is overdue from 5 January: on the 10th, 5 days.
+    let text = crate::monitoring::config::DEFAULT_RULES.replace("lead_days = 0", "lead_days = 5");
+    let config = RuleConfig::parse(&text, "rules.toml").unwrap();
+    let early = evaluate_project(&f, &config, d(2026, 1, 10));
+    let s8: Vec<_> = early.iter().filter(|x| x.rule == "S8").collect();
+    assert_eq!(s8[0].measured.as_deref(), Some("180万元,逾期5天"));
 }
 
 #[test]
