@@ -13,8 +13,13 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 
     /// Today's date in Asia/Shanghai.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&OFFICE_TZ).date_naive()
+        shanghai_date(self.now())
     }
+}
+
+/// The office's date of a moment: the day in Asia/Shanghai.
+pub fn shanghai_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&OFFICE_TZ).date_naive()
 }
 
 pub type SharedClock = Arc<dyn Clock>;

@@ -12,6 +12,8 @@ pub mod demo;
 pub mod digest;
 pub mod error;
 pub mod evaluation;
+pub mod facts;
+pub mod figures;
 pub mod jobs;
 pub mod ledger;
 pub mod monitoring;

@@ -148,6 +148,36 @@ impl Loader<i64> for ProjectBondsLoader {
     }
 }
 
+/// Each project's figures on a date (domain.md §4a): the facts of all the keys of one
+/// date load in one batch.
+pub struct FiguresLoader {
+    db: DatabaseConnection,
+    settings: crate::config::DebtSettings,
+}
+
+impl Loader<(i64, NaiveDate)> for FiguresLoader {
+    type Value = crate::figures::ProjectFigures;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[(i64, NaiveDate)]) -> Result<HashMap<(i64, NaiveDate), Self::Value>, Self::Error> {
+        let mut by_date: HashMap<NaiveDate, Vec<i64>> = HashMap::new();
+        for (id, on) in keys {
+            by_date.entry(*on).or_default().push(*id);
+        }
+        let mut out = HashMap::new();
+        for (on, ids) in by_date {
+            let projects = crate::ledger::queries::rows_in::<project::Entity>(&self.db, project::Column::Id, &ids)
+                .await
+                .map_err(Arc::new)?;
+            let facts = crate::facts::load_projects(&self.db, &self.settings, projects).await.map_err(Arc::new)?;
+            for f in facts {
+                out.insert((f.project.id, on), crate::figures::project_figures(&f, on));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// How long a loader gathers keys before it queries; every nesting level of a request
 /// waits this long once. Resolving one level of a 200-node page can take more than a
 /// millisecond in a debug build, which would split a level into two queries: 10 ms
@@ -205,6 +235,7 @@ loaders! {
     evaluations_by_project: RowsBy<crate::evaluation::stored::Entity> = by::<crate::evaluation::stored::Entity>(crate::evaluation::stored::Column::ProjectId),
     bond_books: BondBookLoader = |db, _, ctx: &crate::Ctx| BondBookLoader { db, settings: ctx.settings.debt.clone() },
     project_bonds: ProjectBondsLoader = |db, _, _| ProjectBondsLoader(db),
+    figures: FiguresLoader = |db, _, ctx: &crate::Ctx| FiguresLoader { db, settings: ctx.settings.debt.clone() },
 }
 
 /// A loader error as an extended GraphQL error.

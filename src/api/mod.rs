@@ -3,6 +3,7 @@
 
 mod dashboard;
 pub mod error;
+pub mod figures;
 mod graphiql;
 pub mod loaders;
 pub mod mutation;

@@ -47,6 +47,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Query", "digestDeliveries", Access::Roles(SUBSCRIBERS)),
     ("Query", "alertRules", Access::Roles(ALL)),
     ("Query", "previewAlerts", Access::Roles(ALL)),
+    ("Query", "figures", Access::Roles(ALL)),
     ("Mutation", "login", Access::Public),
     ("Mutation", "createDepartment", Access::Roles(ADMIN)),
     ("Mutation", "createProject", Access::Roles(ADMIN)),

@@ -426,6 +426,57 @@ impl Query {
             .collect()
     }
 
+    /// Every project's figures as of a date, for research panels: the same definitions
+    /// as Project.figures. Status, stage and hasOpenAlert are read as of the date.
+    #[graphql(complexity = "first.unwrap_or(100).max(1) as usize * child_complexity")]
+    async fn figures(
+        &self,
+        ctx: &Context<'_>,
+        as_of: DateScalar,
+        filter: Option<ProjectFilter>,
+        #[graphql(default = 100)] first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<super::figures::ProjectFiguresConnection> {
+        let as_of = as_of.parse_at("asOf").gql()?;
+        let first = page_size(first, 100)?;
+        let f = filter.unwrap_or_default();
+        let filter = crate::monitoring::panel::PanelFilter {
+            projects: queries::ProjectFilter {
+                department_code: department_scope(ctx, f.department_code).await?,
+                category: f.category,
+                search: f.search,
+                ..Default::default()
+            },
+            status: f.status.map(Into::into),
+            stage: f.stage.map(Into::into),
+            has_open_alert: f.has_open_alert.map(Into::into),
+        };
+        let after = after_key(after)?;
+        let app = app(ctx);
+        let count = ctx.look_ahead().field("totalCount").exists();
+        let panel = crate::monitoring::panel::panel(
+            &app.db,
+            &app.settings.debt,
+            &filter,
+            as_of,
+            first,
+            after.as_deref(),
+            count,
+        )
+        .await
+        .gql()?;
+        let end = panel.rows.last().map(|(p, _)| encode_cursor(&p.code));
+        Ok(super::figures::ProjectFiguresConnection {
+            nodes: panel
+                .rows
+                .into_iter()
+                .map(|(project, figures)| super::figures::Figures { project, figures })
+                .collect(),
+            page_info: PageInfo { has_next_page: panel.more, end_cursor: end },
+            total_count: panel.total as i32,
+        })
+    }
+
     /// Evaluates the alert rules as of a past or future date without storing anything.
     async fn preview_alerts(
         &self,

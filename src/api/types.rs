@@ -259,6 +259,14 @@ impl Project {
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Every figure of domain.md §4a as of a date (default today), each defined once.
+    async fn figures(&self, ctx: &Context<'_>, as_of: Option<DateScalar>) -> GqlResult<super::figures::Figures> {
+        let as_of = match as_of {
+            Some(d) => d.parse_at("asOf").gql()?,
+            None => app(ctx).clock.today(),
+        };
+        super::figures::of_project(ctx, &self.0, as_of).await
+    }
     async fn name(&self) -> &str {
         &self.0.name
     }

@@ -86,14 +86,17 @@ pub fn sensitivity(lines: &[Line], window: Window, forecast: &[ForecastYear]) ->
 
 /// Revenue collected to date (budget support excluded) ÷ forecast revenue to date,
 /// counting the forecast of every earlier year in full and the current year pro rata
-/// by its completed months; 1 while nothing was forecast yet.
+/// by its days elapsed; 1 while nothing was forecast yet.
 pub fn realisation_rate(collected_to_date: Money, forecast: &[ForecastYear], as_of: NaiveDate) -> Decimal {
-    let completed_months = Decimal::from(as_of.month0());
+    // The current year counts by the share of its days elapsed, as of date included
+    // (§4a): 31 December counts the whole year.
+    let days_in_year = if NaiveDate::from_ymd_opt(as_of.year(), 2, 29).is_some() { 366 } else { 365 };
+    let elapsed = Decimal::from(as_of.ordinal()) / Decimal::from(days_in_year);
     let expected: Decimal = forecast
         .iter()
         .map(|f| match f.year.cmp(&as_of.year()) {
             std::cmp::Ordering::Less => f.revenue.to_decimal(),
-            std::cmp::Ordering::Equal => f.revenue.to_decimal() * completed_months / Decimal::from(12),
+            std::cmp::Ordering::Equal => f.revenue.to_decimal() * elapsed,
             std::cmp::Ordering::Greater => Decimal::ZERO,
         })
         .sum();
@@ -177,9 +180,12 @@ mod tests {
             year(2026, "1200000.00", "200000.00"),
             year(2027, "1200000.00", "200000.00"),
         ];
-        // As of 15 July 2026: all of 2025 (1.2m) + 6/12 of 2026 (0.6m) = 1.8m expected.
-        let rate = realisation_rate(m("1350000.00"), &forecast, d(2026, 7, 15));
+        // As of 31 December 2025 the whole of 2025 counts: 900,000 ÷ 1,200,000 = 0.75.
+        let rate = realisation_rate(m("900000.00"), &forecast, d(2025, 12, 31));
         assert_eq!(rate, Decimal::new(75, 2));
+        // 2 July 2026 is day 183 of 365: 1,200,000 ÷ (1,200,000 + 1,200,000 × 183/365) = 365/548 = 0.6661…
+        let july = realisation_rate(m("1200000.00"), &forecast, d(2026, 7, 2));
+        assert_eq!(july.round_dp(4), Decimal::new(6661, 4));
         assert_eq!(realisation_rate(m("5.00"), &[], d(2026, 7, 15)), Decimal::ONE);
         // (200,000 + 1,000,000 × 0.75) ÷ 500,000 = 1.9
         let rolling = rolling_coverage(m("200000.00"), &forecast, 2027, rate, m("500000.00"), d(2026, 7, 15));

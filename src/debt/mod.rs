@@ -240,10 +240,18 @@ pub fn repayment_position(
         .filter(|r| r.source != BUDGET_SUPPORT && r.collected_on.is_some_and(|d| d <= as_of))
         .map(|r| r.collected)
         .sum();
-    let lines = project_lines(books, project_id);
-    let paid_from_account: Money =
-        lines.iter().filter(|l| l.paid_on.is_some_and(|d| d <= as_of)).map(|l| l.paid - l.refinanced).sum();
-    let unpaid: Money = lines.iter().map(|l| l.line.total() - l.paid).sum();
+    // What was paid by the date, from the books' payments (the refinanced part is not
+    // paid from the account).
+    let mut paid_from_account = Money::ZERO;
+    let mut unpaid = Money::ZERO;
+    for book in books {
+        for p in book.payments.iter().filter(|p| p.project_id == Some(project_id) && p.paid_on <= as_of) {
+            paid_from_account = paid_from_account + p.amount - p.refinanced_amount;
+        }
+        for l in book.project_lines(project_id) {
+            unpaid = unpaid + l.line.total() - book.paid_by(l, as_of);
+        }
+    }
     RepaymentPosition { dedicated_balance: transferred - paid_from_account, collected, unpaid }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::values::Month;
 use crate::debt;
 use crate::monitoring::facts::{IndicatorFacts, ProjectFacts};
-use crate::monitoring::rules::{latest_attainment, management::planned_percent};
+use crate::monitoring::rules::latest_attainment;
 use crate::monitoring::{Finding, Severity};
 
 /// `jobs/evaluation.toml`.
@@ -166,7 +166,7 @@ pub fn evaluate(
     as_of: NaiveDate,
 ) -> Evaluation {
     use crate::ledger::projects::ProjectStatus;
-    let operating = matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid);
+    let operating = matches!(f.stage_status_on(as_of), ProjectStatus::Operating | ProjectStatus::Repaid);
     let profile = if operating { "operating" } else { "construction" };
     let weights = config.profiles.get(profile).copied().unwrap_or(Weights {
         decision: Decimal::from(25),
@@ -237,7 +237,7 @@ pub fn evaluate(
     let planned = f.project.planned_bond_funding;
     let in_place = (planned.fen() > 0).then(|| capped(received.to_decimal() / planned.to_decimal()));
     let paid = totals.paid;
-    let spend_vs_plan = match (planned_percent(f, Month::of(as_of)), funding.fen() > 0) {
+    let spend_vs_plan = match (crate::figures::planned_spend_percent(f, as_of), funding.fen() > 0) {
         (Some(p), true) if p > Decimal::ZERO => {
             Some(capped(paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal() / p))
         }

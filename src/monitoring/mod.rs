@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod facts;
+pub mod panel;
 pub mod rules;
 pub mod store;
 pub mod sweep;

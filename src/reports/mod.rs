@@ -23,7 +23,6 @@ use crate::evaluation::{self, ASSESSMENT_POINTS, checks};
 use crate::ledger::entities::{bond, department};
 use crate::monitoring::facts::ProjectFacts;
 use crate::monitoring::rules::latest_attainment;
-use crate::monitoring::rules::management::planned_percent;
 use crate::monitoring::store::alert;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -260,7 +259,9 @@ fn spending(c: &Context<'_>, months: &[Month], span: &str) -> Section {
             (paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal()).to_f64().unwrap_or(0.0)
         }
     };
-    let plan = |m: Month| planned_percent(f, m).and_then(|d| d.to_f64()).unwrap_or(0.0);
+    let plan = |m: Month| {
+        crate::figures::planned_spend_percent(f, month_end(m).min(c.as_of)).and_then(|d| d.to_f64()).unwrap_or(0.0)
+    };
     let labels: Vec<String> = if months.iter().all(|m| m.year == months[0].year) {
         months.iter().map(|m| format!("{}月", m.month)).collect()
     } else {

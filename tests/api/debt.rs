@@ -317,8 +317,8 @@ async fn portfolio_and_rolling_coverage() {
     assert_eq!(data["later"], json!({"outstandingPrincipal": "1000.00", "debtServiceNext12Months": "1100.00"}));
     // Coverage: window 2025–2028, net 200 + 500 × 3 = 1,700 ÷ 1,300 = 1.3076923…
     assert_eq!(data["project"]["coverageRatio"], "1.3077");
-    // Rolling, 15 June 2026: balance 350 (transfers, budget support included); realised
-    // 300 ÷ (240 + 600 × 5/12 = 490) = 0.6122449; future years 2027–2028 net 1,000;
-    // unpaid 1,300 → (350 + 1,000 × 0.6122449) ÷ 1,300 = 0.7401884…
-    assert_eq!(data["project"]["rollingCoverageRatio"], "0.7402");
+    // Rolling, 15 June 2026 (day 166 of 365): balance 350 (transfers, budget support included);
+    // realised 300 ÷ (240 + 600 × 166/365 = 512.8767…) = 0.5849359…; future years 2027–2028 net
+    // 1,000; unpaid 1,300 → (350 + 1,000 × 0.5849359) ÷ 1,300 = 0.7191815…
+    assert_eq!(data["project"]["rollingCoverageRatio"], "0.7192");
 }

@@ -86,3 +86,27 @@ async fn nothing_to_measure_hands_its_share_on_and_says_so() {
     );
     assert_eq!(e["evaluate"]["grade"], "POOR", "no assessment, no targets");
 }
+
+#[tokio::test]
+async fn an_evaluation_takes_the_profile_of_the_status_in_force_on_31_december() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    // Under construction through 2025; operating from 10 January 2026 (today is 15 June 2026).
+    app.ok(
+        r#"mutation {
+            a: setProjectStatus(code: "P1", status: APPROVED, effectiveOn: "2024-11-01") { status }
+            f: setProjectStatus(code: "P1", status: FUNDED, effectiveOn: "2025-02-01") { status }
+            u: setProjectStatus(code: "P1", status: UNDER_CONSTRUCTION, effectiveOn: "2025-03-01") { status }
+            o: setProjectStatus(code: "P1", status: OPERATING, effectiveOn: "2026-01-10") { status }
+        }"#,
+        json!({}),
+    )
+    .await;
+    let evaluate = r#"mutation($y: Int!) { evaluate(projectCode: "P1", year: $y) { profile dimensions { weight } } }"#;
+    let past = app.ok(evaluate, json!({"y": 2025})).await;
+    // Today's status is OPERATING, but on 31 December 2025 the works were still being built:
+    // the construction profile (30/45/15/10, before empty dimensions hand their weight on).
+    assert_eq!(past["evaluate"]["profile"], "construction");
+    let now = app.ok(evaluate, json!({"y": 2026})).await;
+    assert_eq!(now["evaluate"]["profile"], "operating");
+}

@@ -8,6 +8,7 @@ mod dashboard;
 mod debt;
 mod digest;
 mod evaluation;
+mod figures;
 mod fuzz;
 mod helpers;
 mod imports;

@@ -10,7 +10,8 @@ use super::super::facts::{BondFacts, ProjectFacts};
 use super::super::{Finding, RuleConfig, Severity, days_between, pct, wan};
 use super::{is_measurable, latest_attainment};
 use crate::db::Money;
-use crate::db::values::{Month, add_months};
+use crate::db::values::Month;
+use crate::figures;
 use crate::ledger::positions::{Overrun, Shortfall};
 use crate::ledger::projects::ProjectStatus;
 
@@ -94,44 +95,35 @@ pub fn m2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     out
 }
 
-/// The cumulative percent planned by the end of a month: the spending plan's latest
-/// month up to it, or, without a plan, linear from the first receipt to the planned
-/// completion (domain.md §2).
-pub fn planned_percent(f: &ProjectFacts, month: Month) -> Option<Decimal> {
-    if !f.plan.is_empty() {
-        return Some(f.plan.iter().filter(|(m, _)| *m <= month).map(|(_, p)| *p).next_back().unwrap_or_default());
-    }
-    let (start, end) = (f.first_receipt()?, f.project.planned_completion?);
-    let month_end = add_months(month.first_day(), 1) - chrono::Duration::days(1);
-    let span = days_between(start, end).max(1);
-    let done = days_between(start, month_end).clamp(0, span);
-    Some(Decimal::from(done * 100) / Decimal::from(span))
-}
-
-/// M3: paid ÷ bond funding behind the spending plan by 20 points (yellow) or 40 (red);
-/// on 31 December, less than 90% of the year's plan paid (orange).
+/// M3 (§7): 资金支出进度 (paid ÷ bond funding) behind 计划支出进度 at the as-of date
+/// (§4a) by more than 20 points (yellow) or 40 (red); on 31 December, less than 90% of
+/// the year's planned spending paid (orange). Where several hold the most severe wins:
+/// red at 31 December whatever the year-end reading says.
 pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let totals = f.totals(as_of);
     let funding = totals.bond_funding;
     if funding.fen() <= 0 || totals.received.fen() <= 0 || f.project.actual_completion.is_some_and(|d| d <= as_of) {
         return Vec::new();
     }
-    let Some(planned) = planned_percent(f, Month::of(as_of)) else { return Vec::new() };
+    let Some(planned) = figures::planned_spend_percent(f, as_of) else { return Vec::new() };
     let paid = totals.paid;
     let actual = paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal();
     let gap = planned - actual;
-    let evidence = json!({"paid": paid, "bond_funding": funding, "planned_percent": planned.round_dp(2).to_string(), "actual_percent": actual.round_dp(2).to_string()});
+    let points = |d: Decimal| figures::SPEND_PROGRESS.decimal(d);
+    let evidence = json!({"paid": paid, "bond_funding": funding, "planned_percent": points(planned), "actual_percent": points(actual)});
+    let behind = if gap > c.t("M3", "red_points") {
+        Some(Severity::Red)
+    } else if gap > c.t("M3", "yellow_points") {
+        Some(Severity::Yellow)
+    } else {
+        None
+    };
     let year_end = as_of.month() == 12 && as_of.day() == 31;
-    if year_end {
-        let before = planned_percent(f, Month { year: as_of.year() - 1, month: 12 }).unwrap_or_default();
+    if year_end && behind != Some(Severity::Red) {
+        let last_year_end = NaiveDate::from_ymd_opt(as_of.year() - 1, 12, 31).unwrap_or(as_of);
+        let before = figures::planned_spend_percent(f, last_year_end).unwrap_or_default();
         let plan_year = (planned - before) * funding.to_decimal() / Decimal::ONE_HUNDRED;
-        let start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-        let paid_year: Money = f
-            .disbursements
-            .iter()
-            .filter(|d| d.kind == "PAYMENT" && d.paid_on >= start && d.paid_on <= as_of)
-            .map(|d| d.amount)
-            .sum();
+        let paid_year = paid - f.totals(last_year_end).paid;
         let share = c.t("M3", "year_end_orange_share");
         if plan_year > Decimal::ZERO && paid_year.to_decimal() < plan_year * share {
             return vec![
@@ -146,45 +138,43 @@ pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             ];
         }
     }
-    let severity = if gap >= c.t("M3", "red_points") {
-        Severity::Red
-    } else if gap >= c.t("M3", "yellow_points") {
-        Severity::Yellow
-    } else {
-        return Vec::new();
-    };
+    let Some(severity) = behind else { return Vec::new() };
     vec![
         Finding::new(
             "M3",
             severity,
             f.subject(),
             format!(
-                "项目{}支出进度{:.2}%,落后用款计划{:.2}个百分点,请分析原因并加快支出。",
-                f.project.code, actual, gap
+                "项目{}{}{}%,落后{}{}个百分点,请分析原因并加快支出。",
+                f.project.code,
+                figures::SPEND_PROGRESS.label,
+                points(actual),
+                figures::PLANNED_SPEND.label,
+                points(gap)
             ),
         )
-        .measured(format!("落后{:.2}个百分点", gap), format!("<{}个百分点", c.t("M3", "yellow_points")))
+        .measured(format!("落后{}个百分点", points(gap)), format!("≤{}个百分点", c.t("M3", "yellow_points")))
         .evidence(evidence),
     ]
 }
 
-/// M4: money spent minus physical progress: over 20 points yellow (money ahead of
-/// the works), under −20 blue (works ahead of the money). The money side is what
-/// was paid of the project's bond funding — the share of its money spent, which is
-/// what physical progress (a share of the works) can be set against; paid ÷ received
-/// would read 100% for a project whose money arrives as it is needed.
+/// M4: 资金支出进度 minus 形象进度 (§4a): over 20 points yellow (money ahead of the
+/// works), under −20 blue (works ahead of the money). The money side is what was paid
+/// of the project's bond funding — the share of its money spent, which is what
+/// physical progress (a share of the works) can be set against; paid ÷ received would
+/// read 100% for a project whose money arrives as it is needed.
 pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let totals = f.totals(as_of);
     let funding = totals.bond_funding;
-    let latest = crate::ledger::queries::current_reports(
-        f.progress.iter().filter(|r| r.submitted_on <= as_of).cloned().collect(),
-    )
-    .pop();
-    let (Some(report), true) = (latest, funding.fen() > 0 && totals.received.fen() > 0) else { return Vec::new() };
-    let progress = crate::db::values::stored_decimal(&report.actual_percent);
+    let progress = figures::physical_progress_percent(f, as_of);
+    let (Some(progress), true) = (progress, funding.fen() > 0 && totals.received.fen() > 0) else {
+        return Vec::new();
+    };
     let spend = totals.paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal();
     let gap = spend - progress;
-    let evidence = json!({"spend_rate_percent": spend.round_dp(2).to_string(), "progress_percent": progress.to_string(), "period": report.period});
+    let points = |d: Decimal| figures::SPEND_PROGRESS.decimal(d);
+    let evidence = json!({"spend_progress_percent": points(spend), "physical_progress_percent": points(progress)});
+    let (spend_label, works_label) = (figures::SPEND_PROGRESS.label, figures::PHYSICAL_PROGRESS.label);
     if gap > c.t("M4", "yellow_points") {
         return vec![
             Finding::new(
@@ -192,14 +182,14 @@ pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 Severity::Yellow,
                 f.subject(),
                 format!(
-                    "项目{}支出率{:.2}%高于工程进度{}%超过{}个百分点,请核实是否超进度付款。",
+                    "项目{}{spend_label}{}%高于{works_label}{}%超过{}个百分点,请核实是否超进度付款。",
                     f.project.code,
-                    spend,
-                    progress,
+                    points(spend),
+                    points(progress),
                     c.t("M4", "yellow_points")
                 ),
             )
-            .measured(format!("{:.2}个百分点", gap), format!("≤{}", c.t("M4", "yellow_points")))
+            .measured(format!("超前{}个百分点", points(gap)), format!("≤{}个百分点", c.t("M4", "yellow_points")))
             .evidence(evidence),
         ];
     }
@@ -210,11 +200,13 @@ pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 Severity::Blue,
                 f.subject(),
                 format!(
-                    "项目{}工程进度{}%领先支出率{:.2}%,请关注是否存在拖欠工程款。",
-                    f.project.code, progress, spend
+                    "项目{}{works_label}{}%领先{spend_label}{}%,请关注是否存在拖欠工程款。",
+                    f.project.code,
+                    points(progress),
+                    points(spend)
                 ),
             )
-            .measured(format!("{:.2}个百分点", gap), format!("≥-{}", c.t("M4", "blue_points")))
+            .measured(format!("落后{}个百分点", points(-gap)), format!("≤{}个百分点", c.t("M4", "blue_points")))
             .evidence(evidence),
         ];
     }
@@ -404,7 +396,7 @@ pub fn m10(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// M11: a completed project with unpaid bond money for more than 90 days after
 /// completion and no use adjustment since.
 pub fn m11(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    if !matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid) {
+    if !matches!(f.stage_status_on(as_of), ProjectStatus::Operating | ProjectStatus::Repaid) {
         return Vec::new();
     }
     let Some(done) = f.project.actual_completion.filter(|d| *d <= as_of) else { return Vec::new() };

@@ -7,13 +7,12 @@ pub mod management;
 pub mod output;
 pub mod sustainability;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use chrono::NaiveDate;
 
 use super::facts::{BondFacts, DepartmentFacts, IndicatorFacts, ProjectFacts};
 use super::{Finding, RuleConfig, Subject};
-use crate::ledger::positions::{Ledger, Positions, Totals, positions};
 use crate::targets::parse::{TargetKind, attainment};
 
 type ProjectRule = fn(&ProjectFacts, &RuleConfig, NaiveDate) -> Vec<Finding>;
@@ -103,68 +102,6 @@ impl ProjectFacts {
 
     pub fn indicator_subject(&self, indicator_id: i64) -> Subject {
         Subject { indicator_id: Some(indicator_id), ..self.subject() }
-    }
-
-    pub fn allocated(&self) -> bool {
-        !self.allocations.is_empty()
-    }
-
-    /// The project's money as of `as_of`, per bond (domain.md §2, §4a): the one
-    /// definition every rule and figure reads.
-    pub fn positions(&self, as_of: NaiveDate) -> Positions {
-        let excluded = self.refinancing_bonds();
-        positions(
-            &Ledger {
-                project_id: self.project.id,
-                increments: &self.increments,
-                receipts: &self.receipts,
-                adjustments: &self.adjustments,
-                disbursements: &self.disbursements,
-                excluded_bonds: &excluded,
-            },
-            as_of,
-        )
-    }
-
-    /// bondFunding, received, transferred and paid as of `as_of`.
-    pub fn totals(&self, as_of: NaiveDate) -> Totals {
-        self.positions(as_of).totals()
-    }
-
-    /// The refinancing bonds among the project's: outside the use-stage figures (§2).
-    pub fn refinancing_bonds(&self) -> Vec<i64> {
-        self.books.iter().filter(|b| b.bond.kind == "REFINANCING").map(|b| b.bond.id).collect()
-    }
-
-    /// Payments that are not cancelled by a reversal.
-    pub fn standing_payments(
-        &self,
-        as_of: NaiveDate,
-    ) -> impl Iterator<Item = &crate::ledger::entities::disbursement::Model> {
-        let reversed: Vec<i64> = self.disbursements.iter().filter_map(|d| d.reversal_of).collect();
-        self.disbursements.iter().filter(move |d| {
-            d.kind == "PAYMENT" && d.reversal_of.is_none() && !reversed.contains(&d.id) && d.paid_on <= as_of
-        })
-    }
-
-    /// The first day money arrived, by a receipt or a use adjustment (refinancing bonds aside).
-    pub fn first_receipt(&self) -> Option<NaiveDate> {
-        let refinancing = self.refinancing_bonds();
-        let moved_in = self
-            .adjustments
-            .iter()
-            .filter(|a| a.to_project_id == self.project.id && (a.moved_from_treasury + a.moved_from_unit).fen() > 0);
-        self.receipts
-            .iter()
-            .filter(|(b, _)| !refinancing.contains(b))
-            .map(|(_, r)| r.received_on)
-            .chain(moved_in.map(|a| a.approved_on))
-            .min()
-    }
-
-    /// The stage's status: operating or repaid projects have revenue and repayment.
-    pub fn status(&self) -> crate::ledger::projects::ProjectStatus {
-        crate::ledger::projects::stage_status(&self.project)
     }
 }
 

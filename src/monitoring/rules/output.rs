@@ -112,8 +112,8 @@ pub fn o2(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
 /// (yellow), by more than 180 days (red). Only while the event is still missing.
 pub fn o3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let p = &f.project;
-    let status = f.status();
-    if p.status == "CANCELLED" {
+    let status = f.stage_status_on(as_of);
+    if f.status_on(as_of) == ProjectStatus::Cancelled {
         return Vec::new();
     }
     let grace = c.days("O3", "start_grace_days");

@@ -17,7 +17,7 @@ use crate::ledger::projects::ProjectStatus;
 pub fn s1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let expected_any =
         f.forecast.iter().any(|y| y.year < as_of.year() || (y.year == as_of.year() && as_of.month0() > 0));
-    if !expected_any || !matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid) {
+    if !expected_any || !matches!(f.stage_status_on(as_of), ProjectStatus::Operating | ProjectStatus::Repaid) {
         return Vec::new();
     }
     let position = debt::repayment_position(&f.books, f.project.id, &f.revenue, as_of);
@@ -43,7 +43,7 @@ pub fn s1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 
 /// S2: rolling coverage during repayment (operating or repaid) below 1.1 orange, 1.0 red.
 pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    if !matches!(f.status(), ProjectStatus::Operating | ProjectStatus::Repaid) {
+    if !matches!(f.stage_status_on(as_of), ProjectStatus::Operating | ProjectStatus::Repaid) {
         return Vec::new();
     }
     let Some(rolling) = debt::project_rolling_coverage(&f.books, f.project.id, &f.forecast, &f.revenue, as_of) else {

@@ -19,21 +19,21 @@ use crate::ledger::queries::BudgetTable;
 use crate::targets::entities::{indicator, indicator_actual};
 use crate::targets::parse::parse_target;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn yuan(n: i64) -> Money {
+pub(crate) fn yuan(n: i64) -> Money {
     Money::from_fen(n * 100)
 }
 
-fn now() -> chrono::DateTime<Utc> {
+pub(crate) fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 15, 2, 0, 0).unwrap()
 }
 
 const AS_OF: (i32, u32, u32) = (2026, 6, 15);
 
-fn as_of() -> NaiveDate {
+pub(crate) fn as_of() -> NaiveDate {
     d(AS_OF.0, AS_OF.1, AS_OF.2)
 }
 
@@ -138,7 +138,7 @@ fn indicator_facts(id: i64, level1: &str, level2: &str, target: &str, actual: Op
 
 /// A healthy project under construction: 60m of a 15-year bond, received, transferred
 /// and paid 2m a month since February 2025, reports on time, targets on track.
-fn healthy() -> ProjectFacts {
+pub(crate) fn healthy() -> ProjectFacts {
     let project = project::Model {
         id: 1,
         code: "P1".into(),
@@ -219,6 +219,7 @@ fn healthy() -> ProjectFacts {
             created_at: now(),
         }],
         increments: vec![(10, d(2025, 1, 10), yuan(60_000_000))],
+        status_changes: Vec::new(),
         receipts,
         disbursements,
         progress,
@@ -317,8 +318,11 @@ fn cases() -> Vec<Case> {
             At(d(2026, 2, 1)),
         ),
         (
+            // Plan on 15 June 2026: 53.33% at the end of May + 3.33 × 15/30 = 55.00%; paid 10 × 2,000,000
+            // (February to November 2025) ÷ 60,000,000 = 33.33%: 21.67 points behind (> 20). On 31
+            // December 2025: plan 36.67%, paid 33.33%, and 20,000,000 ≥ 90% of the year's 22,000,000.
             "M3",
-            |f| f.disbursements.retain(|x| x.kind != "PAYMENT" || x.paid_on < d(2026, 1, 1)),
+            |f| f.disbursements.retain(|x| x.kind != "PAYMENT" || x.paid_on < d(2025, 12, 1)),
             as_of(),
             Yellow,
             At(d(2025, 12, 31)),

@@ -1,0 +1,371 @@
+//! The facts the rules, the figures, the evaluation and the reports read, loaded in
+//! bulk: a fixed number of statements for a batch of projects, whatever its size.
+//! Monitoring and evaluation both read them; they read neither.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+
+use crate::config::DebtSettings;
+use crate::db::values::{Month, stored_decimal};
+use crate::debt::coverage::ForecastYear;
+use crate::debt::{BondBook, bonds_held, forecast_years, load_books};
+use crate::error::Result;
+use crate::evaluation::entities::assessment;
+use crate::ledger::entities::*;
+use crate::ledger::positions::{Ledger, Positions, Totals, positions};
+use crate::ledger::projects::ProjectStatus;
+use crate::ledger::queries::{BudgetTable, department_budgets, group, rows_in};
+use crate::targets::entities::{indicator, indicator_actual, performance_target};
+use crate::targets::parse::{ParsedTarget, parse_target};
+
+/// An indicator with its parsed target and its actuals, oldest first.
+#[derive(Debug, Clone)]
+pub struct IndicatorFacts {
+    pub indicator: indicator::Model,
+    pub target: Option<ParsedTarget>,
+    pub actuals: Vec<indicator_actual::Model>,
+    pub scope: String,
+    pub year: Option<i32>,
+    pub approved_on: Option<NaiveDate>,
+}
+
+impl IndicatorFacts {
+    pub fn latest(&self) -> Option<&indicator_actual::Model> {
+        self.actuals.last()
+    }
+}
+
+#[derive(Debug)]
+pub struct ProjectFacts {
+    pub project: project::Model,
+    /// The status history, by effective date (domain.md §1): what `status_on` reads.
+    pub status_changes: Vec<project_status_change::Model>,
+    pub allocations: Vec<allocation::Model>,
+    /// Each allocation as it was made: (bond, date, amount).
+    pub increments: Vec<crate::ledger::positions::Increment>,
+    /// Receipts with the bond they came from.
+    pub receipts: Vec<(i64, receipt::Model)>,
+    pub disbursements: Vec<disbursement::Model>,
+    /// Every report recorded, oldest first.
+    pub progress: Vec<progress_report::Model>,
+    pub revenue: Vec<revenue_record::Model>,
+    pub forecast: Vec<ForecastYear>,
+    pub plan: Vec<(Month, Decimal)>,
+    /// Targets in force and whether one of them is approved.
+    pub targets: Vec<performance_target::Model>,
+    pub indicators: Vec<IndicatorFacts>,
+    pub assessment: Option<assessment::Model>,
+    pub adjustments: Vec<use_adjustment::Model>,
+    /// The bonds the project draws on.
+    pub books: Vec<Arc<BondBook>>,
+}
+
+#[derive(Debug)]
+pub struct BondFacts {
+    pub bond: bond::Model,
+    pub adjustments: Vec<use_adjustment::Model>,
+}
+
+#[derive(Debug)]
+pub struct DepartmentFacts {
+    pub department: department::Model,
+    pub budgets: Vec<BudgetTable>,
+    pub indicators: Vec<IndicatorFacts>,
+}
+
+fn indicator_facts(
+    targets: &[performance_target::Model],
+    indicators: &mut HashMap<i64, Vec<indicator::Model>>,
+    actuals: &mut HashMap<i64, Vec<indicator_actual::Model>>,
+) -> Vec<IndicatorFacts> {
+    let mut out = Vec::new();
+    for t in targets {
+        let mut list = indicators.remove(&t.id).unwrap_or_default();
+        list.sort_by_key(|i| i.position);
+        for ind in list {
+            let mut acts = actuals.remove(&ind.id).unwrap_or_default();
+            acts.sort_by_key(|a| a.id);
+            out.push(IndicatorFacts {
+                target: parse_target(&ind.target_text),
+                indicator: ind,
+                actuals: acts,
+                scope: t.scope.clone(),
+                year: t.year,
+                approved_on: t.approved_on,
+            });
+        }
+    }
+    out
+}
+
+type TargetRows = (HashMap<i64, Vec<performance_target::Model>>, Vec<indicator::Model>, Vec<indicator_actual::Model>);
+
+/// Targets in force of these owners, with their indicators and actuals: three statements.
+async fn targets_of(
+    db: &impl ConnectionTrait,
+    column: performance_target::Column,
+    owners: &[i64],
+) -> Result<TargetRows> {
+    let targets = crate::targets::current_targets(db, column, owners).await?;
+    let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
+    let indicators = rows_in::<indicator::Entity>(db, indicator::Column::TargetId, &ids).await?;
+    let indicator_ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
+    let actuals =
+        rows_in::<indicator_actual::Entity>(db, indicator_actual::Column::IndicatorId, &indicator_ids).await?;
+    let owner = |t: &performance_target::Model| match column {
+        performance_target::Column::ProjectId => t.project_id.unwrap_or(0),
+        _ => t.department_id.unwrap_or(0),
+    };
+    Ok((group(targets, owner), indicators, actuals))
+}
+
+/// Facts of one project (a report, an evaluation, a dashboard page).
+pub async fn load_project(
+    db: &impl ConnectionTrait,
+    settings: &DebtSettings,
+    project: project::Model,
+) -> Result<ProjectFacts> {
+    load_projects(db, settings, vec![project])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::error::Error::Internal("a project's facts came back empty".into()))
+}
+
+/// Facts of these projects: about twenty statements for the whole batch.
+pub async fn load_projects(
+    db: &impl ConnectionTrait,
+    settings: &DebtSettings,
+    projects: Vec<project::Model>,
+) -> Result<Vec<ProjectFacts>> {
+    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, &ids).await?;
+    let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
+    let bond_of: HashMap<i64, (i64, i64)> = allocations.iter().map(|a| (a.id, (a.bond_id, a.project_id))).collect();
+    let mut increments: HashMap<i64, Vec<crate::ledger::positions::Increment>> = HashMap::new();
+    for i in
+        rows_in::<allocation_increment::Entity>(db, allocation_increment::Column::AllocationId, &allocation_ids).await?
+    {
+        if let Some((bond, project)) = bond_of.get(&i.allocation_id) {
+            increments.entry(*project).or_default().push((*bond, i.allocated_on, i.amount));
+        }
+    }
+    let mut receipts: HashMap<i64, Vec<(i64, receipt::Model)>> = HashMap::new();
+    for r in rows_in::<receipt::Entity>(db, receipt::Column::AllocationId, &allocation_ids).await? {
+        if let Some((bond, project)) = bond_of.get(&r.allocation_id) {
+            receipts.entry(*project).or_default().push((*bond, r));
+        }
+    }
+    let adjustments_from = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
+    let adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
+    // The allocations and adjustments in hand say which bonds the batch draws on.
+    let bonds_by_project = bonds_held(&allocations, &adjustments_to);
+    let mut allocations = group(allocations, |a| a.project_id);
+    let mut disbursements =
+        group(rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?, |d| d.project_id);
+    let mut status_changes = group(
+        rows_in::<project_status_change::Entity>(db, project_status_change::Column::ProjectId, &ids).await?,
+        |c| c.project_id,
+    );
+    let mut progress =
+        group(rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, &ids).await?, |r| {
+            r.project_id
+        });
+    let mut revenue =
+        group(rows_in::<revenue_record::Entity>(db, revenue_record::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut forecast =
+        group(rows_in::<revenue_forecast::Entity>(db, revenue_forecast::Column::ProjectId, &ids).await?, |r| {
+            r.project_id
+        });
+    let mut plans =
+        group(rows_in::<spending_plan_month::Entity>(db, spending_plan_month::Column::ProjectId, &ids).await?, |r| {
+            r.project_id
+        });
+    let mut assessments =
+        group(rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?, |a| a.project_id);
+    let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::ProjectId, &ids).await?;
+    let mut indicators = group(indicators, |i| i.target_id);
+    let mut actuals = group(actuals, |a| a.indicator_id);
+    let mut bond_ids: Vec<i64> = bonds_by_project.values().flatten().copied().collect();
+    bond_ids.sort_unstable();
+    bond_ids.dedup();
+    let books: HashMap<i64, Arc<BondBook>> =
+        load_books(db, settings, Some(&bond_ids)).await?.into_iter().map(|b| (b.bond.id, b)).collect();
+
+    let mut out = Vec::with_capacity(projects.len());
+    for project in projects {
+        let id = project.id;
+        let mut progress = progress.remove(&id).unwrap_or_default();
+        progress.sort_by_key(|r| r.id);
+        let mut plan: Vec<(Month, Decimal)> = plans
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| Month::parse("", &m.period).ok().map(|p| (p, stored_decimal(&m.cumulative_percent))))
+            .collect();
+        plan.sort_by_key(|(m, _)| *m);
+        let project_targets = targets.remove(&id).unwrap_or_default();
+        let adjustments = adjustments_from
+            .iter()
+            .chain(adjustments_to.iter())
+            .filter(|a| a.from_project_id == id || a.to_project_id == id)
+            .cloned()
+            .collect();
+        let mut assessment_rows = assessments.remove(&id).unwrap_or_default();
+        assessment_rows.sort_by_key(|a| (a.submitted_on, a.id));
+        out.push(ProjectFacts {
+            allocations: allocations.remove(&id).unwrap_or_default(),
+            increments: increments.remove(&id).unwrap_or_default(),
+            status_changes: status_changes.remove(&id).unwrap_or_default(),
+            receipts: receipts.remove(&id).unwrap_or_default(),
+            disbursements: disbursements.remove(&id).unwrap_or_default(),
+            progress,
+            revenue: revenue.remove(&id).unwrap_or_default(),
+            forecast: forecast_years(&forecast.remove(&id).unwrap_or_default()),
+            plan,
+            indicators: indicator_facts(&project_targets, &mut indicators, &mut actuals),
+            targets: project_targets,
+            assessment: assessment_rows.pop(),
+            adjustments,
+            books: bonds_by_project.get(&id).into_iter().flatten().filter_map(|b| books.get(b).cloned()).collect(),
+            project,
+        });
+    }
+    Ok(out)
+}
+
+/// Facts of these bonds (all bonds when `None`): two statements.
+pub async fn load_bonds(db: &impl ConnectionTrait, ids: Option<&[i64]>) -> Result<Vec<BondFacts>> {
+    let (bonds, adjustments) = match ids {
+        Some(ids) => (
+            rows_in::<bond::Entity>(db, bond::Column::Id, ids).await?,
+            rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::BondId, ids).await?,
+        ),
+        None => (
+            bond::Entity::find().order_by_asc(bond::Column::Id).all(db).await?,
+            use_adjustment::Entity::find().all(db).await?,
+        ),
+    };
+    let mut adjustments = group(adjustments, |a| a.bond_id);
+    Ok(bonds
+        .into_iter()
+        .map(|b| BondFacts { adjustments: adjustments.remove(&b.id).unwrap_or_default(), bond: b })
+        .collect())
+}
+
+pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<DepartmentFacts>> {
+    let departments = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
+    let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
+    let mut budgets = department_budgets(db, &ids).await?;
+    let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::DepartmentId, &ids).await?;
+    let mut indicators = group(indicators, |i| i.target_id);
+    let mut actuals = group(actuals, |a| a.indicator_id);
+    Ok(departments
+        .into_iter()
+        .map(|d| {
+            let t = targets.remove(&d.id).unwrap_or_default();
+            DepartmentFacts {
+                budgets: budgets.remove(&d.id).unwrap_or_default(),
+                indicators: indicator_facts(&t, &mut indicators, &mut actuals),
+                department: d,
+            }
+        })
+        .collect())
+}
+
+impl ProjectFacts {
+    pub fn allocated(&self) -> bool {
+        !self.allocations.is_empty()
+    }
+
+    /// The project's money as of `as_of`, per bond (domain.md §2, §4a): the one
+    /// definition every rule and figure reads.
+    pub fn positions(&self, as_of: NaiveDate) -> Positions {
+        let excluded = self.refinancing_bonds();
+        positions(
+            &Ledger {
+                project_id: self.project.id,
+                increments: &self.increments,
+                receipts: &self.receipts,
+                adjustments: &self.adjustments,
+                disbursements: &self.disbursements,
+                excluded_bonds: &excluded,
+            },
+            as_of,
+        )
+    }
+
+    /// bondFunding, received, transferred and paid as of `as_of`.
+    pub fn totals(&self, as_of: NaiveDate) -> Totals {
+        self.positions(as_of).totals()
+    }
+
+    /// The refinancing bonds among the project's: outside the use-stage figures (§2).
+    pub fn refinancing_bonds(&self) -> Vec<i64> {
+        self.books.iter().filter(|b| b.bond.kind == "REFINANCING").map(|b| b.bond.id).collect()
+    }
+
+    /// Payments that are not cancelled by a reversal.
+    pub fn standing_payments(
+        &self,
+        as_of: NaiveDate,
+    ) -> impl Iterator<Item = &crate::ledger::entities::disbursement::Model> {
+        let reversed: Vec<i64> = self.disbursements.iter().filter_map(|d| d.reversal_of).collect();
+        self.disbursements.iter().filter(move |d| {
+            d.kind == "PAYMENT" && d.reversal_of.is_none() && !reversed.contains(&d.id) && d.paid_on <= as_of
+        })
+    }
+
+    /// The first day money arrived, by a receipt or a use adjustment (refinancing bonds aside).
+    pub fn first_receipt(&self) -> Option<NaiveDate> {
+        let refinancing = self.refinancing_bonds();
+        let moved_in = self
+            .adjustments
+            .iter()
+            .filter(|a| a.to_project_id == self.project.id && (a.moved_from_treasury + a.moved_from_unit).fen() > 0);
+        self.receipts
+            .iter()
+            .filter(|(b, _)| !refinancing.contains(b))
+            .map(|(_, r)| r.received_on)
+            .chain(moved_in.map(|a| a.approved_on))
+            .min()
+    }
+
+    /// The status in force on `on` (domain.md §1, §6): the latest change whose effective
+    /// date is on or before it. The registration (the first row) stands for the time
+    /// before every other change, whatever day it was entered; without any history,
+    /// the project's current status.
+    pub fn status_on(&self, on: NaiveDate) -> ProjectStatus {
+        self.change_in_force(on)
+            .and_then(|c| ProjectStatus::parse(&c.to_status))
+            .unwrap_or_else(|| ProjectStatus::parse(&self.project.status).unwrap_or(ProjectStatus::Proposed))
+    }
+
+    fn change_in_force(&self, on: NaiveDate) -> Option<&crate::ledger::entities::project_status_change::Model> {
+        let mut changes: Vec<_> = self.status_changes.iter().collect();
+        changes.sort_by_key(|c| (c.from_status.is_some(), c.effective_on, c.id));
+        let registration = changes.first().copied().filter(|c| c.from_status.is_none());
+        changes.into_iter().filter(|c| c.from_status.is_some() && c.effective_on <= on).last().or(registration)
+    }
+
+    /// The status the rules read on `on`: a cancelled project keeps the one it had.
+    pub fn stage_status_on(&self, on: NaiveDate) -> ProjectStatus {
+        match self.status_on(on) {
+            ProjectStatus::Cancelled => self
+                .change_in_force(on)
+                .and_then(|c| c.from_status.as_deref())
+                .and_then(ProjectStatus::parse)
+                .unwrap_or(ProjectStatus::Cancelled),
+            status => status,
+        }
+    }
+
+    /// The stage on `on` (domain.md §1), given whether principal falls due within 12 months.
+    pub fn stage_on(&self, on: NaiveDate, principal_due_soon: bool) -> crate::ledger::projects::Stage {
+        self.stage_status_on(on).stage(principal_due_soon)
+    }
+}
