@@ -205,6 +205,13 @@ pub async fn record_indicator_actual(
     let ind = indicator::Entity::find_by_id(input.indicator_id).one(&txn).await?.ok_or_else(|| {
         Error::not_found("input.indicatorId", format!("no indicator has the id {}", input.indicator_id))
     })?;
+    let qualitative = parse::parse_target(&ind.target_text).is_some_and(|t| t.kind == parse::TargetKind::Qualitative);
+    if qualitative && judgement.is_none() {
+        return Err(Error::validation(
+            "input.judgement",
+            format!("指标“{}”的目标“{}”为定性目标,实际值须附评判(达成、部分达成或未达成)", ind.name, ind.target_text),
+        ));
+    }
     let target = performance_target::Entity::find_by_id(ind.target_id).one(&txn).await?;
     match target.as_ref().map(|t| (t.project_id, t.department_id)) {
         Some((Some(project_id), _)) => crate::ledger::check_project_scope(&txn, caller, project_id).await?,

@@ -46,6 +46,11 @@ impl ParsedTarget {
             || self.parts.iter().any(|p| matches!(p.comparator, Some(Comparator::Le | Comparator::Lt)))
     }
 
+    /// A binary target met by a no: `否`, `无` (`是否发生质量事故 否`).
+    pub fn met_by_no(&self) -> bool {
+        self.kind == TargetKind::Binary && matches!(self.parts[0].text.as_deref(), Some("否" | "无"))
+    }
+
     /// A zero-target (`0次`): any occurrence breaks it.
     pub fn zero_target(&self) -> bool {
         self.parts.len() == 1
@@ -128,12 +133,25 @@ fn date_target(text: &str) -> Option<NaiveDate> {
     Some(crate::db::values::add_months(first, 1) - chrono::Duration::days(1))
 }
 
-/// Parses a target text; none for an empty target or `/`.
+/// Whether a text is a compound target: several pieces, each a label then a
+/// comparator and a number (`个体≥5% 企业≥3%`, `男≥10人 女≥5人`).
+fn is_compound(text: &str) -> bool {
+    let pieces: Vec<&str> = text.split_whitespace().collect();
+    pieces.len() > 1
+        && pieces
+            .iter()
+            .all(|p| p.find(['≥', '≤', '>', '<', '=']).is_some_and(|at| at > 0 && number_part(&p[at..]).is_some()))
+}
+
+/// Parses a target text; none for an empty target or `/`. Spaces never lose a target
+/// (§3): inside a number, a word, or between comparator, number and unit they are
+/// dropped; only between the labelled parts of a compound target do they separate.
 pub fn parse_target(raw: &str) -> Option<ParsedTarget> {
     let text = normalise(raw);
     if text.is_empty() || text == "/" || text == "／" || text == "-" {
         return None;
     }
+    let text = if is_compound(&text) { text } else { text.split_whitespace().collect::<String>() };
     let qualitative = || ParsedTarget {
         kind: TargetKind::Qualitative,
         parts: vec![TargetPart { label: None, comparator: None, value: None, unit: None, text: Some(text.clone()) }],
@@ -148,7 +166,8 @@ pub fn parse_target(raw: &str) -> Option<ParsedTarget> {
         };
         return Some(ParsedTarget { kind: TargetKind::Deadline, parts: vec![part] });
     }
-    if BINARY_WORDS.iter().any(|w| text.starts_with(w)) && !text.chars().any(|c| c.is_ascii_digit()) {
+    if (BINARY_WORDS.iter().any(|w| text.starts_with(w)) || text == "无") && !text.chars().any(|c| c.is_ascii_digit())
+    {
         let part = TargetPart {
             label: None,
             comparator: Some(Comparator::Eq),
@@ -159,10 +178,9 @@ pub fn parse_target(raw: &str) -> Option<ParsedTarget> {
         return Some(ParsedTarget { kind: TargetKind::Binary, parts: vec![part] });
     }
     // Compound: several "label comparator number unit" pieces separated by spaces.
-    let pieces: Vec<&str> = text.split_whitespace().collect();
-    if pieces.len() > 1 {
+    if is_compound(&text) {
         let mut parts = Vec::new();
-        for piece in &pieces {
+        for piece in text.split_whitespace() {
             let at = piece.find(['≥', '≤', '>', '<', '='])?;
             let (label, rest) = piece.split_at(at);
             let (comparator, value, unit) = number_part(rest)?;
@@ -254,10 +272,13 @@ pub fn attainment(target: &ParsedTarget, actual: &str, judgement: Option<&str>) 
         TargetKind::Qualitative => by_judgement,
         TargetKind::Binary => {
             let a = normalise(actual);
-            if NO_WORDS.iter().any(|w| a.starts_with(w)) {
-                Some(Decimal::ZERO)
+            // A `否` or `无` target is met by a no (§3: polarity).
+            let (met, unmet) =
+                if target.met_by_no() { (Decimal::ZERO, Decimal::ONE) } else { (Decimal::ONE, Decimal::ZERO) };
+            if NO_WORDS.iter().any(|w| a.starts_with(w)) || a == "无" {
+                Some(unmet)
             } else if YES_WORDS.iter().any(|w| a.starts_with(w)) {
-                Some(Decimal::ONE)
+                Some(met)
             } else {
                 by_judgement
             }
@@ -269,7 +290,9 @@ pub fn attainment(target: &ParsedTarget, actual: &str, judgement: Option<&str>) 
                 Some(if done <= due { Decimal::ONE } else { Decimal::ZERO })
             }
             (None, Some(days)) => {
-                actual_number(actual).map(|a| numeric_attainment(Comparator::Le, days, a)).or(by_judgement)
+                // `<5个工作日` is strict like any LT.
+                let comparator = target.parts[0].comparator.unwrap_or(Comparator::Le);
+                actual_number(actual).map(|a| numeric_attainment(comparator, days, a)).or(by_judgement)
             }
             _ => by_judgement,
         },
@@ -299,6 +322,44 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn spaces_polarity_and_strict_comparators() {
+        // Spaces inside or between comparator, number and unit never lose the target.
+        for (text, kind, comparator, value, unit) in [
+            ("≥2000 人次", TargetKind::Quantity, Comparator::Ge, "2000", "人次"),
+            ("< 5 个工作日", TargetKind::Deadline, Comparator::Lt, "5", "工作日"),
+            ("9 0%", TargetKind::Rate, Comparator::Ge, "90", "%"),
+            ("> 80", TargetKind::Quantity, Comparator::Gt, "80", ""),
+        ] {
+            let t = parse_target(text).unwrap_or_else(|| panic!("{text} lost"));
+            assert_eq!(
+                (t.kind, t.parts[0].comparator, t.parts[0].value),
+                (kind, Some(comparator), Some(d(value))),
+                "{text}"
+            );
+            assert_eq!(t.parts[0].unit.as_deref().unwrap_or(""), unit, "{text}");
+        }
+        let words = parse_target("有较大 提升").unwrap();
+        assert_eq!((words.kind, words.parts[0].text.as_deref()), (TargetKind::Qualitative, Some("有较大提升")));
+        // Between the labelled parts of a compound target a space still separates them.
+        let compound = parse_target("男≥10人 女≥5人").unwrap();
+        assert_eq!(compound.parts.len(), 2);
+        assert_eq!(compound.parts[1].label.as_deref(), Some("女"));
+        // 否 and 无 targets are met by a no, and not by a yes.
+        let no = parse_target("否").unwrap();
+        assert!(no.met_by_no());
+        assert_eq!(attainment(&no, "否", None), Some(Decimal::ONE));
+        assert_eq!(attainment(&no, "是", None), Some(Decimal::ZERO));
+        assert_eq!(attainment(&parse_target("无").unwrap(), "无", None), Some(Decimal::ONE));
+        assert_eq!(attainment(&parse_target("是").unwrap(), "否", None), Some(Decimal::ZERO));
+        // `<5个工作日` is strict: 5 days is not met (0.99 at most); 4 days is.
+        let deadline = parse_target("<5个工作日").unwrap();
+        assert_eq!(attainment(&deadline, "5个工作日", None), Some(d("0.99")));
+        assert_eq!(attainment(&deadline, "4个工作日", None), Some(Decimal::ONE));
+        // ≤5 days answered with 5: met.
+        assert_eq!(attainment(&parse_target("5个工作日完成").unwrap(), "5", None), Some(Decimal::ONE));
     }
 
     /// Every distinct target text of the seed's forms, with its parse:

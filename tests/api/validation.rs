@@ -275,3 +275,29 @@ async fn impossible_receipts_and_adjustments_are_refused() {
     assert!(message.contains("最多可调出1000.00元"), "{message}");
     assert_eq!(app.snapshot().await, before);
 }
+
+#[tokio::test]
+async fn a_qualitative_actual_needs_its_judgement_and_spaces_keep_a_target() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let data = app
+        .ok(
+            r#"mutation { declareTarget(input: {projectCode: "P1", scope: "ANNUAL", year: 2026, description: "年度目标", indicators: [
+                {level1: "效益指标", level2: "社会效益指标", name: "群众出行条件", targetText: "有较大 提升"},
+                {level1: "产出指标", level2: "数量指标", name: "服务人次", targetText: "≥2000 人次"}]})
+                { indicators { id name target { kind } } } }"#,
+            json!({}),
+        )
+        .await;
+    let indicators = data["declareTarget"]["indicators"].as_array().unwrap();
+    // "≥2000 人次": the space between number and unit does not lose the quantity target.
+    assert_eq!(indicators[1]["target"]["kind"], "QUANTITY");
+    let qualitative = indicators[0]["id"].as_str().unwrap().to_string();
+    let before = app.snapshot().await;
+    let record = r#"mutation($i: ID!, $j: String) { recordIndicatorActual(input: {indicatorId: $i, period: "2026-05", actual: "明显改善", judgement: $j}) { id } }"#;
+    let (code, field, message) = app.err(record, json!({"i": qualitative})).await;
+    assert_eq!((code.as_str(), field.as_str()), ("VALIDATION", "input.judgement"), "{message}");
+    assert!(message.contains("定性目标"), "{message}");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+    app.ok(record, json!({"i": qualitative, "j": "部分达成"})).await;
+}
