@@ -5,17 +5,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use crate::config::DebtSettings;
 use crate::db::values::{Month, stored_decimal};
 use crate::debt::coverage::ForecastYear;
-use crate::debt::{BondBook, bonds_held, forecast_years, load_books};
+use crate::debt::{BondBook, bonds_held, forecast_years, load_books_known};
 use crate::error::Result;
 use crate::evaluation::entities::assessment;
 use crate::ledger::entities::*;
+use crate::ledger::history::{self, Kind};
 use crate::ledger::positions::{Ledger, Positions, Totals, positions};
 use crate::ledger::projects::ProjectStatus;
 use crate::ledger::queries::{BudgetTable, department_budgets, group, rows_in};
@@ -58,7 +59,8 @@ pub struct ProjectFacts {
     /// Targets in force and whether one of them is approved.
     pub targets: Vec<performance_target::Model>,
     pub indicators: Vec<IndicatorFacts>,
-    pub assessment: Option<assessment::Model>,
+    /// Every assessment, oldest first by submission (domain.md §5: the latest counts).
+    pub assessments: Vec<assessment::Model>,
     pub adjustments: Vec<use_adjustment::Model>,
     /// The bonds the project draws on.
     pub books: Vec<Arc<BondBook>>,
@@ -105,22 +107,44 @@ fn indicator_facts(
 type TargetRows = (HashMap<i64, Vec<performance_target::Model>>, Vec<indicator::Model>, Vec<indicator_actual::Model>);
 
 /// Targets in force of these owners, with their indicators and actuals: three statements.
+/// As known at T: the declarations current then, approved only if the approval was
+/// recorded by then, and the actuals recorded by then.
 async fn targets_of(
     db: &impl ConnectionTrait,
     column: performance_target::Column,
     owners: &[i64],
+    known_at: Option<DateTime<Utc>>,
 ) -> Result<TargetRows> {
-    let targets = crate::targets::current_targets(db, column, owners).await?;
+    let targets = match known_at {
+        None => crate::targets::current_targets(db, column, owners).await?,
+        Some(t) => rows_in::<performance_target::Entity>(db, column, owners)
+            .await?
+            .into_iter()
+            .filter(|x| x.declared_at <= t && x.superseded_at.is_none_or(|s| s > t))
+            .map(|mut x| {
+                if x.approved_at.is_some_and(|a| a > t) {
+                    (x.approved_on, x.approved_at) = (None, None);
+                }
+                x
+            })
+            .collect(),
+    };
     let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
     let indicators = rows_in::<indicator::Entity>(db, indicator::Column::TargetId, &ids).await?;
     let indicator_ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
-    let actuals =
+    let mut actuals =
         rows_in::<indicator_actual::Entity>(db, indicator_actual::Column::IndicatorId, &indicator_ids).await?;
+    actuals.retain(|a| known_at.is_none_or(|t| a.recorded_at <= t));
     let owner = |t: &performance_target::Model| match column {
         performance_target::Column::ProjectId => t.project_id.unwrap_or(0),
         _ => t.department_id.unwrap_or(0),
     };
     Ok((group(targets, owner), indicators, actuals))
+}
+
+/// Rows recorded by T (all without T).
+fn kept<M>(rows: Vec<M>, recorded_at: impl Fn(&M) -> DateTime<Utc>, known_at: Option<DateTime<Utc>>) -> Vec<M> {
+    rows.into_iter().filter(|r| known_at.is_none_or(|t| recorded_at(r) <= t)).collect()
 }
 
 /// Facts of one project (a report, an evaluation, a dashboard page).
@@ -142,6 +166,20 @@ pub async fn load_projects(
     settings: &DebtSettings,
     projects: Vec<project::Model>,
 ) -> Result<Vec<ProjectFacts>> {
+    load_projects_known(db, settings, projects, None).await
+}
+
+/// [`load_projects`] as known at a moment T (domain.md §4): only rows recorded at or
+/// before T, and of what was replaced or updated in place since (the project's facts,
+/// its spending plan and forecast, target declarations and approvals) the version
+/// current at T. Without T, everything recorded so far.
+pub async fn load_projects_known(
+    db: &impl ConnectionTrait,
+    settings: &DebtSettings,
+    projects: Vec<project::Model>,
+    known_at: Option<DateTime<Utc>>,
+) -> Result<Vec<ProjectFacts>> {
+    let known = |at: DateTime<Utc>| known_at.is_none_or(|t| at <= t);
     let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
     let allocations = rows_in::<allocation::Entity>(db, allocation::Column::ProjectId, &ids).await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
@@ -150,33 +188,59 @@ pub async fn load_projects(
     for i in
         rows_in::<allocation_increment::Entity>(db, allocation_increment::Column::AllocationId, &allocation_ids).await?
     {
+        if !known(i.recorded_at) {
+            continue;
+        }
         if let Some((bond, project)) = bond_of.get(&i.allocation_id) {
             increments.entry(*project).or_default().push((*bond, i.allocated_on, i.amount));
         }
     }
     let mut receipts: HashMap<i64, Vec<(i64, receipt::Model)>> = HashMap::new();
     for r in rows_in::<receipt::Entity>(db, receipt::Column::AllocationId, &allocation_ids).await? {
-        if let Some((bond, project)) = bond_of.get(&r.allocation_id) {
+        if let Some((bond, project)) = bond_of.get(&r.allocation_id).filter(|_| known(r.recorded_at)) {
             receipts.entry(*project).or_default().push((*bond, r));
         }
     }
-    let adjustments_from = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
-    let adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
+    let mut adjustments_from =
+        rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::FromProjectId, &ids).await?;
+    adjustments_from.retain(|a| known(a.recorded_at));
+    let mut adjustments_to = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::ToProjectId, &ids).await?;
+    adjustments_to.retain(|a| known(a.recorded_at));
     // The allocations and adjustments in hand say which bonds the batch draws on.
     let bonds_by_project = bonds_held(&allocations, &adjustments_to);
     let mut allocations = group(allocations, |a| a.project_id);
-    let mut disbursements =
-        group(rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?, |d| d.project_id);
+    let mut disbursements = group(
+        kept(
+            rows_in::<disbursement::Entity>(db, disbursement::Column::ProjectId, &ids).await?,
+            |d| d.recorded_at,
+            known_at,
+        ),
+        |d| d.project_id,
+    );
     let mut status_changes = group(
-        rows_in::<project_status_change::Entity>(db, project_status_change::Column::ProjectId, &ids).await?,
+        kept(
+            rows_in::<project_status_change::Entity>(db, project_status_change::Column::ProjectId, &ids).await?,
+            |c| c.recorded_at,
+            known_at,
+        ),
         |c| c.project_id,
     );
-    let mut progress =
-        group(rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, &ids).await?, |r| {
-            r.project_id
-        });
-    let mut revenue =
-        group(rows_in::<revenue_record::Entity>(db, revenue_record::Column::ProjectId, &ids).await?, |r| r.project_id);
+    let mut progress = group(
+        kept(
+            rows_in::<progress_report::Entity>(db, progress_report::Column::ProjectId, &ids).await?,
+            |r| r.recorded_at,
+            known_at,
+        ),
+        |r| r.project_id,
+    );
+    let mut revenue = group(
+        kept(
+            rows_in::<revenue_record::Entity>(db, revenue_record::Column::ProjectId, &ids).await?,
+            |r| r.recorded_at,
+            known_at,
+        ),
+        |r| r.project_id,
+    );
     let mut forecast =
         group(rows_in::<revenue_forecast::Entity>(db, revenue_forecast::Column::ProjectId, &ids).await?, |r| {
             r.project_id
@@ -185,25 +249,48 @@ pub async fn load_projects(
         group(rows_in::<spending_plan_month::Entity>(db, spending_plan_month::Column::ProjectId, &ids).await?, |r| {
             r.project_id
         });
-    let mut assessments =
-        group(rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?, |a| a.project_id);
-    let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::ProjectId, &ids).await?;
+    let mut assessments = group(
+        kept(
+            rows_in::<assessment::Entity>(db, assessment::Column::ProjectId, &ids).await?,
+            |a| a.recorded_at,
+            known_at,
+        ),
+        |a| a.project_id,
+    );
+    let (mut targets, indicators, actuals) =
+        targets_of(db, performance_target::Column::ProjectId, &ids, known_at).await?;
+    // What was updated in place, as it stood at T.
+    let versions = match known_at {
+        Some(t) => crate::ledger::history::current_at(db, &ids, t).await?,
+        None => HashMap::new(),
+    };
+    let version = |id: i64, kind: Kind| versions.get(&(id, kind));
     let mut indicators = group(indicators, |i| i.target_id);
     let mut actuals = group(actuals, |a| a.indicator_id);
     let mut bond_ids: Vec<i64> = bonds_by_project.values().flatten().copied().collect();
     bond_ids.sort_unstable();
     bond_ids.dedup();
     let books: HashMap<i64, Arc<BondBook>> =
-        load_books(db, settings, Some(&bond_ids)).await?.into_iter().map(|b| (b.bond.id, b)).collect();
+        load_books_known(db, settings, Some(&bond_ids), known_at).await?.into_iter().map(|b| (b.bond.id, b)).collect();
 
     let mut out = Vec::with_capacity(projects.len());
     for project in projects {
         let id = project.id;
+        let project = match version(id, Kind::Project) {
+            Some(body) => history::parse(body)?,
+            None => project,
+        };
         let mut progress = progress.remove(&id).unwrap_or_default();
         progress.sort_by_key(|r| r.id);
-        let mut plan: Vec<(Month, Decimal)> = plans
-            .remove(&id)
-            .unwrap_or_default()
+        let plan_rows = match version(id, Kind::Plan) {
+            Some(body) => history::parse::<Vec<spending_plan_month::Model>>(body)?,
+            None => plans.remove(&id).unwrap_or_default(),
+        };
+        let forecast_rows = match version(id, Kind::Forecast) {
+            Some(body) => history::parse::<Vec<revenue_forecast::Model>>(body)?,
+            None => forecast.remove(&id).unwrap_or_default(),
+        };
+        let mut plan: Vec<(Month, Decimal)> = plan_rows
             .into_iter()
             .filter_map(|m| Month::parse("", &m.period).ok().map(|p| (p, stored_decimal(&m.cumulative_percent))))
             .collect();
@@ -225,11 +312,11 @@ pub async fn load_projects(
             disbursements: disbursements.remove(&id).unwrap_or_default(),
             progress,
             revenue: revenue.remove(&id).unwrap_or_default(),
-            forecast: forecast_years(&forecast.remove(&id).unwrap_or_default()),
+            forecast: forecast_years(&forecast_rows),
             plan,
             indicators: indicator_facts(&project_targets, &mut indicators, &mut actuals),
             targets: project_targets,
-            assessment: assessment_rows.pop(),
+            assessments: assessment_rows,
             adjustments,
             books: bonds_by_project.get(&id).into_iter().flatten().filter_map(|b| books.get(b).cloned()).collect(),
             project,
@@ -240,6 +327,15 @@ pub async fn load_projects(
 
 /// Facts of these bonds (all bonds when `None`): two statements.
 pub async fn load_bonds(db: &impl ConnectionTrait, ids: Option<&[i64]>) -> Result<Vec<BondFacts>> {
+    load_bonds_known(db, ids, None).await
+}
+
+/// [`load_bonds`] as known at T: adjustments recorded after it are left out.
+pub async fn load_bonds_known(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+    known_at: Option<DateTime<Utc>>,
+) -> Result<Vec<BondFacts>> {
     let (bonds, adjustments) = match ids {
         Some(ids) => (
             rows_in::<bond::Entity>(db, bond::Column::Id, ids).await?,
@@ -250,7 +346,7 @@ pub async fn load_bonds(db: &impl ConnectionTrait, ids: Option<&[i64]>) -> Resul
             use_adjustment::Entity::find().all(db).await?,
         ),
     };
-    let mut adjustments = group(adjustments, |a| a.bond_id);
+    let mut adjustments = group(kept(adjustments, |a| a.recorded_at, known_at), |a| a.bond_id);
     Ok(bonds
         .into_iter()
         .map(|b| BondFacts { adjustments: adjustments.remove(&b.id).unwrap_or_default(), bond: b })
@@ -261,7 +357,8 @@ pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<Departmen
     let departments = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
     let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
     let mut budgets = department_budgets(db, &ids).await?;
-    let (mut targets, indicators, actuals) = targets_of(db, performance_target::Column::DepartmentId, &ids).await?;
+    let (mut targets, indicators, actuals) =
+        targets_of(db, performance_target::Column::DepartmentId, &ids, None).await?;
     let mut indicators = group(indicators, |i| i.target_id);
     let mut actuals = group(actuals, |a| a.indicator_id);
     Ok(departments
@@ -278,6 +375,26 @@ pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<Departmen
 }
 
 impl ProjectFacts {
+    /// The latest assessment recorded.
+    pub fn assessment(&self) -> Option<&assessment::Model> {
+        self.assessments.last()
+    }
+
+    /// The latest assessment submitted by `on`.
+    pub fn assessment_on(&self, on: NaiveDate) -> Option<&assessment::Model> {
+        self.assessments.iter().rfind(|a| a.submitted_on <= on)
+    }
+
+    /// The first day bond money came to the project: an allocation, or a use adjustment
+    /// that brought some (what D1 sets against the first assessment).
+    pub fn first_money_on(&self) -> Option<NaiveDate> {
+        let refinancing = self.refinancing_bonds();
+        let allocated = self.increments.iter().filter(|(b, _, _)| !refinancing.contains(b)).map(|(_, on, _)| *on);
+        let moved_in =
+            self.adjustments.iter().filter(|a| a.to_project_id == self.project.id && !refinancing.contains(&a.bond_id));
+        allocated.chain(moved_in.map(|a| a.approved_on)).min()
+    }
+
     pub fn allocated(&self) -> bool {
         !self.allocations.is_empty()
     }
@@ -309,14 +426,21 @@ impl ProjectFacts {
         self.books.iter().filter(|b| b.bond.kind == "REFINANCING").map(|b| b.bond.id).collect()
     }
 
-    /// Payments that are not cancelled by a reversal.
+    /// Payments standing on `as_of`: not cancelled by a reversal dated by then, and not
+    /// on a refinancing bond (outside the use-stage rules, §2).
     pub fn standing_payments(
         &self,
         as_of: NaiveDate,
     ) -> impl Iterator<Item = &crate::ledger::entities::disbursement::Model> {
-        let reversed: Vec<i64> = self.disbursements.iter().filter_map(|d| d.reversal_of).collect();
+        let reversed: Vec<i64> =
+            self.disbursements.iter().filter(|d| d.paid_on <= as_of).filter_map(|d| d.reversal_of).collect();
+        let refinancing = self.refinancing_bonds();
         self.disbursements.iter().filter(move |d| {
-            d.kind == "PAYMENT" && d.reversal_of.is_none() && !reversed.contains(&d.id) && d.paid_on <= as_of
+            d.kind == "PAYMENT"
+                && d.reversal_of.is_none()
+                && !reversed.contains(&d.id)
+                && d.paid_on <= as_of
+                && d.bond_id.is_none_or(|b| !refinancing.contains(&b))
         })
     }
 

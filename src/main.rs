@@ -55,8 +55,13 @@ enum Command {
     /// Runs the alert rules and stores the alerts, as the scheduled job does; with
     /// --as-of, prints what would be raised on that date and stores nothing.
     Sweep {
+        /// Prints what the rules find on this date (YYYY-MM-DD) and stores nothing.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// With --as-of: only what was recorded by this moment counts (RFC 3339, e.g.
+        /// 2026-06-15T18:00:00+08:00), as the office could have seen it then.
+        #[arg(long, requires = "as_of")]
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Writes an export as an xlsx workbook: alerts, portfolio, schedule or evaluations.
     Export {
@@ -345,9 +350,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Sweep { as_of } => {
+        Command::Sweep { as_of, known_at } => {
             let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules);
-            sweep(&ctx, as_of).await
+            sweep(&ctx, as_of, known_at).await
         }
         Command::ExportSchema => {
             print!("{}", api::sdl());
@@ -426,14 +431,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn sweep(ctx: &Ctx, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()> {
+async fn sweep(
+    ctx: &Ctx,
+    as_of: Option<chrono::NaiveDate>,
+    known_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<()> {
     use bondwatch::monitoring::sweep;
     match as_of {
         Some(date) => {
-            let findings = sweep::preview(ctx, &ctx.rules, date, None).await?;
-            println!("as of {date}: {} alert(s) would be raised (nothing stored)", findings.len());
+            let findings = sweep::preview(ctx, &ctx.rules, date, None, known_at).await?;
+            let known = known_at
+                .map(|t| {
+                    format!(
+                        ", as known at {}",
+                        t.with_timezone(&bondwatch::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M:%S")
+                    )
+                })
+                .unwrap_or_default();
+            println!("as of {date}{known}: {} alert(s) would be raised (nothing stored)", findings.len());
+            let codes = bondwatch::ledger::queries::project_codes(&ctx.db).await?;
             for f in &findings {
-                println!("{:<4} {:<6} {:<16} {}", f.rule, f.severity.as_str(), f.subject.key(), f.message);
+                let subject =
+                    f.subject.project_id.and_then(|id| codes.get(&id)).cloned().unwrap_or_else(|| f.subject.key());
+                println!("{:<4} {:<6} {:<16} {}", f.rule, f.severity.as_str(), subject, f.message);
             }
         }
         None => {

@@ -89,8 +89,7 @@ pub async fn generate(ctx: &Ctx, options: &GenOptions, progress: impl Fn(usize, 
     let mut rng = Rng(options.seed);
     let today = ctx.clock.today();
     let now = ctx.clock.now();
-    let start =
-        Month::of(add_months(today, 0).with_year(today.year() - options.years as i32).unwrap_or(today)).first_day();
+    let start = Month::of(crate::db::values::sub_months(today, options.years * 12)).first_day();
     let mut count = GenCount::default();
     let departments = (options.projects / 40).max(5);
 
@@ -339,6 +338,7 @@ pub async fn generate(ctx: &Ctx, options: &GenOptions, progress: impl Fn(usize, 
                 year: Set(Some(today.year())),
                 description: Set("年度绩效目标".into()),
                 approved_on: Set(NaiveDate::from_ymd_opt(today.year(), 1, 15)),
+                approved_at: Set(Some(now)),
                 declared_at: Set(now),
                 superseded_at: Set(None),
             })

@@ -16,6 +16,7 @@ mod m20261128_000005_digests;
 mod m20261128_000006_evaluations;
 mod m20261128_000007_imports;
 mod m20261201_000008_adjustment_moves;
+mod m20261201_000009_fact_versions;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_evaluations::Migration),
             Box::new(m20261128_000007_imports::Migration),
             Box::new(m20261201_000008_adjustment_moves::Migration),
+            Box::new(m20261201_000009_fact_versions::Migration),
         ]
     }
 }

@@ -2,12 +2,12 @@
 //! definition of its figure in [`crate::figures`], rounded half up.
 
 use async_graphql::{Context, Object, SimpleObject};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::error::GqlResult;
 use super::loaders::load_err;
-use super::scalars::{DateScalar, DecimalScalar, MoneyScalar};
+use super::scalars::{DateScalar, DateTimeScalar, DecimalScalar, MoneyScalar};
 use super::types::{PageInfo, Project, ProjectStatus, Stage, loaders};
 use crate::figures::{self, Figure, ProjectFigures};
 use crate::ledger::entities::project;
@@ -15,6 +15,7 @@ use crate::ledger::entities::project;
 pub struct Figures {
     pub project: project::Model,
     pub figures: ProjectFigures,
+    pub known_at: Option<DateTime<Utc>>,
 }
 
 fn shown(figure: Figure, value: Option<Decimal>) -> Option<DecimalScalar> {
@@ -29,6 +30,11 @@ impl Figures {
     }
     async fn as_of(&self) -> DateScalar {
         self.figures.as_of.into()
+    }
+    /// Only rows recorded by this moment counted, and what was updated in place as it
+    /// stood then (domain.md §4, as known); none: everything recorded so far.
+    async fn known_at(&self) -> Option<DateTimeScalar> {
+        self.known_at.map(DateTimeScalar)
     }
     /// The status in force on the date, by the status history.
     async fn status(&self) -> ProjectStatus {
@@ -118,13 +124,19 @@ pub struct ProjectFiguresConnection {
     pub total_count: i32,
 }
 
-/// A project's figures on a date, through the request's loader (one batch per date).
-pub async fn of_project(ctx: &Context<'_>, project: &project::Model, as_of: NaiveDate) -> GqlResult<Figures> {
+/// A project's figures on a date (as known at a moment), through the request's loader:
+/// one batch per date and moment.
+pub async fn of_project(
+    ctx: &Context<'_>,
+    project: &project::Model,
+    as_of: NaiveDate,
+    known_at: Option<DateTime<Utc>>,
+) -> GqlResult<Figures> {
     let figures = loaders(ctx)
         .figures
-        .load_one((project.id, as_of))
+        .load_one((project.id, as_of, known_at))
         .await
         .map_err(load_err)?
         .ok_or_else(|| async_graphql::Error::new("a project's figures came back empty"))?;
-    Ok(Figures { project: project.clone(), figures })
+    Ok(Figures { project: project.clone(), figures, known_at })
 }

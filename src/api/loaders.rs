@@ -148,30 +148,34 @@ impl Loader<i64> for ProjectBondsLoader {
     }
 }
 
-/// Each project's figures on a date (domain.md §4a): the facts of all the keys of one
-/// date load in one batch.
+/// Each project's figures on a date, as known at a moment (domain.md §4, §4a): the
+/// facts of all the keys of one date and moment load in one batch.
 pub struct FiguresLoader {
     db: DatabaseConnection,
     settings: crate::config::DebtSettings,
 }
 
-impl Loader<(i64, NaiveDate)> for FiguresLoader {
+type FiguresKey = (i64, NaiveDate, Option<chrono::DateTime<chrono::Utc>>);
+
+impl Loader<FiguresKey> for FiguresLoader {
     type Value = crate::figures::ProjectFigures;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[(i64, NaiveDate)]) -> Result<HashMap<(i64, NaiveDate), Self::Value>, Self::Error> {
-        let mut by_date: HashMap<NaiveDate, Vec<i64>> = HashMap::new();
-        for (id, on) in keys {
-            by_date.entry(*on).or_default().push(*id);
+    async fn load(&self, keys: &[FiguresKey]) -> Result<HashMap<FiguresKey, Self::Value>, Self::Error> {
+        let mut by_moment: HashMap<(NaiveDate, Option<chrono::DateTime<chrono::Utc>>), Vec<i64>> = HashMap::new();
+        for (id, on, known_at) in keys {
+            by_moment.entry((*on, *known_at)).or_default().push(*id);
         }
         let mut out = HashMap::new();
-        for (on, ids) in by_date {
+        for ((on, known_at), ids) in by_moment {
             let projects = crate::ledger::queries::rows_in::<project::Entity>(&self.db, project::Column::Id, &ids)
                 .await
                 .map_err(Arc::new)?;
-            let facts = crate::facts::load_projects(&self.db, &self.settings, projects).await.map_err(Arc::new)?;
+            let facts = crate::facts::load_projects_known(&self.db, &self.settings, projects, known_at)
+                .await
+                .map_err(Arc::new)?;
             for f in facts {
-                out.insert((f.project.id, on), crate::figures::project_figures(&f, on));
+                out.insert((f.project.id, on, known_at), crate::figures::project_figures(&f, on));
             }
         }
         Ok(out)

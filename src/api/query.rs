@@ -5,7 +5,7 @@ use base64::Engine;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use super::error::{GqlResult, IntoGql};
-use super::scalars::{DateScalar, DecimalScalar, opt};
+use super::scalars::{DateScalar, DateTimeScalar, DecimalScalar, opt};
 use super::types::*;
 use crate::error::{Error, Result};
 use crate::ledger::entities::department;
@@ -433,10 +433,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         as_of: DateScalar,
+        known_at: Option<DateTimeScalar>,
         filter: Option<ProjectFilter>,
         #[graphql(default = 100)] first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<super::figures::ProjectFiguresConnection> {
+        let known_at = known_at.map(|t| t.0);
         let as_of = as_of.parse_at("asOf").gql()?;
         let first = page_size(first, 100)?;
         let f = filter.unwrap_or_default();
@@ -458,7 +460,7 @@ impl Query {
             &app.db,
             &app.settings.debt,
             &filter,
-            as_of,
+            (as_of, known_at),
             first,
             after.as_deref(),
             count,
@@ -470,24 +472,27 @@ impl Query {
             nodes: panel
                 .rows
                 .into_iter()
-                .map(|(project, figures)| super::figures::Figures { project, figures })
+                .map(|(project, figures)| super::figures::Figures { project, figures, known_at })
                 .collect(),
             page_info: PageInfo { has_next_page: panel.more, end_cursor: end },
             total_count: panel.total as i32,
         })
     }
 
-    /// Evaluates the alert rules as of a past or future date without storing anything.
+    /// Evaluates the alert rules as of a past or future date without storing anything;
+    /// with knownAt, only rows recorded by then count (domain.md §4, as of / as known).
     async fn preview_alerts(
         &self,
         ctx: &Context<'_>,
         as_of: DateScalar,
         project_code: Option<String>,
+        known_at: Option<DateTimeScalar>,
     ) -> GqlResult<Vec<Alert>> {
         let app = app(ctx);
         let as_of = as_of.parse_at("asOf").gql()?;
+        let known_at = known_at.map(|t| t.0);
         let findings =
-            crate::monitoring::sweep::preview(app, &app.rules, as_of, project_code.as_deref()).await.gql()?;
+            crate::monitoring::sweep::preview(app, &app.rules, as_of, project_code.as_deref(), known_at).await.gql()?;
         let now = app.clock.now();
         Ok(findings.into_iter().map(|f| preview_alert(f, now)).collect())
     }

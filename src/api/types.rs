@@ -260,12 +260,18 @@ impl Project {
         &self.0.code
     }
     /// Every figure of domain.md §4a as of a date (default today), each defined once.
-    async fn figures(&self, ctx: &Context<'_>, as_of: Option<DateScalar>) -> GqlResult<super::figures::Figures> {
+    /// With knownAt, as the office could have seen them then (domain.md §4).
+    async fn figures(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateScalar>,
+        known_at: Option<super::scalars::DateTimeScalar>,
+    ) -> GqlResult<super::figures::Figures> {
         let as_of = match as_of {
             Some(d) => d.parse_at("asOf").gql()?,
             None => app(ctx).clock.today(),
         };
-        super::figures::of_project(ctx, &self.0, as_of).await
+        super::figures::of_project(ctx, &self.0, as_of, known_at.map(|t| t.0)).await
     }
     async fn name(&self) -> &str {
         &self.0.name

@@ -127,6 +127,11 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
+/// `date` less whole months, clamped the same way (29 February less a year is 28 February).
+pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+}
+
 pub fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
     add_months(date, years * 12)
 }

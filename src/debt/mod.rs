@@ -114,6 +114,18 @@ pub async fn load_books(
     settings: &DebtSettings,
     bond_ids: Option<&[i64]>,
 ) -> Result<Vec<Arc<BondBook>>> {
+    load_books_known(db, settings, bond_ids, None).await
+}
+
+/// [`load_books`] as known at a moment: allocations, adjustments and payments
+/// recorded after it are left out (domain.md §4).
+pub async fn load_books_known(
+    db: &impl ConnectionTrait,
+    settings: &DebtSettings,
+    bond_ids: Option<&[i64]>,
+    known_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Vec<Arc<BondBook>>> {
+    let known = |at: chrono::DateTime<chrono::Utc>| known_at.is_none_or(|t| at <= t);
     let bonds = match bond_ids {
         Some(ids) => rows_in::<bond::Entity>(db, bond::Column::Id, ids).await?,
         None => bond::Entity::find().all(db).await?,
@@ -123,14 +135,15 @@ pub async fn load_books(
         group(rows_in::<bond_amortization::Entity>(db, bond_amortization::Column::BondId, &ids).await?, |a| a.bond_id);
     let allocations = rows_in::<allocation::Entity>(db, allocation::Column::BondId, &ids).await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
-    let increments =
+    let mut increments =
         rows_in::<allocation_increment::Entity>(db, allocation_increment::Column::AllocationId, &allocation_ids)
             .await?;
-    let adjustments = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::BondId, &ids).await?;
-    let mut payments =
-        group(rows_in::<debt_service_payment::Entity>(db, debt_service_payment::Column::BondId, &ids).await?, |p| {
-            p.bond_id
-        });
+    increments.retain(|i| known(i.recorded_at));
+    let mut adjustments = rows_in::<use_adjustment::Entity>(db, use_adjustment::Column::BondId, &ids).await?;
+    adjustments.retain(|a| known(a.recorded_at));
+    let mut payments = rows_in::<debt_service_payment::Entity>(db, debt_service_payment::Column::BondId, &ids).await?;
+    payments.retain(|p| known(p.recorded_at));
+    let mut payments = group(payments, |p| p.bond_id);
 
     let allocation_of: HashMap<i64, &allocation::Model> = allocations.iter().map(|a| (a.id, a)).collect();
     let mut changes: HashMap<i64, Vec<HoldingChange>> = HashMap::new();

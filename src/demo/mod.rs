@@ -1057,11 +1057,17 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
         .await?;
     // Actuals of last month, a period that has ended (this January: of January itself).
     let period = Month::of(if cal.today.month() == 1 { cal.today } else { cal.ago(1, 1) }).to_string();
+    let qualitative = |text: &str| {
+        crate::targets::parse::parse_target(text)
+            .is_some_and(|t| t.kind == crate::targets::parse::TargetKind::Qualitative)
+    };
     for ind in indicators {
         let troubled: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
             ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
             ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
             ("HY-MZ-01", _, "0次") => Some(("1次", None)),
+            // A qualitative target is judged by a person: its actual comes with the judgement.
+            ("HY-MZ-01", _, t) if qualitative(t) => Some(("有所提升", Some("部分达成"))),
             ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
             ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
             _ => None,

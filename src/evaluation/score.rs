@@ -176,7 +176,7 @@ pub fn evaluate(
     });
 
     // 决策
-    let assessment = f.assessment.as_ref().filter(|a| a.submitted_on <= as_of).map(|a| a.conclusion.as_str());
+    let assessment = f.assessment_on(as_of).map(|a| a.conclusion.as_str());
     let assessed = match assessment {
         Some("予以支持") => (Decimal::ONE, "事前绩效评估结论为予以支持".to_string()),
         Some("调整完善后予以支持") => (Decimal::new(6, 1), "事前绩效评估结论为调整完善后予以支持".into()),

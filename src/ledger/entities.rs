@@ -72,7 +72,7 @@ pub mod department_budget_project {
 pub mod project {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "projects")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -127,7 +127,7 @@ pub mod project_status_change {
 
 pub mod spending_plan_month {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "spending_plan_months")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -142,7 +142,7 @@ pub mod spending_plan_month {
 pub mod revenue_forecast {
     use crate::db::Money;
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "revenue_forecasts")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -353,6 +353,25 @@ pub mod use_adjustment {
         pub moved_from_treasury: Money,
         pub moved_from_unit: Money,
         pub recorded_at: DateTimeUtc,
+    }
+    crate::plain_entity!();
+}
+
+/// A version of what is updated in place (a project's facts, its spending plan, its
+/// revenue forecast): the body as JSON, current from `recorded_at` until `superseded_at`.
+pub mod fact_version {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "fact_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub project_id: i64,
+        /// `PROJECT`, `PLAN` or `FORECAST`.
+        pub kind: String,
+        pub body: String,
+        pub recorded_at: DateTimeUtc,
+        pub superseded_at: Option<DateTimeUtc>,
     }
     crate::plain_entity!();
 }

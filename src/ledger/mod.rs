@@ -6,6 +6,7 @@ pub mod bonds;
 pub mod departments;
 pub mod entities;
 pub mod funding;
+pub mod history;
 pub mod positions;
 pub mod projects;
 pub mod queries;

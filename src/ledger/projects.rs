@@ -281,6 +281,7 @@ pub async fn create_project_in(
         .insert(txn)
         .await
         .map_err(|e| unique_or(e, "input.code", format!("a project with the code '{code}' already exists")))?;
+    super::history::record(txn, created.id, super::history::Kind::Project, &created, now).await?;
     project_status_change::ActiveModel {
         id: NotSet,
         project_id: Set(created.id),
@@ -348,6 +349,7 @@ async fn save_if_version(
     if result.rows_affected != 1 {
         return Err(version_conflict(&current, current.version));
     }
+    super::history::record(txn, changed.id, super::history::Kind::Project, &changed, changed.updated_at).await?;
     Ok(changed)
 }
 
@@ -468,6 +470,7 @@ pub async fn set_spending_plan(
         .await?;
         after.push(row);
     }
+    super::history::record(&txn, project.id, super::history::Kind::Plan, &after, ctx.clock.now()).await?;
     audit(&txn, ctx, caller, "setSpendingPlan", project_code, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(project)
@@ -526,6 +529,7 @@ pub async fn set_revenue_forecast_in(
         .await?;
         after.push(row);
     }
+    super::history::record(txn, project.id, super::history::Kind::Forecast, &after, ctx.clock.now()).await?;
     audit(txn, ctx, caller, "setRevenueForecast", project_code, Some(&before), Some(&after)).await?;
     Ok(project)
 }

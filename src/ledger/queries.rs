@@ -401,6 +401,19 @@ pub async fn department_budgets(
     Ok(out)
 }
 
+/// Every project's code by its id: what a listing shows instead of ids.
+pub async fn project_codes(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>> {
+    Ok(project::Entity::find()
+        .select_only()
+        .column(project::Column::Id)
+        .column(project::Column::Code)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// Every project's code, in order: what a batch walks through.
 pub async fn all_project_codes(db: &impl ConnectionTrait) -> Result<Vec<String>> {
     use sea_orm::{QueryOrder, QuerySelect};

@@ -17,12 +17,18 @@ pub struct RuleConfig {
     enabled: HashMap<&'static str, bool>,
     thresholds: HashMap<(&'static str, &'static str), Decimal>,
     pub negative_list: Vec<String>,
+    /// 52号's exceptions to 房地产开发: a category, and words of the name or content.
+    pub real_estate_exception_category: String,
+    pub real_estate_exceptions: Vec<String>,
     pub forbidden_classes: Vec<String>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Lists {
     negative_list: Vec<String>,
+    real_estate_exception_category: String,
+    real_estate_exceptions: Vec<String>,
     forbidden_classes: Vec<String>,
 }
 
@@ -102,6 +108,8 @@ impl RuleConfig {
             enabled,
             thresholds,
             negative_list: file.lists.negative_list,
+            real_estate_exception_category: file.lists.real_estate_exception_category,
+            real_estate_exceptions: file.lists.real_estate_exceptions,
             forbidden_classes: file.lists.forbidden_classes,
         })
     }

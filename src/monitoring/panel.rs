@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Severity;
@@ -13,7 +13,7 @@ use super::store::alert;
 use crate::clock::shanghai_date;
 use crate::config::DebtSettings;
 use crate::error::Result;
-use crate::facts::load_projects;
+use crate::facts::load_projects_known;
 use crate::figures::{ProjectFigures, project_figures};
 use crate::ledger::entities::project;
 use crate::ledger::projects::{ProjectStatus, Stage};
@@ -48,7 +48,7 @@ pub async fn panel(
     db: &impl ConnectionTrait,
     settings: &DebtSettings,
     filter: &PanelFilter,
-    as_of: NaiveDate,
+    (as_of, known_at): (NaiveDate, Option<DateTime<Utc>>),
     first: u64,
     after: Option<&str>,
     count: bool,
@@ -62,7 +62,7 @@ pub async fn panel(
     loop {
         let (chunk, chunk_more, _) = list_projects(db, &sql, as_of, first.max(50), cursor.as_deref(), false).await?;
         cursor = chunk.last().map(|p| p.code.clone());
-        let matched = matching(db, settings, filter, chunk, as_of).await?;
+        let matched = matching(db, settings, filter, chunk, (as_of, known_at)).await?;
         total += matched.len() as u64;
         for row in matched {
             if rows.len() as u64 == first {
@@ -80,7 +80,7 @@ pub async fn panel(
         total = list_projects(db, &sql, as_of, 1, None, true).await?.2;
     } else if count && after.is_some() {
         // The total counts the whole filter, not what follows the cursor.
-        total = Box::pin(panel(db, settings, filter, as_of, first, None, true)).await?.total;
+        total = Box::pin(panel(db, settings, filter, (as_of, known_at), first, None, true)).await?.total;
     }
     Ok(Panel { rows, more, total })
 }
@@ -91,14 +91,14 @@ async fn matching(
     settings: &DebtSettings,
     filter: &PanelFilter,
     chunk: Vec<project::Model>,
-    as_of: NaiveDate,
+    (as_of, known_at): (NaiveDate, Option<DateTime<Utc>>),
 ) -> Result<Vec<(project::Model, ProjectFigures)>> {
     let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
     let open: HashMap<i64, Severity> = match filter.has_open_alert {
-        Some(_) => open_alerts_on(db, &ids, as_of).await?,
+        Some(_) => open_alerts_on(db, &ids, as_of, known_at).await?,
         None => HashMap::new(),
     };
-    let facts = load_projects(db, settings, chunk).await?;
+    let facts = load_projects_known(db, settings, chunk, known_at).await?;
     Ok(facts
         .into_iter()
         .map(|f| {
@@ -114,12 +114,19 @@ async fn matching(
 }
 
 /// The most severe alert of each project open on `on` (Asia/Shanghai days): first seen
-/// by then and not resolved by then.
-async fn open_alerts_on(db: &impl ConnectionTrait, ids: &[i64], on: NaiveDate) -> Result<HashMap<i64, Severity>> {
+/// by then and not resolved by then (and, as known at T, first seen by T).
+async fn open_alerts_on(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    on: NaiveDate,
+    known_at: Option<DateTime<Utc>>,
+) -> Result<HashMap<i64, Severity>> {
     let alerts = alert::Entity::find().filter(alert::Column::ProjectId.is_in(ids.iter().copied())).all(db).await?;
     let mut worst: HashMap<i64, Severity> = HashMap::new();
     for a in alerts {
-        let open = shanghai_date(a.first_seen_at) <= on && a.resolved_at.is_none_or(|r| shanghai_date(r) > on);
+        let seen = shanghai_date(a.first_seen_at) <= on && known_at.is_none_or(|t| a.first_seen_at <= t);
+        let resolved = a.resolved_at.is_some_and(|r| shanghai_date(r) <= on && known_at.is_none_or(|t| r <= t));
+        let open = seen && !resolved;
         if let (true, Some(project), Some(severity)) = (open, a.project_id, Severity::parse(&a.severity)) {
             let entry = worst.entry(project).or_insert(severity);
             *entry = (*entry).min(severity);

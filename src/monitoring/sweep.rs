@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::facts::{load_bonds, load_departments, load_projects};
+use super::facts::{load_bonds, load_bonds_known, load_departments, load_projects, load_projects_known};
 use super::rules::{evaluate_bond, evaluate_department, evaluate_project};
 use super::store::{Applied, Scope, apply};
 use super::{Finding, RuleConfig};
@@ -100,11 +100,15 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
 
 /// What the rules find as of any date, stored nowhere: for one project, or for all
 /// (bonds and departments included).
+/// The findings of the rules as of `as_of`, and as known at `known_at` when given
+/// (domain.md §4: a past day's alerts replayed as the office could have seen them);
+/// nothing is stored.
 pub async fn preview(
     ctx: &Ctx,
     config: &RuleConfig,
     as_of: NaiveDate,
     project_code: Option<&str>,
+    known_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Vec<Finding>> {
     if let Some(code) = project_code {
         crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
@@ -115,11 +119,12 @@ pub async fn preview(
         let projects = project_batch(ctx, after, DEFAULT_BATCH, project_code).await?;
         let Some(last) = projects.last() else { break };
         after = last.id;
-        let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
+        let facts = load_projects_known(&ctx.db, &ctx.settings.debt, projects, known_at).await?;
         findings.extend(facts.iter().flat_map(|f| evaluate_project(f, config, as_of)));
     }
     if project_code.is_none() {
-        findings.extend(load_bonds(&ctx.db, None).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)));
+        let bonds = load_bonds_known(&ctx.db, None, known_at).await?;
+        findings.extend(bonds.iter().flat_map(|b| evaluate_bond(b, config, as_of)));
         findings.extend(load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)));
     }
     Ok(findings)

@@ -618,7 +618,7 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
     let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
     let (facts, auto) = checks::checks_of(ctx, project).await?;
     let c = context(ctx, &facts, ctx.clock.today()).await?;
-    let points = match &facts.assessment {
+    let points = match facts.assessment() {
         Some(a) => {
             evaluation::entities::assessment_point::Entity::find()
                 .filter(evaluation::entities::assessment_point::Column::AssessmentId.eq(a.id))
@@ -665,7 +665,7 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
             .collect(),
     ));
     let mut conclusion = section("八、评估结论");
-    conclusion.paragraphs.push(match &facts.assessment {
+    conclusion.paragraphs.push(match facts.assessment() {
         Some(a) => format!("评估结论:{}(评估日期 {})。", a.conclusion, a.submitted_on),
         None => "尚未登记评估结论:本报告为系统核验草稿。".into(),
     });

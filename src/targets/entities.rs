@@ -14,6 +14,8 @@ pub mod performance_target {
         pub year: Option<i32>,
         pub description: String,
         pub approved_on: Option<Date>,
+        /// When the approval was recorded: a replay as known before it sees none.
+        pub approved_at: Option<DateTimeUtc>,
         pub declared_at: DateTimeUtc,
         /// Set when a later declaration for the same owner, scope and year replaced it.
         pub superseded_at: Option<DateTimeUtc>,

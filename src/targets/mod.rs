@@ -128,6 +128,7 @@ pub async fn declare_target_in(
         year: Set(input.year),
         description: Set(description),
         approved_on: Set(input.approved_on),
+        approved_at: Set(input.approved_on.map(|_| now)),
         declared_at: Set(now),
         superseded_at: Set(None),
     }
@@ -172,6 +173,7 @@ pub async fn approve_target(
     }
     let mut active: performance_target::ActiveModel = target.clone().into();
     active.approved_on = Set(Some(approved_on));
+    active.approved_at = Set(Some(ctx.clock.now()));
     let updated = active.update(&txn).await?;
     audit(&txn, ctx, caller, "approveTarget", id.to_string(), Some(&target), Some(&updated)).await?;
     txn.commit().await?;

@@ -116,3 +116,88 @@ async fn the_research_panel_filters_by_status_and_stage_on_its_date() {
     let borrowing = app.ok(panel, json!({"d": "2025-12-31", "f": {"stage": "BORROWING"}})).await;
     assert_eq!(borrowing["figures"]["nodes"][0]["project"]["code"], "P2");
 }
+
+const PREVIEW: &str = r#"query($d: Date!, $k: DateTime) { previewAlerts(asOf: $d, projectCode: "P1", knownAt: $k) {
+    rule severity measured } }"#;
+
+async fn rules(app: &TestApp, on: &str, known_at: Option<&str>) -> Vec<(String, String)> {
+    let data = app.ok(PREVIEW, json!({"d": on, "k": known_at})).await;
+    let mut found: Vec<(String, String)> = data["previewAlerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["rule"].as_str().unwrap().to_string(), a["severity"].as_str().unwrap().to_string()))
+        .collect();
+    found.sort();
+    found
+}
+
+fn has(found: &[(String, String)], rule: &str, severity: &str) -> bool {
+    found.iter().any(|(r, s)| r == rule && s == severity)
+}
+
+#[tokio::test]
+async fn alerts_and_figures_replay_as_of_a_date_and_as_known_at_a_moment() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    // Recorded on 15 June 2026 (10:00 Shanghai): 1,000,000 received on 1 February 2025, a forecast
+    // with revenue, and the works begun on 1 September 2025 (planned start 1 March 2025).
+    app.ok(
+        r#"mutation {
+            allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000000.00", receivedOn: "2025-02-01"}) { amount }
+            setRevenueForecast(projectCode: "P1", years: [{year: 2027, revenue: "900000.00", operatingCost: "100000.00"}]) { code }
+            a: setProjectStatus(code: "P1", status: APPROVED, effectiveOn: "2025-01-05") { status }
+            f: setProjectStatus(code: "P1", status: FUNDED, effectiveOn: "2025-02-01") { status }
+            u: setProjectStatus(code: "P1", status: UNDER_CONSTRUCTION, effectiveOn: "2025-09-01") { status }
+        }"#,
+        json!({}),
+    )
+    .await;
+    // On 20 June 2026 a transfer of 20 February 2025 is entered late, and the forecast is corrected to
+    // no revenue at all.
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 6, 20, 2, 0, 0).unwrap());
+    app.ok(
+        r#"mutation {
+            recordDisbursement(input: {projectCode: "P1", bondCode: "B1", kind: TRANSFER, paidOn: "2025-02-20", amount: "1000000.00", payee: "区交投", economicClass: "资本性支出"}) { id }
+            setRevenueForecast(projectCode: "P1", years: [{year: 2027, revenue: "0.00", operatingCost: "100000.00"}]) { code }
+        }"#,
+        json!({}),
+    )
+    .await;
+    let between = "2026-06-16T00:00:00+08:00";
+
+    // 1 July 2025, with everything recorded: the treasury transferred all on 20 February, so the unit has
+    // held 1,000,000 for 131 days (> 90: M2 yellow) and the treasury nothing (no M1); the forecast has no
+    // revenue (D6 red, 完全无收益); not started 122 days after the planned start (O3 yellow: the works
+    // began only in September, whatever the status is today).
+    let now = rules(&app, "2025-07-01", None).await;
+    assert!(has(&now, "M2", "YELLOW") && !now.iter().any(|(r, _)| r == "M1"), "{now:?}");
+    assert!(has(&now, "D6", "RED"), "{now:?}");
+    assert!(has(&now, "O3", "YELLOW"), "{now:?}");
+    // As known on 16 June 2026: no transfer yet, so 1,000,000 held in the treasury since 1 February, 150
+    // days (> 90: M1 orange), no M2; the forecast as it stood then had revenue (no D6).
+    let then = rules(&app, "2025-07-01", Some(between)).await;
+    assert!(has(&then, "M1", "ORANGE") && !then.iter().any(|(r, _)| r == "M2"), "{then:?}");
+    assert!(!then.iter().any(|(r, _)| r == "D6"), "{then:?}");
+    // After the works began, no O3 for the start.
+    assert!(!rules(&app, "2025-10-01", None).await.iter().any(|(r, _)| r == "O3"));
+
+    let figures = r#"query($k: DateTime) { project(code: "P1") { figures(asOf: "2025-07-01", knownAt: $k) {
+        knownAt transferred heldInTreasury status } } }"#;
+    let now = app.ok(figures, json!({"k": null})).await;
+    assert_eq!(
+        now["project"]["figures"],
+        json!({"knownAt": null, "transferred": "1000000.00", "heldInTreasury": "0.00", "status": "FUNDED"})
+    );
+    let then = app.ok(figures, json!({"k": between})).await;
+    assert_eq!(then["project"]["figures"]["transferred"], "0.00");
+    assert_eq!(then["project"]["figures"]["heldInTreasury"], "1000000.00");
+    assert!(then["project"]["figures"]["knownAt"].as_str().unwrap().starts_with("2026-06-15T16:00:00"));
+    let panel = app
+        .ok(
+            r#"query($k: DateTime) { figures(asOf: "2025-07-01", knownAt: $k) { nodes { paid transferred } } }"#,
+            json!({"k": between}),
+        )
+        .await;
+    assert_eq!(panel["figures"]["nodes"][0]["transferred"], "0.00");
+}

@@ -47,7 +47,8 @@ async fn assess(app: &TestApp, conclusion: &str) {
 async fn alerts_live_through_their_lifecycle() {
     let app = TestApp::spawn().await;
     app.basics().await;
-    app.ok(r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", allocatedOn: "2025-02-01"}) { amount } }"#, json!({})).await;
+    // Allocated after the assessment of 1 June: D1 reads only the assessment's conclusion.
+    app.ok(r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", allocatedOn: "2026-06-10"}) { amount } }"#, json!({})).await;
     assess(&app, "调整完善后予以支持").await;
     let r = app.ok(SWEEP, json!({})).await;
     assert!(r["runAlertSweep"]["raised"].as_i64().unwrap() >= 1);

@@ -10,22 +10,42 @@ use crate::db::values::add_months;
 use crate::debt;
 use crate::targets::parse::TargetKind;
 
-/// D1: bond money allocated with no assessment, or a latest assessment that does not
-/// support the project (不予支持 red, 调整完善后予以支持 yellow).
-pub fn d1(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
-    let (severity, why) = match f.assessment.as_ref().map(|a| a.conclusion.as_str()) {
-        None if f.allocated() => (Severity::Red, "已安排债券资金但未开展事前绩效评估".to_string()),
-        Some("不予支持") => (Severity::Red, "事前绩效评估结论为“不予支持”".to_string()),
+/// D1 (§7): the ex-ante assessment missing, late or not supportive, as of the date:
+/// money allocated and no assessment submitted by then → red; the first money (an
+/// allocation, or an adjustment bringing some) came before the first assessment →
+/// orange, and stays as the record of it (61号 asks for the assessment before the
+/// application; the allocation date stands in for it); the latest assessment by then
+/// 不予支持 → red, 调整完善后予以支持 → yellow. The most severe holds.
+pub fn d1(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let first_money = f.first_money_on().filter(|d| *d <= as_of);
+    let latest = f.assessment_on(as_of);
+    let first_assessed = f.assessments.iter().map(|a| a.submitted_on).filter(|d| *d <= as_of).min();
+    let mut found: Vec<(Severity, String)> = Vec::new();
+    match (first_money, first_assessed) {
+        (Some(money), None) => found.push((Severity::Red, format!("{money}已安排债券资金但未开展事前绩效评估"))),
+        (Some(money), Some(assessed)) if money < assessed => found.push((
+            Severity::Orange,
+            format!("{money}安排债券资金,早于{assessed}完成的事前绩效评估(评估应在申报前完成)"),
+        )),
+        _ => {}
+    }
+    match latest.map(|a| a.conclusion.as_str()) {
+        Some("不予支持") => found.push((Severity::Red, "事前绩效评估结论为“不予支持”".into())),
         Some("调整完善后予以支持") => {
-            (Severity::Yellow, "事前绩效评估结论为“调整完善后予以支持”,请核实是否已调整完善".to_string())
+            found.push((Severity::Yellow, "事前绩效评估结论为“调整完善后予以支持”,请核实是否已调整完善".into()))
         }
-        _ => return Vec::new(),
-    };
-    let conclusion = f.assessment.as_ref().map(|a| a.conclusion.clone());
+        _ => {}
+    }
+    found.sort_by_key(|(s, _)| *s);
+    let Some((severity, _)) = found.first() else { return Vec::new() };
+    let why: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
+    let conclusion = latest.map(|a| a.conclusion.clone());
     vec![
-        Finding::new("D1", severity, f.subject(), format!("项目{}{}。", f.project.code, why))
-            .measured(conclusion.clone().unwrap_or_else(|| "无评估".into()), "予以支持")
-            .evidence(json!({"assessment": conclusion, "allocated": f.allocated()})),
+        Finding::new("D1", *severity, f.subject(), format!("项目{}{}。", f.project.code, why.join(";")))
+            .measured(conclusion.clone().unwrap_or_else(|| "无评估".into()), "资金安排前评估且予以支持")
+            .evidence(
+                json!({"assessment": conclusion, "first_money_on": first_money, "first_assessed_on": first_assessed}),
+            ),
     ]
 }
 
@@ -163,11 +183,26 @@ pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         .evidence(json!({"coverage": ratio.round_dp(6).to_string(), "debt_service": debt_total, "forecast_years": f.forecast.len()}))]
 }
 
-/// D6: category, name or construction content on the negative list (国办发〔2024〕52号).
+/// D6: the negative list of 52号 (§7): its phrases in the category, name or content,
+/// with the list's own exceptions (保障性住房 and 土地储备 are not 房地产开发); and
+/// 完全无收益项目, judged from the forecast: one recorded with no year of positive
+/// revenue (a missing forecast is D5's). Red.
 pub fn d6(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     let p = &f.project;
-    let text = format!("{} {} {}", p.category, p.name, p.construction_content.as_deref().unwrap_or(""));
-    let hits: Vec<&String> = c.negative_list.iter().filter(|w| text.contains(w.as_str())).collect();
+    let words = format!("{} {}", p.name, p.construction_content.as_deref().unwrap_or(""));
+    let text = format!("{} {words}", p.category);
+    let excepted = p.category == c.real_estate_exception_category
+        || c.real_estate_exceptions.iter().any(|w| words.contains(w.as_str()));
+    let mut hits: Vec<String> = c
+        .negative_list
+        .iter()
+        .filter(|w| text.contains(w.as_str()) && !(excepted && w.as_str() == "房地产开发"))
+        .cloned()
+        .collect();
+    let no_revenue = !f.forecast.is_empty() && f.forecast.iter().all(|y| y.revenue.fen() <= 0);
+    if no_revenue {
+        hits.push("完全无收益项目".into());
+    }
     if hits.is_empty() {
         return Vec::new();
     }
@@ -176,14 +211,10 @@ pub fn d6(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
             "D6",
             Severity::Red,
             f.subject(),
-            format!(
-                "项目{}涉及专项债券负面清单({}),不得使用专项债券资金。",
-                p.code,
-                hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、")
-            ),
+            format!("项目{}涉及专项债券负面清单({}),不得使用专项债券资金。", p.code, hits.join("、")),
         )
-        .measured(hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("、"), "不在负面清单")
-        .evidence(json!({"matched": hits})),
+        .measured(hits.join("、"), "不在负面清单")
+        .evidence(json!({"matched": hits, "forecast_without_revenue": no_revenue})),
     ]
 }
 

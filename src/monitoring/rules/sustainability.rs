@@ -8,7 +8,7 @@ use super::super::facts::ProjectFacts;
 use super::super::{Finding, RuleConfig, Severity, days_between, pct, wan};
 use super::latest_attainment;
 use crate::db::Money;
-use crate::db::values::add_months;
+use crate::db::values::sub_months;
 use crate::debt::{self, coverage};
 use crate::ledger::projects::ProjectStatus;
 
@@ -202,7 +202,8 @@ pub fn s5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 /// due above 50%.
 pub fn s6(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let years = c.days("S6", "years").max(1) as u32;
-    let since = add_months(as_of, 0).with_year(as_of.year() - years as i32).unwrap_or(as_of);
+    // Clamped: three years before 29 February 2028 is 28 February 2025.
+    let since = sub_months(as_of, years * 12);
     let lines: Vec<_> = debt::project_lines(&f.books, f.project.id)
         .into_iter()
         .filter(|l| l.line.due > since && l.line.due <= as_of)

@@ -234,6 +234,7 @@ pub(crate) fn healthy() -> ProjectFacts {
             year: Some(2026),
             description: "年度目标".into(),
             approved_on: Some(d(2026, 1, 10)),
+            approved_at: Some(now()),
             declared_at: now(),
             superseded_at: None,
         }],
@@ -245,13 +246,13 @@ pub(crate) fn healthy() -> ProjectFacts {
             indicator_facts(5, "满意度指标", "服务对象满意度指标", "≥90%", Some(("2026-05", "95%"))),
             indicator_facts(6, "成本指标", "经济成本指标", "预算范围内", None),
         ],
-        assessment: Some(crate::evaluation::entities::assessment::Model {
+        assessments: vec![crate::evaluation::entities::assessment::Model {
             id: 1,
             project_id: 1,
             submitted_on: d(2024, 12, 1),
             conclusion: "予以支持".into(),
             recorded_at: now(),
-        }),
+        }],
         adjustments: Vec::new(),
         books: vec![paid_book(
             bond_model(10, "PROJECT_REVENUE", d(2025, 1, 10), 15, yuan(60_000_000)),
@@ -285,8 +286,12 @@ fn cases() -> Vec<Case> {
     use Clear::*;
     use Severity::*;
     vec![
-        ("D1", |f| f.assessment = None, as_of(), Red, Healthy),
-        ("D1", |f| f.assessment.as_mut().unwrap().conclusion = "调整完善后予以支持".into(), as_of(), Yellow, Healthy),
+        ("D1", |f| f.assessments.clear(), as_of(), Red, Healthy),
+        ("D1", |f| f.assessments[0].conclusion = "调整完善后予以支持".into(), as_of(), Yellow, Healthy),
+        // Allocated on 10 January 2025, assessed on 1 February 2025: money came first (orange), and
+        // before the assessment, nothing was assessed at all (red); that record stays after it.
+        ("D1", |f| f.assessments[0].submitted_on = d(2025, 2, 1), as_of(), Orange, Healthy),
+        ("D1", |f| f.assessments[0].submitted_on = d(2025, 2, 1), d(2025, 1, 20), Red, Healthy),
         ("D2", |f| f.targets[0].approved_on = Some(d(2026, 7, 1)), as_of(), Red, At(d(2026, 7, 2))),
         ("D3", |f| f.indicators.retain(|i| i.indicator.level1 != "满意度指标"), as_of(), Yellow, Healthy),
         (
@@ -570,6 +575,76 @@ fn s8_names_the_amount_and_the_days_overdue_and_a_line_due_today_is_to_come() {
 }
 
 #[test]
+fn the_negative_list_is_read_as_phrases_with_its_exceptions() {
+    let d6 = |f: &ProjectFacts| raised(f, "D6", as_of());
+    let mut f = healthy();
+    // 配套商业设施 is no 商业设施 of the list.
+    f.project.construction_content = Some("新建城市道路及配套商业设施".into());
+    assert!(d6(&f).is_empty(), "{:#?}", d6(&f));
+    f.project.construction_content = Some("住宅小区房地产开发".into());
+    assert_eq!(d6(&f)[0].measured.as_deref(), Some("房地产开发"));
+    // 保障性住房 and 土地储备 are not 房地产开发 (52号's own exceptions).
+    f.project.name = "保障性住房片区建设".into();
+    assert!(d6(&f).is_empty());
+    f.project.name = "四新大道".into();
+    f.project.category = "保障性安居工程".into();
+    assert!(d6(&f).is_empty());
+    // 完全无收益: a forecast recorded with no year of positive revenue; a missing one is D5's.
+    let mut f = healthy();
+    f.forecast.iter_mut().for_each(|y| y.revenue = Money::ZERO);
+    assert_eq!(d6(&f)[0].measured.as_deref(), Some("完全无收益项目"));
+    f.forecast.clear();
+    assert!(d6(&f).is_empty());
+    assert!(!raised(&f, "D5", as_of()).is_empty());
+}
+
+#[test]
+fn pensions_are_forbidden_and_refinancing_bonds_stay_out_of_the_use_rules() {
+    let mut f = healthy();
+    f.disbursements[1].economic_class = "养老金".into();
+    assert_eq!(raised(&f, "M5", as_of())[0].severity, Severity::Red);
+    // A refinancing bond's own repayment of principal: no M5, and no M6 though it is not allocated.
+    let mut f = healthy();
+    f.books.push(book(
+        bond_model(30, "REFINANCING", d(2025, 1, 10), 5, yuan(1_000_000)),
+        yuan(1_000_000),
+        d(2025, 1, 10),
+        &[],
+    ));
+    let mut repay = disbursement(900, "PAYMENT", d(2026, 5, 1), yuan(500_000));
+    (repay.bond_id, repay.economic_class) = (Some(30), "债务还本支出".into());
+    f.disbursements.push(repay);
+    assert!(raised(&f, "M5", as_of()).is_empty() && raised(&f, "M6", as_of()).is_empty());
+}
+
+#[test]
+fn three_years_before_29_february_is_28_february() {
+    use crate::db::values::{add_months, sub_months};
+    assert_eq!(sub_months(d(2028, 2, 29), 36), d(2025, 2, 28));
+    assert_eq!(add_months(d(2024, 2, 29), 12), d(2025, 2, 28));
+    assert_eq!(add_months(d(2025, 8, 31), 6), d(2026, 2, 28));
+    // S6 on 29 February 2028 looks back to 28 February 2025 (it used to fall back to no window).
+    // A 2-year bond valued 1 March 2025: its principal of 60,000,000 falls due 1 March 2027.
+    let bond = || bond_model(10, "PROJECT_REVENUE", d(2025, 3, 1), 2, yuan(60_000_000));
+    let due = d(2027, 3, 1);
+    let refinanced = debt_service_payment::Model {
+        id: 1,
+        bond_id: 10,
+        project_id: Some(1),
+        due_date: due,
+        amount: yuan(61_800_000),
+        paid_on: due,
+        refinancing_bond_id: Some(30),
+        refinanced_amount: yuan(60_000_000),
+        recorded_at: now(),
+    };
+    let mut f = healthy();
+    f.books = vec![book(bond(), yuan(60_000_000), d(2025, 1, 10), &[refinanced])];
+    // The principal of 60,000,000 due 1 March 2027, all of it refinanced: 100% > 50%.
+    assert_eq!(raised(&f, "S6", d(2028, 2, 29))[0].measured.as_deref(), Some("100.00%"));
+}
+
+#[test]
 fn m3_at_year_end_compares_the_year_with_its_plan() {
     let mut f = healthy();
     f.disbursements.retain(|x| x.kind != "PAYMENT" || x.paid_on < d(2025, 9, 1) || x.paid_on > d(2025, 11, 30));
@@ -697,6 +772,6 @@ fn switched_off_rules_stay_quiet() {
     let text = super::super::config::DEFAULT_RULES.replace("[rules.D1]\nenabled = true", "[rules.D1]\nenabled = false");
     let config = RuleConfig::parse(&text, "rules.toml").unwrap();
     let mut f = healthy();
-    f.assessment = None;
+    f.assessments.clear();
     assert!(evaluate_project(&f, &config, as_of()).iter().all(|x| x.rule != "D1"));
 }
