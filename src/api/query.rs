@@ -369,7 +369,7 @@ impl Query {
                 rank: r.rank as i32,
                 department: Department(r.department),
                 projects: r.projects as i32,
-                average_score: DecimalScalar(format!("{:.2}", r.average)),
+                average_score: DecimalScalar::rounded(r.average, 2),
                 under60: r.under_60 as i32,
             })
             .collect())

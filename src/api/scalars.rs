@@ -67,7 +67,7 @@ impl From<Decimal> for DecimalScalar {
 impl DecimalScalar {
     /// Shown with a fixed number of decimals (2 for percents, 4 for ratios).
     pub fn rounded(d: Decimal, places: u32) -> Self {
-        DecimalScalar(format!("{:.*}", places as usize, d.round_dp(places)))
+        DecimalScalar(crate::figures::fixed(d, places))
     }
     pub fn parse_at(&self, field: &str) -> Result<Decimal> {
         parse_decimal(field, &self.0)

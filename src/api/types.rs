@@ -936,7 +936,7 @@ impl Assessment {
             .into_iter()
             .map(|r| SensitivityRow {
                 scenario: r.label,
-                coverage_ratio: r.coverage.map(|c| DecimalScalar(format!("{:.4}", c))),
+                coverage_ratio: r.coverage.map(|c| DecimalScalar::rounded(c, 4)),
             })
             .collect())
     }

@@ -198,7 +198,7 @@ pub async fn store(
         id: before.as_ref().map(|b| sea_orm::Set(b.id)).unwrap_or(NotSet),
         project_id: Set(project.id),
         year: Set(year),
-        total_score: Set(format!("{:.2}", result.total)),
+        total_score: Set(crate::figures::fixed(result.total, 2)),
         grade: Set(result.grade.into()),
         profile: Set(result.profile.clone()),
         detail: Set(detail),
@@ -279,7 +279,7 @@ pub async fn department_ranking(ctx: &Ctx, year: i32) -> Result<Vec<DepartmentRa
             Some(DepartmentRank {
                 rank: 0,
                 projects: s.len(),
-                average: (s.iter().sum::<Decimal>() / Decimal::from(s.len())).round_dp(2),
+                average: crate::figures::round_half_up(s.iter().sum::<Decimal>() / Decimal::from(s.len()), 2),
                 under_60: s.iter().filter(|x| **x < Decimal::from(60)).count(),
                 department: d,
             })

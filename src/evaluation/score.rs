@@ -131,7 +131,11 @@ fn score_dimension(dimension: &'static str, weight: Decimal, items: Vec<Item>) -
             Some(f) => {
                 let max = weight * i.share / measured;
                 let score = max * f;
-                let reason = if f < Decimal::ONE { format!("扣{:.2}分:{}", max - score, i.reason) } else { i.reason };
+                let reason = if f < Decimal::ONE {
+                    format!("扣{}分:{}", crate::figures::fixed(max - score, 2), i.reason)
+                } else {
+                    i.reason
+                };
                 ScoredItem { name: i.name, max_score: max, score, reason }
             }
             None => ScoredItem {
@@ -216,7 +220,7 @@ pub fn evaluate(
             "0.2",
             coverage_fraction,
             coverage
-                .map(|c| format!("本息覆盖倍数{:.4}(1.2及以上满分,1.0以下不得分)", c))
+                .map(|c| format!("本息覆盖倍数{}(1.2及以上满分,1.0以下不得分)", crate::figures::COVERAGE.show(c)))
                 .unwrap_or_else(|| "无债券或无收益预测".into()),
         ),
         item(
@@ -369,7 +373,7 @@ pub fn evaluate(
             score_dimension(name, weight, items)
         })
         .collect();
-    let total = dimensions.iter().map(|d| d.score).sum::<Decimal>().round_dp(2);
+    let total = crate::figures::round_half_up(dimensions.iter().map(|d| d.score).sum::<Decimal>(), 2);
     Evaluation { year, profile: profile.into(), total, grade: config.grade(total), dimensions }
 }
 

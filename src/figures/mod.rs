@@ -77,7 +77,7 @@ impl Figure {
 
     /// A percent or ratio as the API gives it: rounded half up, with its decimals.
     pub fn decimal(self, value: Decimal) -> String {
-        format!("{:.*}", self.places() as usize, round_half_up(value, self.places()))
+        fixed(value, self.places())
     }
 
     /// The value as a Chinese page or report shows it, with its unit: 1,234.57万元,
@@ -100,10 +100,20 @@ impl Figure {
     }
 }
 
-/// Yuan as 万元 with two decimals, rounded half up, with thousands separators.
+/// Yuan as 万元 with two decimals, rounded half up, with thousands separators and the
+/// unit: 12,345.68万元 (alert texts, digests, sentences).
 pub fn wan_text(yuan: Decimal) -> String {
-    let wan = round_half_up(yuan / Decimal::from(10_000), 2);
-    format!("{}万元", with_separators(&format!("{wan:.2}")))
+    format!("{}万元", wan_number(yuan))
+}
+
+/// The number alone, for a table whose header carries (万元): 12,345.68.
+pub fn wan_number(yuan: Decimal) -> String {
+    with_separators(&fixed(yuan / Decimal::from(10_000), 2))
+}
+
+/// A decimal with `places` decimals, rounded half up: what every shown number uses.
+pub fn fixed(value: Decimal, places: u32) -> String {
+    format!("{:.*}", places as usize, round_half_up(value, places))
 }
 
 fn with_separators(number: &str) -> String {

@@ -71,14 +71,14 @@ impl Finding {
     }
 }
 
-/// Money in 万元 for messages, as the office reads it.
+/// An amount in 万元 as alert texts show it (§4a: two decimals, half up).
 pub fn wan(m: Money) -> String {
-    format!("{}万元", (m.to_decimal() / Decimal::from(10_000)).round_dp(2).normalize())
+    crate::figures::wan_text(m.to_decimal())
 }
 
-/// A ratio as a percent with two decimals, for messages.
+/// A ratio as a percent with two decimals, half up, for messages.
 pub fn pct(ratio: Decimal) -> String {
-    format!("{:.2}%", (ratio * Decimal::ONE_HUNDRED).round_dp(2))
+    format!("{}%", crate::figures::fixed(ratio * Decimal::ONE_HUNDRED, 2))
 }
 
 /// Calendar days from `from` to `to`.

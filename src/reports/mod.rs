@@ -139,10 +139,10 @@ pub async fn render(ctx: &Ctx, doc: Document, format: Format) -> Result<Vec<u8>>
     }
 }
 
-/// An amount in 万元, exact: at least two decimals, more when the fen need them.
+/// An amount in 万元 for a table headed (万元): two decimals, half up, with thousands
+/// separators (§4a).
 pub fn wan(m: Money) -> String {
-    let value = (m.to_decimal() / Decimal::from(10_000)).normalize();
-    if value.scale() < 2 { format!("{value:.2}") } else { value.to_string() }
+    crate::figures::wan_number(m.to_decimal())
 }
 
 fn wan_f64(m: Money) -> f64 {
@@ -150,7 +150,7 @@ fn wan_f64(m: Money) -> f64 {
 }
 
 fn dec(d: Option<Decimal>, places: u32) -> String {
-    d.map(|d| format!("{:.*}", places as usize, d.round_dp(places))).unwrap_or_else(|| "—".into())
+    d.map(|d| crate::figures::fixed(d, places)).unwrap_or_else(|| "—".into())
 }
 
 fn text(t: Option<&str>) -> String {
@@ -269,7 +269,7 @@ fn spending(c: &Context<'_>, months: &[Month], span: &str) -> Section {
     };
     let paid = totals.paid;
     s.paragraphs.push(format!(
-        "截至{},项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,支出进度{}。",
+        "截至{},项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,资金支出进度{}。",
         c.as_of,
         wan(funding),
         wan(totals.received),
@@ -278,7 +278,7 @@ fn spending(c: &Context<'_>, months: &[Month], span: &str) -> Section {
         if funding.is_zero() {
             "无从计算".to_string()
         } else {
-            format!("{:.2}%", paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal())
+            crate::figures::SPEND_PROGRESS.show(paid.to_decimal() * Decimal::ONE_HUNDRED / funding.to_decimal())
         }
     ));
     s.charts.push(Chart {
@@ -433,7 +433,9 @@ fn indicators(c: &Context<'_>, heading: &str) -> Section {
                 text(Some(&i.indicator.name)),
                 text(Some(&i.indicator.target_text)),
                 latest.map(|a| a.value.clone()).unwrap_or_else(|| "—".into()),
-                latest_attainment(i).map(|a| format!("{:.1}%", a * Decimal::ONE_HUNDRED)).unwrap_or_else(|| "—".into()),
+                latest_attainment(i)
+                    .map(|a| format!("{}%", crate::figures::fixed(a * Decimal::ONE_HUNDRED, 2)))
+                    .unwrap_or_else(|| "—".into()),
             ]
         })
         .collect::<Vec<_>>();
@@ -509,9 +511,9 @@ pub async fn evaluation_document(
     let c = context(ctx, facts, as_of).await?;
     let mut scoring = section("九、绩效评分");
     scoring.paragraphs.push(format!(
-        "按{}类项目权重评分,总分{:.2}分,评价等级为“{}”。",
+        "按{}类项目权重评分,总分{}分,评价等级为“{}”。",
         if result.profile == "operating" { "运营期" } else { "建设期" },
-        result.total,
+        crate::figures::fixed(result.total, 2),
         grade_name(result.grade)
     ));
     let mut rows = Vec::new();
@@ -519,16 +521,16 @@ pub async fn evaluation_document(
         rows.push(vec![
             format!("{}(权重{})", dimension_name(d.dimension), d.weight.normalize()),
             String::new(),
-            format!("{:.2}", d.weight),
-            format!("{:.2}", d.score),
+            crate::figures::fixed(d.weight, 2),
+            crate::figures::fixed(d.score, 2),
             String::new(),
         ]);
         for i in &d.items {
             rows.push(vec![
                 String::new(),
                 i.name.clone(),
-                format!("{:.2}", i.max_score),
-                format!("{:.2}", i.score),
+                crate::figures::fixed(i.max_score, 2),
+                crate::figures::fixed(i.score, 2),
                 i.reason.clone(),
             ]);
         }
@@ -544,10 +546,10 @@ pub async fn evaluation_document(
         .collect();
     let mut conclusion = section("十、结论与建议");
     conclusion.paragraphs.push(format!(
-        "{}{}年度绩效评价得分{:.2}分,等级“{}”。{}",
+        "{}{}年度绩效评价得分{}分,等级“{}”。{}",
         facts.project.name,
         year,
-        result.total,
+        crate::figures::fixed(result.total, 2),
         grade_name(result.grade),
         if result.total < Decimal::from(60) {
             "得分低于60分,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。"
@@ -723,7 +725,13 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
         Some(code) => {
             let (facts, result) = evaluation::score_project(ctx, code, year).await?;
             let json = serde_json::to_value(&result).unwrap_or_default();
-            add(&facts.project.code, &facts.project.name, result.total.round_dp(2), result.grade, &json["dimensions"]);
+            add(
+                &facts.project.code,
+                &facts.project.name,
+                crate::figures::round_half_up(result.total, 2),
+                result.grade,
+                &json["dimensions"],
+            );
             tables.push(sheet);
         }
         None => {

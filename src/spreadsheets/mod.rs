@@ -105,7 +105,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>> {
                         } else {
                             format!("0.{}", "0".repeat(*places as usize))
                         });
-                        let value: f64 = d.round_dp(*places).to_string().parse().unwrap_or(0.0);
+                        let value: f64 = crate::figures::round_half_up(*d, *places).to_string().parse().unwrap_or(0.0);
                         sheet.write_number_with_format(r, c, value, &format).map(|_| ())
                     }
                     Cell::Empty => Ok(()),

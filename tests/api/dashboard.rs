@@ -96,7 +96,7 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
             format!("债券资金(万元) {}", wan(p["bondFunding"].as_str().unwrap())),
             format!("到账(万元) {}", wan(p["received"].as_str().unwrap())),
             format!("支出(万元) {}", wan(p["disbursed"].as_str().unwrap())),
-            format!("支出进度 {:.2}%", p["spendRatePercent"].as_str().unwrap().parse::<Decimal>().unwrap()),
+            format!("支出率 {}", p["spendRatePercent"].as_str().unwrap().to_string() + "%"),
             format!("未偿本金(万元) {}", wan(p["outstandingPrincipal"].as_str().unwrap())),
             format!("未来12个月本息(万元) {}", wan(p["debtServiceNext12Months"].as_str().unwrap())),
         ]

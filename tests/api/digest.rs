@@ -134,7 +134,10 @@ async fn a_digest_arrives_once_with_the_alerts_and_amounts() {
     let text = decoded(m);
     assert!(text.contains("D1") && text.contains("未开展事前绩效评估"), "the red alert: {text}");
     assert!(text.contains("https://bondwatch.hanyang.example/projects/P1"), "a link to the project");
-    assert!(text.contains("30天内") && text.contains("60天内 3万元"), "the coupon of 30,000.00 due on 20 July: {text}");
+    assert!(
+        text.contains("30天内") && text.contains("60天内 3.00万元"),
+        "the coupon of 30,000.00 due on 20 July: {text}"
+    );
     let data = app
         .ok("{ digestDeliveries { status attempts lastError messageId period subscription { email } } }", json!({}))
         .await;

@@ -70,12 +70,12 @@ async fn a_projects_figures_on_a_date_are_defined_once() {
     let x = &data["project"]["figures"];
     assert_eq!(x["status"], "UNDER_CONSTRUCTION");
     assert_eq!(x["overdueDebtService"], "1308000.00");
-    // The S8 alert of the same day says the same amount: 1,308,000.00 元 = 130.8万元, 22 days after 10 January.
+    // The S8 alert of the same day says the same amount: 1,308,000.00 元 = 130.80万元, 22 days after 10 January.
     let alerts =
         app.ok(r#"{ previewAlerts(asOf: "2026-02-01", projectCode: "P1") { rule measured } }"#, json!({})).await;
     let s8: Vec<_> = alerts["previewAlerts"].as_array().unwrap().iter().filter(|a| a["rule"] == "S8").collect();
     assert_eq!(s8.len(), 1, "{alerts}");
-    assert_eq!(s8[0]["measured"], "130.8万元,逾期22天");
+    assert_eq!(s8[0]["measured"], "130.80万元,逾期22天");
 }
 
 #[tokio::test]

@@ -125,13 +125,13 @@ async fn the_seed_forms_import_and_fail_the_checks_they_really_fail() {
     };
     // 运转类项目支出 535.99 of 7624.59 is 7.03%, not the 6.88% the form states.
     assert!(message(&market, "C2").contains("6.88%") && message(&market, "C2").contains("7.03%"));
-    // Its project lines add up to 1549.4 against 1769.3 of specific-purpose spending.
-    assert!(message(&market, "C3").contains("1549.4") && message(&market, "C3").contains("1769.3"));
+    // Its project lines add up to 1549.4 against 1769.3 of specific-purpose spending (万元, as §4a shows them).
+    assert!(message(&market, "C3").contains("1,549.40") && message(&market, "C3").contains("1,769.30"));
 
     let civil = upload(&app, &app.token, fixture("civil-affairs-department"), false).await;
     assert!(civil["written"].as_bool().unwrap(), "{civil}");
     assert_eq!(rules_of(&civil).keys().cloned().collect::<Vec<_>>(), ["C2", "C3", "C4", "C5"], "{civil}");
-    assert!(message(&civil, "C4").contains("155614.41") && message(&civil, "C4").contains("15514.41"));
+    assert!(message(&civil, "C4").contains("155,614.41") && message(&civil, "C4").contains("15,514.41"));
     let c4 = civil["checks"].as_array().unwrap().iter().find(|c| c["rule"] == "C4").unwrap();
     assert_eq!((c4["severity"].as_str(), c4["department"]["code"].as_str()), (Some("BLUE"), Some("HY-MZ")));
 

@@ -178,8 +178,8 @@ async fn entries_without_a_bond_take_the_oldest_money_and_m12_names_what_went_pa
     let alerts = preview(&app, "2025-07-15", "P1").await;
     let m12 = of_rule(&alerts, "M12");
     assert_eq!(m12.len(), 1, "{alerts:?}");
-    // 100,000.00 元 = 10万元; the project is the subject, since no bond's money covers it.
-    assert_eq!((m12[0]["severity"].as_str(), m12[0]["measured"].as_str()), (Some("RED"), Some("10万元")));
+    // 100,000.00 元 = 10.00万元; the project is the subject, since no bond's money covers it.
+    assert_eq!((m12[0]["severity"].as_str(), m12[0]["measured"].as_str()), (Some("RED"), Some("10.00万元")));
     assert!(m12[0]["bond"].is_null());
     assert_eq!(evidence(m12[0])["entries"][0]["uncovered"], "100000.00");
     assert!(of_rule(&alerts, "M1").is_empty(), "the treasury holds nothing now");

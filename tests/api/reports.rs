@@ -62,7 +62,7 @@ async fn the_evaluation_report_in_pdf_and_html_carries_every_section_and_the_fig
     ] {
         assert!(text.contains(heading), "{heading} is in the PDF:\n{text}");
     }
-    assert!(text.contains("42000.00"), "the approved investment in 万元");
+    assert!(text.contains("42,000.00"), "the approved investment in 万元, with its thousands separator");
     let total_text = format!("总分 {total} 分");
     assert!(text.contains(&total_text), "{total_text} in:\n{text}");
 

@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::auth::{Caller, Role};
-use crate::db::Money;
 use crate::monitoring::Severity;
 
 /// Who is looking at a page: the caller, and its department's code when it has one.
@@ -50,9 +49,9 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
     v.as_str()?.parse().ok()
 }
 
-/// An amount of yuan in 万元, exact.
+/// An amount of yuan in 万元 (§4a: two decimals, half up, thousands separators).
 pub fn wan_of(yuan: Decimal) -> String {
-    crate::reports::wan(Money::round_half_up(yuan))
+    crate::figures::wan_number(yuan)
 }
 
 /// An amount of yuan as the API sends it, in 万元, exact.
@@ -66,14 +65,26 @@ pub fn wan_f64(yuan: Decimal) -> f64 {
     (yuan / Decimal::from(10_000)).to_f64().unwrap_or(0.0)
 }
 
-/// A percent with two places, or "—" when there is none.
-pub fn percent(v: &Value) -> String {
-    decimal(v).map(|d| format!("{:.2}%", d.round_dp(2))).unwrap_or_else(|| "—".into())
+/// A figure's name as a page labels it, with (万元) for money (§4a).
+pub fn figure_label(f: crate::figures::Figure) -> String {
+    match f.unit {
+        crate::figures::Unit::Money => format!("{}(万元)", f.label),
+        _ => f.label.to_string(),
+    }
 }
 
-/// A ratio (coverage) with two places, or "—".
-pub fn ratio(v: &Value) -> String {
-    decimal(v).map(|d| format!("{:.2}", d.round_dp(2))).unwrap_or_else(|| "—".into())
+/// A figure as the API sent it, shown as §4a shows it, or "—" when there is none.
+pub fn shown(f: crate::figures::Figure, v: &Value) -> String {
+    match (f.unit, decimal(v)) {
+        (_, None) => "—".into(),
+        (crate::figures::Unit::Money, Some(d)) => wan_of(d),
+        (_, Some(d)) => f.show(d),
+    }
+}
+
+/// A percent with two places, or "—" when there is none.
+pub fn percent(v: &Value) -> String {
+    decimal(v).map(|d| format!("{}%", crate::figures::fixed(d, 2))).unwrap_or_else(|| "—".into())
 }
 
 /// The date part of a date or a date-time.

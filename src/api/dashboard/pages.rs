@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::layout::*;
 use super::{AppState, PageError, run, show, urlencode};
+use crate::figures;
 use crate::monitoring::{Dimension, Severity};
 use crate::reports::paired_bars;
 
@@ -82,7 +83,7 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                 (figure("债券资金(万元)", &wan(&p["bondFunding"])))
                 (figure("到账(万元)", &wan(&p["received"])))
                 (figure("支出(万元)", &wan(&p["disbursed"])))
-                (figure("支出进度", &percent(&p["spendRatePercent"])))
+                (figure(figures::SPEND_RATE.label, &percent(&p["spendRatePercent"])))
                 (figure("未偿本金(万元)", &wan(&p["outstandingPrincipal"])))
                 (figure("未来12个月本息(万元)", &wan(&p["debtServiceNext12Months"])))
             }
@@ -106,7 +107,7 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                                     td {
                                         @if let Some(r) = rate {
                                             span.bar { span style={"width:" (r.min(Decimal::ONE_HUNDRED).round_dp(1)) "%"} {} }
-                                            (format!("{:.2}%", r.round_dp(2)))
+                                            (format!("{}%", crate::figures::fixed(r, 2)))
                                         } @else { "—" }
                                     }
                                 }
@@ -169,10 +170,25 @@ fn monthly_row(label: &str, amounts: impl Iterator<Item = Decimal>) -> Markup {
 }
 
 const PROJECT: &str = r#"query($code: String!) {
-  project(code: $code) { code name status stage department { code name } bondFunding received disbursed spendRatePercent
-    coverageRatio rollingCoverageRatio
+  project(code: $code) { code name status stage department { code name }
+    figures { bondFunding received transferred paid spendRatePercent spendProgressPercent plannedSpendPercent
+      coverageRatio rollingCoverageRatio overdueDebtService }
     alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt } }
 }"#;
+
+/// The figures a project page shows (domain.md §4a), in this order.
+const PROJECT_FIGURES: &[crate::figures::Figure] = &[
+    figures::BOND_FUNDING,
+    figures::RECEIVED,
+    figures::TRANSFERRED,
+    figures::PAID,
+    figures::SPEND_RATE,
+    figures::SPEND_PROGRESS,
+    figures::PLANNED_SPEND,
+    figures::COVERAGE,
+    figures::ROLLING_COVERAGE,
+    figures::OVERDUE_DEBT_SERVICE,
+];
 
 /// 项目: its figures, its alerts with their buttons, links to its reports, and the
 /// evaluation report's sections one to seven as of today.
@@ -204,12 +220,9 @@ pub async fn project(
                 " · 阶段:" (stage_name(text(p, "stage")))
             }
             div.figures {
-                (figure("债券资金(万元)", &wan(&p["bondFunding"])))
-                (figure("到账(万元)", &wan(&p["received"])))
-                (figure("支出(万元)", &wan(&p["disbursed"])))
-                (figure("支出进度", &percent(&p["spendRatePercent"])))
-                (figure("本息覆盖倍数", &ratio(&p["coverageRatio"])))
-                (figure("滚动覆盖倍数", &ratio(&p["rollingCoverageRatio"])))
+                @for f in PROJECT_FIGURES {
+                    (figure(&figure_label(*f), &shown(*f, &p["figures"][f.id])))
+                }
                 (figure("未解除预警", &open.len().to_string()))
             }
             section #alerts {

@@ -8,6 +8,7 @@ use super::super::facts::ProjectFacts;
 use super::super::{Finding, RuleConfig, Severity, pct};
 use crate::db::values::add_months;
 use crate::debt;
+use crate::figures;
 use crate::targets::parse::TargetKind;
 
 /// D1 (§7): the ex-ante assessment missing, late or not supportive, as of the date:
@@ -169,17 +170,17 @@ pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     };
     let debt_total: crate::db::Money = lines.iter().map(|l| l.line.total()).sum();
     let message = if severity == Severity::Blue {
-        format!("项目{}本息覆盖倍数{:.4},明显偏高,请核实收益预测数据。", f.project.code, ratio)
+        format!("项目{}本息覆盖倍数{},明显偏高,请核实收益预测数据。", f.project.code, figures::COVERAGE.show(ratio))
     } else {
         format!(
-            "项目{}本息覆盖倍数{:.4},低于{},偿债能力不足,请复核收益预测和债券规模。",
+            "项目{}本息覆盖倍数{},低于{},偿债能力不足,请复核收益预测和债券规模。",
             f.project.code,
             ratio,
             c.t("D5", "yellow_below")
         )
     };
     vec![Finding::new("D5", severity, f.subject(), message)
-        .measured(format!("{:.4}", ratio), format!("{}–{}", c.t("D5", "yellow_below"), c.t("D5", "blue_above")))
+        .measured(figures::COVERAGE.show(ratio), format!("{}–{}", c.t("D5", "yellow_below"), c.t("D5", "blue_above")))
         .evidence(json!({"coverage": ratio.round_dp(6).to_string(), "debt_service": debt_total, "forecast_years": f.forecast.len()}))]
 }
 

@@ -386,7 +386,7 @@ pub fn m10(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             let advice = if severity == Severity::Red { "建议暂缓拨付资金并督促整改" } else { "请分析原因,采取纠偏措施" };
             Some(
                 Finding::new("M10", severity, f.indicator_subject(i.indicator.id), format!("项目{}指标“{}”完成{}(目标{}),进度明显滞后于时间进度{},{advice}。", f.project.code, i.indicator.name, latest.value, i.indicator.target_text, pct(elapsed)))
-                    .measured(format!("{:.2}", ratio), format!("≥{}", c.t("M10", "yellow_ratio")))
+                    .measured(figures::fixed(ratio, 2), format!("≥{}", c.t("M10", "yellow_ratio")))
                     .evidence(json!({"actual": latest.value, "period": latest.period, "attainment": attained.round_dp(4).to_string(), "year_elapsed": elapsed.round_dp(4).to_string()})),
             )
         })

@@ -10,6 +10,7 @@ use super::latest_attainment;
 use crate::db::Money;
 use crate::db::values::sub_months;
 use crate::debt::{self, coverage};
+use crate::figures;
 use crate::ledger::projects::ProjectStatus;
 
 /// S1: project revenue collected ÷ forecast to date below 80% (yellow), 60% (red),
@@ -61,9 +62,13 @@ pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             "S2",
             severity,
             f.subject(),
-            format!("项目{}滚动本息覆盖倍数降至{:.4},偿债风险上升,请制定偿债保障措施。", f.project.code, rolling),
+            format!(
+                "项目{}滚动本息覆盖倍数降至{},偿债风险上升,请制定偿债保障措施。",
+                f.project.code,
+                figures::ROLLING_COVERAGE.show(rolling)
+            ),
         )
-        .measured(format!("{:.4}", rolling), format!("≥{}", c.t("S2", "orange_below")))
+        .measured(figures::ROLLING_COVERAGE.show(rolling), format!("≥{}", c.t("S2", "orange_below")))
         .evidence(json!({"rolling_coverage": rolling.round_dp(6).to_string()})),
     ]
 }

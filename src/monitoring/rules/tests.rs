@@ -560,7 +560,7 @@ fn s8_names_the_amount_and_the_days_overdue_and_a_line_due_today_is_to_come() {
     // The coupon: 60,000,000 × 3% = 1,800,000.00 (180万元), due 10 January 2026; 9 February is 30 days on.
     let found = raised(&f, "S8", d(2026, 2, 9));
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].measured.as_deref(), Some("180万元,逾期30天"));
+    assert_eq!(found[0].measured.as_deref(), Some("180.00万元,逾期30天"));
     assert_eq!(found[0].evidence["overdue"], "1800000.00");
     assert_eq!(found[0].subject.bond_id, Some(10));
     // On its due date the line is S4's (due in 0 days, yellow), not overdue.
@@ -571,7 +571,7 @@ fn s8_names_the_amount_and_the_days_overdue_and_a_line_due_today_is_to_come() {
     let config = RuleConfig::parse(&text, "rules.toml").unwrap();
     let early = evaluate_project(&f, &config, d(2026, 1, 10));
     let s8: Vec<_> = early.iter().filter(|x| x.rule == "S8").collect();
-    assert_eq!(s8[0].measured.as_deref(), Some("180万元,逾期5天"));
+    assert_eq!(s8[0].measured.as_deref(), Some("180.00万元,逾期5天"));
 }
 
 #[test]
