@@ -38,6 +38,27 @@ impl IndicatorFacts {
     pub fn latest(&self) -> Option<&indicator_actual::Model> {
         self.actuals.last()
     }
+
+    /// The actual that counts for a year (§6): of the periods within it, the one ending
+    /// last; on a tie the year figure, then the quarter, then the month; of one period,
+    /// the latest recorded. Another year's actual never counts.
+    pub fn actual_of_year(&self, year: i32) -> Option<&indicator_actual::Model> {
+        let prefix = year.to_string();
+        // (end month, rank): a year ends in month 12 and outranks the quarter and month that end with it.
+        let key = |period: &str| -> Option<(u32, u8)> {
+            let rest = period.strip_prefix(&prefix)?;
+            match rest {
+                "" => Some((12, 2)),
+                q if q.starts_with("-Q") => q[2..].parse::<u32>().ok().map(|q| (q * 3, 1)),
+                m => m.strip_prefix('-')?.parse::<u32>().ok().map(|m| (m, 0)),
+            }
+        };
+        self.actuals
+            .iter()
+            .filter_map(|a| key(&a.period).map(|k| (k, a.id, a)))
+            .max_by_key(|(k, id, _)| (*k, *id))
+            .map(|(_, _, a)| a)
+    }
 }
 
 #[derive(Debug)]
@@ -296,12 +317,15 @@ pub async fn load_projects_known(
             .collect();
         plan.sort_by_key(|(m, _)| *m);
         let project_targets = targets.remove(&id).unwrap_or_default();
-        let adjustments = adjustments_from
+        // An adjustment between two projects of the batch is in both lists: once each.
+        let mut adjustments: Vec<use_adjustment::Model> = adjustments_from
             .iter()
             .chain(adjustments_to.iter())
             .filter(|a| a.from_project_id == id || a.to_project_id == id)
             .cloned()
             .collect();
+        adjustments.sort_by_key(|a| a.id);
+        adjustments.dedup_by_key(|a| a.id);
         let mut assessment_rows = assessments.remove(&id).unwrap_or_default();
         assessment_rows.sort_by_key(|a| (a.submitted_on, a.id));
         out.push(ProjectFacts {

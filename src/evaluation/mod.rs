@@ -121,6 +121,17 @@ pub fn evaluated_as_of(year: i32, today: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today)
 }
 
+/// The last day of each month of `year` up to `as_of`, and `as_of` itself.
+fn month_ends(year: i32, as_of: NaiveDate) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = (1..=12)
+        .filter_map(|m| NaiveDate::from_ymd_opt(year, m, 1))
+        .map(|first| crate::db::values::add_months(first, 1) - chrono::Duration::days(1))
+        .filter(|d| *d < as_of)
+        .collect();
+    days.push(as_of);
+    days
+}
+
 /// Scores a project for a year without storing anything: what a report reads.
 pub async fn score_project(
     ctx: &Ctx,
@@ -128,7 +139,6 @@ pub async fn score_project(
     year: i32,
 ) -> Result<(crate::monitoring::facts::ProjectFacts, score::Evaluation)> {
     use chrono::Datelike;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     crate::db::values::check_year("year", year)?;
     let today = ctx.clock.today();
     if year > today.year() {
@@ -137,33 +147,15 @@ pub async fn score_project(
     let as_of = evaluated_as_of(year, today);
     let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
     let facts = crate::monitoring::facts::load_project(&ctx.db, &ctx.settings.debt, project.clone()).await?;
-    let mut findings = crate::monitoring::rules::evaluate_project(&facts, &ctx.rules, as_of);
+    // The alerts of the year: the rules replayed as of each month's last day of it (up
+    // to the evaluation's date), so that a score never depends on whether a sweep ran.
     let project_bonds: Vec<i64> = facts.books.iter().map(|b| b.bond.id).collect();
-    for b in &crate::monitoring::facts::load_bonds(&ctx.db, Some(&project_bonds)).await? {
-        findings.extend(crate::monitoring::rules::evaluate_bond(b, &ctx.rules, as_of));
-    }
-    // Alerts stored during the year count too: the worst they reached.
-    let start =
-        chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let seen = crate::monitoring::store::alert::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(crate::monitoring::store::alert::Column::ProjectId.eq(project.id))
-                .add(crate::monitoring::store::alert::Column::BondId.is_in(project_bonds.clone())),
-        )
-        .filter(crate::monitoring::store::alert::Column::LastSeenAt.gte(start))
-        .all(&ctx.db)
-        .await?;
-    for a in seen.iter().filter(|a| a.first_seen_at.date_naive() <= as_of) {
-        if let (Some(def), Some(severity)) =
-            (crate::monitoring::catalogue::rule(&a.rule), crate::monitoring::Severity::parse(&a.severity))
-        {
-            findings.push(crate::monitoring::Finding::new(
-                def.id,
-                severity,
-                crate::monitoring::Subject::default(),
-                a.message.clone(),
-            ));
+    let bonds = crate::monitoring::facts::load_bonds(&ctx.db, Some(&project_bonds)).await?;
+    let mut findings = Vec::new();
+    for day in month_ends(year, as_of) {
+        findings.extend(crate::monitoring::rules::evaluate_project(&facts, &ctx.rules, day));
+        for b in &bonds {
+            findings.extend(crate::monitoring::rules::evaluate_bond(b, &ctx.rules, day));
         }
     }
     let result = score::evaluate(&facts, &findings, ctx.evaluation.as_ref(), year, as_of);

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::db::values::Month;
 use crate::debt;
 use crate::monitoring::facts::{IndicatorFacts, ProjectFacts};
-use crate::monitoring::rules::latest_attainment;
 use crate::monitoring::{Finding, Severity};
 
 /// `jobs/evaluation.toml`.
@@ -120,10 +119,20 @@ fn item(name: &str, share: &str, fraction: Option<Decimal>, reason: String) -> I
 
 /// Shares the dimension's weight over its items; items with nothing to measure hand
 /// their share to the others pro rata.
-fn score_dimension(dimension: &'static str, weight: Decimal, items: Vec<Item>) -> Option<DimensionScore> {
+fn score_dimension(dimension: &'static str, weight: Decimal, items: Vec<Item>) -> DimensionScore {
     let measured: Decimal = items.iter().filter(|i| i.fraction.is_some()).map(|i| i.share).sum();
     if measured.is_zero() {
-        return None;
+        // Listed all the same, with why its weight went to the other dimensions.
+        let items = items
+            .into_iter()
+            .map(|i| ScoredItem {
+                name: i.name,
+                max_score: Decimal::ZERO,
+                score: Decimal::ZERO,
+                reason: format!("本维度无可计量数据,权重按比例转入其他维度:{}", i.reason),
+            })
+            .collect();
+        return DimensionScore { dimension, weight: Decimal::ZERO, score: Decimal::ZERO, items };
     }
     let scored = items
         .into_iter()
@@ -146,12 +155,31 @@ fn score_dimension(dimension: &'static str, weight: Decimal, items: Vec<Item>) -
             },
         })
         .collect::<Vec<_>>();
-    Some(DimensionScore { dimension, weight, score: scored.iter().map(|s| s.score).sum(), items: scored })
+    DimensionScore { dimension, weight, score: scored.iter().map(|s| s.score).sum(), items: scored }
 }
 
-fn mean_attainment(indicators: &[&IndicatorFacts]) -> Option<Decimal> {
-    let values: Vec<Decimal> = indicators.iter().filter_map(|i| latest_attainment(i)).collect();
-    (!values.is_empty()).then(|| capped(values.iter().sum::<Decimal>() / Decimal::from(values.len())))
+/// An indicator's attainment from its actual of the year (§6), if it can be judged.
+fn attained(i: &IndicatorFacts, year: i32) -> Option<Decimal> {
+    let actual = i.actual_of_year(year)?;
+    crate::targets::parse::attainment(i.target.as_ref()?, &actual.value, actual.judgement.as_deref())
+}
+
+/// The mean attainment of a group of the year's indicators (§6, missing is not empty):
+/// 0 when the project declared no targets for the year; handed on when its declared
+/// targets rightly have no indicator of the group; an indicator without an actual of
+/// the year counts 0.
+fn group_score(group: &[&IndicatorFacts], declared: bool, year: i32) -> (Option<Decimal>, String) {
+    if !declared {
+        return (Some(Decimal::ZERO), "未申报本年度绩效目标,无从体现结果".into());
+    }
+    let with_target: Vec<&&IndicatorFacts> = group.iter().filter(|i| i.target.is_some()).collect();
+    if with_target.is_empty() {
+        return (None, "绩效目标未设此类指标".into());
+    }
+    let values: Vec<Decimal> = with_target.iter().map(|i| attained(i, year).unwrap_or(Decimal::ZERO)).collect();
+    let measured = with_target.iter().filter(|i| attained(i, year).is_some()).count();
+    let mean = capped(values.iter().sum::<Decimal>() / Decimal::from(values.len()));
+    (Some(mean), format!("{}个指标,{measured}个有{year}年实际值", with_target.len()))
 }
 
 /// The worst severity a rule reached for this project in the year, from the alerts
@@ -187,16 +215,22 @@ pub fn evaluate(
         Some(other) => (Decimal::ZERO, format!("事前绩效评估结论为{other}")),
         None => (Decimal::ZERO, "未开展事前绩效评估".into()),
     };
+    // Only the year's targets (§6): annual ones declared for it, long-term ones in force.
+    let of_year: Vec<&IndicatorFacts> =
+        f.indicators.iter().filter(|i| i.scope != "ANNUAL" || i.year == Some(year)).collect();
+    let declared = !of_year.is_empty();
     let levels = ["产出指标", "效益指标", "满意度指标"]
         .iter()
-        .filter(|l| f.indicators.iter().any(|i| i.indicator.level1 == **l))
+        .filter(|l| of_year.iter().any(|i| i.indicator.level1 == **l))
         .count();
-    let with_target: Vec<_> = f.indicators.iter().filter(|i| i.target.is_some()).collect();
+    let with_target: Vec<_> = of_year.iter().filter(|i| i.target.is_some()).collect();
     let quantified = with_target
         .iter()
         .filter(|i| i.target.as_ref().is_some_and(|t| t.kind != crate::targets::parse::TargetKind::Qualitative))
         .count();
-    let targets = (!f.indicators.is_empty()).then(|| {
+    let targets = Some(if !declared {
+        Decimal::ZERO
+    } else {
         Decimal::new(5, 1) * Decimal::from(levels) / Decimal::from(3)
             + if with_target.is_empty() {
                 Decimal::ZERO
@@ -213,7 +247,11 @@ pub fn evaluate(
             "绩效目标完整性和量化程度",
             "0.3",
             targets,
-            format!("具备{levels}类一级指标,{quantified}/{}个指标已量化", with_target.len()),
+            if declared {
+                format!("具备{levels}类一级指标,{quantified}/{}个指标已量化", with_target.len())
+            } else {
+                format!("未申报{year}年度绩效目标")
+            },
         ),
         item(
             "本息覆盖倍数",
@@ -253,13 +291,27 @@ pub fn evaluate(
         Some(s) => (Decimal::ZERO, format!("年内出现{}色预警", s.chinese())),
     };
     let idle = level("M2");
-    let bad: crate::db::Money = findings
+    // Payments dated in the year (§6); each forbidden or misdirected one counted once,
+    // however many of the year's replays named it.
+    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of);
+    let paid_in_year = paid - f.totals(year_start - chrono::Duration::days(1)).paid;
+    let mut named: std::collections::BTreeMap<i64, crate::db::Money> = Default::default();
+    for p in findings
         .iter()
         .filter(|x| x.rule == "M5" || x.rule == "M6")
         .flat_map(|x| x.evidence["payments"].as_array().cloned().unwrap_or_default())
-        .filter_map(|p| p["amount"].as_str().and_then(|a| a.parse::<crate::db::Money>().ok()))
-        .sum();
-    let payments = (paid.fen() > 0).then(|| capped(Decimal::ONE - bad.to_decimal() / paid.to_decimal()));
+    {
+        let on: Option<NaiveDate> = p["paid_on"].as_str().and_then(|d| d.parse().ok());
+        let amount = p["amount"].as_str().and_then(|a| a.parse::<crate::db::Money>().ok());
+        if let (Some(id), Some(on), Some(amount)) = (p["id"].as_i64(), on, amount)
+            && on >= year_start
+        {
+            named.insert(id, amount);
+        }
+    }
+    let bad: crate::db::Money = named.values().copied().sum();
+    let payments =
+        (paid_in_year.fen() > 0).then(|| capped(Decimal::ONE - bad.to_decimal() / paid_in_year.to_decimal()));
     let months: Vec<Month> = {
         let start = f.project.actual_start.map(Month::of);
         let mut out = Vec::new();
@@ -304,29 +356,28 @@ pub fn evaluate(
     ];
 
     // 产出
-    let group = |pred: &dyn Fn(&IndicatorFacts) -> bool| f.indicators.iter().filter(|i| pred(i)).collect::<Vec<_>>();
-    let quantity = group(&|i| i.indicator.level2 == "数量指标");
-    let quality = group(&|i| i.indicator.level2 == "质量指标");
-    let timeliness = group(&|i| i.indicator.level2 == "时效指标");
-    let cost = group(&|i| i.indicator.level1 == "成本指标");
-    let reason = |list: &[&IndicatorFacts]| {
-        format!("{}个指标,{}个有实际值", list.len(), list.iter().filter(|i| latest_attainment(i).is_some()).count())
+    let group =
+        |pred: &dyn Fn(&IndicatorFacts) -> bool| of_year.iter().copied().filter(|i| pred(i)).collect::<Vec<_>>();
+    let scored = |name: &str, share: &str, list: Vec<&IndicatorFacts>| {
+        let (fraction, reason) = group_score(&list, declared, year);
+        item(name, share, fraction, reason)
     };
     let output = vec![
-        item("数量指标完成", "0.35", mean_attainment(&quantity), reason(&quantity)),
-        item("质量指标达标", "0.25", mean_attainment(&quality), reason(&quality)),
-        item("时效指标", "0.2", mean_attainment(&timeliness), reason(&timeliness)),
-        item("成本指标", "0.2", mean_attainment(&cost), reason(&cost)),
+        scored("数量指标完成", "0.35", group(&|i| i.indicator.level2 == "数量指标")),
+        scored("质量指标达标", "0.25", group(&|i| i.indicator.level2 == "质量指标")),
+        scored("时效指标", "0.2", group(&|i| i.indicator.level2 == "时效指标")),
+        scored("成本指标", "0.2", group(&|i| i.indicator.level1 == "成本指标")),
     ];
 
     // 可持续性
-    let benefit = group(&|i| i.indicator.level1 == "效益指标");
-    let satisfaction = group(&|i| i.indicator.level1 == "满意度指标");
     let position = debt::repayment_position(&f.books, f.project.id, &f.revenue, as_of);
-    let forecast_started =
-        f.forecast.iter().any(|y| y.year < as_of.year() || (y.year == as_of.year() && as_of.month0() > 0));
-    let realisation =
-        forecast_started.then(|| capped(debt::coverage::realisation_rate(position.collected, &f.forecast, as_of)));
+    // No forecast scores 0; one whose first year has not begun has nothing to realise yet.
+    let forecast_started = f.forecast.iter().any(|y| y.year <= as_of.year());
+    let realisation = if f.forecast.is_empty() {
+        Some(Decimal::ZERO)
+    } else {
+        forecast_started.then(|| capped(debt::coverage::realisation_rate(position.collected, &f.forecast, as_of)))
+    };
     let rolling = debt::project_rolling_coverage(&f.books, f.project.id, &f.forecast, &f.revenue, as_of)
         .map(|r| capped((r - Decimal::ONE) / Decimal::new(2, 1)));
     let due_in_year: Vec<_> = debt::project_lines(&f.books, f.project.id)
@@ -346,13 +397,17 @@ pub fn evaluate(
         (a, b) => a.or(b),
     };
     let sustainability = vec![
-        item("效益指标", "0.3", mean_attainment(&benefit), reason(&benefit)),
-        item("满意度指标", "0.2", mean_attainment(&satisfaction), reason(&satisfaction)),
+        scored("效益指标", "0.3", group(&|i| i.indicator.level1 == "效益指标")),
+        scored("满意度指标", "0.2", group(&|i| i.indicator.level1 == "满意度指标")),
         item(
             "收益实现率",
             "0.25",
             realisation,
-            format!("已实现专项收入{}", crate::monitoring::wan(position.collected)),
+            if f.forecast.is_empty() {
+                "未登记收益预测".to_string()
+            } else {
+                format!("已实现专项收入{}", crate::monitoring::wan(position.collected))
+            },
         ),
         item("滚动覆盖与按时还本付息", "0.25", repayment, format!("年内到期{}笔", due_in_year.len())),
     ];
@@ -368,7 +423,7 @@ pub fn evaluate(
         candidates.iter().filter(|(_, _, items)| items.iter().any(|i| i.fraction.is_some())).map(|(_, w, _)| *w).sum();
     let dimensions: Vec<DimensionScore> = candidates
         .into_iter()
-        .filter_map(|(name, w, items)| {
+        .map(|(name, w, items)| {
             let weight = if measurable.is_zero() { Decimal::ZERO } else { w * Decimal::ONE_HUNDRED / measurable };
             score_dimension(name, weight, items)
         })
@@ -402,7 +457,7 @@ mod tests {
             item("b", "0.3", Some(Decimal::new(5, 1)), "一半".into()),
             item("c", "0.2", None, "无数据".into()),
         ];
-        let d = score_dimension("DECISION", Decimal::from(40), items).unwrap();
+        let d = score_dimension("DECISION", Decimal::from(40), items);
         // a: 40 × 0.5/0.8 = 25; b: 40 × 0.3/0.8 = 15, half of it = 7.5; c hands its share on.
         assert_eq!(d.items[0].max_score, Decimal::from(25));
         assert_eq!(d.items[1].score, Decimal::new(75, 1));

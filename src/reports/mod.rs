@@ -699,7 +699,17 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
     let number = |d: Decimal| Cell::Number(d, 2);
     let mut sheet = Table {
         sheet: "评分表",
-        headers: vec!["项目编码", "项目名称", "总分", "等级", "维度", "指标", "分值", "得分", "扣分原因"],
+        headers: crate::spreadsheets::headers(&[
+            "项目编码",
+            "项目名称",
+            "总分",
+            "等级",
+            "维度",
+            "指标",
+            "分值",
+            "得分",
+            "扣分原因",
+        ]),
         rows: Vec::new(),
     };
     let mut add = |code: &str, name: &str, total: Decimal, grade: &str, dims: &serde_json::Value| {
@@ -750,7 +760,14 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
             let ranking = evaluation::department_ranking(ctx, year).await?;
             tables.push(Table {
                 sheet: "部门排名",
-                headers: vec!["排名", "部门编码", "部门名称", "评价项目数", "平均分", "60分以下项目数"],
+                headers: crate::spreadsheets::headers(&[
+                    "排名",
+                    "部门编码",
+                    "部门名称",
+                    "评价项目数",
+                    "平均分",
+                    "60分以下项目数",
+                ]),
                 rows: ranking
                     .into_iter()
                     .map(|r| {

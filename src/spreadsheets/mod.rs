@@ -49,8 +49,13 @@ impl From<Option<String>> for Cell {
 /// One sheet: its name, headers and rows.
 pub struct Table {
     pub sheet: &'static str,
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+}
+
+/// Column headers from their names.
+pub fn headers(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
 }
 
 /// The exports there are.
@@ -88,7 +93,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>> {
         let sheet = book.add_worksheet();
         sheet.set_name(table.sheet).map_err(fail)?;
         for (c, h) in table.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+            sheet.write_string_with_format(0, c as u16, h.as_str(), &header).map_err(fail)?;
             sheet.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0)).map_err(fail)?;
         }
         for (r, row) in table.rows.iter().enumerate() {
@@ -152,7 +157,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
             let rows = alert::Entity::find().order_by_desc(alert::Column::Id).all(&ctx.db).await?;
             Table {
                 sheet: "预警",
-                headers: vec![
+                headers: crate::spreadsheets::headers(&[
                     "规则",
                     "维度",
                     "阶段",
@@ -168,7 +173,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     "首次发现",
                     "最近发现",
                     "解除时间",
-                ],
+                ]),
                 rows: rows
                     .iter()
                     .map(|a| {
@@ -200,61 +205,53 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
             }
         }
         Export::Portfolio => {
-            let ids: Vec<i64> = projects.keys().copied().collect();
-            let totals = crate::ledger::queries::project_totals(&ctx.db, &ids, ctx.clock.today()).await?;
-            let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
-            let by_id: HashMap<i64, _> = books.iter().map(|b| (b.bond.id, b.clone())).collect();
-            let held = crate::debt::bonds_held(
-                &crate::ledger::entities::allocation::Entity::find().all(&ctx.db).await?,
-                &crate::ledger::entities::use_adjustment::Entity::find().all(&ctx.db).await?,
-            );
-            let forecasts = crate::ledger::queries::group(
-                crate::ledger::entities::revenue_forecast::Entity::find().all(&ctx.db).await?,
-                |f| f.project_id,
-            );
-            let mut ordered: Vec<&project::Model> = projects.values().collect();
+            // Each project's figures (domain.md §4a) as of today, from the one definition,
+            // loaded a batch at a time.
+            let mut ordered: Vec<project::Model> = projects.values().cloned().collect();
             ordered.sort_by(|a, b| a.code.cmp(&b.code));
-            Table {
-                sheet: "项目总览",
-                headers: vec![
-                    "项目编码",
-                    "项目名称",
-                    "主管部门",
-                    "项目类别",
-                    "状态",
-                    "债券资金(元)",
-                    "到账(元)",
-                    "拨付(元)",
-                    "支出(元)",
-                    "支出率(%)",
-                    "本息覆盖倍数",
-                ],
-                rows: ordered
-                    .into_iter()
-                    .map(|p| {
-                        let t = totals.get(&p.id).copied().unwrap_or_default();
-                        // The same bonds the API's coverageRatio reads: allocated or adjusted to it.
-                        let mine: Vec<_> =
-                            held.get(&p.id).into_iter().flatten().filter_map(|b| by_id.get(b).cloned()).collect();
-                        let forecast =
-                            crate::debt::forecast_years(forecasts.get(&p.id).map(Vec::as_slice).unwrap_or(&[]));
-                        let coverage = crate::debt::project_coverage(&mine, p.id, &forecast);
-                        vec![
-                            p.code.clone().into(),
-                            p.name.clone().into(),
-                            departments.get(&p.department_id).map(|d| d.name.clone()).into(),
-                            p.category.clone().into(),
-                            p.status.clone().into(),
-                            Cell::Money(t.bond_funding),
-                            Cell::Money(t.received),
-                            Cell::Money(t.transferred),
-                            Cell::Money(t.paid),
-                            t.spend_rate_percent().map(|r| Cell::Number(r, 2)).unwrap_or(Cell::Empty),
-                            coverage.map(|c| Cell::Number(c, 4)).unwrap_or(Cell::Empty),
-                        ]
-                    })
-                    .collect(),
+            let today = ctx.clock.today();
+            let mut rows = Vec::with_capacity(ordered.len());
+            for batch in ordered.chunks(500) {
+                for f in crate::facts::load_projects(&ctx.db, &ctx.settings.debt, batch.to_vec()).await? {
+                    let x = crate::figures::project_figures(&f, today);
+                    let p = &f.project;
+                    let percent = |d: Option<Decimal>| d.map(|r| Cell::Number(r, 2)).unwrap_or(Cell::Empty);
+                    rows.push(vec![
+                        p.code.clone().into(),
+                        p.name.clone().into(),
+                        departments.get(&p.department_id).map(|d| d.name.clone()).into(),
+                        p.category.clone().into(),
+                        p.status.clone().into(),
+                        Cell::Money(x.bond_funding),
+                        Cell::Money(x.received),
+                        Cell::Money(x.transferred),
+                        Cell::Money(x.paid),
+                        percent(x.spend_rate_percent),
+                        percent(x.spend_progress_percent),
+                        x.coverage_ratio.map(|c| Cell::Number(c, 4)).unwrap_or(Cell::Empty),
+                        Cell::Money(x.overdue_debt_service),
+                    ]);
+                }
             }
+            use crate::figures::*;
+            let yuan = |f: Figure| format!("{}(元)", f.label);
+            let pct = |f: Figure| format!("{}(%)", f.label);
+            let headers = [
+                "项目编码".to_string(),
+                "项目名称".into(),
+                "主管部门".into(),
+                "项目类别".into(),
+                "状态".into(),
+                yuan(BOND_FUNDING),
+                yuan(RECEIVED),
+                yuan(TRANSFERRED),
+                yuan(PAID),
+                pct(SPEND_RATE),
+                pct(SPEND_PROGRESS),
+                COVERAGE.label.into(),
+                yuan(OVERDUE_DEBT_SERVICE),
+            ];
+            Table { sheet: "项目总览", headers: headers.to_vec(), rows }
         }
         Export::Schedule => {
             let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
@@ -262,7 +259,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
             lines.sort_by_key(|l| (l.line.due, l.bond_id, l.project_id));
             Table {
                 sheet: "还本付息计划",
-                headers: vec![
+                headers: crate::spreadsheets::headers(&[
                     "到期日",
                     "债券编码",
                     "债券名称",
@@ -274,7 +271,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     "合计(元)",
                     "已还(元)",
                     "还款日",
-                ],
+                ]),
                 rows: lines
                     .iter()
                     .map(|l| {
@@ -303,7 +300,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
             let rows = crate::evaluation::ranked(ctx, year, None).await?;
             Table {
                 sheet: "绩效评价",
-                headers: vec![
+                headers: crate::spreadsheets::headers(&[
                     "排名",
                     "项目编码",
                     "项目名称",
@@ -316,7 +313,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     "管理",
                     "产出",
                     "可持续性",
-                ],
+                ]),
                 rows: rows
                     .iter()
                     .enumerate()

@@ -217,7 +217,11 @@ pub fn sheet(name: &str) -> Option<&'static Sheet> {
 
 /// The empty template: a 说明 sheet documenting every column, then one sheet each.
 pub fn template() -> Result<Vec<u8>> {
-    let mut guide = Table { sheet: "说明", headers: vec!["工作表", "列", "必填", "说明"], rows: Vec::new() };
+    let mut guide = Table {
+        sheet: "说明",
+        headers: crate::spreadsheets::headers(&["工作表", "列", "必填", "说明"]),
+        rows: Vec::new(),
+    };
     for s in SHEETS {
         guide.rows.push(vec![s.name.into(), Cell::Empty, Cell::Empty, s.about.into()]);
         for c in s.columns {
@@ -228,7 +232,7 @@ pub fn template() -> Result<Vec<u8>> {
     let mut tables = vec![guide];
     tables.extend(SHEETS.iter().map(|s| Table {
         sheet: s.name,
-        headers: s.columns.iter().map(|c| c.header).collect(),
+        headers: s.columns.iter().map(|c| c.header.to_string()).collect(),
         rows: vec![],
     }));
     workbook(&tables)

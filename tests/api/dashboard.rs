@@ -514,3 +514,134 @@ async fn long_alert_lists_come_in_pages_of_fifty() {
     assert_eq!(second.matches("<tr id=\"alert-").count() as i64, total - 50);
     assert!(!second.contains("class=\"more\""), "the last page has no next link");
 }
+
+/// A page's text without its tags, spaces collapsed.
+fn page_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One truth (domain.md §4a): for every demo project, what the project page, the evaluation
+/// report's HTML and the portfolio export say of each figure is what Project.figures says.
+#[tokio::test]
+async fn every_figure_says_the_same_number_everywhere() {
+    use bondwatch::figures;
+    use calamine::Reader;
+    let app = demo_app().await;
+    let data = app
+        .ok(
+            r#"{ projects(first: 100) { nodes { code figures { bondFunding received transferred paid
+                spendRatePercent spendProgressPercent plannedSpendPercent coverageRatio rollingCoverageRatio overdueDebtService } } } }"#,
+            json!({}),
+        )
+        .await;
+    let projects = data["projects"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(projects.len(), 13);
+    let client = no_redirects();
+    let (cookie, _) = log_in(&app, &client, "/").await;
+    let export = client
+        .get(format!("{}/exports/portfolio.xlsx", app.url))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(export.to_vec())).unwrap();
+    let sheet = book.worksheet_range("项目总览").unwrap();
+    let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let column =
+        |header: &str| rows[0].iter().position(|h| h.to_string() == header).unwrap_or_else(|| panic!("{header}"));
+    // The shown form of a figure as the API gives it: 万元 with separators, percents with %.
+    let shown = |f: figures::Figure, v: &Value| match (f.unit, v.as_str()) {
+        (_, None) => "—".to_string(),
+        (figures::Unit::Money, Some(t)) => figures::wan_number(t.parse().unwrap()),
+        (figures::Unit::Percent, Some(t)) => format!("{t}%"),
+        (figures::Unit::Ratio, Some(t)) => t.to_string(),
+    };
+    for p in &projects {
+        let code = p["code"].as_str().unwrap();
+        let x = &p["figures"];
+        // The project page: each figure under its one name.
+        let page = client
+            .get(format!("{}/projects/{code}", app.url))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let page = page_text(&page);
+        for f in [
+            figures::BOND_FUNDING,
+            figures::RECEIVED,
+            figures::TRANSFERRED,
+            figures::PAID,
+            figures::SPEND_RATE,
+            figures::SPEND_PROGRESS,
+            figures::PLANNED_SPEND,
+            figures::COVERAGE,
+            figures::ROLLING_COVERAGE,
+            figures::OVERDUE_DEBT_SERVICE,
+        ] {
+            let label =
+                if f.unit == figures::Unit::Money { format!("{}(万元)", f.label) } else { f.label.to_string() };
+            let expected = format!("{label} {}", shown(f, &x[f.id]));
+            assert!(
+                page.contains(&expected),
+                "{code}: the page should say '{expected}':\n{}",
+                page.chars().take(600).collect::<String>()
+            );
+        }
+        // The evaluation report of this year (as of today), its spending paragraph.
+        let report = app
+            .client
+            .get(format!("{}/reports/{code}/2026/evaluation.html", app.url))
+            .bearer_auth(&app.token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let progress = x["spendProgressPercent"].as_str().map(|t| format!("{t}%")).unwrap_or_else(|| "无从计算".into());
+        let sentence = format!(
+            "项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,资金支出进度{progress}",
+            shown(figures::BOND_FUNDING, &x["bondFunding"]),
+            shown(figures::RECEIVED, &x["received"]),
+            shown(figures::TRANSFERRED, &x["transferred"]),
+            shown(figures::PAID, &x["paid"]),
+        );
+        assert!(page_text(&report).contains(&sentence), "{code}: the report should say '{sentence}'");
+        // The portfolio export: yuan, percents and ratios as numbers.
+        let row = rows.iter().find(|r| r[0].to_string() == code).unwrap_or_else(|| panic!("{code} exported"));
+        let number = |header: &str| row[column(header)].to_string();
+        let api_number = |v: &Value| v.as_str().map(|t| t.parse::<f64>().unwrap().to_string()).unwrap_or_default();
+        for (header, id) in [
+            ("债券资金(元)", "bondFunding"),
+            ("到账(元)", "received"),
+            ("拨付(元)", "transferred"),
+            ("支出(元)", "paid"),
+            ("支出率(%)", "spendRatePercent"),
+            ("资金支出进度(%)", "spendProgressPercent"),
+            ("本息覆盖倍数", "coverageRatio"),
+            ("逾期未付本息(元)", "overdueDebtService"),
+        ] {
+            assert_eq!(number(header), api_number(&x[id]), "{code}: {header} in the export");
+        }
+    }
+}
