@@ -497,7 +497,7 @@ impl ProjectFacts {
         let mut changes: Vec<_> = self.status_changes.iter().collect();
         changes.sort_by_key(|c| (c.from_status.is_some(), c.effective_on, c.id));
         let registration = changes.first().copied().filter(|c| c.from_status.is_none());
-        changes.into_iter().filter(|c| c.from_status.is_some() && c.effective_on <= on).last().or(registration)
+        changes.into_iter().rfind(|c| c.from_status.is_some() && c.effective_on <= on).or(registration)
     }
 
     /// The status the rules read on `on`: a cancelled project keeps the one it had.

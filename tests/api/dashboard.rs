@@ -564,7 +564,7 @@ async fn every_figure_says_the_same_number_everywhere() {
     let sheet = book.worksheet_range("项目总览").unwrap();
     let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(|r| r.to_vec()).collect();
     let column =
-        |header: &str| rows[0].iter().position(|h| h.to_string() == header).unwrap_or_else(|| panic!("{header}"));
+        |header: &str| rows[0].iter().position(|h| *h == header).unwrap_or_else(|| panic!("{header}"));
     // The shown form of a figure as the API gives it: 万元 with separators, percents with %.
     let shown = |f: figures::Figure, v: &Value| match (f.unit, v.as_str()) {
         (_, None) => "—".to_string(),
@@ -628,7 +628,7 @@ async fn every_figure_says_the_same_number_everywhere() {
         );
         assert!(page_text(&report).contains(&sentence), "{code}: the report should say '{sentence}'");
         // The portfolio export: yuan, percents and ratios as numbers.
-        let row = rows.iter().find(|r| r[0].to_string() == code).unwrap_or_else(|| panic!("{code} exported"));
+        let row = rows.iter().find(|r| r[0] == code).unwrap_or_else(|| panic!("{code} exported"));
         let number = |header: &str| row[column(header)].to_string();
         let api_number = |v: &Value| v.as_str().map(|t| t.parse::<f64>().unwrap().to_string()).unwrap_or_default();
         for (header, id) in [
