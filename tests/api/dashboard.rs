@@ -563,8 +563,7 @@ async fn every_figure_says_the_same_number_everywhere() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(export.to_vec())).unwrap();
     let sheet = book.worksheet_range("项目总览").unwrap();
     let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(|r| r.to_vec()).collect();
-    let column =
-        |header: &str| rows[0].iter().position(|h| *h == header).unwrap_or_else(|| panic!("{header}"));
+    let column = |header: &str| rows[0].iter().position(|h| *h == header).unwrap_or_else(|| panic!("{header}"));
     // The shown form of a figure as the API gives it: 万元 with separators, percents with %.
     let shown = |f: figures::Figure, v: &Value| match (f.unit, v.as_str()) {
         (_, None) => "—".to_string(),
