@@ -35,8 +35,9 @@ pub struct IndicatorFacts {
 }
 
 impl IndicatorFacts {
-    pub fn latest(&self) -> Option<&indicator_actual::Model> {
-        self.actuals.last()
+    /// The latest actual of a period that has begun by `on` (§4: as of a date).
+    pub fn latest_on(&self, on: NaiveDate) -> Option<&indicator_actual::Model> {
+        self.actuals.iter().rfind(|a| period_start(&a.period).is_some_and(|start| start <= on))
     }
 
     /// The actual that counts for a year (§6): of the periods within it, the one ending
@@ -126,6 +127,18 @@ fn indicator_facts(
 }
 
 type TargetRows = (HashMap<i64, Vec<performance_target::Model>>, Vec<indicator::Model>, Vec<indicator_actual::Model>);
+
+/// The first day of an actual's period: `2025`, `2025-Q2`, `2025-03`.
+fn period_start(period: &str) -> Option<NaiveDate> {
+    let (year, rest) = period.split_at(period.len().min(4));
+    let year: i32 = year.parse().ok()?;
+    let month = match rest {
+        "" => 1,
+        q if q.starts_with("-Q") => (q[2..].parse::<u32>().ok()? - 1) * 3 + 1,
+        m => m.strip_prefix('-')?.parse().ok()?,
+    };
+    NaiveDate::from_ymd_opt(year, month, 1)
+}
 
 /// Targets in force of these owners, with their indicators and actuals: three statements.
 /// As known at T: the declarations current then, approved only if the approval was
@@ -399,6 +412,17 @@ pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<Departmen
 }
 
 impl ProjectFacts {
+    /// The targets that count for a year (§4): the annual ones declared for it and the
+    /// long-term ones in force.
+    pub fn targets_of_year(&self, year: i32) -> impl Iterator<Item = &performance_target::Model> {
+        self.targets.iter().filter(move |t| t.scope != "ANNUAL" || t.year == Some(year))
+    }
+
+    /// The indicators of [`Self::targets_of_year`].
+    pub fn indicators_of_year(&self, year: i32) -> Vec<&IndicatorFacts> {
+        self.indicators.iter().filter(|i| i.scope != "ANNUAL" || i.year == Some(year)).collect()
+    }
+
     /// The latest assessment recorded.
     pub fn assessment(&self) -> Option<&assessment::Model> {
         self.assessments.last()

@@ -216,8 +216,7 @@ pub fn evaluate(
         None => (Decimal::ZERO, "未开展事前绩效评估".into()),
     };
     // Only the year's targets (§6): annual ones declared for it, long-term ones in force.
-    let of_year: Vec<&IndicatorFacts> =
-        f.indicators.iter().filter(|i| i.scope != "ANNUAL" || i.year == Some(year)).collect();
+    let of_year = f.indicators_of_year(year);
     let declared = !of_year.is_empty();
     let levels = ["产出指标", "效益指标", "满意度指标"]
         .iter()

@@ -60,6 +60,20 @@ figures! {
     NEXT_12_MONTHS = "debtServiceNext12Months", "未来12个月应付本息", Money;
 }
 
+/// The figures a project page shows, in this order.
+pub const PROJECT_PAGE: &[Figure] = &[
+    BOND_FUNDING,
+    RECEIVED,
+    TRANSFERRED,
+    PAID,
+    SPEND_RATE,
+    SPEND_PROGRESS,
+    PLANNED_SPEND,
+    COVERAGE,
+    ROLLING_COVERAGE,
+    OVERDUE_DEBT_SERVICE,
+];
+
 /// Rounded half up (四舍五入) to `places`, as every figure is shown (never truncated,
 /// never to even).
 pub fn round_half_up(value: Decimal, places: u32) -> Decimal {
@@ -92,6 +106,14 @@ impl Figure {
 
     pub fn show_money(self, value: Money) -> String {
         self.show(value.to_decimal())
+    }
+
+    /// Its name as a page labels it, with (万元) for money.
+    pub fn page_label(self) -> String {
+        match self.unit {
+            Unit::Money => format!("{}(万元)", self.label),
+            _ => self.label.to_string(),
+        }
     }
 
     /// "—" for a figure that cannot be computed (nothing received, no forecast…).

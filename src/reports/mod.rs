@@ -426,14 +426,14 @@ fn indicators(c: &Context<'_>, heading: &str) -> Section {
         .indicators
         .iter()
         .map(|i| {
-            let latest = i.latest();
+            let latest = i.latest_on(c.as_of);
             vec![
                 text(Some(&i.indicator.level1)),
                 text(Some(&i.indicator.level2)),
                 text(Some(&i.indicator.name)),
                 text(Some(&i.indicator.target_text)),
                 latest.map(|a| a.value.clone()).unwrap_or_else(|| "—".into()),
-                latest_attainment(i)
+                latest_attainment(i, c.as_of)
                     .map(|a| format!("{}%", crate::figures::fixed(a * Decimal::ONE_HUNDRED, 2)))
                     .unwrap_or_else(|| "—".into()),
             ]

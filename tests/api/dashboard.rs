@@ -515,6 +515,11 @@ async fn long_alert_lists_come_in_pages_of_fifty() {
     assert!(!second.contains("class=\"more\""), "the last page has no next link");
 }
 
+/// What a request answers, as text.
+async fn body(request: reqwest::RequestBuilder) -> String {
+    request.send().await.unwrap().text().await.unwrap()
+}
+
 /// A page's text without its tags, spaces collapsed.
 fn page_text(html: &str) -> String {
     let mut out = String::new();
@@ -575,31 +580,9 @@ async fn every_figure_says_the_same_number_everywhere() {
         let code = p["code"].as_str().unwrap();
         let x = &p["figures"];
         // The project page: each figure under its one name.
-        let page = client
-            .get(format!("{}/projects/{code}", app.url))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let page = page_text(&page);
-        for f in [
-            figures::BOND_FUNDING,
-            figures::RECEIVED,
-            figures::TRANSFERRED,
-            figures::PAID,
-            figures::SPEND_RATE,
-            figures::SPEND_PROGRESS,
-            figures::PLANNED_SPEND,
-            figures::COVERAGE,
-            figures::ROLLING_COVERAGE,
-            figures::OVERDUE_DEBT_SERVICE,
-        ] {
-            let label =
-                if f.unit == figures::Unit::Money { format!("{}(万元)", f.label) } else { f.label.to_string() };
-            let expected = format!("{label} {}", shown(f, &x[f.id]));
+        let page = page_text(&body(client.get(format!("{}/projects/{code}", app.url)).header("cookie", &cookie)).await);
+        for f in figures::PROJECT_PAGE.iter().copied() {
+            let expected = format!("{} {}", f.page_label(), shown(f, &x[f.id]));
             assert!(
                 page.contains(&expected),
                 "{code}: the page should say '{expected}':\n{}",
@@ -607,16 +590,9 @@ async fn every_figure_says_the_same_number_everywhere() {
             );
         }
         // The evaluation report of this year (as of today), its spending paragraph.
-        let report = app
-            .client
-            .get(format!("{}/reports/{code}/2026/evaluation.html", app.url))
-            .bearer_auth(&app.token)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let report =
+            body(app.client.get(format!("{}/reports/{code}/2026/evaluation.html", app.url)).bearer_auth(&app.token))
+                .await;
         let progress = x["spendProgressPercent"].as_str().map(|t| format!("{t}%")).unwrap_or_else(|| "无从计算".into());
         let sentence = format!(
             "项目获得债券资金{}万元,到账{}万元,拨付{}万元,支出{}万元,资金支出进度{progress}",

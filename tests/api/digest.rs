@@ -358,3 +358,30 @@ fn the_command_line_runs_the_digests_due_now() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 digests queued; 0 sent"));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".eml files"), "says where mail goes");
 }
+
+#[tokio::test]
+async fn overdue_debt_service_reaches_the_digest_in_red() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    // 1,000,000 at 3% from 1 May 2024: coupons of 30,000.00 due 1 May 2025 and 1 May 2026, unpaid.
+    app.ok(
+        r#"mutation {
+            createBond(input: {code: "B3", name: "b3", kind: SPECIAL, issueDate: "2024-05-01", termYears: 5, couponRatePercent: "3", faceAmount: "1000000.00"}) { code }
+            allocateBond(input: {bondCode: "B3", projectCode: "P1", amount: "1000000.00", allocatedOn: "2024-05-01"}) { amount }
+            runAlertSweep { raised }
+        }"#,
+        json!({}),
+    )
+    .await;
+    let data = app
+        .ok(
+            r#"mutation { subscribeDigest(input: {recipient: "王科长", email: "wang@hanyang.example", job: "digest_daily"}) { id } }"#,
+            json!({}),
+        )
+        .await;
+    let id = data["subscribeDigest"]["id"].as_str().unwrap().to_string();
+    let preview = app.ok("query($id: ID!) { digestPreview(subscriptionId: $id) { text } }", json!({"id": id})).await;
+    let text = preview["digestPreview"]["text"].as_str().unwrap();
+    // 2 × 30,000.00 = 6.00万元, overdue from 1 May 2025 to 15 June 2026: 365 + 45 = 410 days.
+    assert!(text.contains("S8") && text.contains("6.00万元未支付,已逾期410天"), "{text}");
+}

@@ -205,3 +205,19 @@ async fn researchers_query_indicators_across_projects() {
     let data = app.ok("query($a: String) { indicators(after: $a) { nodes { name } } }", json!({"a": cursor})).await;
     assert_eq!(data["indicators"]["nodes"], json!([{"name": "b"}, {"name": "c"}]));
 }
+
+#[tokio::test]
+async fn a_page_of_figures_costs_a_fixed_number_of_statements() {
+    let app = TestApp::spawn().await;
+    portfolio(&app, 50).await;
+    let panel = r#"query($n: Int!) { figures(asOf: "2025-12-31", first: $n) { nodes { project { code } paid spendRatePercent coverageRatio } } }"#;
+    let mut counts = Vec::new();
+    for n in [5, 50] {
+        let before = app.statements();
+        let data = app.ok(panel, json!({"n": n})).await;
+        counts.push(app.statements() - before);
+        assert_eq!(data["figures"]["nodes"].as_array().unwrap().len(), n);
+    }
+    assert_eq!(counts[0], counts[1], "statements for 5 and 50 projects' figures: {counts:?}");
+    assert!(counts[0] <= 40, "a page of figures costs {} statements", counts[0]);
+}

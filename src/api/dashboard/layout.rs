@@ -65,14 +65,6 @@ pub fn wan_f64(yuan: Decimal) -> f64 {
     (yuan / Decimal::from(10_000)).to_f64().unwrap_or(0.0)
 }
 
-/// A figure's name as a page labels it, with (万元) for money (§4a).
-pub fn figure_label(f: crate::figures::Figure) -> String {
-    match f.unit {
-        crate::figures::Unit::Money => format!("{}(万元)", f.label),
-        _ => f.label.to_string(),
-    }
-}
-
 /// A figure as the API sent it, shown as §4a shows it, or "—" when there is none.
 pub fn shown(f: crate::figures::Figure, v: &Value) -> String {
     match (f.unit, decimal(v)) {

@@ -176,20 +176,6 @@ const PROJECT: &str = r#"query($code: String!) {
     alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt } }
 }"#;
 
-/// The figures a project page shows (domain.md §4a), in this order.
-const PROJECT_FIGURES: &[crate::figures::Figure] = &[
-    figures::BOND_FUNDING,
-    figures::RECEIVED,
-    figures::TRANSFERRED,
-    figures::PAID,
-    figures::SPEND_RATE,
-    figures::SPEND_PROGRESS,
-    figures::PLANNED_SPEND,
-    figures::COVERAGE,
-    figures::ROLLING_COVERAGE,
-    figures::OVERDUE_DEBT_SERVICE,
-];
-
 /// 项目: its figures, its alerts with their buttons, links to its reports, and the
 /// evaluation report's sections one to seven as of today.
 pub async fn project(
@@ -220,8 +206,8 @@ pub async fn project(
                 " · 阶段:" (stage_name(text(p, "stage")))
             }
             div.figures {
-                @for f in PROJECT_FIGURES {
-                    (figure(&figure_label(*f), &shown(*f, &p["figures"][f.id])))
+                @for f in figures::PROJECT_PAGE {
+                    (figure(&f.page_label(), &shown(*f, &p["figures"][f.id])))
                 }
                 (figure("未解除预警", &open.len().to_string()))
             }

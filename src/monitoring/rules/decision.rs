@@ -1,6 +1,6 @@
 //! 决策 rules D1–D8: whether the project should have borrowed as it did.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -52,7 +52,7 @@ pub fn d1(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 
 /// D2: bond money allocated and no approved performance target in force.
 pub fn d2(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
-    let approved = f.targets.iter().any(|t| t.approved_on.is_some_and(|d| d <= as_of));
+    let approved = f.targets_of_year(as_of.year()).any(|t| t.approved_on.is_some_and(|d| d <= as_of));
     if !f.allocated() || approved {
         return Vec::new();
     }
@@ -69,14 +69,15 @@ pub fn d2(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 }
 
 /// D3: no 产出, 效益 or 满意度 indicator, or fewer than `min_indicators` indicators.
-pub fn d3(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
-    if f.targets.is_empty() {
+pub fn d3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    if f.targets_of_year(as_of.year()).next().is_none() {
         return Vec::new();
     }
+    let indicators = f.indicators_of_year(as_of.year());
     let min = c.days("D3", "min_indicators") as usize;
-    let has = |level: &str| f.indicators.iter().any(|i| i.indicator.level1 == level);
+    let has = |level: &str| indicators.iter().any(|i| i.indicator.level1 == level);
     let missing: Vec<&str> = ["产出指标", "效益指标", "满意度指标"].into_iter().filter(|l| !has(l)).collect();
-    if missing.is_empty() && f.indicators.len() >= min {
+    if missing.is_empty() && indicators.len() >= min {
         return Vec::new();
     }
     let mut why = Vec::new();
@@ -100,8 +101,9 @@ pub fn d3(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
 
 /// D4: more than the configured share of targets qualitative → yellow; otherwise a
 /// missing basis (指标值确定依据) → blue.
-pub fn d4(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
-    let targets: Vec<_> = f.indicators.iter().filter(|i| i.target.is_some()).collect();
+pub fn d4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
+    let indicators = f.indicators_of_year(as_of.year());
+    let targets: Vec<_> = indicators.iter().filter(|i| i.target.is_some()).collect();
     if targets.is_empty() {
         return Vec::new();
     }
@@ -109,7 +111,7 @@ pub fn d4(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         targets.iter().filter(|i| i.target.as_ref().is_some_and(|t| t.kind == TargetKind::Qualitative)).count();
     let share = Decimal::from(qualitative) / Decimal::from(targets.len());
     let limit = c.t("D4", "qualitative_share_above");
-    let no_basis = f.indicators.iter().filter(|i| i.indicator.basis.is_none()).count();
+    let no_basis = indicators.iter().filter(|i| i.indicator.basis.is_none()).count();
     let evidence = json!({"indicators": targets.len(), "qualitative": qualitative, "without_basis": no_basis});
     if share > limit {
         return vec![

@@ -373,8 +373,8 @@ pub fn m10(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .iter()
         .filter(|i| i.scope == "ANNUAL" && i.year == Some(as_of.year()) && is_measurable(i) && !i.target.as_ref().is_some_and(|t| t.negative()))
         .filter_map(|i| {
-            let latest = i.latest().filter(|a| a.period.starts_with(&as_of.year().to_string()))?;
-            let attained = latest_attainment(i)?;
+            let latest = i.latest_on(as_of).filter(|a| a.period.starts_with(&as_of.year().to_string()))?;
+            let attained = latest_attainment(i, as_of)?;
             let ratio = attained / elapsed;
             let severity = if ratio < c.t("M10", "red_ratio") {
                 Severity::Red

@@ -105,10 +105,10 @@ impl ProjectFacts {
     }
 }
 
-/// An indicator's attainment from its latest actual, if it can be judged.
-pub fn latest_attainment(ind: &IndicatorFacts) -> Option<rust_decimal::Decimal> {
+/// An indicator's attainment from its latest actual as of `on`, if it can be judged.
+pub fn latest_attainment(ind: &IndicatorFacts, on: NaiveDate) -> Option<rust_decimal::Decimal> {
     let target = ind.target.as_ref()?;
-    let actual = ind.latest()?;
+    let actual = ind.latest_on(on)?;
     attainment(target, &actual.value, actual.judgement.as_deref())
 }
 

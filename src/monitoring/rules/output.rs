@@ -25,8 +25,8 @@ pub fn period_end(period: &str) -> Option<NaiveDate> {
     Some(end - chrono::Duration::days(1))
 }
 
-fn evidence(i: &IndicatorFacts, attained: Decimal) -> serde_json::Value {
-    let latest = i.latest();
+fn evidence(i: &IndicatorFacts, attained: Decimal, as_of: NaiveDate) -> serde_json::Value {
+    let latest = i.latest_on(as_of);
     json!({"indicator": i.indicator.name, "target": i.indicator.target_text, "actual": latest.map(|a| a.value.clone()), "period": latest.map(|a| a.period.clone()), "attainment": attained.round_dp(4).to_string()})
 }
 
@@ -41,11 +41,11 @@ pub fn o1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             i.indicator.level2 == "数量指标" && is_measurable(i) && !i.target.as_ref().is_some_and(|t| t.negative())
         })
         .filter_map(|i| {
-            let latest = i.latest()?;
+            let latest = i.latest_on(as_of)?;
             if i.scope != "ANNUAL" || period_end(&i.year?.to_string())? > as_of {
                 return None;
             }
-            let attained = latest_attainment(i)?;
+            let attained = latest_attainment(i, as_of)?;
             let severity = if attained < c.t("O1", "red_below") {
                 Severity::Red
             } else if attained < c.t("O1", "orange_below") {
@@ -71,7 +71,7 @@ pub fn o1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                     ),
                 )
                 .measured(pct(attained), "100%")
-                .evidence(evidence(i, attained)),
+                .evidence(evidence(i, attained, as_of)),
             )
         })
         .collect()
@@ -79,18 +79,18 @@ pub fn o1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 
 /// O2: a quality indicator below target (yellow); a binary one answered 否, such as a
 /// failed acceptance (red).
-pub fn o2(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+pub fn o2(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     f.indicators
         .iter()
         .filter(|i| i.indicator.level2 == "质量指标")
         .filter_map(|i| {
-            let attained = latest_attainment(i)?;
+            let attained = latest_attainment(i, as_of)?;
             if attained >= Decimal::ONE {
                 return None;
             }
             let binary = i.target.as_ref().is_some_and(|t| t.kind == TargetKind::Binary);
             let severity = if binary && attained.is_zero() { Severity::Red } else { Severity::Yellow };
-            let actual = i.latest().map(|a| a.value.clone()).unwrap_or_default();
+            let actual = i.latest_on(as_of).map(|a| a.value.clone()).unwrap_or_default();
             Some(
                 Finding::new(
                     "O2",
@@ -102,7 +102,7 @@ pub fn o2(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
                     ),
                 )
                 .measured(actual, i.indicator.target_text.clone())
-                .evidence(evidence(i, attained)),
+                .evidence(evidence(i, attained, as_of)),
             )
         })
         .collect()
@@ -181,14 +181,14 @@ pub fn o4(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
 }
 
 /// O5: a veto indicator breached: a zero-target exceeded, or a 是 target answered 否.
-pub fn o5(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+pub fn o5(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     f.indicators
         .iter()
         .filter_map(|i| {
             let target = i.target.as_ref()?;
             let veto =
                 target.zero_target() || (target.kind == TargetKind::Binary && i.indicator.target_text.trim() == "是");
-            let latest = i.latest()?;
+            let latest = i.latest_on(as_of)?;
             if !veto || attainment(target, &latest.value, latest.judgement.as_deref()) != Some(Decimal::ZERO) {
                 return None;
             }
@@ -203,7 +203,7 @@ pub fn o5(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
                     ),
                 )
                 .measured(latest.value.clone(), i.indicator.target_text.clone())
-                .evidence(evidence(i, Decimal::ZERO)),
+                .evidence(evidence(i, Decimal::ZERO, as_of)),
             )
         })
         .collect()

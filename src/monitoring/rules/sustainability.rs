@@ -235,16 +235,16 @@ pub fn s6(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 }
 
 /// S7: a satisfaction indicator below target.
-pub fn s7(f: &ProjectFacts, _: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
+pub fn s7(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     f.indicators
         .iter()
         .filter(|i| i.indicator.level1 == "满意度指标" || i.indicator.level2.contains("满意度"))
         .filter_map(|i| {
-            let attained = latest_attainment(i)?;
+            let attained = latest_attainment(i, as_of)?;
             if attained >= Decimal::ONE {
                 return None;
             }
-            let actual = i.latest().map(|a| a.value.clone()).unwrap_or_default();
+            let actual = i.latest_on(as_of).map(|a| a.value.clone()).unwrap_or_default();
             Some(
                 Finding::new(
                     "S7",

@@ -645,6 +645,19 @@ fn three_years_before_29_february_is_28_february() {
 }
 
 #[test]
+fn actuals_and_targets_are_read_as_of_the_date() {
+    // The veto indicator (是) answered 否 for May 2026: O5 from May on, not in April.
+    let mut f = healthy();
+    f.indicators[3].actuals[0].value = "否".into();
+    assert!(!raised(&f, "O5", d(2026, 5, 1)).is_empty());
+    assert!(raised(&f, "O5", d(2026, 4, 30)).is_empty(), "an actual of a period not begun counts for nothing");
+    // The only target is 2026's: in 2025 the allocated project has no approved target of its year (D2).
+    let f = healthy();
+    assert!(raised(&f, "D2", as_of()).is_empty());
+    assert_eq!(raised(&f, "D2", d(2025, 6, 1))[0].severity, Severity::Red);
+}
+
+#[test]
 fn m3_at_year_end_compares_the_year_with_its_plan() {
     let mut f = healthy();
     f.disbursements.retain(|x| x.kind != "PAYMENT" || x.paid_on < d(2025, 9, 1) || x.paid_on > d(2025, 11, 30));
