@@ -19,7 +19,7 @@ use crate::ledger::entities::*;
 use crate::ledger::history::{self, Kind};
 use crate::ledger::positions::{Ledger, Positions, Totals, positions};
 use crate::ledger::projects::ProjectStatus;
-use crate::ledger::queries::{BudgetTable, department_budgets, group, rows_in};
+use crate::ledger::queries::{BudgetTable, department_budgets_known, group, rows_in};
 use crate::targets::entities::{indicator, indicator_actual, performance_target};
 use crate::targets::parse::{ParsedTarget, parse_target};
 
@@ -391,11 +391,20 @@ pub async fn load_bonds_known(
 }
 
 pub async fn load_departments(db: &impl ConnectionTrait) -> Result<Vec<DepartmentFacts>> {
-    let departments = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
+    load_departments_known(db, None).await
+}
+
+/// [`load_departments`] as known at T: departments registered, tables and targets recorded by then.
+pub async fn load_departments_known(
+    db: &impl ConnectionTrait,
+    known_at: Option<DateTime<Utc>>,
+) -> Result<Vec<DepartmentFacts>> {
+    let mut departments = department::Entity::find().order_by_asc(department::Column::Id).all(db).await?;
+    departments.retain(|d| known_at.is_none_or(|t| d.created_at <= t));
     let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
-    let mut budgets = department_budgets(db, &ids).await?;
+    let mut budgets = department_budgets_known(db, &ids, known_at).await?;
     let (mut targets, indicators, actuals) =
-        targets_of(db, performance_target::Column::DepartmentId, &ids, None).await?;
+        targets_of(db, performance_target::Column::DepartmentId, &ids, known_at).await?;
     let mut indicators = group(indicators, |i| i.target_id);
     let mut actuals = group(actuals, |a| a.indicator_id);
     Ok(departments

@@ -450,9 +450,16 @@ async fn sweep(
                 .unwrap_or_default();
             println!("as of {date}{known}: {} alert(s) would be raised (nothing stored)", findings.len());
             let codes = bondwatch::ledger::queries::project_codes(&ctx.db).await?;
+            let departments = bondwatch::ledger::queries::department_codes(&ctx.db).await?;
             for f in &findings {
-                let subject =
-                    f.subject.project_id.and_then(|id| codes.get(&id)).cloned().unwrap_or_else(|| f.subject.key());
+                // Projects and departments by their codes, not internal ids.
+                let subject = f
+                    .subject
+                    .project_id
+                    .and_then(|id| codes.get(&id))
+                    .or_else(|| f.subject.department_id.and_then(|id| departments.get(&id)))
+                    .cloned()
+                    .unwrap_or_else(|| f.subject.key());
                 println!("{:<4} {:<6} {:<16} {}", f.rule, f.severity.as_str(), subject, f.message);
             }
         }

@@ -377,8 +377,18 @@ pub async fn department_budgets(
     db: &impl ConnectionTrait,
     department_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<BudgetTable>>> {
+    department_budgets_known(db, department_ids, None).await
+}
+
+/// [`department_budgets`] as known at T: the latest table of each year recorded by then.
+pub async fn department_budgets_known(
+    db: &impl ConnectionTrait,
+    department_ids: &[i64],
+    known_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<HashMap<i64, Vec<BudgetTable>>> {
     let mut budgets =
         rows_in::<department_budget::Entity>(db, department_budget::Column::DepartmentId, department_ids).await?;
+    budgets.retain(|b| known_at.is_none_or(|t| b.recorded_at <= t));
     budgets.sort_by_key(|b| (b.department_id, std::cmp::Reverse(b.year), std::cmp::Reverse(b.id)));
     budgets.dedup_by_key(|b| (b.department_id, b.year));
     let ids: Vec<i64> = budgets.iter().map(|b| b.id).collect();
@@ -403,15 +413,21 @@ pub async fn department_budgets(
 
 /// Every project's code by its id: what a listing shows instead of ids.
 pub async fn project_codes(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>> {
-    Ok(project::Entity::find()
-        .select_only()
-        .column(project::Column::Id)
-        .column(project::Column::Code)
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
+    codes_by_id(db, project::Entity::find().select_only().column(project::Column::Id).column(project::Column::Code))
+        .await
+}
+
+/// Every department's code by its id.
+pub async fn department_codes(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>> {
+    codes_by_id(
+        db,
+        department::Entity::find().select_only().column(department::Column::Id).column(department::Column::Code),
+    )
+    .await
+}
+
+async fn codes_by_id<E: EntityTrait>(db: &impl ConnectionTrait, select: Select<E>) -> Result<HashMap<i64, String>> {
+    Ok(select.into_tuple::<(i64, String)>().all(db).await?.into_iter().collect())
 }
 
 /// Every project's code, in order: what a batch walks through.

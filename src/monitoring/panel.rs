@@ -93,6 +93,8 @@ async fn matching(
     chunk: Vec<project::Model>,
     (as_of, known_at): (NaiveDate, Option<DateTime<Utc>>),
 ) -> Result<Vec<(project::Model, ProjectFigures)>> {
+    // As known at T, a project registered later did not exist yet.
+    let chunk: Vec<project::Model> = chunk.into_iter().filter(|p| known_at.is_none_or(|t| p.created_at <= t)).collect();
     let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
     let open: HashMap<i64, Severity> = match filter.has_open_alert {
         Some(_) => open_alerts_on(db, &ids, as_of, known_at).await?,

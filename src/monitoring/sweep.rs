@@ -8,7 +8,9 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::facts::{load_bonds, load_bonds_known, load_departments, load_projects, load_projects_known};
+use super::facts::{
+    load_bonds, load_bonds_known, load_departments, load_departments_known, load_projects, load_projects_known,
+};
 use super::rules::{evaluate_bond, evaluate_department, evaluate_project};
 use super::store::{Applied, Scope, apply};
 use super::{Finding, RuleConfig};
@@ -116,16 +118,19 @@ pub async fn preview(
     let mut findings = Vec::new();
     let mut after = 0;
     loop {
-        let projects = project_batch(ctx, after, DEFAULT_BATCH, project_code).await?;
+        let mut projects = project_batch(ctx, after, DEFAULT_BATCH, project_code).await?;
         let Some(last) = projects.last() else { break };
         after = last.id;
+        // As known at T, a project registered later did not exist yet.
+        projects.retain(|p| known_at.is_none_or(|t| p.created_at <= t));
         let facts = load_projects_known(&ctx.db, &ctx.settings.debt, projects, known_at).await?;
         findings.extend(facts.iter().flat_map(|f| evaluate_project(f, config, as_of)));
     }
     if project_code.is_none() {
         let bonds = load_bonds_known(&ctx.db, None, known_at).await?;
         findings.extend(bonds.iter().flat_map(|b| evaluate_bond(b, config, as_of)));
-        findings.extend(load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)));
+        let departments = load_departments_known(&ctx.db, known_at).await?;
+        findings.extend(departments.iter().flat_map(|d| evaluate_department(d, config, as_of)));
     }
     Ok(findings)
 }

@@ -218,3 +218,26 @@ fn migrate_creates_the_database_file() {
         "a clear message when the database is unreachable"
     );
 }
+
+#[test]
+fn sweep_replays_a_date_as_known_at_a_moment_and_names_projects_by_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+            .args(args)
+            .args(["--database-url", &url])
+            .env("BONDWATCH_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["demo"]);
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string();
+    let now = run(&["sweep", "--as-of", &today]);
+    assert!(now.contains("HY-WJ-02") && now.contains("S8"), "subjects by project code: {now}");
+    // Before anything was recorded nothing can be seen.
+    let before = run(&["sweep", "--as-of", &today, "--known-at", "2020-01-01T00:00:00+08:00"]);
+    assert!(before.contains("as known at 2020-01-01 00:00:00") && before.contains(": 0 alert(s)"), "{before}");
+}
