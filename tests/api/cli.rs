@@ -223,16 +223,7 @@ fn migrate_creates_the_database_file() {
 fn sweep_replays_a_date_as_known_at_a_moment_and_names_projects_by_code() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
-            .args(args)
-            .args(["--database-url", &url])
-            .env("BONDWATCH_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| crate::helpers::bondwatch(&url, args).0;
     run(&["demo"]);
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string();
     let now = run(&["sweep", "--as-of", &today]);

@@ -99,6 +99,11 @@ async fn portfolio_with_alerts(app: &TestApp) -> String {
         json!({}),
     )
     .await;
+    subscribe_daily(app).await
+}
+
+/// 王科长's daily digest of the whole portfolio (yellow and above, the default): its id.
+async fn subscribe_daily(app: &TestApp) -> String {
     let data = app
         .ok(
             r#"mutation { subscribeDigest(input: {recipient: "王科长", email: "wang@hanyang.example", job: "digest_daily"}) { id minSeverity departmentCodes sendEmpty } }"#,
@@ -373,13 +378,7 @@ async fn overdue_debt_service_reaches_the_digest_in_red() {
         json!({}),
     )
     .await;
-    let data = app
-        .ok(
-            r#"mutation { subscribeDigest(input: {recipient: "王科长", email: "wang@hanyang.example", job: "digest_daily"}) { id } }"#,
-            json!({}),
-        )
-        .await;
-    let id = data["subscribeDigest"]["id"].as_str().unwrap().to_string();
+    let id = subscribe_daily(&app).await;
     let preview = app.ok("query($id: ID!) { digestPreview(subscriptionId: $id) { text } }", json!({"id": id})).await;
     let text = preview["digestPreview"]["text"].as_str().unwrap();
     // 2 × 30,000.00 = 6.00万元, overdue from 1 May 2025 to 15 June 2026: 365 + 45 = 410 days.

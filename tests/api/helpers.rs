@@ -192,3 +192,15 @@ impl TestApp {
         .await;
     }
 }
+
+/// Runs the bondwatch binary on a database; it must succeed. Its standard output and error.
+pub fn bondwatch(url: &str, args: &[&str]) -> (String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args(args)
+        .args(["--database-url", url])
+        .env("BONDWATCH_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}

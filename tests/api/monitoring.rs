@@ -273,16 +273,7 @@ fn the_command_line_sweeps_and_previews() {
     use std::process::Command;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("gen.db").display());
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
-            .args(args)
-            .args(["--database-url", &url])
-            .env("BONDWATCH_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-    };
+    let run = |args: &[&str]| crate::helpers::bondwatch(&url, args);
     let (out, progress) = run(&["gen", "--projects", "40", "--seed", "7"]);
     assert!(out.contains("generated 40 projects"), "{out}");
     assert!(progress.contains("gen: 40/40"), "progress output: {progress}");
