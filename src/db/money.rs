@@ -47,7 +47,10 @@ impl Money {
         if normalized.scale() > 2 {
             return Err(MoneyError::TooPrecise(text));
         }
-        let fen = (normalized * Decimal::ONE_HUNDRED)
+        // A 27-digit amount overflows the multiplication: refused, never a panic.
+        let fen = normalized
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .ok_or_else(|| MoneyError::OutOfRange(text.clone()))?
             .trunc()
             .to_string()
             .parse::<i64>()
@@ -178,6 +181,11 @@ mod tests {
         }
         assert_eq!(Money::from_fen(774_160_000).to_string(), "7741600.00");
         assert_eq!(Money::from_fen(-5).to_string(), "-0.05");
+        // 27 digits: beyond the largest amount, refused rather than overflowing (it used to panic).
+        for huge in ["123456789012345678901234567", "792281625142643375935439503.35"] {
+            assert!(matches!(huge.parse::<Money>(), Err(MoneyError::OutOfRange(_))), "{huge}");
+        }
+        assert!(matches!(Money::from_decimal(Decimal::MAX), Err(MoneyError::OutOfRange(_))));
     }
 
     #[test]

@@ -8,6 +8,13 @@ use crate::helpers::TestApp;
 /// (what is wrong, mutation, expected code, expected field, words the message must contain)
 const CASES: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "a 27-digit amount (it used to panic the worker)",
+        r#"mutation { recordDisbursement(input: {projectCode: "P1", paidOn: "2025-03-01", amount: "123456789012345678901234567", payee: "p", economicClass: "建筑安装工程费"}) { id } }"#,
+        "VALIDATION",
+        "input.amount",
+        "largest amount",
+    ),
+    (
         "negative money",
         r#"mutation { createProject(input: {code: "P9", name: "x", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "-1.00"}) { code } }"#,
         "VALIDATION",
