@@ -60,6 +60,38 @@ pub fn schema(ctx: Ctx) -> BondwatchSchema {
     builder().data(ctx).finish()
 }
 
+/// The same schema without the depth limit, for requests that read nothing but the
+/// schema itself: the standard introspection query (GraphiQL's, codegen's) nests
+/// `ofType` deeper than any data query may, and reads no data.
+fn introspection_schema(ctx: Ctx) -> BondwatchSchema {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .limit_complexity(MAX_COMPLEXITY)
+        .extension(policy::Policy)
+        .data(ctx)
+        .finish()
+}
+
+/// Whether every operation of a query selects only introspection fields (`__schema`,
+/// `__type`, `__typename`) at its root, through fragments too. A query that does not
+/// parse is not: the limited schema answers it with the parse error.
+pub fn introspection_only(query: &str) -> bool {
+    use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+    fn root_only(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        depth < 8
+            && set.items.iter().all(|item| match &item.node {
+                Selection::Field(f) => f.node.name.node.starts_with("__"),
+                Selection::InlineFragment(i) => root_only(doc, &i.node.selection_set.node, depth + 1),
+                Selection::FragmentSpread(s) => doc
+                    .fragments
+                    .get(&s.node.fragment_name.node)
+                    .is_some_and(|f| root_only(doc, &f.node.selection_set.node, depth + 1)),
+            })
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
+    let mut operations = doc.operations.iter().peekable();
+    operations.peek().is_some() && operations.all(|(_, op)| root_only(&doc, &op.node.selection_set.node, 0))
+}
+
 /// The schema's SDL, as served at `/schema.graphql` and kept in `schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
@@ -77,6 +109,7 @@ pub enum Anonymous {
 #[derive(Clone)]
 struct AppState {
     schema: BondwatchSchema,
+    introspection: BondwatchSchema,
     ctx: Ctx,
     anonymous: Anonymous,
 }
@@ -147,7 +180,8 @@ async fn graphql(
     if let Some(c) = caller {
         request = request.data(c);
     }
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let schema = if introspection_only(&request.query) { &state.introspection } else { &state.schema };
+    GraphQLResponse::from(schema.execute(request).await).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -306,7 +340,8 @@ async fn schema_sdl() -> impl IntoResponse {
 /// The router; serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
     let timeout = Duration::from_millis(ctx.settings.auth.request_timeout_ms);
-    let state = AppState { schema: schema(ctx.clone()), ctx, anonymous };
+    let state =
+        AppState { schema: schema(ctx.clone()), introspection: introspection_schema(ctx.clone()), ctx, anonymous };
     Router::new()
         .route("/graphql", axum::routing::post(graphql))
         .route("/healthz", get(healthz))

@@ -521,3 +521,79 @@ async fn a_manager_of_a_department_reads_that_department() {
     let (_, body) = app.send(Some(&all), "{ projects { totalCount } }", json!({})).await;
     assert_eq!(body["data"]["projects"]["totalCount"], 2);
 }
+
+/// graphql-js 16's `getIntrospectionQuery({ descriptions: true })`: what GraphiQL, codegen
+/// tools and Apollo send. Its `ofType` nesting goes deeper than the data depth limit.
+const INTROSPECTION: &str = r#"query IntrospectionQuery {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+}"#;
+
+/// The named type at the bottom of a type reference.
+fn named(type_ref: &Value) -> &str {
+    match type_ref["name"].as_str() {
+        Some(name) => name,
+        None => named(&type_ref["ofType"]),
+    }
+}
+
+#[tokio::test]
+async fn the_standard_introspection_query_passes_and_deep_data_stays_refused() {
+    let app = TestApp::spawn().await;
+    // Without credentials, as GraphiQL first asks.
+    let (status, body) = app.send(None, INTROSPECTION, json!({})).await;
+    assert_eq!(status, 200);
+    assert!(body.get("errors").is_none(), "{body}");
+    let schema = &body["data"]["__schema"];
+    assert_eq!(
+        (schema["queryType"]["name"].as_str(), schema["mutationType"]["name"].as_str()),
+        (Some("Query"), Some("Mutation"))
+    );
+    // What a client builds its schema from holds together: every type a field, argument or
+    // input field names is among the types, Query among them with its fields documented.
+    let types: std::collections::HashMap<&str, &Value> =
+        schema["types"].as_array().unwrap().iter().map(|t| (t["name"].as_str().unwrap(), t)).collect();
+    for t in types.values() {
+        for f in t["fields"].as_array().into_iter().flatten().chain(t["inputFields"].as_array().into_iter().flatten()) {
+            assert!(types.contains_key(named(&f["type"])), "{}.{} names an unknown type", t["name"], f["name"]);
+            for a in f["args"].as_array().into_iter().flatten() {
+                assert!(
+                    types.contains_key(named(&a["type"])),
+                    "{}.{}({}) names an unknown type",
+                    t["name"],
+                    f["name"],
+                    a["name"]
+                );
+            }
+        }
+    }
+    let query_fields: Vec<&str> =
+        types["Query"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert!(query_fields.contains(&"figures") && query_fields.contains(&"previewAlerts"), "{query_fields:?}");
+    // A data query as deep is still refused, also when it hides behind an introspection field.
+    let deep = format!(
+        "{{ __typename projects {{ nodes {{ {} }} }} }}",
+        "allocations { project { ".repeat(8) + "code" + &" } }".repeat(8)
+    );
+    let (_, body) = app.send(Some(&app.token.clone()), &deep, json!({})).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{body}");
+}
