@@ -620,3 +620,22 @@ async fn every_figure_says_the_same_number_everywhere() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_filter_value_the_page_does_not_offer_is_said_in_chinese() {
+    let app = demo_app().await;
+    let client = no_redirects();
+    let (cookie, _) = log_in(&app, &client, "/").await;
+    for (query, words) in [
+        ("severity=PURPLE", "等级“PURPLE”不是可选的值;可选:红(RED)"),
+        ("dimension=money", "维度“money”不是可选的值"),
+        ("status=CLOSED", "状态“CLOSED”不是可选的值"),
+    ] {
+        let r = client.get(format!("{}/alerts?{query}", app.url)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{query}");
+        let text = page_text(&r.text().await.unwrap());
+        assert!(text.contains("输入有误") && text.contains(words), "{query}: {text}");
+    }
+    let ok = client.get(format!("{}/alerts?severity=RED", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+}

@@ -275,3 +275,24 @@ async fn rule_breaking_facts_are_recorded_not_refused() {
     assert_eq!(data["project"]["disbursed"], "186000.00");
     assert_eq!(data["project"]["spendRatePercent"], json!(null), "no rate while nothing has arrived");
 }
+
+#[tokio::test]
+async fn an_allocation_entered_with_its_receipt_date_is_dated_by_it() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    // History entered in June 2026: money received on 5 March 2025, no allocation date given.
+    let data = app
+        .ok(
+            r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", receivedOn: "2025-03-05"}) { allocatedOn received } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["allocateBond"]["allocatedOn"], "2025-03-05", "the receipt's date, not today");
+    let none = app
+        .ok(
+            r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1.00"}) { allocatedOn } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(none["allocateBond"]["allocatedOn"], "2025-03-05", "the earlier date stays the allocation's");
+}

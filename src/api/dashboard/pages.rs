@@ -28,6 +28,21 @@ fn not_found(what: String) -> PageError {
     PageError::new(axum::http::StatusCode::NOT_FOUND, what)
 }
 
+/// A filter's value when the page offers it; otherwise a 400 saying, in Chinese, what
+/// the filter allows.
+fn offered(filter: &str, value: Option<String>, options: &[(&str, &str)]) -> Result<Option<String>, PageError> {
+    match value {
+        Some(v) if !options.iter().any(|(code, _)| *code == v) => {
+            let allowed: Vec<String> = options.iter().map(|(code, name)| format!("{name}({code})")).collect();
+            Err(PageError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                format!("{filter}“{v}”不是可选的值;可选:{}", allowed.join("、")),
+            ))
+        }
+        other => Ok(other),
+    }
+}
+
 const PORTFOLIO: &str = r#"query($from: Date!, $to: Date!, $dept: String) {
   portfolio { asOf projects bondFunding received disbursed spendRatePercent outstandingPrincipal debtServiceNext12Months
     openAlerts { severity count } openAlertsByDimension { dimension severity count } }
@@ -346,11 +361,21 @@ pub async fn alerts(
             Some("*") | Some("") => None,
             Some(d) => Some(d.to_string()),
         };
-        let status = chosen(&q.status);
+        // A value the filters do not offer (a hand-edited address) is said in Chinese, with what is allowed.
+        let severities: Vec<(&str, &str)> = Severity::ALL.iter().map(|s| (s.as_str(), s.chinese())).collect();
+        let dimensions: Vec<(&str, &str)> = Dimension::ALL.iter().map(|d| (d.as_str(), d.chinese())).collect();
+        let stages: Vec<(&str, &str)> = STAGES.iter().map(|s| (*s, stage_name(s))).collect();
+        let statuses: Vec<(&str, &str)> = std::iter::once(("ALL", "全部"))
+            .chain(ALERT_STATUSES.iter().map(|s| (*s, alert_status_name(s))))
+            .collect();
+        let severity = offered("等级", chosen(&q.severity), &severities)?;
+        let dimension = offered("维度", chosen(&q.dimension), &dimensions)?;
+        let stage = offered("阶段", chosen(&q.stage), &stages)?;
+        let status = offered("状态", chosen(&q.status), &statuses)?;
         let filter = json!({
-            "severity": chosen(&q.severity),
-            "dimension": chosen(&q.dimension),
-            "stage": chosen(&q.stage),
+            "severity": severity,
+            "dimension": dimension,
+            "stage": stage,
             "departmentCode": department,
             "status": status.as_deref().filter(|s| *s != "ALL"),
             "unresolved": status.is_none(),

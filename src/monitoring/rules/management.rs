@@ -357,9 +357,14 @@ pub fn m9(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let severity = if late > c.days("M9", "orange_days_late") { Severity::Orange } else { Severity::Yellow };
     let what = if missing { format!("至今未报送,已逾期{late}天") } else { format!("逾期{late}天报送") };
     vec![
-        Finding::new("M9", severity, f.subject(), format!("项目{}{}月度监控报告{what}。", f.project.code, month))
-            .measured(format!("{late}天"), format!("每月{due_day}日前报送上月报告"))
-            .evidence(json!({"month": month.to_string(), "days_late": late, "missing": missing})),
+        Finding::new(
+            "M9",
+            severity,
+            f.subject(),
+            format!("项目{}的{}年{}月月度监控报告{what}。", f.project.code, month.year, month.month),
+        )
+        .measured(format!("{late}天"), format!("每月{due_day}日前报送上月报告"))
+        .evidence(json!({"month": month.to_string(), "days_late": late, "missing": missing})),
     ]
 }
 

@@ -107,10 +107,14 @@ pub fn s3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                     severity,
                     f.subject(),
                     format!(
-                        "项目{}未来{days}天内应还本付息{},专项收入专户余额仅{},存在偿债缺口{},请提前筹措资金。",
+                        "项目{}未来{days}天内应还本付息{},{},存在偿债缺口{},请提前筹措资金。",
                         f.project.code,
                         wan(due),
-                        wan(balance),
+                        match balance.fen() {
+                            1.. => format!("专项收入专户余额仅{}", wan(balance)),
+                            0 => "专项收入专户无余额".to_string(),
+                            _ => format!("专项收入专户已透支{}", wan(-balance)),
+                        },
                         wan(due - balance)
                     ),
                 )

@@ -645,6 +645,24 @@ fn three_years_before_29_february_is_28_february() {
 }
 
 #[test]
+fn texts_name_the_month_and_the_balance_plainly() {
+    let mut f = healthy();
+    f.progress.retain(|r| r.period != "2026-05");
+    let m9 = raised(&f, "M9", as_of());
+    assert!(m9[0].message.starts_with("项目P1的2026年5月月度监控报告"), "{}", m9[0].message);
+    // A coupon due within 30 days and nothing in the dedicated account.
+    let mut f = healthy();
+    f.books = vec![book(
+        bond_model(10, "PROJECT_REVENUE", d(2025, 7, 1), 15, yuan(60_000_000)),
+        yuan(60_000_000),
+        d(2025, 1, 10),
+        &[],
+    )];
+    let s3 = raised(&f, "S3", d(2026, 6, 15));
+    assert!(s3[0].message.contains("专项收入专户无余额") && !s3[0].message.contains("仅-"), "{}", s3[0].message);
+}
+
+#[test]
 fn actuals_and_targets_are_read_as_of_the_date() {
     // The veto indicator (是) answered 否 for May 2026: O5 from May on, not in April.
     let mut f = healthy();
