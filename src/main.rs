@@ -233,13 +233,54 @@ fn load_schedule(path: Option<&std::path::Path>) -> anyhow::Result<Vec<bondwatch
     }
 }
 
+/// Opens a database that must already hold bondwatch's schema (every command but
+/// `serve`, `migrate`, `demo` and `gen`): a mistyped URL must not become a new, empty
+/// database whose emptiness a command then reports as fact.
 async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
+    let url = &database.database_url;
+    if let Some(path) = sqlite_file(url)
+        && !std::path::Path::new(path).exists()
+    {
+        anyhow::bail!("数据库文件 {path} 不存在;请检查 --database-url,或先运行 bondwatch migrate(或 demo)创建数据库");
+    }
+    let conn =
+        db::connect(url, None).await.with_context(|| format!("cannot open the database {}", database.redacted()))?;
+    let has_schema = sea_orm::ConnectionTrait::query_one_raw(
+        &conn,
+        sea_orm::Statement::from_string(conn.get_database_backend(), "SELECT COUNT(*) AS n FROM seaql_migrations"),
+    )
+    .await
+    .is_ok();
+    if !has_schema {
+        anyhow::bail!(
+            "数据库 {} 中没有 bondwatch 的表;请检查 --database-url,或先运行 bondwatch migrate",
+            database.redacted()
+        );
+    }
+    ready(conn, database, settings).await
+}
+
+/// Opens the database, creating it and its schema when missing (`serve`, `migrate`,
+/// `demo`, `gen`).
+async fn open_or_create(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
     let conn = db::connect(&database.database_url, None)
         .await
         .with_context(|| format!("cannot open the database {}", database.redacted()))?;
+    ready(conn, database, settings).await
+}
+
+async fn ready(conn: sea_orm::DatabaseConnection, database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
     db::migrate(&conn).await.context("cannot migrate the database")?;
     tracing::info!(database = %database.redacted(), "database ready");
     Ok(Ctx::with(conn, clock::system(), settings.clone()))
+}
+
+/// The file of a SQLite URL (`sqlite://FILE?mode=rwc`, `sqlite:///abs/FILE`); none for
+/// PostgreSQL or an in-memory database.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -326,7 +367,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if report.ok { Ok(()) } else { std::process::exit(1) }
         }
         Command::Gen { projects, years, seed } => {
-            let ctx = open(&cli.database, &cli.settings).await?;
+            let ctx = open_or_create(&cli.database, &cli.settings).await?;
             let started = std::time::Instant::now();
             let options = bondwatch::synthetic::GenOptions { projects, years, seed };
             let every = (projects / 20).max(200);
@@ -359,12 +400,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            open(&cli.database, &cli.settings).await?;
+            open_or_create(&cli.database, &cli.settings).await?;
             println!("database {} is up to date", cli.database.redacted());
             Ok(())
         }
         Command::Demo => {
-            let ctx = open(&cli.database, &cli.settings).await?;
+            let ctx = open_or_create(&cli.database, &cli.settings).await?;
             load_demo(&ctx).await
         }
         Command::User(UserCommand::Add { username, role, department, email }) => {
@@ -396,7 +437,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { listen, demo, no_scheduler, schedule } => {
             let jobs = load_schedule(schedule.as_deref())?;
-            let ctx = open(&cli.database, &cli.settings).await?.with_rules(rules).with_schedule(jobs.clone());
+            let ctx = open_or_create(&cli.database, &cli.settings).await?.with_rules(rules).with_schedule(jobs.clone());
             tracing::info!("mail: {}", bondwatch::digest::mail::describe(&ctx.settings.mail));
             if demo {
                 load_demo(&ctx).await?;

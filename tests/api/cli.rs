@@ -122,7 +122,8 @@ async fn the_readme_example_answers_on_the_demo() {
 fn the_binary_migrates_serves_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("fresh.db").display());
-    // A token made on the command line (which creates and migrates the database file).
+    // The database is created by migrate; then a token made on the command line.
+    crate::helpers::bondwatch(&url, &["migrate"]);
     let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
         .args(["token", "create", "--username", "ops", "--role", "researcher", "--database-url", &url])
         .env("BONDWATCH_LOG", "warn")
@@ -231,4 +232,31 @@ fn sweep_replays_a_date_as_known_at_a_moment_and_names_projects_by_code() {
     // Before anything was recorded nothing can be seen.
     let before = run(&["sweep", "--as-of", &today, "--known-at", "2020-01-01T00:00:00+08:00"]);
     assert!(before.contains("as known at 2020-01-01 00:00:00") && before.contains(": 0 alert(s)"), "{before}");
+}
+
+#[test]
+fn commands_refuse_a_database_that_does_not_exist_or_has_no_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("typo.db");
+    let out_file = dir.path().join("alerts.xlsx");
+    let export = |db: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+            .args(["export", "alerts", "--out", out_file.to_str().unwrap()])
+            .args(["--database-url", &format!("sqlite://{}?mode=rwc", db.display())])
+            .env("BONDWATCH_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    // A mistyped file: refused, nothing created, no workbook written.
+    let out = export(&typo);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不存在"), "{out:?}");
+    assert!(!typo.exists() && !out_file.exists(), "no empty database, no empty workbook");
+    // A file that is not a bondwatch database.
+    let other = dir.path().join("other.db");
+    std::fs::write(&other, b"").unwrap();
+    let out = export(&other);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有 bondwatch 的表"), "{out:?}");
+    assert!(!out_file.exists());
 }

@@ -333,6 +333,9 @@ fn the_cli_writes_the_template_and_imports_with_a_dry_run() {
     assert!(out.status.success(), "{out:?}");
     assert!(std::fs::metadata(&template).unwrap().len() > 5000);
     let market = format!("{}/tests/fixtures/market-regulation.xlsx", env!("CARGO_MANIFEST_DIR"));
+    // An import needs a database that exists: it is created by migrate.
+    assert!(!run(&["--database-url", &url, "import", "--dry-run", &market]).status.success());
+    assert!(run(&["--database-url", &url, "migrate"]).status.success());
     let dry = run(&["--database-url", &url, "import", "--dry-run", &market]);
     let text = String::from_utf8_lossy(&dry.stdout).to_string();
     assert!(dry.status.success(), "{dry:?}");
