@@ -354,6 +354,7 @@ async fn a_digest_fails_for_good_after_the_last_attempt_and_says_why() {
 fn the_command_line_runs_the_digests_due_now() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("d.db").display());
+    crate::helpers::bondwatch(&url, &["migrate"]);
     let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
         .args(["digest", "run", "--database-url", &url, "--mail-dir", dir.path().join("eml").to_str().unwrap()])
         .env("BONDWATCH_LOG", "warn")
