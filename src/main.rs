@@ -243,8 +243,7 @@ async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ct
     {
         anyhow::bail!("数据库文件 {path} 不存在;请检查 --database-url,或先运行 bondwatch migrate(或 demo)创建数据库");
     }
-    let conn =
-        db::connect(url, None).await.with_context(|| format!("cannot open the database {}", database.redacted()))?;
+    let conn = connect(database).await?;
     let has_schema = sea_orm::ConnectionTrait::query_one_raw(
         &conn,
         sea_orm::Statement::from_string(conn.get_database_backend(), "SELECT COUNT(*) AS n FROM seaql_migrations"),
@@ -263,10 +262,26 @@ async fn open(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ct
 /// Opens the database, creating it and its schema when missing (`serve`, `migrate`,
 /// `demo`, `gen`).
 async fn open_or_create(database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
-    let conn = db::connect(&database.database_url, None)
-        .await
-        .with_context(|| format!("cannot open the database {}", database.redacted()))?;
+    let conn = connect(database).await?;
     ready(conn, database, settings).await
+}
+
+/// The connection pool. A PostgreSQL server that refuses or cannot be reached is said
+/// at once, from one first attempt, rather than after the pool's ten-second wait.
+async fn connect(database: &DatabaseArgs) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    use sea_orm::sqlx::Connection;
+    let url = &database.database_url;
+    if url.starts_with("postgres") {
+        let wait = std::time::Duration::from_secs(5);
+        match tokio::time::timeout(wait, sea_orm::sqlx::PgConnection::connect(url)).await {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => anyhow::bail!("无法连接 PostgreSQL {}:{e}", database.redacted()),
+            Err(_) => anyhow::bail!("无法连接 PostgreSQL {}:5 秒内没有应答", database.redacted()),
+        }
+    }
+    db::connect(url, None).await.with_context(|| format!("cannot open the database {}", database.redacted()))
 }
 
 async fn ready(conn: sea_orm::DatabaseConnection, database: &DatabaseArgs, settings: &Settings) -> anyhow::Result<Ctx> {
