@@ -310,7 +310,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for job in jobs.iter().filter(|j| j.kind == bondwatch::jobs::JobKind::Digest) {
                 let Some(slot) = job.slot(now) else { continue };
                 let (queued, d) = bondwatch::digest::run_job(&ctx, &job.name, slot, subscription).await?;
-                eprintln!("digest: {}: {queued} queued for {slot}", job.name);
+                // The slot in the office's time, to the second.
+                let at = slot.with_timezone(&bondwatch::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M:%S");
+                eprintln!("digest: {}: {queued} queued for the slot of {at} (Asia/Shanghai)", job.name);
                 total.0 += queued;
                 total.1.sent += d.sent;
                 total.1.retrying += d.retrying;

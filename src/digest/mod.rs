@@ -421,13 +421,15 @@ pub async fn enqueue(ctx: &Ctx, sub: &subscription::Model, slot: DateTime<Utc>) 
 /// The digests of a digest job's slot: every active, unpaused subscription of the job
 /// (or just `only`) is queued, then whatever is due is delivered.
 pub async fn run_job(ctx: &Ctx, job: &str, slot: DateTime<Utc>, only: Option<i64>) -> Result<(usize, mail::Delivered)> {
+    // A subscription runs only in its own job, also when one is asked for by id: a daily
+    // subscriber gets no second message stamped with the weekly slot.
     let mut select = subscription::Entity::find()
         .filter(subscription::Column::Active.eq(true))
-        .filter(subscription::Column::Paused.eq(false));
-    select = match only {
-        Some(id) => select.filter(subscription::Column::Id.eq(id)),
-        None => select.filter(subscription::Column::Job.eq(job)),
-    };
+        .filter(subscription::Column::Paused.eq(false))
+        .filter(subscription::Column::Job.eq(job));
+    if let Some(id) = only {
+        select = select.filter(subscription::Column::Id.eq(id));
+    }
     let mut queued = 0;
     for sub in select.all(&ctx.db).await? {
         if enqueue(ctx, &sub, slot).await? {

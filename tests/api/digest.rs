@@ -294,7 +294,16 @@ async fn an_operator_runs_one_subscription_now() {
     let first: i64 = portfolio_with_alerts(&app).await.parse().unwrap();
     app.ok(r#"mutation { subscribeDigest(input: {recipient: "李", email: "li@hanyang.example", job: "digest_daily"}) { id } }"#, json!({})).await;
     app.clock.set(morning());
-    // What `bondwatch digest run --subscription ID` does: that subscription's digest, now.
+    // What `bondwatch digest run --subscription ID` does for each digest job: that
+    // subscription's digest, now, in its own job only (not again under the weekly slot).
+    let weekly = jobs::parse_schedule(jobs::DEFAULT_SCHEDULE, "schedule.toml")
+        .unwrap()
+        .into_iter()
+        .find(|j| j.name == "digest_weekly")
+        .unwrap();
+    let (queued, _) =
+        digest::run_job(&app.ctx, "digest_weekly", weekly.slot(morning()).unwrap(), Some(first)).await.unwrap();
+    assert_eq!(queued, 0, "a daily subscription is not queued by the weekly job");
     let slot = digest_daily()[0].slot(morning()).unwrap();
     let (queued, delivered) = digest::run_job(&app.ctx, "digest_daily", slot, Some(first)).await.unwrap();
     assert_eq!((queued, delivered.sent), (1, 1));
@@ -363,6 +372,8 @@ fn the_command_line_runs_the_digests_due_now() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 digests queued; 0 sent"));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".eml files"), "says where mail goes");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("(Asia/Shanghai)") && !said.contains("UTC"), "slots in the office's time: {said}");
 }
 
 #[tokio::test]
