@@ -197,6 +197,15 @@ pub fn bonds_held(allocations: &[allocation::Model], adjustments: &[use_adjustme
     out.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect()
 }
 
+/// A project's lines across its bonds with what was paid against each by `as_of`
+/// (payments dated by then), by due date: what the as-of debt figures and rules read.
+pub fn project_lines_paid(books: &[Arc<BondBook>], project_id: i64, as_of: NaiveDate) -> Vec<(ServiceLine, Money)> {
+    let mut lines: Vec<(ServiceLine, Money)> =
+        books.iter().flat_map(|b| b.project_lines(project_id).map(move |l| (*l, b.paid_by(l, as_of)))).collect();
+    lines.sort_by_key(|(l, _)| (l.line.due, l.bond_id));
+    lines
+}
+
 /// A project's lines across its bonds, by due date.
 pub fn project_lines(books: &[Arc<BondBook>], project_id: i64) -> Vec<ServiceLine> {
     let mut lines: Vec<ServiceLine> = books.iter().flat_map(|b| b.project_lines(project_id).copied()).collect();
@@ -255,16 +264,14 @@ pub fn repayment_position(
         .sum();
     // What was paid by the date, from the books' payments (the refinanced part is not
     // paid from the account).
-    let mut paid_from_account = Money::ZERO;
-    let mut unpaid = Money::ZERO;
-    for book in books {
-        for p in book.payments.iter().filter(|p| p.project_id == Some(project_id) && p.paid_on <= as_of) {
-            paid_from_account = paid_from_account + p.amount - p.refinanced_amount;
-        }
-        for l in book.project_lines(project_id) {
-            unpaid = unpaid + l.line.total() - book.paid_by(l, as_of);
-        }
-    }
+    let paid_from_account: Money = books
+        .iter()
+        .flat_map(|b| b.payments.iter())
+        .filter(|p| p.project_id == Some(project_id) && p.paid_on <= as_of)
+        .map(|p| p.amount - p.refinanced_amount)
+        .sum();
+    let unpaid: Money =
+        project_lines_paid(books, project_id, as_of).iter().map(|(l, paid)| l.line.total() - *paid).sum();
     RepaymentPosition { dedicated_balance: transferred - paid_from_account, collected, unpaid }
 }
 

@@ -188,10 +188,7 @@ pub fn project_figures(f: &ProjectFacts, as_of: NaiveDate) -> ProjectFigures {
     let status = f.status_on(as_of);
     let principal_soon = principal_due_within_12_months(f, as_of);
     let repayment = debt::repayment_position(&f.books, f.project.id, &f.revenue, as_of);
-    let lines = debt::project_lines(&f.books, f.project.id);
-    let paid_by = |l: &debt::ServiceLine| {
-        f.books.iter().find(|b| b.bond.id == l.bond_id).map(|b| b.paid_by(l, as_of)).unwrap_or_default()
-    };
+    let lines = debt::project_lines_paid(&f.books, f.project.id, as_of);
     let horizon = add_months(as_of, 12);
     ProjectFigures {
         as_of,
@@ -204,7 +201,7 @@ pub fn project_figures(f: &ProjectFacts, as_of: NaiveDate) -> ProjectFigures {
         held_in_treasury: totals.held_in_treasury(),
         held_at_unit: totals.held_at_unit(),
         funding_in_place_percent: percent(totals.received, f.project.planned_bond_funding),
-        spend_rate_percent: percent(totals.paid, totals.received),
+        spend_rate_percent: totals.spend_rate_percent(),
         spend_progress_percent: percent(totals.paid, totals.bond_funding),
         planned_spend_percent: planned_spend_percent(f, as_of),
         physical_progress_percent: physical_progress_percent(f, as_of),
@@ -216,13 +213,17 @@ pub fn project_figures(f: &ProjectFacts, as_of: NaiveDate) -> ProjectFigures {
         // A payment pays a line's interest first, then its principal.
         outstanding_principal: lines
             .iter()
-            .map(|l| l.line.principal - (paid_by(l) - l.line.interest).clamp(Money::ZERO, l.line.principal))
+            .map(|(l, paid)| l.line.principal - (*paid - l.line.interest).clamp(Money::ZERO, l.line.principal))
             .sum(),
-        overdue_debt_service: lines.iter().filter(|l| l.line.due < as_of).map(|l| l.line.total() - paid_by(l)).sum(),
+        overdue_debt_service: lines
+            .iter()
+            .filter(|(l, _)| l.line.due < as_of)
+            .map(|(l, paid)| l.line.total() - *paid)
+            .sum(),
         debt_service_next_12_months: lines
             .iter()
-            .filter(|l| l.line.due >= as_of && l.line.due < horizon)
-            .map(|l| l.line.total())
+            .filter(|(l, _)| l.line.due >= as_of && l.line.due < horizon)
+            .map(|(l, _)| l.line.total())
             .sum(),
     }
 }

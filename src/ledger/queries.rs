@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
 };
 
 use super::entities::*;
@@ -75,10 +76,10 @@ pub async fn ledger_rows(
         return Ok(HashMap::new());
     }
     let idv = || ids.iter().copied();
-    let use_stage = || if use_stage_only { use_stage() } else { Expr::cust("1 = 1") };
+    let only = use_stage_only.then_some(());
     let allocations = allocation::Entity::find()
         .filter(allocation::Column::ProjectId.is_in(idv()))
-        .filter(use_stage())
+        .apply_if(only, |q, _| q.filter(use_stage()))
         .all(db)
         .await?;
     let allocation_ids: Vec<i64> = allocations.iter().map(|a| a.id).collect();
@@ -107,7 +108,7 @@ pub async fn ledger_rows(
                 .add(use_adjustment::Column::FromProjectId.is_in(idv()))
                 .add(use_adjustment::Column::ToProjectId.is_in(idv())),
         )
-        .filter(use_stage())
+        .apply_if(only, |q, _| q.filter(use_stage()))
         .all(db)
         .await?;
     for a in adjustments {
@@ -119,7 +120,7 @@ pub async fn ledger_rows(
     }
     let disbursements = disbursement::Entity::find()
         .filter(disbursement::Column::ProjectId.is_in(idv()))
-        .filter(Condition::any().add(disbursement::Column::BondId.is_null()).add(use_stage()))
+        .apply_if(only, |q, _| q.filter(Condition::any().add(disbursement::Column::BondId.is_null()).add(use_stage())))
         .all(db)
         .await?;
     for d in disbursements {

@@ -75,14 +75,11 @@ pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
 
 /// A project's lines on each of its bonds with what was unpaid of each on `as_of`.
 fn unpaid_lines(f: &ProjectFacts, as_of: NaiveDate) -> Vec<(i64, debt::ServiceLine, Money)> {
-    let mut out: Vec<_> = f
-        .books
-        .iter()
-        .flat_map(|b| b.project_lines(f.project.id).map(move |l| (b.bond.id, *l, l.line.total() - b.paid_by(l, as_of))))
+    debt::project_lines_paid(&f.books, f.project.id, as_of)
+        .into_iter()
+        .map(|(l, paid)| (l.bond_id, l, l.line.total() - paid))
         .filter(|(_, _, unpaid)| unpaid.fen() > 0)
-        .collect();
-    out.sort_by_key(|(bond, l, _)| (l.line.due, *bond));
-    out
+        .collect()
 }
 
 /// Debt service still to come (due on `as_of` or later) within `days`, unpaid on `as_of`.
