@@ -35,10 +35,10 @@ for backend in $backends; do
       psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS bondwatch_bench_dash WITH (FORCE)" -c "CREATE DATABASE bondwatch_bench_dash" >/dev/null 2>&1
       url="postgres://postgres@127.0.0.1:5432/bondwatch_bench_dash" ;;
   esac
-  "$bin" --database-url "$url" demo >/dev/null 2>&1
-  "$bin" --database-url "$url" sweep >/dev/null 2>&1
+  "$bin" demo --database-url "$url" >/dev/null 2>&1
+  "$bin" sweep --database-url "$url" >/dev/null 2>&1
   port=$((port + 1))
-  "$bin" --database-url "$url" serve --no-scheduler --listen 127.0.0.1:$port >"$work/serve.log" 2>&1 &
+  "$bin" serve --database-url "$url" --no-scheduler --listen 127.0.0.1:$port >"$work/serve.log" 2>&1 &
   server=$!; pids+=("$server")
   for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:$port/healthz && break; sleep 0.5; done
   base=http://127.0.0.1:$port

@@ -25,9 +25,9 @@ db="bondwatch_bench_gql_$n"
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null 2>&1
 url="postgres://postgres@127.0.0.1:5432/$db"
 export BONDWATCH_LOG=warn
-"$bin" --database-url "$url" gen --projects "$n" --years 2 --seed 1 >/dev/null 2>&1
-"$bin" --database-url "$url" sweep >/dev/null 2>&1
-token=$("$bin" --database-url "$url" token create --username bench --role admin 2>/dev/null | tail -1)
+"$bin" gen --database-url "$url" --projects "$n" --years 2 --seed 1 >/dev/null 2>&1
+"$bin" sweep --database-url "$url" >/dev/null 2>&1
+token=$("$bin" token create --database-url "$url" --username bench --role admin 2>/dev/null | tail -1)
 
 # PostGraphile, installed once into bench/.postgraphile (not committed).
 pg_dir=$root/bench/.postgraphile
@@ -37,7 +37,7 @@ if [ ! -x "$pg_dir/node_modules/.bin/postgraphile" ]; then
 fi
 psql -q -h 127.0.0.1 -U postgres -d "$db" -f bench/postgraphile.sql >/dev/null
 
-"$bin" --database-url "$url" serve --no-scheduler --listen 127.0.0.1:18080 >"$work/bondwatch.log" 2>&1 &
+"$bin" serve --database-url "$url" --no-scheduler --listen 127.0.0.1:18080 >"$work/bondwatch.log" 2>&1 &
 bw=$!; pids+=("$bw")
 "$pg_dir/node_modules/.bin/postgraphile" -c "$url" --schema public --host 127.0.0.1 --port 15000 \
   --disable-query-log --disable-graphiql >"$work/postgraphile.log" 2>&1 &
@@ -99,7 +99,7 @@ echo "bondwatch resident memory during the load: peak $(( rss / 1024 )) MB"
 
 # Statements per request: a server that logs every statement, one request each.
 kill "$bw"; wait "$bw" 2>/dev/null || true
-BONDWATCH_LOG_SQL=1 BONDWATCH_LOG=warn,bondwatch::sql=info "$bin" --database-url "$url" serve --no-scheduler --listen 127.0.0.1:18081 >"$work/sql.log" 2>&1 &
+BONDWATCH_LOG_SQL=1 BONDWATCH_LOG=warn,bondwatch::sql=info "$bin" serve --database-url "$url" --no-scheduler --listen 127.0.0.1:18081 >"$work/sql.log" 2>&1 &
 logged=$!; pids+=("$logged")
 for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:18081/healthz && break; sleep 0.5; done
 echo

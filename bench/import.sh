@@ -24,9 +24,9 @@ for backend in sqlite postgres; do
     psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
     url="postgres://postgres@127.0.0.1:5432/$db"
   fi
-  BONDWATCH_LOG=warn "$bin" --database-url "$url" gen --projects 1000 --years 1 --seed 1 >/dev/null 2>&1
-  first=$(BONDWATCH_LOG=warn "$bin" --database-url "$url" import "$work/ledger.xlsx" 2>/dev/null | tail -3 || true)
-  again=$(BONDWATCH_LOG=warn "$bin" --database-url "$url" import "$work/ledger.xlsx" 2>/dev/null | tail -1 || true)
+  BONDWATCH_LOG=warn "$bin" gen --database-url "$url" --projects 1000 --years 1 --seed 1 >/dev/null 2>&1
+  first=$(BONDWATCH_LOG=warn "$bin" import --database-url "$url" "$work/ledger.xlsx" 2>/dev/null | tail -3 || true)
+  again=$(BONDWATCH_LOG=warn "$bin" import --database-url "$url" "$work/ledger.xlsx" 2>/dev/null | tail -1 || true)
   s1=$(sed -n 's/.* \([0-9.]*\) s, peak.*/\1/p' <<<"$first"); m1=$(sed -n 's/.*peak memory \([0-9]*\) MB.*/\1/p' <<<"$first")
   s2=$(sed -n 's/.* \([0-9.]*\) s, peak.*/\1/p' <<<"$again"); m2=$(sed -n 's/.*peak memory \([0-9]*\) MB.*/\1/p' <<<"$again")
   grep -q -- "— written" <<<"$first" || { echo "import failed: $first" >&2; exit 1; }

@@ -27,9 +27,9 @@ for n in "${sizes[@]}"; do
       url="postgres://postgres@127.0.0.1:5432/$db"
       sql=(psql -q -h 127.0.0.1 -U postgres -d "$db")
     fi
-    gen=$(BONDWATCH_LOG=warn "$bin" --database-url "$url" gen --projects "$n" --seed 1 2>/dev/null)
-    sweep=$(BONDWATCH_LOG=warn "$bin" --database-url "$url" sweep 2>/dev/null)
-    again=$(BONDWATCH_LOG=warn "$bin" --database-url "$url" sweep 2>/dev/null)
+    gen=$(BONDWATCH_LOG=warn "$bin" gen --database-url "$url" --projects "$n" --seed 1 2>/dev/null)
+    sweep=$(BONDWATCH_LOG=warn "$bin" sweep --database-url "$url" 2>/dev/null)
+    again=$(BONDWATCH_LOG=warn "$bin" sweep --database-url "$url" 2>/dev/null)
     ms2=$(sed -n 's/.* in \([0-9]*\) ms.*/\1/p' <<<"$again")
     # The floor: best of three runs of the aggregate queries, rows sent to the client.
     floor_ms=$(for _ in 1 2 3; do
@@ -37,7 +37,7 @@ for n in "${sizes[@]}"; do
     done | sort -n | head -1)
     # 1% of the projects change (a new estimate), then the sweep runs again.
     "${sql[@]}" <<<"UPDATE projects SET current_estimate = current_estimate + 100, version = version + 1 WHERE id % 100 = 0;" >/dev/null
-    changed=$(BONDWATCH_LOG=warn "$bin" --database-url "$url" sweep 2>/dev/null)
+    changed=$(BONDWATCH_LOG=warn "$bin" sweep --database-url "$url" 2>/dev/null)
     ms3=$(sed -n 's/.* in \([0-9]*\) ms.*/\1/p' <<<"$changed")
     ratio=$(awk -v a="$ms2" -v b="$floor_ms" 'BEGIN { printf "%.1f×", a / (b > 0 ? b : 1) }')
     gen_s=$(sed -n 's/.* rows in \([0-9.]*\) s.*/\1/p' <<<"$gen")

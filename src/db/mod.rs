@@ -47,6 +47,12 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let pending = Migrator::get_pending_migrations(db).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = pending.iter().map(|m| m.name()).collect();
+    tracing::info!("applying {} migration(s): {}", names.len(), names.join(", "));
     Migrator::up(db, None).await
 }
 

@@ -23,23 +23,45 @@ pub const DEFAULT_BATCH: u64 = 500;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SweepResult {
     pub projects: usize,
+    pub bonds: usize,
+    pub departments: usize,
     pub raised: usize,
     pub updated: usize,
     pub resolved: usize,
     pub millis: u128,
 }
 
+/// How far a sweep has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// After each batch of projects.
+    Projects(usize),
+    /// Projects, then bonds and departments, all swept.
+    Done { projects: usize, bonds: usize, departments: usize },
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Progress::Projects(n) => write!(f, "{n} projects swept"),
+            Progress::Done { projects, bonds, departments } => {
+                write!(f, "{projects} projects, {bonds} bonds and {departments} departments swept")
+            }
+        }
+    }
+}
+
 pub struct SweepOptions<'a> {
     pub batch: u64,
-    /// Hears (projects done, message) after each batch.
-    pub progress: &'a (dyn Fn(usize, &str) + Sync),
+    /// Hears how far the sweep has come, after each batch and at the end.
+    pub progress: &'a (dyn Fn(Progress) + Sync),
     /// For tests of an interrupted sweep: fail after this many project batches.
     pub fail_after_batches: Option<usize>,
 }
 
 impl Default for SweepOptions<'_> {
     fn default() -> Self {
-        SweepOptions { batch: DEFAULT_BATCH, progress: &|_, _| {}, fail_after_batches: None }
+        SweepOptions { batch: DEFAULT_BATCH, progress: &|_| {}, fail_after_batches: None }
     }
 }
 
@@ -84,18 +106,24 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
         );
         result.projects += ids.len();
         batches += 1;
-        (options.progress)(result.projects, "projects swept");
+        (options.progress)(Progress::Projects(result.projects));
         if options.fail_after_batches == Some(batches) {
             return Err(Error::Internal(format!("sweep stopped after {batches} batches (as asked)")));
         }
     }
-    let bonds: Vec<Finding> =
-        load_bonds(&ctx.db, None).await?.iter().flat_map(|b| evaluate_bond(b, config, as_of)).collect();
-    add(apply(ctx, &Scope::Bonds, bonds, now).await?);
-    let departments: Vec<Finding> =
-        load_departments(&ctx.db).await?.iter().flat_map(|d| evaluate_department(d, config, as_of)).collect();
-    add(apply(ctx, &Scope::Departments, departments, now).await?);
-    (options.progress)(result.projects, "bonds and departments swept");
+    let bonds = load_bonds(&ctx.db, None).await?;
+    let findings: Vec<Finding> = bonds.iter().flat_map(|b| evaluate_bond(b, config, as_of)).collect();
+    add(apply(ctx, &Scope::Bonds, findings, now).await?);
+    let departments = load_departments(&ctx.db).await?;
+    let findings: Vec<Finding> = departments.iter().flat_map(|d| evaluate_department(d, config, as_of)).collect();
+    add(apply(ctx, &Scope::Departments, findings, now).await?);
+    result.bonds = bonds.len();
+    result.departments = departments.len();
+    (options.progress)(Progress::Done {
+        projects: result.projects,
+        bonds: result.bonds,
+        departments: result.departments,
+    });
     result.millis = started.elapsed().as_millis();
     Ok(result)
 }

@@ -209,7 +209,7 @@ fn the_cli_writes_every_project_with_progress_and_the_scoring_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_bondwatch")).arg("--database-url").arg(&url).args(args).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_bondwatch")).args(args).arg("--database-url").arg(&url).output().unwrap()
     };
     assert!(run(&["demo"]).status.success());
     let out = dir.path().join("reports");
@@ -234,7 +234,7 @@ fn the_cli_writes_every_project_with_progress_and_the_scoring_sheet() {
     assert!(std::fs::read(&one).unwrap().starts_with(b"%PDF"));
     let fontless = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
         .env("BONDWATCH_FONT", "/nonexistent.ttc")
-        .args(["--database-url", &url, "report", "assessment", "--project", "HY-JT-01", "--out"])
+        .args(["report", "assessment", "--database-url", &url, "--project", "HY-JT-01", "--out"])
         .arg(dir.path().join("a.pdf"))
         .output()
         .unwrap();
