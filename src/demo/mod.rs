@@ -1,10 +1,12 @@
-//! A demo portfolio of a district like Hanyang (汉阳区): 13 projects in 6 departments,
-//! 4 bonds, two years of money, works and revenue, dated relative to the day it is
-//! loaded so that it always looks current. Most projects are healthy; the troubled
-//! ones are chosen so that every alert rule of domain.md §7 and every data check of
-//! §8 has facts to fire on (which project carries which trouble is listed in
-//! [`TROUBLES`]). Indicators and the department tables come from the seed's forms
-//! (`forms.json`, a copy of `shared/seed/forms.json`, mistakes kept).
+//! A demo portfolio of a district like Hanyang (汉阳区): 13 projects in 7 departments,
+//! 5 bonds (one of them refinancing, one matured), two years of money, works and
+//! revenue, dated relative to the day it is loaded so that it always looks current.
+//! Most projects are healthy; the troubled ones are chosen so that every alert rule of
+//! domain.md §7 and every data check of §8 has facts to fire on (which project carries
+//! which trouble is listed in [`TROUBLES`]). The department tables and targets come from
+//! the seed's forms (`forms.json`, a copy of `shared/seed/forms.json`, mistakes kept);
+//! each project declares the annual indicators of its kind ([`indicators`]), written in
+//! the shape and wording of the seed's target forms.
 //!
 //! Everything goes through the same services as the API, so the demo is validated
 //! like any other input. Loading into a database that already has projects does nothing.
@@ -25,6 +27,9 @@ use crate::ledger::projects::{ProjectFacts, ProjectInput, ProjectStatus};
 use crate::ledger::{bonds, departments, funding, projects, records};
 use crate::targets::{self, IndicatorActualInput, IndicatorInput, TargetInput, entities::indicator};
 
+pub mod indicators;
+use indicators::{Kind, KindIndicator};
+
 /// Which project carries which trouble, for the reader of the demo and of the alerts.
 pub const TROUBLES: &[(&str, &str)] = &[
     ("HY-JT-02", "M2 idle funds at the unit, M3 spending behind plan, M4 money behind the works"),
@@ -36,7 +41,7 @@ pub const TROUBLES: &[(&str, &str)] = &[
     ),
     (
         "HY-SW-03",
-        "M7 two adjustments of its bond in a year, O3 start late, O1 last year's quantity behind, M1 money held",
+        "M7 two adjustments of its bond in a year, O3 start late, O1 last year's quantity behind, M10 this year's quantities far behind, M1 money held",
     ),
     ("HY-JT-03", "M8 receives adjusted money beyond its revenue period, D7 term mismatch"),
     (
@@ -65,18 +70,15 @@ pub enum Outcome {
     AlreadyPresent,
 }
 
+/// The seed's forms: the department tables are loaded from them. Its two project forms
+/// (医疗救助, 市场秩序执法) fit none of the demo's projects and are not read; the
+/// projects' indicator sets ([`indicators`]) follow their shape.
 #[derive(Deserialize)]
 struct Forms {
-    projects: Vec<FormProject>,
     departments: Vec<FormDepartment>,
 }
 
 #[derive(Deserialize)]
-struct FormProject {
-    indicators: Vec<FormIndicator>,
-}
-
-#[derive(Deserialize, Clone)]
 struct FormIndicator {
     scope: String,
     level1: Option<String>,
@@ -158,6 +160,8 @@ struct Spec {
     name: &'static str,
     category: &'static str,
     content: &'static str,
+    /// What kind of project it is: the indicator set it declares.
+    kind: Kind,
     /// Approved investment in 万元.
     investment: i64,
     /// (bond index, amount in 万元, months ago allocated and received).
@@ -197,6 +201,7 @@ const SPECS: [Spec; 13] = [
         name: "四新片区道路及配套管网工程",
         category: "交通基础设施",
         content: "新建城市主干道4.2公里及雨污分流管网",
+        kind: Kind::UrbanRoad,
         investment: 42_000,
         allocations: &[(0, 20_000, 23)],
         status: ProjectStatus::UnderConstruction,
@@ -210,6 +215,7 @@ const SPECS: [Spec; 13] = [
         name: "汉阳大道快速化改造配套停车场",
         category: "交通基础设施",
         content: "建设立体停车场3处,泊位1800个",
+        kind: Kind::Parking,
         investment: 26_000,
         allocations: &[(0, 15_000, 23)],
         status: ProjectStatus::UnderConstruction,
@@ -223,6 +229,7 @@ const SPECS: [Spec; 13] = [
         name: "琴台片区智慧停车与充电设施",
         category: "新型基础设施",
         content: "智慧停车诱导系统及充电桩600个",
+        kind: Kind::SmartParkingAndCharging,
         investment: 14_000,
         allocations: &[(2, 10_000, 13)],
         status: ProjectStatus::UnderConstruction,
@@ -236,6 +243,7 @@ const SPECS: [Spec; 13] = [
         name: "汉阳区老旧小区改造(二期)",
         category: "保障性安居工程",
         content: "改造老旧小区32个,加装电梯120部",
+        kind: Kind::OldCommunityRenewal,
         investment: 18_000,
         allocations: &[(0, 12_000, 23)],
         status: ProjectStatus::UnderConstruction,
@@ -249,6 +257,7 @@ const SPECS: [Spec; 13] = [
         name: "黄金口保障性租赁住房",
         category: "保障性安居工程",
         content: "新建保障性租赁住房1200套",
+        kind: Kind::RentalHousing,
         investment: 20_000,
         allocations: &[(1, 6_000, 5)],
         status: ProjectStatus::Funded,
@@ -262,6 +271,7 @@ const SPECS: [Spec; 13] = [
         name: "江堤街城中村改造安置房",
         category: "保障性安居工程",
         content: "安置房2400套及配套设施",
+        kind: Kind::ResettlementHousing,
         investment: 36_000,
         allocations: &[(2, 15_000, 13)],
         status: ProjectStatus::Funded,
@@ -275,6 +285,7 @@ const SPECS: [Spec; 13] = [
         name: "墨水湖水环境综合治理",
         category: "生态环保",
         content: "截污管网、生态清淤及岸线修复",
+        kind: Kind::LakeTreatment,
         investment: 12_000,
         allocations: &[(0, 8_000, 23)],
         status: ProjectStatus::UnderConstruction,
@@ -288,6 +299,7 @@ const SPECS: [Spec; 13] = [
         name: "汉阳区排水管网提标改造",
         category: "市政和产业园区基础设施",
         content: "改造排水管网56公里,新建泵站2座",
+        kind: Kind::DrainageNetwork,
         investment: 8_000,
         allocations: &[(0, 5_000, 23)],
         status: ProjectStatus::UnderConstruction,
@@ -301,6 +313,7 @@ const SPECS: [Spec; 13] = [
         name: "龙阳湖生态补水工程",
         category: "农林水利",
         content: "补水泵站及输水管线9公里",
+        kind: Kind::WaterReplenishment,
         investment: 14_000,
         allocations: &[(2, 10_000, 13)],
         status: ProjectStatus::Funded,
@@ -314,6 +327,7 @@ const SPECS: [Spec; 13] = [
         name: "汉阳区人民医院新院区",
         category: "社会事业",
         content: "新建住院楼及医技楼,床位800张",
+        kind: Kind::Hospital,
         investment: 30_000,
         allocations: &[(1, 18_000, 19), (3, 3_000, 7), (4, 3_000, 44)],
         status: ProjectStatus::Operating,
@@ -327,6 +341,7 @@ const SPECS: [Spec; 13] = [
         name: "社区医养结合服务中心",
         category: "社会事业",
         content: "改建医养结合服务中心6处",
+        kind: Kind::MedicalElderlyCare,
         investment: 7_000,
         allocations: &[(1, 6_000, 19)],
         status: ProjectStatus::Operating,
@@ -340,6 +355,7 @@ const SPECS: [Spec; 13] = [
         name: "汉阳区养老服务综合体",
         category: "社会事业",
         content: "养老床位500张及社区嵌入式服务站",
+        kind: Kind::ElderlyCare,
         investment: 4_500,
         allocations: &[(2, 3_000, 13)],
         status: ProjectStatus::UnderConstruction,
@@ -353,6 +369,7 @@ const SPECS: [Spec; 13] = [
         name: "汉阳民俗文化主题公园",
         category: "其他",
         content: "主题公园等商业设施及配套游客中心",
+        kind: Kind::CulturalPark,
         investment: 5_000,
         allocations: &[(2, 2_000, 13)],
         status: ProjectStatus::Approved,
@@ -398,9 +415,9 @@ pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     let bond_codes = load_bonds(ctx, &cal).await?;
 
     let mut counts = (0usize, 0usize, 0usize);
-    for (i, spec) in SPECS.iter().enumerate() {
+    for spec in &SPECS {
         progress(&format!("project {} {}", spec.code, spec.name));
-        let n = load_project(ctx, &cal, &forms, &bond_codes, i, spec).await?;
+        let n = load_project(ctx, &cal, &bond_codes, spec).await?;
         counts.0 += n.0;
         counts.1 += n.1;
         counts.2 += n.2;
@@ -549,14 +566,7 @@ async fn load_bonds(ctx: &Ctx, cal: &Calendar) -> Result<Vec<String>> {
 
 /// Loads one project with its money, works, revenue, targets and assessment; returns
 /// the numbers of disbursements, progress reports and revenue records.
-async fn load_project(
-    ctx: &Ctx,
-    cal: &Calendar,
-    forms: &Forms,
-    bond_codes: &[String],
-    index: usize,
-    spec: &Spec,
-) -> Result<(usize, usize, usize)> {
+async fn load_project(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec: &Spec) -> Result<(usize, usize, usize)> {
     let bond_total: i64 = spec.allocations.iter().map(|a| a.1).sum();
     let first_alloc = spec.allocations.iter().map(|a| a.2).max().unwrap_or(0);
     // Planned start: a month after the money, except for the late starters.
@@ -644,7 +654,7 @@ async fn load_project(
     let reports = load_progress(ctx, cal, spec).await?;
     let revenue = load_revenue(ctx, cal, spec, revenue_start, revenue_end, investment).await?;
     load_plan(ctx, cal, spec, first_alloc).await?;
-    load_targets(ctx, cal, forms, index, spec).await?;
+    load_targets(ctx, cal, spec).await?;
     load_assessment(ctx, cal, spec, first_alloc).await?;
     Ok((disbursements, reports, revenue))
 }
@@ -989,35 +999,26 @@ async fn load_plan(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u32) -> 
     Ok(())
 }
 
-/// Targets from the seed's two project forms, alternating; annual ones for this year.
-async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, spec: &Spec) -> Result<()> {
-    // The medical-assistance form for the projects whose troubles need its 无差错 and
-    // satisfaction indicators; the two forms alternate for the rest.
-    let form = match spec.code {
-        "HY-SW-02" | "HY-SW-03" | "HY-WJ-01" => &forms.projects[0],
-        _ => &forms.projects[index % forms.projects.len()],
-    };
-    let complete =
-        |i: &&FormIndicator| i.level1.is_some() && i.level2.is_some() && i.name.is_some() && i.target.is_some();
-    let mut chosen: Vec<FormIndicator> =
-        form.indicators.iter().filter(|i| i.scope == "ANNUAL").filter(complete).cloned().collect();
-    // No satisfaction indicator, and mostly qualitative texts (D3, D4).
+/// This year's annual targets: the indicator set of the project's kind ([`indicators`]);
+/// then an actual for last month of each indicator, met but for the troubled ones.
+async fn load_targets(ctx: &Ctx, cal: &Calendar, spec: &Spec) -> Result<()> {
+    let mut chosen: Vec<IndicatorInput> = spec.kind.indicators().iter().map(KindIndicator::input).collect();
+    // Poorly declared: no satisfaction indicator, mostly qualitative texts and no basis
+    // (D3, D4), and its zero-target safety indicator kept (O5).
     if spec.code == "HY-MZ-01" {
-        chosen.retain(|i| i.level1.as_deref() != Some("满意度指标"));
-        chosen.truncate(3);
-        for i in chosen.iter_mut().skip(1) {
-            i.target = Some("有较大提升".into());
+        let zero_target =
+            |i: &IndicatorInput| crate::targets::parse::parse_target(&i.target_text).is_some_and(|t| t.zero_target());
+        let (safety, mut declared): (Vec<IndicatorInput>, Vec<IndicatorInput>) =
+            chosen.into_iter().filter(|i| i.level1 != "满意度指标").partition(zero_target);
+        declared.truncate(3);
+        for (n, i) in declared.iter_mut().enumerate() {
             i.basis = None;
+            if n > 0 {
+                i.target_text = "有较大提升".into();
+            }
         }
-        chosen.push(FormIndicator {
-            scope: "ANNUAL".into(),
-            level1: Some("效益指标".into()),
-            level2: Some("社会效益指标".into()),
-            name: Some("养老服务安全事故".into()),
-            target: Some("0次".into()),
-            basis: Some("行业标准".into()),
-            history: vec![Some("0次".into()), Some("0次".into())],
-        });
+        declared.extend(safety);
+        chosen = declared;
     }
     let year = cal.today.year();
     let approved_on = if spec.code == "HY-ZJ-03" {
@@ -1035,18 +1036,7 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
             year: Some(year),
             description: format!("{}年度绩效目标", spec.name),
             approved_on,
-            indicators: chosen
-                .iter()
-                .map(|i| {
-                    let mut input = indicator_input(i);
-                    // The district fills in the basis the seed's forms leave empty, except
-                    // on the project whose targets are meant to be poorly declared.
-                    if spec.code != "HY-MZ-01" && input.basis.is_none() {
-                        input.basis = Some("计划标准".into());
-                    }
-                    input
-                })
-                .collect(),
+            indicators: chosen,
         },
     )
     .await?;
@@ -1062,18 +1052,20 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
             .is_some_and(|t| t.kind == crate::targets::parse::TargetKind::Qualitative)
     };
     for ind in indicators {
-        let troubled: Option<(&str, Option<&str>)> = match (spec.code, ind.level2.as_str(), ind.target_text.as_str()) {
-            ("HY-SW-03", "数量指标", _) => Some(("400人次", None)),
-            ("HY-SW-02", "质量指标", "无差错") => Some(("否", Some("未达成"))),
-            ("HY-MZ-01", _, "0次") => Some(("1次", None)),
+        let key = (spec.code, ind.level2.as_str(), ind.target_text.as_str());
+        let troubled: Option<(String, Option<&str>)> = match key {
+            // Not started: a fifth of the year's quantities (M10).
+            ("HY-SW-03", "数量指标", t) => behind(t, 20).map(|v| (v, None)),
+            // A stretch of the network failed its acceptance (O2).
+            ("HY-SW-02", "质量指标", "合格") => Some(("不合格".into(), Some("未达成"))),
+            ("HY-MZ-01", _, "0次") => Some(("1次".into(), None)),
             // A qualitative target is judged by a person: its actual comes with the judgement.
-            ("HY-MZ-01", _, t) if qualitative(t) => Some(("有所提升", Some("部分达成"))),
-            ("HY-MZ-01", "数量指标", _) => Some(("300人次", None)),
-            ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%", None)),
+            ("HY-MZ-01", _, t) if qualitative(t) => Some(("有所提升".into(), Some("部分达成"))),
+            ("HY-MZ-01", "数量指标", t) => behind(t, 15).map(|v| (v, None)),
+            ("HY-WJ-01", "服务对象满意度指标", _) => Some(("82%".into(), None)),
             _ => None,
         };
-        let met = met_actual(&ind.target_text);
-        let actual = troubled.map(|(v, j)| (v.to_string(), j)).or(met.map(|v| (v, None)));
+        let actual = troubled.or_else(|| met_actual(&ind.target_text).map(|v| (v, None)));
         if let Some((value, judgement)) = actual {
             targets::record_indicator_actual(
                 ctx,
@@ -1089,16 +1081,15 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
         }
     }
     if spec.code == "HY-SW-03" {
-        // Last year's target fell short at the year's end (O1).
+        // Last year's supply fell short at the year's end (O1).
         let last_year = year - 1;
-        let indicator = IndicatorInput {
-            level1: "产出指标".into(),
-            level2: "数量指标".into(),
-            name: "生态补水受益人次".into(),
-            target_text: "≥2000人次".into(),
-            basis: Some("计划标准".into()),
-            history: vec![None, None],
-        };
+        let supply = spec
+            .kind
+            .indicators()
+            .iter()
+            .find(|i| i.name == "年生态补水量")
+            .ok_or_else(|| Error::Internal(format!("the {} indicators have no 年生态补水量", spec.kind.label())))?;
+        let indicator = IndicatorInput { history: vec![None, None], ..supply.input() };
         let input = TargetInput {
             project_code: Some(spec.code.into()),
             department_code: None,
@@ -1114,7 +1105,7 @@ async fn load_targets(ctx: &Ctx, cal: &Calendar, forms: &Forms, index: usize, sp
             let actual = IndicatorActualInput {
                 indicator_id: ind.id,
                 period: last_year.to_string(),
-                actual: "1100人次".into(),
+                actual: "1100万立方米".into(),
                 judgement: None,
             };
             targets::record_indicator_actual(ctx, &demo_caller(), actual).await?;
@@ -1249,13 +1240,21 @@ async fn load_debt_service(ctx: &Ctx, cal: &Calendar, bond_codes: &[String]) -> 
     Ok(count)
 }
 
-/// An actual that meets a numeric or yes/no target (a little above a quantity), for
-/// the healthy projects; none for targets a person must judge.
+/// An actual that meets a numeric, yes/no or days target (a little above a quantity),
+/// for the healthy projects; none for a date or a target a person must judge.
 fn met_actual(target_text: &str) -> Option<String> {
     use crate::targets::parse::{Comparator, TargetKind, parse_target};
     let target = parse_target(target_text)?;
     match target.kind {
-        TargetKind::Binary => Some("是".into()),
+        TargetKind::Binary => Some(if target.met_by_no() { "否" } else { "是" }.into()),
+        // Done in the days allowed (a day less under a strict `<`).
+        TargetKind::Deadline => {
+            let part = &target.parts[0];
+            let days = part.value?;
+            let days = if part.comparator == Some(Comparator::Lt) { days - Decimal::ONE } else { days };
+            let unit = if part.unit.as_deref() == Some("工作日") { "个工作日" } else { "天" };
+            Some(format!("{}{unit}", days.normalize()))
+        }
         TargetKind::Quantity | TargetKind::Rate if target.parts.len() == 1 => {
             let part = &target.parts[0];
             let value = part.value?;
@@ -1263,10 +1262,24 @@ fn met_actual(target_text: &str) -> Option<String> {
             let met = match part.comparator? {
                 Comparator::Le | Comparator::Lt | Comparator::Eq => value,
                 Comparator::Ge | Comparator::Gt if unit == "%" => (value + Decimal::ONE).min(Decimal::ONE_HUNDRED),
-                Comparator::Ge | Comparator::Gt => (value * Decimal::new(105, 2)).round(),
+                // To the target's own decimals: 4.2公里 is met by 4.4, not by 4.
+                Comparator::Ge | Comparator::Gt => (value * Decimal::new(105, 2)).round_dp(value.scale()),
             };
             Some(format!("{}{unit}", met.normalize()))
         }
         _ => None,
     }
+}
+
+/// An actual far behind a single numeric target: `percent` of it, in its unit.
+fn behind(target_text: &str, percent: i64) -> Option<String> {
+    let target = crate::targets::parse::parse_target(target_text)?;
+    let [part] = target.parts.as_slice() else { return None };
+    let value = part.value? * Decimal::from(percent) / Decimal::ONE_HUNDRED;
+    Some(format!("{}{}", value.normalize(), part.unit.as_deref().unwrap_or("")))
+}
+
+/// The kind of a demo project: the indicator set it declares ([`indicators`]).
+pub fn kind_of(project_code: &str) -> Option<Kind> {
+    SPECS.iter().find(|s| s.code == project_code).map(|s| s.kind)
 }

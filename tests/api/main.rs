@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod dashboard;
 mod debt;
+mod demo_indicators;
 mod digest;
 mod evaluation;
 mod figures;
