@@ -33,6 +33,10 @@ pub enum Error {
     /// Something the machine lacks (a font, a service); the message says what to install.
     #[error("{0}")]
     Unavailable(String),
+    /// Several problems of one input found in one pass (an import row reports them all
+    /// at once); never empty, never nested. Code and field are those of the first.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"))]
+    Several(Vec<Error>),
     #[error("database error: {0}")]
     Database(#[from] DbErr),
     #[error("{0}")]
@@ -52,9 +56,29 @@ impl Error {
         Error::Conflict { field: field.map(str::to_string), message: message.into() }
     }
 
+    /// Every problem collected, as one error: the one itself when there is one, `None`
+    /// when there is none.
+    pub fn several(errors: Vec<Error>) -> Option<Error> {
+        let mut flat: Vec<Error> = errors.into_iter().flat_map(Error::into_each).collect();
+        match flat.len() {
+            0 => None,
+            1 => flat.pop(),
+            _ => Some(Error::Several(flat)),
+        }
+    }
+
+    /// The problems one by one (a single error is one).
+    pub fn into_each(self) -> Vec<Error> {
+        match self {
+            Error::Several(all) => all,
+            one => vec![one],
+        }
+    }
+
     /// The machine-readable code the API reports (`extensions.code`).
     pub fn code(&self) -> &'static str {
         match self {
+            Error::Several(all) => all.first().map_or("VALIDATION", Error::code),
             Error::Validation { .. } => "VALIDATION",
             Error::NotFound { .. } => "NOT_FOUND",
             Error::Conflict { .. } => "CONFLICT",
@@ -69,9 +93,48 @@ impl Error {
     /// The input field the error is about, when there is one (`extensions.field`).
     pub fn field(&self) -> Option<&str> {
         match self {
+            Error::Several(all) => all.first().and_then(Error::field),
             Error::Validation { field, .. } | Error::NotFound { field, .. } => Some(field),
             Error::Conflict { field, .. } => field.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// Collects the problems of one input instead of stopping at the first.
+#[derive(Default)]
+pub struct Problems(Vec<Error>);
+
+impl Problems {
+    /// The value, or `None` with its error noted.
+    pub fn take<T>(&mut self, result: Result<T>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    pub fn push(&mut self, error: Error) {
+        self.0.push(error);
+    }
+
+    /// `Ok` when nothing was noted, else every problem as one error.
+    pub fn finish(self) -> Result<()> {
+        Error::several(self.0).map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn several_problems_keep_each_and_the_first_code() {
+        let all = Error::several(vec![
+            Error::validation("input.category", "类别不对"),
+            Error::several(vec![Error::validation("input.revenueEnd", "收益期止早于收益期起")]).unwrap(),
+        ])
+        .unwrap();
+        assert_eq!((all.code(), all.field()), ("VALIDATION", Some("input.category")));
+        assert_eq!(all.to_string(), "类别不对;收益期止早于收益期起");
+        assert_eq!(all.into_each().len(), 2);
+        assert!(Error::several(Vec::new()).is_none());
     }
 }

@@ -27,6 +27,16 @@ impl ErrorExtensions for Error {
             if let Error::Limited { limit, .. } = self {
                 ext.set("limit", *limit);
             }
+            // Every problem of the input, each with its field.
+            if let Error::Several(all) = self {
+                let each: Vec<serde_json::Value> = all
+                    .iter()
+                    .map(|e| serde_json::json!({ "message": e.to_string(), "code": e.code(), "field": e.field() }))
+                    .collect();
+                if let Ok(list) = async_graphql::Value::from_json(serde_json::Value::Array(each)) {
+                    ext.set("problems", list);
+                }
+            }
         })
     }
 }

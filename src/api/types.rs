@@ -27,11 +27,7 @@ async fn load_one<L>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64)
 where
     L: async_graphql::dataloader::Loader<i64, Error = std::sync::Arc<crate::error::Error>>,
 {
-    loader
-        .load_one(id)
-        .await
-        .map_err(load_err)?
-        .ok_or_else(|| async_graphql::Error::new(format!("record {id} is missing")))
+    loader.load_one(id).await.map_err(load_err)?.ok_or_else(|| async_graphql::Error::new(format!("记录 {id} 不存在")))
 }
 
 /// One row that may be gone: the subjects of an import's checks that were never written.
@@ -817,7 +813,7 @@ impl Indicator {
         let dept_id = match (target.department_id, target.project_id) {
             (Some(d), _) => d,
             (None, Some(p)) => load_one(&loaders(ctx).project, p).await?.department_id,
-            (None, None) => return Err(async_graphql::Error::new("target without owner")),
+            (None, None) => return Err(async_graphql::Error::new("该绩效目标既不属于项目也不属于部门")),
         };
         load_one(&loaders(ctx).department, dept_id).await.map(Department)
     }
@@ -1271,6 +1267,11 @@ impl ImportProblem {
     async fn column(&self) -> Option<&str> {
         self.0.column.as_deref()
     }
+    /// The column's letter in the uploaded file (`C`), when the column is there.
+    async fn column_letter(&self) -> Option<&str> {
+        self.0.letter.as_deref()
+    }
+    /// The cell as typed, money in its header's unit (`2000 万元`).
     async fn value(&self) -> Option<&str> {
         self.0.value.as_deref()
     }

@@ -17,7 +17,7 @@ use crate::Ctx;
 use crate::auth::Caller;
 use crate::db::values::{Month, check_year};
 use crate::db::{Money, begin_write, in_write};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 
 /// The project categories of domain.md §2.
 pub const CATEGORIES: &[&str] = &[
@@ -150,10 +150,7 @@ fn parse_category(field: &str, value: &str) -> Result<String> {
     if CATEGORIES.contains(&v) {
         Ok(v.to_string())
     } else {
-        Err(Error::validation(
-            field,
-            format!("'{value}' is not a project category; use one of {}", CATEGORIES.join("、")),
-        ))
+        Err(Error::validation(field, format!("“{value}”不是项目类别;请填写以下之一:{}", CATEGORIES.join("、"))))
     }
 }
 
@@ -164,7 +161,7 @@ fn parse_documents(field: &str, docs: &[String]) -> Result<String> {
         if !MATURITY_DOCUMENTS.contains(&d) {
             return Err(Error::validation(
                 format!("{field}[{i}]"),
-                format!("'{d}' is not a maturity document; use {}", MATURITY_DOCUMENTS.join("、")),
+                format!("“{d}”不是项目成熟度文件;请填写以下之一:{}", MATURITY_DOCUMENTS.join("、")),
             ));
         }
         set.insert(d);
@@ -183,19 +180,28 @@ pub fn missing_documents(p: &project::Model) -> Vec<&'static str> {
     MATURITY_DOCUMENTS.iter().copied().filter(|d| !present.iter().any(|p| p == d)).collect()
 }
 
-/// Applies `facts` onto `model`, checking each given field and the whole afterwards.
-fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
+/// Applies `facts` onto `model`, checking each given field and the whole afterwards;
+/// every problem is noted, not only the first.
+fn apply_facts(model: &mut project::Model, facts: ProjectFacts, problems: &mut Problems) {
     if let Some(v) = facts.name {
-        model.name = required_text("input.name", &v, 300)?;
+        if let Some(v) = problems.take(required_text("input.name", &v, 300)) {
+            model.name = v;
+        }
     }
     if let Some(v) = facts.executing_unit {
-        model.executing_unit = required_text("input.executingUnit", &v, 300)?;
+        if let Some(v) = problems.take(required_text("input.executingUnit", &v, 300)) {
+            model.executing_unit = v;
+        }
     }
     if let Some(v) = facts.category {
-        model.category = parse_category("input.category", &v)?;
+        if let Some(v) = problems.take(parse_category("input.category", &v)) {
+            model.category = v;
+        }
     }
     if let Some(v) = facts.construction_content {
-        model.construction_content = optional_text("input.constructionContent", Some(&v), 4000)?;
+        if let Some(v) = problems.take(optional_text("input.constructionContent", Some(&v), 4000)) {
+            model.construction_content = v;
+        }
     }
     let money_fields = [
         ("input.currentEstimate", facts.current_estimate, &mut model.current_estimate),
@@ -206,7 +212,9 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
     ];
     for (field, value, slot) in money_fields {
         if let Some(v) = value {
-            *slot = non_negative_money(field, v)?;
+            if let Some(v) = problems.take(non_negative_money(field, v)) {
+                *slot = v;
+            }
         }
     }
     let date_fields = [
@@ -221,11 +229,12 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts) -> Result<()> {
         }
     }
     if let Some(docs) = facts.maturity_documents {
-        model.maturity_documents = parse_documents("input.maturityDocuments", &docs)?;
+        if let Some(v) = problems.take(parse_documents("input.maturityDocuments", &docs)) {
+            model.maturity_documents = v;
+        }
     }
-    ordered_dates("input.plannedCompletion", model.planned_start, model.planned_completion)?;
-    ordered_dates("input.revenueEnd", model.revenue_start, model.revenue_end)?;
-    Ok(())
+    problems.take(ordered_dates("input.plannedCompletion", model.planned_start, model.planned_completion));
+    problems.take(ordered_dates("input.revenueEnd", model.revenue_start, model.revenue_end));
 }
 
 pub async fn create_project(ctx: &Ctx, caller: &Caller, input: ProjectInput) -> Result<project::Model> {
@@ -239,17 +248,24 @@ pub async fn create_project_in(
     caller: &Caller,
     input: ProjectInput,
 ) -> Result<project::Model> {
-    let code = parse_code("input.code", &input.code)?;
-    let approved = non_negative_money("input.approvedInvestment", input.approved_investment)?;
+    // Every problem of the input at once: an import reports them all in one pass.
+    let mut problems = Problems::default();
+    let code = problems.take(parse_code("input.code", &input.code)).unwrap_or_default();
+    let approved =
+        problems.take(non_negative_money("input.approvedInvestment", input.approved_investment)).unwrap_or(Money::ZERO);
     let now = ctx.clock.now();
     let mut facts = input.facts;
+    let text = |field: &str, v: &Option<String>| required_text(field, v.as_deref().unwrap_or(""), 300);
+    let name = problems.take(text("input.name", &facts.name.take()));
+    let executing_unit = problems.take(text("input.executingUnit", &facts.executing_unit.take()));
+    let category = problems.take(parse_category("input.category", facts.category.take().as_deref().unwrap_or("")));
     let mut model = project::Model {
         id: 0,
         code: code.clone(),
-        name: required_text("input.name", facts.name.as_deref().unwrap_or(""), 300)?,
+        name: name.unwrap_or_default(),
         department_id: 0,
-        executing_unit: required_text("input.executingUnit", facts.executing_unit.as_deref().unwrap_or(""), 300)?,
-        category: parse_category("input.category", facts.category.as_deref().unwrap_or(""))?,
+        executing_unit: executing_unit.unwrap_or_default(),
+        category: category.unwrap_or_default(),
         construction_content: None,
         planned_start: None,
         planned_completion: None,
@@ -270,17 +286,16 @@ pub async fn create_project_in(
         created_at: now,
         updated_at: now,
     };
-    non_negative_money("input.currentEstimate", model.current_estimate)?;
-    apply_facts(&mut model, facts)?;
-
-    let dept = department_by_code(txn, "input.departmentCode", &input.department_code).await?;
+    problems.take(non_negative_money("input.currentEstimate", model.current_estimate));
+    apply_facts(&mut model, facts, &mut problems);
+    let dept = problems.take(department_by_code(txn, "input.departmentCode", &input.department_code).await);
+    problems.finish()?;
+    let dept = dept.ok_or_else(|| Error::Internal("the department was neither found nor refused".into()))?;
     model.department_id = dept.id;
     let mut active: project::ActiveModel = model.into();
     active.id = NotSet;
-    let created = active
-        .insert(txn)
-        .await
-        .map_err(|e| unique_or(e, "input.code", format!("a project with the code '{code}' already exists")))?;
+    let created =
+        active.insert(txn).await.map_err(|e| unique_or(e, "input.code", format!("代码为 {code} 的项目已存在")))?;
     super::history::record(txn, created.id, super::history::Kind::Project, &created, now).await?;
     project_status_change::ActiveModel {
         id: NotSet,
@@ -312,7 +327,9 @@ pub async fn update_project(
         return Err(version_conflict(&current, expected_version));
     }
     let mut changed = current.clone();
-    apply_facts(&mut changed, facts)?;
+    let mut problems = Problems::default();
+    apply_facts(&mut changed, facts, &mut problems);
+    problems.finish()?;
     changed.version = current.version + 1;
     changed.updated_at = ctx.clock.now();
     let updated = save_if_version(&txn, current.clone(), changed).await?;
@@ -325,7 +342,7 @@ fn version_conflict(current: &project::Model, expected: i32) -> Error {
     Error::conflict(
         Some("expectedVersion"),
         format!(
-            "project {} was changed by someone else (now version {}, you edited version {expected}); reload it and apply your change again",
+            "项目 {} 已被他人修改(当前为第 {} 版,你修改的是第 {expected} 版);请重新加载后再修改",
             current.code, current.version
         ),
     )
@@ -376,9 +393,9 @@ pub async fn set_project_status(
         return Err(Error::validation(
             "status",
             format!(
-                "project {code} cannot move from {} to {}: a status only moves forward (PROPOSED → APPROVED → FUNDED → UNDER_CONSTRUCTION → OPERATING → REPAID) or to CANCELLED, and never out of REPAID or CANCELLED",
-                from.as_str(),
-                status.as_str()
+                "项目 {code} 的状态不能从“{}”改为“{}”:状态只能依次向前推进(拟申报 → 已批准 → 已发债 → 在建 → 运营 → 已还清)或改为已取消,已还清或已取消后不能再改",
+                from.chinese(),
+                status.chinese()
             ),
         ));
     }
@@ -434,15 +451,12 @@ pub async fn set_spending_plan(
     for (i, month, pct) in &parsed {
         if let Some((pm, pp)) = previous {
             if pm == *month {
-                return Err(Error::validation(
-                    format!("months[{i}].period"),
-                    format!("the month {month} is given twice"),
-                ));
+                return Err(Error::validation(format!("months[{i}].period"), format!("月份 {month} 重复填写")));
             }
             if *pct < pp {
                 return Err(Error::validation(
                     format!("months[{i}].cumulativePercent"),
-                    format!("the plan is cumulative: {pct}% in {month} is less than {pp}% in {pm}"),
+                    format!("支出计划按累计比例填写:{month} 的 {pct}% 低于 {pm} 的 {pp}%"),
                 ));
             }
         }
@@ -504,7 +518,7 @@ pub async fn set_revenue_forecast_in(
     for (i, y) in years.iter().enumerate() {
         check_year(&format!("years[{i}].year"), y.year)?;
         if !seen.insert(y.year) {
-            return Err(Error::validation(format!("years[{i}].year"), format!("the year {} is given twice", y.year)));
+            return Err(Error::validation(format!("years[{i}].year"), format!("年度 {} 重复填写", y.year)));
         }
         non_negative_money(&format!("years[{i}].revenue"), y.revenue)?;
         non_negative_money(&format!("years[{i}].operatingCost"), y.operating_cost)?;

@@ -63,8 +63,43 @@ pub struct Problem {
     pub row: Option<u32>,
     /// The column's header.
     pub column: Option<String>,
+    /// The column's letter in this file (`C`), when the column is there.
+    pub letter: Option<String>,
+    /// The cell as the clerk typed it, money in the header's unit (`2000 万元`).
     pub value: Option<String>,
     pub reason: String,
+}
+
+impl Problem {
+    /// One line for the clerk: where, what was typed, why.
+    pub fn describe(&self) -> String {
+        let mut out = self.sheet.clone();
+        if let Some(r) = self.row {
+            out.push_str(&format!(" 第{r}行"));
+        }
+        match (&self.letter, &self.column) {
+            (Some(l), Some(c)) => out.push_str(&format!(" {l}列“{c}”")),
+            (None, Some(c)) => out.push_str(&format!(" “{c}”列")),
+            _ => {}
+        }
+        if let Some(v) = &self.value {
+            out.push_str(&format!(" 填写为“{v}”"));
+        }
+        out.push_str(&format!(":{}", self.reason));
+        out
+    }
+}
+
+/// The letter of a 0-based column position as a spreadsheet shows it: A … Z, AA, AB …
+pub fn column_letter(position: usize) -> String {
+    let mut n = position + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 #[derive(Debug, Default)]
@@ -140,6 +175,7 @@ impl Value {
     }
 }
 
+#[derive(Clone)]
 struct RawRow {
     sheet: &'static Sheet,
     /// 1-based, as the spreadsheet shows it.
@@ -237,6 +273,7 @@ enum Unit {
 }
 
 /// Where a sheet's columns are in this file, and their units.
+#[derive(Clone)]
 struct Layout {
     sheet: &'static Sheet,
     /// Per template column: its position in the file and its header there.
@@ -258,6 +295,7 @@ impl Layout {
                 sheet: sheet.name.into(),
                 row: Some(row.number),
                 column: Some(c.header.into()),
+                letter: f.as_ref().map(|(pos, _)| column_letter(*pos)),
                 value: None,
                 reason,
             };
@@ -278,6 +316,32 @@ impl Layout {
             }
         }
         ok.then_some(Layout { sheet, found })
+    }
+}
+
+impl Layout {
+    /// A problem with the cell of template column `i` in `row`.
+    fn problem_at(&self, row: &RawRow, i: usize, col: &Column, value: Option<String>, reason: String) -> Problem {
+        let found = self.found[i].as_ref();
+        Problem {
+            sheet: self.sheet.name.into(),
+            row: Some(row.number),
+            column: Some(found.map_or_else(|| col.header.to_string(), |(_, h)| h.clone())),
+            letter: found.map(|(pos, _)| column_letter(*pos)),
+            value,
+            reason,
+        }
+    }
+
+    /// What the clerk typed in template column `i`: a money cell with its header's unit.
+    fn typed(&self, row: &RawRow, i: usize) -> Option<String> {
+        let (pos, header) = self.found[i].as_ref()?;
+        let text = row.cells.get(*pos).and_then(Value::text)?;
+        match unit(header) {
+            Some(Unit::Wan) if is_money(&self.sheet.columns[i]) => Some(format!("{text} 万元")),
+            Some(Unit::Yuan) if is_money(&self.sheet.columns[i]) => Some(format!("{text} 元")),
+            _ => Some(text),
+        }
     }
 }
 
@@ -320,14 +384,8 @@ impl<'a> Fields<'a> {
     }
 
     fn problem(&mut self, label: &str, value: Option<String>, reason: String) {
-        let (col, header, _) = self.cell(label);
-        self.problems.push(Problem {
-            sheet: self.layout.sheet.name.into(),
-            row: Some(self.row.number),
-            column: Some(header.unwrap_or_else(|| col.header.to_string())),
-            value,
-            reason,
-        });
+        let (i, col) = self.column(label);
+        self.problems.push(self.layout.problem_at(self.row, i, col, value, reason));
     }
 
     /// The raw text of a cell, `None` when empty; a required empty cell is a problem.
@@ -354,7 +412,7 @@ impl<'a> Fields<'a> {
         let text = self.text(label)?;
         let value = parse(&text);
         if value.is_none() {
-            self.problem(label, Some(text.clone()), reason(&text));
+            self.problem(label, self.typed(label), reason(&text));
         }
         value
     }
@@ -378,11 +436,11 @@ impl<'a> Fields<'a> {
             Err(_) if yuan.normalize().scale() > 2 => {
                 let shown =
                     if wan { format!("{value} 万元 = {} 元", yuan.normalize()) } else { format!("{value} 元") };
-                self.problem(label, Some(value.to_string()), format!("{shown},精确不到分:金额最多两位小数(元)"));
+                self.problem(label, self.typed(label), format!("{shown},精确不到分:金额最多两位小数(元)"));
                 None
             }
             Err(e) => {
-                self.problem(label, Some(value.to_string()), e.to_string());
+                self.problem(label, self.typed(label), e.to_string());
                 None
             }
         }
@@ -409,6 +467,12 @@ impl<'a> Fields<'a> {
             Value::Date(d) => Some(d.format("%Y-%m").to_string()),
             _ => self.text(label),
         }
+    }
+
+    /// The cell as typed, a money cell with its header's unit.
+    fn typed(&self, label: &str) -> Option<String> {
+        let (i, _) = self.column(label);
+        self.layout.typed(self.row, i)
     }
 
     /// Every cell of the row in template order: what its content hash is made of.
@@ -462,6 +526,13 @@ struct Run<'a> {
     broken: bool,
     /// The caller may not import the current sheet: its rows are not read.
     broken_sheet: bool,
+    /// Where the problems of the row being read begin in `report.problems`.
+    row_start: usize,
+    /// Allocations without a date, held until the receipts are read: one is dated by
+    /// the first receipt of its bond and project in the same workbook, else today.
+    undated: Vec<(RawRow, AllocationInput)>,
+    /// The layout of the allocation sheet, for the problems of the held allocations.
+    allocation_layout: Option<Layout>,
 }
 
 /// Rows written to `imported_rows` per statement.
@@ -484,6 +555,9 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
         touched_departments: BTreeSet::new(),
         broken: false,
         broken_sheet: false,
+        row_start: 0,
+        undated: Vec::new(),
+        allocation_layout: None,
     };
     let mut layout: Option<Layout> = None;
     let mut header_seen = false;
@@ -495,6 +569,7 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
                     sheet: String::new(),
                     row: None,
                     column: None,
+                    letter: None,
                     value: None,
                     reason,
                 });
@@ -504,6 +579,11 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
                 sheets_read += 1;
                 if let Some(l) = &layout {
                     run.finish_sheet(l).await?;
+                }
+                match sheet.name {
+                    "分配" => run.allocation_layout = layout.take(),
+                    "到账" if !run.broken => run.allocate_undated().await?,
+                    _ => {}
                 }
                 (options.progress)(sheet.name, run.report.rows);
                 layout = None;
@@ -535,11 +615,13 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
             sheet: String::new(),
             row: None,
             column: None,
+            letter: None,
             value: None,
             reason: format!("工作簿中没有模板的工作表({});请用 bondwatch template 生成的模板", names.join("、")),
         });
     }
     if !run.broken {
+        run.allocate_undated().await?;
         run.flush_keys().await?;
         run.checks().await?;
     }
@@ -556,10 +638,10 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
 }
 
 /// The template column a service's error field names (`input.projects[2].totalBudget`).
-fn column_of(sheet: &Sheet, field: &str) -> Option<&'static str> {
+fn column_of(sheet: &Sheet, field: &str) -> Option<usize> {
     let last = field.rsplit('.').next().unwrap_or(field);
     let last = last.split('[').next().unwrap_or(last);
-    sheet.columns.iter().find(|c| c.field == last).map(|c| c.header)
+    sheet.columns.iter().position(|c| c.field == last)
 }
 
 impl Run<'_> {
@@ -575,6 +657,10 @@ impl Run<'_> {
             .collect();
         self.file_keys.clear();
         self.broken_sheet = false;
+        // Sheets after the receipts may need every allocation.
+        if !matches!(sheet.name, "分配" | "到账") && !self.broken {
+            self.allocate_undated().await?;
+        }
         if sheet.admin_only && self.caller.role != Role::Admin {
             self.problem(sheet, None, None, None, "只有债务管理部门(ADMIN)可以导入此表".into());
             self.broken_sheet = true;
@@ -594,18 +680,39 @@ impl Run<'_> {
             sheet: sheet.name.into(),
             row,
             column: column.map(str::to_string),
+            letter: None,
             value,
             reason,
         });
     }
 
-    /// A service refused the row: the problem names the column its field maps to.
-    fn refused(&mut self, sheet: &Sheet, row: u32, err: Error) -> Result<()> {
-        if let Error::Database(_) | Error::Internal(_) = err {
-            self.broken = true;
+    /// A service refused the row: a problem for each of its reasons, naming the column
+    /// its field maps to with what was typed there — but none for a cell already
+    /// reported as unreadable in this row (the service saw a blank in its place).
+    fn refused(&mut self, layout: &Layout, row: &RawRow, err: Error) -> Result<()> {
+        let sheet = layout.sheet;
+        for e in err.into_each() {
+            if let Error::Database(_) | Error::Internal(_) = e {
+                self.broken = true;
+            }
+            let column = e.field().and_then(|f| column_of(sheet, f));
+            let problem = match column {
+                Some(i) => layout.problem_at(row, i, &sheet.columns[i], layout.typed(row, i), e.to_string()),
+                None => Problem {
+                    sheet: sheet.name.into(),
+                    row: Some(row.number),
+                    column: None,
+                    letter: None,
+                    value: None,
+                    reason: e.to_string(),
+                },
+            };
+            let seen = |p: &Problem| p.row == problem.row && p.sheet == problem.sheet && p.column == problem.column;
+            if problem.column.is_some() && self.report.problems[self.row_start..].iter().any(seen) {
+                continue;
+            }
+            self.report.problems.push(problem);
         }
-        let column = err.field().and_then(|f| column_of(sheet, f));
-        self.problem(sheet, Some(row), column, None, err.to_string());
         Ok(())
     }
 
@@ -665,6 +772,13 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// The row of a declaration or forecast an error's field is about, one row each
+/// (`input.indicators[3].target`: the fourth).
+fn group_row(field: &str) -> Option<usize> {
+    let (_, rest) = field.split_once("indicators[").or_else(|| field.split_once("years["))?;
+    rest.split(']').next()?.parse().ok()
 }
 
 /// The group a row of a grouped sheet belongs to.
@@ -727,7 +841,9 @@ fn amortization(text: &str) -> std::result::Result<Vec<AmortizationInput>, Strin
 }
 
 impl Run<'_> {
+    /// The row's cell problems noted; true when there were none.
     fn take(&mut self, f: Fields<'_>) -> bool {
+        self.row_start = self.report.problems.len();
         let clean = f.problems.is_empty();
         self.report.problems.extend(f.problems);
         clean
@@ -762,7 +878,7 @@ impl Run<'_> {
                             Ok(d) => {
                                 self.touched_departments.insert(d.id);
                             }
-                            Err(e) => self.refused(sheet, number, e)?,
+                            Err(e) => self.refused(layout, row, e)?,
                         }
                     }
                 }
@@ -793,9 +909,11 @@ impl Run<'_> {
                             .collect()
                     }),
                 };
-                if !self.take(f) {
-                    return Ok(());
-                }
+                // On with the cells that could be read: the service's checks of the
+                // others (category, date order, documents) are reported in the same pass.
+                // A cell that could not be read is left out, so it raises nothing twice;
+                // and with any problem nothing is written.
+                self.take(f);
                 let approved = approved.unwrap_or(Money::ZERO);
                 let found =
                     project::Entity::find().filter(project::Column::Code.eq(code.trim())).one(&self.txn).await?;
@@ -831,7 +949,7 @@ impl Run<'_> {
                     Ok(p) => {
                         self.touched_projects.insert(p.id);
                     }
-                    Err(e) => self.refused(sheet, number, e)?,
+                    Err(e) => self.refused(layout, row, e)?,
                 }
             }
             _ => {
@@ -879,7 +997,7 @@ impl Run<'_> {
                     amortization,
                 };
                 if let Err(e) = crate::ledger::bonds::create_bond_in(&self.txn, self.ctx, self.caller, input).await {
-                    self.refused(sheet, number, e)?;
+                    self.refused(layout, row, e)?;
                 }
             }
         }
@@ -938,6 +1056,17 @@ impl Run<'_> {
         if !self.take(f) || !self.fresh(sheet, number, 1, key) {
             return Ok(());
         }
+        let record = match record {
+            Record::Allocation(input) if input.allocated_on.is_none() => {
+                self.undated.push((row.clone(), input));
+                return Ok(());
+            }
+            Record::Receipt(receipt) => {
+                self.date_allocations(layout, &receipt).await?;
+                Record::Receipt(receipt)
+            }
+            other => other,
+        };
         let (txn, ctx, caller) = (&self.txn, self.ctx, self.caller);
         let result = match record {
             Record::Allocation(input) => funding::allocate_bond_in(txn, ctx, caller, input).await.map(|_| ()),
@@ -950,7 +1079,37 @@ impl Run<'_> {
         };
         match result {
             Ok(()) => Ok(()),
-            Err(e) => self.refused(sheet, number, e),
+            Err(e) => self.refused(layout, row, e),
+        }
+    }
+
+    /// The held allocations of the receipt's bond and project, dated by the receipt.
+    async fn date_allocations(&mut self, layout: &Layout, receipt: &ReceiptInput) -> Result<()> {
+        let same = |a: &AllocationInput| {
+            a.bond_code.trim() == receipt.bond_code.trim() && a.project_code.trim() == receipt.project_code.trim()
+        };
+        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.undated).into_iter().partition(|(_, a)| same(a));
+        self.undated = later;
+        for (row, mut input) in now {
+            input.allocated_on = Some(receipt.received_on);
+            self.allocate(layout, &row, input).await?;
+        }
+        Ok(())
+    }
+
+    /// The held allocations that no receipt dated: allocated today.
+    async fn allocate_undated(&mut self) -> Result<()> {
+        let Some(layout) = self.allocation_layout.take() else { return Ok(()) };
+        for (row, input) in std::mem::take(&mut self.undated) {
+            self.allocate(&layout, &row, input).await?;
+        }
+        Ok(())
+    }
+
+    async fn allocate(&mut self, layout: &Layout, row: &RawRow, input: AllocationInput) -> Result<()> {
+        match crate::ledger::funding::allocate_bond_in(&self.txn, self.ctx, self.caller, input).await {
+            Ok(_) => Ok(()),
+            Err(e) => self.refused(layout, row, e),
         }
     }
 
@@ -1013,7 +1172,11 @@ impl Run<'_> {
                 self.touched_departments.extend(department);
                 Ok(())
             }
-            Err(e) => self.refused(sheet, first, e),
+            // A declaration's problem names the row of the indicator or year it is about.
+            Err(e) => {
+                let at = e.field().and_then(group_row).and_then(|i| group.rows.get(i)).unwrap_or(&group.rows[0]);
+                self.refused(layout, at, e)
+            }
         }
     }
 }

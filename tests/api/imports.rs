@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 const IMPORT: &str = "mutation($file: Upload!, $dry: Boolean) { importWorkbook(file: $file, dryRun: $dry) { \
-    ok written rows problems { sheet row column value reason } \
+    ok written rows problems { sheet row column columnLetter value reason } \
     checks { id rule severity message department { code } project { code } } } }";
 
 /// Uploads a workbook as a GraphQL multipart request; the import's report.
@@ -224,9 +224,93 @@ async fn a_bad_workbook_writes_nothing_and_reports_every_problem() {
     assert!(problems.iter().any(|p| p.0 == "支出" && p.1 == Some(4)), "the same row twice: {problems:?}");
     let reasons = report["problems"].to_string();
     assert!(reasons.contains("NOPE") && reasons.contains("第 2 行完全相同"), "{reasons}");
-    let precise = report["problems"].as_array().unwrap().iter().find(|p| p["value"] == "1.23456789").unwrap();
-    assert_eq!(precise["value"], "1.23456789");
+    // As typed, in the header's unit, with the column's letter in this file (G).
+    let precise = report["problems"].as_array().unwrap().iter().find(|p| p["value"] == "1.23456789 万元").unwrap();
+    assert_eq!(precise["columnLetter"], "G", "{precise}");
     assert_eq!(app.snapshot().await, before, "nothing written");
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_every_problem_of_a_row_at_once() {
+    let app = TestApp::spawn().await;
+    let before = app.snapshot().await;
+    let headers = [
+        "项目编码",
+        "项目名称",
+        "主管部门编码",
+        "项目单位",
+        "项目类型",
+        "计划开工日期",
+        "计划完工日期",
+        "批复概算(万元)",
+        "当前估算(万元)",
+        "收益期起",
+        "收益期止",
+    ];
+    // Four mistakes in one row: a number, the category, the date order, the revenue period.
+    let row = vec![
+        S("T-9"),
+        S("四处有错"),
+        S("HY-T"),
+        S("测试局本级"),
+        S("高速公路"),
+        S("2025-06-01"),
+        S("2024-01-01"),
+        N(2000.0),
+        S("二千"),
+        S("2030-01-01"),
+        S("2029-01-01"),
+    ];
+    let bytes = workbook(&[("部门", DEPARTMENTS, vec![vec![S("HY-T"), S("测试局")]]), ("项目", &headers, vec![row])]);
+    let report = upload(&app, &app.token, bytes, true).await;
+    assert_eq!(report["ok"], false, "{report}");
+    let found: Vec<(String, String, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert_eq!((p["sheet"].as_str(), p["row"].as_i64()), (Some("项目"), Some(2)), "{p}");
+            let s = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            (s("columnLetter"), s("column"), s("value"))
+        })
+        .collect();
+    let want = [
+        ("I", "当前估算(万元)", "二千 万元"),
+        ("E", "项目类型", "高速公路"),
+        ("G", "计划完工日期", "2024-01-01"),
+        ("K", "收益期止", "2029-01-01"),
+    ];
+    for (letter, header, value) in want {
+        assert!(
+            found.iter().any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == (letter, header, value)),
+            "{letter} {header}: {found:?}"
+        );
+    }
+    assert_eq!(found.len(), 4, "each problem once: {found:?}");
+    assert_eq!(app.snapshot().await, before, "a dry run writes nothing");
+}
+
+#[tokio::test]
+async fn a_receipt_is_not_refused_for_an_undated_allocation_of_the_same_workbook() {
+    let app = TestApp::spawn().await;
+    let bond = ["债券编码", "债券名称", "债券种类", "发行日期", "期限(年)", "票面利率(%)", "发行金额(万元)"];
+    let bytes = workbook(&[
+        ("部门", DEPARTMENTS, vec![vec![S("HY-R"), S("到账局")]]),
+        ("项目", PROJECTS, vec![vec![S("R-1"), S("到账测试"), S("HY-R"), S("到账局本级"), S("其他"), S(""), N(500.0)]]),
+        ("债券", &bond, vec![vec![S("RB-1"), S("测试债"), S("普通专项"), S("2024-03-01"), N(10.0), N(3.0), N(500.0)]]),
+        ("分配", &["债券编码", "项目编码", "分配金额(万元)", "分配日期"], vec![vec![S("RB-1"), S("R-1"), N(500.0)]]),
+        (
+            "到账",
+            &["债券编码", "项目编码", "到账金额(元)", "到账日期"],
+            vec![vec![S("RB-1"), S("R-1"), N(5000000.0), S("2024-03-15")]],
+        ),
+    ]);
+    let report = upload(&app, &app.token, bytes, false).await;
+    assert_eq!(report["written"], true, "{report}");
+    let data = app.ok(r#"{ project(code: "R-1") { allocations { allocatedOn amount received } } }"#, json!({})).await;
+    // 500 万元 = 5,000,000.00 元, allocated on the day it arrived (no date of its own).
+    assert_eq!(data["project"]["allocations"][0]["received"], "5000000.00");
+    assert_eq!(data["project"]["allocations"][0]["allocatedOn"], "2024-03-15", "{data}");
 }
 
 #[tokio::test]
@@ -334,17 +418,17 @@ fn the_cli_writes_the_template_and_imports_with_a_dry_run() {
     assert!(std::fs::metadata(&template).unwrap().len() > 5000);
     let market = format!("{}/tests/fixtures/market-regulation.xlsx", env!("CARGO_MANIFEST_DIR"));
     // An import needs a database that exists: it is created by migrate.
-    assert!(!run(&["--database-url", &url, "import", "--dry-run", &market]).status.success());
-    assert!(run(&["--database-url", &url, "migrate"]).status.success());
-    let dry = run(&["--database-url", &url, "import", "--dry-run", &market]);
+    assert!(!run(&["import", "--database-url", &url, "--dry-run", &market]).status.success());
+    assert!(run(&["migrate", "--database-url", &url]).status.success());
+    let dry = run(&["import", "--database-url", &url, "--dry-run", &market]);
     let text = String::from_utf8_lossy(&dry.stdout).to_string();
     assert!(dry.status.success(), "{dry:?}");
-    assert!(text.contains("nothing written (dry run)") && text.contains("检查 C3"), "{text}");
-    let real = run(&["--database-url", &url, "import", &market]);
-    assert!(String::from_utf8_lossy(&real.stdout).contains("— written"), "{real:?}");
+    assert!(text.contains("未写入(试导入)") && text.contains("检查 C3"), "{text}");
+    let real = run(&["import", "--database-url", &url, &market]);
+    assert!(String::from_utf8_lossy(&real.stdout).contains("— 已写入"), "{real:?}");
     let bad = dir.path().join("bad.xlsx");
     std::fs::write(&bad, b"not a workbook").unwrap();
-    let refused = run(&["--database-url", &url, "import", bad.to_str().unwrap()]);
+    let refused = run(&["import", "--database-url", &url, bad.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("xlsx"), "{refused:?}");
 }
