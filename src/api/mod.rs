@@ -153,7 +153,7 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>,
         crate::error::Error::Unauthenticated(m) => unauthenticated(m),
         other => {
             tracing::error!(error = %other, "cannot check a token");
-            (StatusCode::SERVICE_UNAVAILABLE, "cannot check credentials now").into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, "暂时无法核验登录凭据;请稍后再试").into_response()
         }
     })
 }
@@ -162,7 +162,7 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>,
 async fn signed_in(state: &AppState, headers: &HeaderMap, what: &str) -> Result<Caller, Response> {
     match caller(state, headers).await? {
         Some(c) => Ok(c),
-        None => Err(unauthenticated(format!("{what} needs credentials: log in, or send a bearer token"))),
+        None => Err(unauthenticated(format!("下载{what}需要登录:请先登录,或附上 bearer 令牌"))),
     }
 }
 
@@ -197,19 +197,16 @@ async fn export_file(
     axum::extract::Query(query): axum::extract::Query<ExportQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let caller = match signed_in(&state, &headers, "an export").await {
+    let caller = match signed_in(&state, &headers, "导出文件").await {
         Ok(c) => c,
         Err(response) => return response,
     };
     if caller.role == crate::auth::Role::Manager && caller.department_id.is_some() {
-        return (
-            StatusCode::FORBIDDEN,
-            "exports cover the whole portfolio; a manager of one department reads its own through the API",
-        )
+        return (StatusCode::FORBIDDEN, "导出文件涵盖全部项目;只负责一个部门的管理者请通过 API 查看本部门的数据")
             .into_response();
     }
     let Some(name) = file.strip_suffix(".xlsx") else {
-        return (StatusCode::NOT_FOUND, "exports are .xlsx files").into_response();
+        return (StatusCode::NOT_FOUND, "导出文件须为 .xlsx 格式").into_response();
     };
     let export = match crate::spreadsheets::Export::parse(name, query.year, state.ctx.clock.today()) {
         Ok(e) => e,
@@ -226,7 +223,7 @@ async fn export_file(
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot export {file}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the export could not be made").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, "导出文件生成失败").into_response()
         }
     }
 }
@@ -239,7 +236,7 @@ async fn report_file(
     headers: HeaderMap,
 ) -> Response {
     use crate::reports::{Format, assessment_report, evaluation_report, render};
-    let caller = match signed_in(&state, &headers, "a report").await {
+    let caller = match signed_in(&state, &headers, "报告").await {
         Ok(c) => c,
         Err(response) => return response,
     };
@@ -248,20 +245,23 @@ async fn report_file(
     let (name, format) = match file.rsplit_once('.') {
         Some((name, "pdf")) => (name, Format::Pdf),
         Some((name, "html")) => (name, Format::Html),
-        _ => return (StatusCode::NOT_FOUND, "reports are .pdf or .html files").into_response(),
+        _ => return (StatusCode::NOT_FOUND, "报告须为 .pdf 或 .html 格式").into_response(),
     };
     let project = match crate::ledger::project_by_code(&state.ctx.db, "code", code).await {
         Ok(p) => p,
         Err(e) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
     };
     if caller.department_id.is_some_and(|d| d != project.department_id) {
-        return (StatusCode::FORBIDDEN, format!("project {code} belongs to another department")).into_response();
+        return (StatusCode::FORBIDDEN, format!("项目 {code} 属于其他部门")).into_response();
     }
     let doc = match (name, get("year").map(str::parse::<i32>)) {
         ("evaluation", Some(Ok(year))) => evaluation_report(&state.ctx, code, year).await,
         ("assessment", None) => assessment_report(&state.ctx, code).await,
         _ => {
-            return (StatusCode::NOT_FOUND, "use /reports/CODE/YEAR/evaluation.pdf or /reports/CODE/assessment.pdf")
+            return (
+                StatusCode::NOT_FOUND,
+                "请使用 /reports/项目代码/年度/evaluation.pdf 或 /reports/项目代码/assessment.pdf",
+            )
                 .into_response();
         }
     };
@@ -278,13 +278,13 @@ async fn report_file(
             Err(crate::error::Error::Unavailable(m)) => (StatusCode::SERVICE_UNAVAILABLE, m).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "cannot render the report {code}/{file}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "the report could not be made").into_response()
+                (StatusCode::INTERNAL_SERVER_ERROR, "报告生成失败").into_response()
             }
         },
         Err(e @ crate::error::Error::Validation { .. }) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot build the report {code}/{file}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the report could not be made").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, "报告生成失败").into_response()
         }
     }
 }
@@ -302,7 +302,7 @@ async fn template_file() -> Response {
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot write the template");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the template could not be made").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, "导入模板生成失败").into_response()
         }
     }
 }
@@ -317,8 +317,7 @@ async fn body_limit(request: axum::extract::Request, next: axum::middleware::Nex
     let limit = if multipart { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES };
     let length = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if length.is_some_and(|l| l > limit) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
-            .into_response();
+        return (StatusCode::PAYLOAD_TOO_LARGE, format!("请求内容超过 {limit} 字节的上限")).into_response();
     }
     next.run(request).await
 }

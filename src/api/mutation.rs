@@ -14,7 +14,7 @@ use crate::targets;
 
 /// Who is calling: set by the HTTP layer, checked by the policy before any mutation runs.
 fn caller<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Caller> {
-    ctx.data_opt::<Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()
+    ctx.data_opt::<Caller>().ok_or_else(|| Error::Unauthenticated("请先登录".into())).gql()
 }
 
 fn zero() -> Option<MoneyScalar> {
@@ -646,12 +646,12 @@ impl Mutation {
         use crate::spreadsheets::import::{ImportOptions, Source, import};
         use std::io::Read as _;
         let mut bytes = Vec::new();
-        let upload = file.value(ctx).map_err(|e| Error::validation("file", format!("no file was uploaded: {e}")));
+        let upload = file.value(ctx).map_err(|e| Error::validation("file", format!("没有收到上传的文件:{e}")));
         upload
             .gql()?
             .into_read()
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::validation("file", format!("the upload cannot be read: {e}")))
+            .map_err(|e| Error::validation("file", format!("无法读取上传的文件:{e}")))
             .gql()?;
         let options = ImportOptions { dry_run: dry_run.unwrap_or(false), ..ImportOptions::default() };
         import(app(ctx), caller(ctx)?, Source::Bytes(bytes), options).await.map(ImportReport).gql()
@@ -821,5 +821,5 @@ async fn department_budget_of(
     let tables = crate::ledger::queries::department_budgets(&app(ctx).db, &[budget.department_id]).await.gql()?;
     let list = tables.into_iter().next().map(|(_, v)| v).unwrap_or_default();
     DepartmentBudget::find(std::sync::Arc::new(list), budget.id)
-        .ok_or_else(|| async_graphql::Error::new("the table just recorded could not be read back"))
+        .ok_or_else(|| async_graphql::Error::new("刚录入的部门整体支出表无法读回"))
 }

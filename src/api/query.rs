@@ -21,7 +21,7 @@ pub fn page_size(first: Option<i32>, default: i32) -> GqlResult<u64> {
     if !(1..=MAX_PAGE).contains(&first) {
         return Err(Error::validation(
             "first",
-            format!("first must be between 1 and {MAX_PAGE} (the maximum page size), not {first}"),
+            format!("first 须在 1 至 {MAX_PAGE} 之间(每页最多 {MAX_PAGE} 条),不能为 {first}"),
         ))
         .gql();
     }
@@ -37,12 +37,7 @@ pub fn decode_cursor(cursor: &str) -> Result<String> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| {
-            Error::validation(
-                "after",
-                "this cursor was not given by bondwatch; pass pageInfo.endCursor of the previous page",
-            )
-        })
+        .ok_or_else(|| Error::validation("after", "此游标不是 bondwatch 给出的;请传入上一页的 pageInfo.endCursor"))
 }
 
 /// The department a caller's reads are limited to: a MANAGER given a department
@@ -63,7 +58,7 @@ async fn department_scope(ctx: &Context<'_>, requested: Option<String>) -> GqlRe
         .unwrap_or_default();
     match requested {
         Some(other) if other != own => {
-            Err(Error::Forbidden(format!("your reading scope is department {own}, not {other}"))).gql()
+            Err(Error::Forbidden(format!("你的查阅范围是主管部门 {own},不能查阅主管部门 {other}"))).gql()
         }
         _ => Ok(Some(own)),
     }
@@ -377,7 +372,7 @@ impl Query {
 
     async fn digest_subscriptions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DigestSubscription>> {
         let caller =
-            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;
+            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("请先登录".into())).gql()?;
         Ok(crate::digest::list(app(ctx), caller).await.gql()?.into_iter().map(DigestSubscription).collect())
     }
 
@@ -385,7 +380,7 @@ impl Query {
     async fn digest_preview(&self, ctx: &Context<'_>, subscription_id: async_graphql::ID) -> GqlResult<DigestPreview> {
         let app = app(ctx);
         let caller =
-            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;
+            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("请先登录".into())).gql()?;
         let id = crate::ledger::records::parse_id("subscriptionId", &subscription_id).gql()?;
         let sub = crate::digest::owned(app, caller, id).await.gql()?;
         let now = app.clock.now();
@@ -406,7 +401,7 @@ impl Query {
     ) -> GqlResult<Vec<DigestDelivery>> {
         let first = page_size(first, 50)?;
         let caller =
-            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("log in first".into())).gql()?;
+            ctx.data_opt::<crate::auth::Caller>().ok_or_else(|| Error::Unauthenticated("请先登录".into())).gql()?;
         let rows = crate::digest::deliveries(app(ctx), caller, first).await.gql()?;
         Ok(rows.into_iter().map(|(o, s)| DigestDelivery(o, s)).collect())
     }

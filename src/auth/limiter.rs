@@ -36,7 +36,7 @@ impl LoginLimiter {
                     return Err(Error::Limited {
                         limit: "login_rate",
                         message: format!(
-                            "too many failed logins for {key}: at most {max} in {} minutes; wait and try again",
+                            "{key} 登录失败次数过多:{} 分钟内最多允许失败 {max} 次;请稍后再试",
                             window.num_minutes()
                         ),
                     });

@@ -73,10 +73,9 @@ impl Caller {
     pub fn check_department(&self, department_id: i64, what: &str) -> Result<()> {
         match (self.role, self.department_id) {
             (Role::Reporter, Some(own)) if own == department_id => Ok(()),
-            (Role::Reporter, _) => Err(Error::Forbidden(format!(
-                "{} records for its own department only; {what} belongs to another department",
-                self.username
-            ))),
+            (Role::Reporter, _) => {
+                Err(Error::Forbidden(format!("用户 {} 只能填报本部门的数据;{what} 属于其他部门", self.username)))
+            }
             _ => Ok(()),
         }
     }
@@ -109,15 +108,15 @@ fn verify_password(password: &str, hash: &str) -> bool {
 pub async fn add_user(ctx: &Ctx, new: NewUser) -> Result<user::Model> {
     let username = required_text("username", &new.username, 64)?;
     if !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
-        return Err(Error::validation("username", "a username uses letters, digits, '.', '_', '-' or '@'"));
+        return Err(Error::validation("username", "用户名只能使用字母、数字或 '.'、'_'、'-'、'@'"));
     }
     let email = optional_text("email", new.email.as_deref(), 200)?;
     if email.as_deref().is_some_and(|e| !e.contains('@')) {
-        return Err(Error::validation("email", "this is not an e-mail address"));
+        return Err(Error::validation("email", "这不是有效的电子邮件地址"));
     }
     let password_hash = match new.password.as_deref() {
         Some(p) if p.chars().count() < 8 => {
-            return Err(Error::validation("password", "a password needs at least 8 characters"));
+            return Err(Error::validation("password", "密码至少需要 8 个字符"));
         }
         Some(p) => Some(hash_password(p)?),
         None => None,
@@ -128,7 +127,7 @@ pub async fn add_user(ctx: &Ctx, new: NewUser) -> Result<user::Model> {
         None if new.role == Role::Reporter => {
             return Err(Error::validation(
                 "department",
-                "a REPORTER belongs to one department: give --department CODE",
+                "部门填报人员(REPORTER)须属于一个主管部门:请用 --department 部门代码 指定",
             ));
         }
         None => None,
@@ -144,7 +143,7 @@ pub async fn add_user(ctx: &Ctx, new: NewUser) -> Result<user::Model> {
     }
     .insert(&txn)
     .await
-    .map_err(|e| unique_or(e, "username", format!("a user named '{username}' already exists")))?;
+    .map_err(|e| unique_or(e, "username", format!("名为 {username} 的用户已存在")))?;
     audit::record(
         &txn,
         &Caller::system("command line"),
@@ -188,7 +187,7 @@ pub async fn login(ctx: &Ctx, username: &str, password: &str, address: &str) -> 
     let ok = user.as_ref().and_then(|u| u.password_hash.as_deref()).is_some_and(|h| verify_password(password, h));
     let Some(user) = user.filter(|_| ok) else {
         ctx.login_limiter.fail(&keys, now);
-        return Err(Error::Unauthenticated("the username or the password is wrong".into()));
+        return Err(Error::Unauthenticated("用户名或密码错误".into()));
     };
     ctx.login_limiter.forget(&keys[0]);
     let txn = begin_write(&ctx.db).await?;

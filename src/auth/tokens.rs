@@ -54,7 +54,7 @@ pub async fn create_api_token(
         Some(u) if u.role != role.as_str() => {
             return Err(Error::conflict(
                 Some("role"),
-                format!("user {username} exists with the role {}, not {}", u.role, role.as_str()),
+                format!("用户 {username} 已存在,其角色为 {},而不是 {}", u.role, role.as_str()),
             ));
         }
         Some(u) => u,
@@ -95,11 +95,13 @@ pub async fn revoke(ctx: &Ctx, token: Option<&str>, username: Option<&str>) -> R
         (None, Some(name)) => {
             let user = user_by_name(&txn, name)
                 .await?
-                .ok_or_else(|| Error::not_found("username", format!("no user is named '{name}'")))?;
+                .ok_or_else(|| Error::not_found("username", format!("没有名为 {name} 的用户")))?;
             update = update.filter(api_token::Column::UserId.eq(user.id));
             format!("every token of {name}")
         }
-        (None, None) => return Err(Error::validation("token", "give --token TOKEN or --username NAME")),
+        (None, None) => {
+            return Err(Error::validation("token", "请用 --token 令牌 或 --username 用户名 指定要吊销的令牌"));
+        }
     };
     let revoked = update.exec(&txn).await?.rows_affected;
     audit::record(
@@ -121,17 +123,17 @@ pub async fn authenticate(ctx: &Ctx, token: &str) -> Result<Caller> {
     let row =
         api_token::Entity::find().filter(api_token::Column::TokenHash.eq(digest(token.trim()))).one(&ctx.db).await?;
     let Some(row) = row else {
-        return Err(Error::Unauthenticated("this token is not known; log in again or ask for a new token".into()));
+        return Err(Error::Unauthenticated("此令牌无法识别;请重新登录或申请新的令牌".into()));
     };
     if row.revoked_at.is_some() {
-        return Err(Error::Unauthenticated("this token was revoked".into()));
+        return Err(Error::Unauthenticated("此令牌已吊销;请重新登录或申请新的令牌".into()));
     }
     if row.expires_at.is_some_and(|at| at <= ctx.clock.now()) {
-        return Err(Error::Unauthenticated("this token has expired; log in again".into()));
+        return Err(Error::Unauthenticated("此令牌已过期;请重新登录".into()));
     }
     let user = user::Entity::find_by_id(row.user_id)
         .one(&ctx.db)
         .await?
-        .ok_or_else(|| Error::Unauthenticated("the token's user is gone".into()))?;
+        .ok_or_else(|| Error::Unauthenticated("此令牌所属的用户已不存在".into()))?;
     Ok(caller_of(&user))
 }

@@ -21,11 +21,11 @@ pub struct Money(i64);
 /// Why a text is not an amount of money; the message is meant for a clerk.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("'{0}' is not an amount of money (write yuan with at most two decimals, e.g. 7741600.00)")]
+    #[error("“{0}”不是金额(请以元为单位填写,最多两位小数,例如 7741600.00)")]
     NotANumber(String),
-    #[error("'{0}' has more than two decimals; amounts are recorded to the fen and are never rounded silently")]
+    #[error("“{0}”超过两位小数;金额记到分,不会被自动四舍五入")]
     TooPrecise(String),
-    #[error("'{0}' is beyond the largest amount bondwatch records (99999999999999.99)")]
+    #[error("“{0}”超出可记录的最大金额(99999999999999.99 元)")]
     OutOfRange(String),
 }
 

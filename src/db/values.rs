@@ -17,7 +17,7 @@ pub struct Month {
 
 impl Month {
     pub fn parse(field: &str, text: &str) -> Result<Month> {
-        let bad = || Error::validation(field, format!("'{text}' is not a month; write it as YYYY-MM, e.g. 2024-03"));
+        let bad = || Error::validation(field, format!("“{text}”不是月份;请写作 YYYY-MM,例如 2024-03"));
         let (y, m) = text.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -56,12 +56,8 @@ impl std::fmt::Display for Month {
 
 /// The period of an indicator actual: a month `2024-03`, a quarter `2024-Q1` or a year `2024`.
 pub fn parse_actual_period(field: &str, text: &str) -> Result<String> {
-    let bad = || {
-        Error::validation(
-            field,
-            format!("'{text}' is not a period; write a month (2024-03), a quarter (2024-Q1) or a year (2024)"),
-        )
-    };
+    let bad =
+        || Error::validation(field, format!("“{text}”不是有效的期间;请写月份(2024-03)、季度(2024-Q1)或年度(2024)"));
     if text.len() == 4 {
         let year: i32 = text.parse().map_err(|_| bad())?;
         check_year(field, year)?;
@@ -83,15 +79,14 @@ pub fn check_year(field: &str, year: i32) -> Result<i32> {
     if (1990..=2100).contains(&year) {
         Ok(year)
     } else {
-        Err(Error::validation(field, format!("{year} is not a plausible year (1990 to 2100)")))
+        Err(Error::validation(field, format!("{year} 不是合理的年度(应在 1990 至 2100 之间)")))
     }
 }
 
 /// Parses an ISO date `2023-06-30`.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
-    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::validation(field, format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30"))
-    })?;
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::validation(field, format!("“{text}”不是日期;请写作 YYYY-MM-DD,例如 2023-06-30")))?;
     check_year(field, date.year())?;
     Ok(date)
 }
@@ -99,19 +94,19 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
 pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     let t = text.trim();
     if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        return Err(Error::validation(field, format!("'{text}' is not a number")));
+        return Err(Error::validation(field, format!("“{text}”不是数字")));
     }
-    Decimal::from_str(t).map_err(|_| Error::validation(field, format!("'{text}' is not a number")))
+    Decimal::from_str(t).map_err(|_| Error::validation(field, format!("“{text}”不是数字")))
 }
 
 /// A percent from 0 to 100 with at most four decimals.
 pub fn parse_percent(field: &str, text: &str) -> Result<Decimal> {
     let value = parse_decimal(field, text)?;
     if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
-        return Err(Error::validation(field, format!("{text} is outside 0 to 100 percent")));
+        return Err(Error::validation(field, format!("{text} 超出 0 至 100 的百分比范围")));
     }
     if value.normalize().scale() > 4 {
-        return Err(Error::validation(field, format!("{text} has more than four decimals")));
+        return Err(Error::validation(field, format!("{text} 的小数超过四位")));
     }
     Ok(value.normalize())
 }

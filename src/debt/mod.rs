@@ -333,34 +333,33 @@ pub async fn record_debt_service_payment(
         .await?
         .pop()
         .ok_or_else(|| Error::Internal("bond vanished".into()))?;
-    let line =
-        book.lines.iter().find(|l| l.project_id == project_id && l.line.due == input.due_date).copied().ok_or_else(
-            || {
-                let dues: BTreeSet<String> =
-                    book.lines.iter().filter(|l| l.project_id == project_id).map(|l| l.line.due.to_string()).collect();
-                let whose = input
-                    .project_code
-                    .as_deref()
-                    .map(|c| format!("project {c}"))
-                    .unwrap_or_else(|| "the unallocated face".into());
-                let listed: Vec<String> = dues.into_iter().take(6).collect();
-                Error::not_found(
-                    "input.dueDate",
-                    format!(
-                        "bond {} has no line due on {} for {whose}; its lines fall due on {}",
-                        bond.code,
-                        input.due_date,
-                        if listed.is_empty() { "no date".into() } else { listed.join(", ") }
-                    ),
-                )
-            },
-        )?;
+    let line = book
+        .lines
+        .iter()
+        .find(|l| l.project_id == project_id && l.line.due == input.due_date)
+        .copied()
+        .ok_or_else(|| {
+            let dues: BTreeSet<String> =
+                book.lines.iter().filter(|l| l.project_id == project_id).map(|l| l.line.due.to_string()).collect();
+            let whose =
+                input.project_code.as_deref().map(|c| format!("项目 {c}")).unwrap_or_else(|| "未分配的面值部分".into());
+            let listed: Vec<String> = dues.into_iter().take(6).collect();
+            Error::not_found(
+                "input.dueDate",
+                format!(
+                    "债券 {} 在 {} 没有 {whose} 的应还本息;{whose} 的到期日为:{}",
+                    bond.code,
+                    input.due_date,
+                    if listed.is_empty() { "无".into() } else { listed.join("、") }
+                ),
+            )
+        })?;
     let left = line.line.total() - line.paid;
     if amount > left {
         return Err(Error::validation(
             "input.amount",
             format!(
-                "the line due {} asks {} 元 and {} 元 is paid; {amount} 元 is more than the {left} 元 left",
+                "{} 到期的本息应还 {} 元,已还 {} 元;{amount} 元超过尚欠的 {left} 元",
                 input.due_date,
                 line.line.total(),
                 line.paid
@@ -375,16 +374,13 @@ pub async fn record_debt_service_payment(
         (None, Some(_)) => {
             return Err(Error::validation(
                 "input.refinancingBondCode",
-                "a refinanced amount needs the refinancing bond that paid it",
+                "填写了再融资偿还金额(refinancedAmount),须同时填写偿还该金额的再融资专项债券(refinancingBondCode)",
             ));
         }
         (Some(code), refinanced) => {
             let rf = bond_by_code(&txn, "input.refinancingBondCode", code).await?;
             if rf.kind != "REFINANCING" {
-                return Err(Error::validation(
-                    "input.refinancingBondCode",
-                    format!("bond {code} is not a refinancing bond (再融资专项债券)"),
-                ));
+                return Err(Error::validation("input.refinancingBondCode", format!("债券 {code} 不是再融资专项债券")));
             }
             let principal_left = line.line.principal - line.refinanced;
             let refinanced = refinanced.unwrap_or_else(|| amount.min(principal_left));
@@ -393,7 +389,7 @@ pub async fn record_debt_service_payment(
                 return Err(Error::validation(
                     "input.refinancedAmount",
                     format!(
-                        "refinancing repays principal: at most {} 元 of this payment (the payment is {amount} 元, the line's principal left {principal_left} 元)",
+                        "再融资只能偿还本金:本次还款中最多 {} 元可由再融资偿还(本次还款 {amount} 元,该期本金中尚未以再融资偿还的为 {principal_left} 元)",
                         amount.min(principal_left)
                     ),
                 ));
@@ -441,7 +437,7 @@ pub async fn lines_due(
     department_code: Option<&str>,
 ) -> Result<Vec<ServiceLine>> {
     if to < from {
-        return Err(Error::validation("to", format!("{to} is before {from}")));
+        return Err(Error::validation("to", format!("截止日期 {to} 早于起始日期 {from}")));
     }
     let projects: Option<BTreeSet<i64>> = match department_code {
         Some(code) => {

@@ -56,7 +56,7 @@ fn transport(settings: &MailSettings) -> Result<Transport> {
     match &settings.smtp_url {
         Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(url))
             .map(|b| Transport::Smtp(b.timeout(Some(std::time::Duration::from_secs(20))).build()))
-            .map_err(|e| Error::Internal(format!("BONDWATCH_SMTP_URL is not a usable SMTP URL: {e}"))),
+            .map_err(|e| Error::Internal(format!("BONDWATCH_SMTP_URL 不是可用的 SMTP 地址:{e}"))),
         None => Ok(Transport::Files(settings.mail_dir.clone())),
     }
 }
@@ -65,18 +65,18 @@ fn message(settings: &MailSettings, row: &outbox::Model, to: &subscription::Mode
     let from: Mailbox = settings
         .mail_from
         .parse()
-        .map_err(|e| Error::Internal(format!("BONDWATCH_MAIL_FROM is not an address: {e}")))?;
+        .map_err(|e| Error::Internal(format!("BONDWATCH_MAIL_FROM 不是有效的邮件地址:{e}")))?;
     let to: Mailbox = format!("{} <{}>", to.recipient.replace(['<', '>', '"'], ""), to.email)
         .parse()
         .or_else(|_| to.email.parse())
-        .map_err(|e| Error::Internal(format!("the recipient {} is not an address: {e}", to.email)))?;
+        .map_err(|e| Error::Internal(format!("收件人地址 {} 无效:{e}", to.email)))?;
     Message::builder()
         .from(from)
         .to(to)
         .subject(&row.subject)
         .message_id(Some(row.message_id.clone()))
         .multipart(MultiPart::alternative_plain_html(row.text_body.clone(), row.html_body.clone()))
-        .map_err(|e| Error::Internal(format!("cannot build the digest message: {e}")))
+        .map_err(|e| Error::Internal(format!("无法生成预警摘要邮件:{e}")))
 }
 
 /// Sends; `Err((permanent, reason))` on failure.
@@ -87,7 +87,7 @@ async fn send(t: &Transport, msg: Message, row: &outbox::Model) -> std::result::
             let name = format!("{}.eml", row.message_id.trim_matches(['<', '>']).replace(['@', '/'], "_"));
             std::fs::create_dir_all(dir)
                 .and_then(|_| std::fs::write(dir.join(name), msg.formatted()))
-                .map_err(|e| (false, format!("cannot write to {}: {e}", dir.display())))
+                .map_err(|e| (false, format!("无法写入 {}:{e}", dir.display())))
         }
     }
 }

@@ -89,7 +89,7 @@ async fn check_input(ctx: &Ctx, input: &SubscriptionInput) -> Result<String> {
     required_text("input.recipient", &input.recipient, 100)?;
     let email = input.email.trim();
     if !email.contains('@') || email.parse::<lettre::Address>().is_err() {
-        return Err(Error::validation("input.email", format!("'{email}' is not an e-mail address")));
+        return Err(Error::validation("input.email", format!("“{email}”不是有效的电子邮件地址")));
     }
     for (i, code) in input.department_codes.iter().enumerate() {
         department_by_code(&ctx.db, &format!("input.departmentCodes[{i}]"), code).await?;
@@ -99,7 +99,7 @@ async fn check_input(ctx: &Ctx, input: &SubscriptionInput) -> Result<String> {
     if !digest_jobs.contains(&input.job.as_str()) {
         return Err(Error::validation(
             "input.job",
-            format!("'{}' is not a digest job of jobs/schedule.toml; use {}", input.job, digest_jobs.join(" or ")),
+            format!("“{}”不是 jobs/schedule.toml 中的预警摘要任务;请填写 {}", input.job, digest_jobs.join(" 或 ")),
         ));
     }
     Ok(serde_json::to_string(&input.department_codes).unwrap_or_else(|_| "[]".into()))
@@ -111,9 +111,9 @@ pub async fn owned(ctx: &Ctx, caller: &Caller, id: i64) -> Result<subscription::
         .one(&ctx.db)
         .await?
         .filter(|s| s.active)
-        .ok_or_else(|| Error::not_found("id", format!("no digest subscription has the id {id}")))?;
+        .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的预警摘要订阅")))?;
     if caller.role != Role::Admin && sub.user_id != user_id_of(ctx, caller).await? {
-        return Err(Error::Forbidden(format!("subscription {id} is not {}'s", caller.username)));
+        return Err(Error::Forbidden(format!("预警摘要订阅 {id} 不属于用户 {};只能管理自己的订阅", caller.username)));
     }
     Ok(sub)
 }
@@ -286,76 +286,186 @@ pub async fn compose(
             open_severe.len()
         )
     };
-    let base = ctx.settings.mail.base_url.trim_end_matches('/');
-    let link =
-        |a: &alert::Model| a.project_id.and_then(|p| projects.get(&p)).map(|p| format!("{base}/projects/{}", p.code));
-    let group = |list: &[&alert::Model]| -> BTreeMap<String, Vec<String>> {
-        let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let base_url = ctx.settings.mail.base_url();
+    let base = base_url.trim_end_matches('/');
+    let item = |a: &alert::Model| Item {
+        severity: Severity::parse(&a.severity),
+        rule: a.rule.clone(),
+        project: a.project_id.and_then(|p| projects.get(&p)).map(|p| (p.name.clone(), p.code.clone())),
+        message: a.message.clone(),
+    };
+    let group = |list: &[&alert::Model]| -> BTreeMap<String, Vec<Item>> {
+        let mut by: BTreeMap<String, Vec<Item>> = BTreeMap::new();
         for a in list {
             let dept = dept_of(a).map(|d| d.name.clone()).unwrap_or_else(|| "全区".into());
-            let sev = Severity::parse(&a.severity).map(|s| s.chinese()).unwrap_or("");
-            let line = match link(a) {
-                Some(url) => format!("[{sev}] {} {} {url}", a.rule, a.message),
-                None => format!("[{sev}] {} {}", a.rule, a.message),
-            };
-            by.entry(dept).or_default().push(line);
+            by.entry(dept).or_default().push(item(a));
         }
         by
     };
-    let mut text = format!(
-        "{}:\n\n以下为截至{}的专项债券项目监测摘要。\n",
-        sub.recipient,
-        until.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M")
-    );
-    let mut html = format!(
-        "<p>{}:</p><p>以下为截至{}的专项债券项目监测摘要。</p>",
-        esc(&sub.recipient),
-        until.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M")
-    );
-    for (title, list) in
-        [("一、新增预警", &raised), ("二、已解除预警", &resolved), ("三、尚未处理的红色、橙色预警", &open_severe)]
-    {
-        text.push_str(&format!("\n{title}({}条)\n", list.len()));
-        html.push_str(&format!("<h3>{title}({}条)</h3>", list.len()));
-        if list.is_empty() {
-            text.push_str("  无\n");
-            html.push_str("<p>无</p>");
-        }
-        for (dept, lines) in group(list) {
-            text.push_str(&format!("  {dept}\n"));
-            html.push_str(&format!("<h4>{}</h4><ul>", esc(&dept)));
-            for l in lines {
-                text.push_str(&format!("    {l}\n"));
-                html.push_str(&format!("<li>{}</li>", esc(&l)));
-            }
-            html.push_str("</ul>");
-        }
-    }
-    text.push_str(&format!(
-        "\n四、即将到期的还本付息\n  30天内 {}\n  60天内 {}\n  90天内 {}\n",
-        crate::monitoring::wan(d30),
-        crate::monitoring::wan(d60),
-        crate::monitoring::wan(d90)
-    ));
-    html.push_str(&format!(
-        "<h3>四、即将到期的还本付息</h3><table><tr><th>30天内</th><th>60天内</th><th>90天内</th></tr><tr><td>{}</td><td>{}</td><td>{}</td></tr></table>",
-        crate::monitoring::wan(d30),
-        crate::monitoring::wan(d60),
-        crate::monitoring::wan(d90)
-    ));
-    let mut by_project: BTreeMap<String, Money> = BTreeMap::new();
+    let mut by_project: BTreeMap<(String, String), Money> = BTreeMap::new();
     for (_, l) in &due {
         if let Some(p) = l.project_id.and_then(|p| projects.get(&p)) {
-            let owed = by_project.entry(format!("{} {}", p.code, p.name)).or_default();
+            let owed = by_project.entry((p.name.clone(), p.code.clone())).or_default();
             *owed = *owed + (l.line.total() - l.paid);
         }
     }
-    for (p, amount) in &by_project {
-        text.push_str(&format!("    {p}: {}\n", crate::monitoring::wan(*amount)));
+    let body = Body {
+        recipient: &sub.recipient,
+        until: until.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M").to_string(),
+        sections: vec![
+            ("一、新增预警", group(&raised)),
+            ("二、已解除预警", group(&resolved)),
+            ("三、尚未处理的红色、橙色预警", group(&open_severe)),
+        ],
+        counts: [raised.len(), resolved.len(), open_severe.len()],
+        owed: [d30, d60, d90],
+        by_project,
+        base,
+    };
+    Ok(Some(Digest { subject, text: body.text(), html: body.html() }))
+}
+
+/// An alert as a digest lists it.
+struct Item {
+    severity: Option<Severity>,
+    rule: String,
+    /// The project's name and code.
+    project: Option<(String, String)>,
+    message: String,
+}
+
+/// What a digest says, written once as text and once as HTML.
+struct Body<'a> {
+    recipient: &'a str,
+    until: String,
+    sections: Vec<(&'static str, BTreeMap<String, Vec<Item>>)>,
+    counts: [usize; 3],
+    /// Debt service owed within 30, 60 and 90 days.
+    owed: [Money; 3],
+    by_project: BTreeMap<(String, String), Money>,
+    base: &'a str,
+}
+
+const FOOTER: &str = "本邮件由专项债券全生命周期监测系统(bondwatch)自动发送。";
+const WINDOWS: [&str; 3] = ["30天内", "60天内", "90天内"];
+
+/// Mail clients drop style sheets: every element carries its own style.
+const CELL: &str = "border:1px solid #ccc;padding:4px 8px;";
+
+fn sev_colour(s: Option<Severity>) -> &'static str {
+    match s {
+        Some(Severity::Red) => "#c0392b",
+        Some(Severity::Orange) => "#d35400",
+        Some(Severity::Yellow) => "#b7950b",
+        Some(Severity::Blue) => "#2471a3",
+        None => "#555",
     }
-    text.push_str("\n本邮件由专项债券全生命周期监测系统(bondwatch)自动发送。\n");
-    html.push_str("<p>本邮件由专项债券全生命周期监测系统(bondwatch)自动发送。</p>");
-    Ok(Some(Digest { subject, text, html }))
+}
+
+impl Body<'_> {
+    fn project_url(&self, code: &str) -> String {
+        format!("{}/projects/{code}", self.base)
+    }
+
+    fn text(&self) -> String {
+        let mut text = format!("{}:\n\n以下为截至{}的专项债券项目监测摘要。\n", self.recipient, self.until);
+        for ((title, groups), count) in self.sections.iter().zip(self.counts) {
+            text.push_str(&format!("\n{title}({count}条)\n"));
+            if groups.is_empty() {
+                text.push_str("  无\n");
+            }
+            for (dept, items) in groups {
+                text.push_str(&format!("  {dept}\n"));
+                for i in items {
+                    let sev = i.severity.map(Severity::chinese).unwrap_or("");
+                    match &i.project {
+                        Some((name, code)) => text.push_str(&format!(
+                            "    [{sev}] {} {name}({code}):{} {}\n",
+                            i.rule,
+                            i.message,
+                            self.project_url(code)
+                        )),
+                        None => text.push_str(&format!("    [{sev}] {} {}\n", i.rule, i.message)),
+                    }
+                }
+            }
+        }
+        text.push_str("\n四、即将到期的还本付息\n");
+        for (window, owed) in WINDOWS.iter().zip(self.owed) {
+            text.push_str(&format!("  {window} {}\n", crate::monitoring::wan(owed)));
+        }
+        for ((name, code), amount) in &self.by_project {
+            text.push_str(&format!("    {name}({code}):{}\n", crate::monitoring::wan(*amount)));
+        }
+        text.push_str(&format!("\n{FOOTER}\n"));
+        text
+    }
+
+    fn html(&self) -> String {
+        let mut html = format!(
+            "<div style=\"font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif;font-size:14px;line-height:1.6;color:#222;max-width:760px\">\
+             <p>{}:</p><p>以下为截至{}的专项债券项目监测摘要。</p>",
+            esc(self.recipient),
+            self.until
+        );
+        let h3 = "style=\"font-size:16px;margin:18px 0 6px;border-bottom:1px solid #ddd\"";
+        for ((title, groups), count) in self.sections.iter().zip(self.counts) {
+            html.push_str(&format!("<h3 {h3}>{title}({count}条)</h3>"));
+            if groups.is_empty() {
+                html.push_str("<p style=\"color:#666\">无</p>");
+            }
+            for (dept, items) in groups {
+                html.push_str(&format!(
+                    "<h4 style=\"font-size:14px;margin:10px 0 4px\">{}</h4><ul style=\"margin:0;padding-left:20px\">",
+                    esc(dept)
+                ));
+                for i in items {
+                    let sev = i.severity.map(Severity::chinese).unwrap_or("");
+                    let colour = sev_colour(i.severity);
+                    let badge = format!(
+                        "<span style=\"color:#fff;background:{colour};padding:0 6px;border-radius:3px\">{sev}</span>"
+                    );
+                    let subject = match &i.project {
+                        Some((name, code)) => format!(
+                            " <a href=\"{}\" style=\"color:#1a5fb4\">{}({})</a>:",
+                            esc(&self.project_url(code)),
+                            esc(name),
+                            esc(code)
+                        ),
+                        None => " ".into(),
+                    };
+                    html.push_str(&format!("<li>{badge} {}{subject}{}</li>", esc(&i.rule), esc(&i.message)));
+                }
+                html.push_str("</ul>");
+            }
+        }
+        html.push_str(&format!("<h3 {h3}>四、即将到期的还本付息</h3><table style=\"border-collapse:collapse\"><tr>"));
+        for window in WINDOWS {
+            html.push_str(&format!("<th style=\"{CELL}background:#f4f4f4\">{window}</th>"));
+        }
+        html.push_str("</tr><tr>");
+        for owed in self.owed {
+            html.push_str(&format!("<td style=\"{CELL}text-align:right\">{}</td>", crate::monitoring::wan(owed)));
+        }
+        html.push_str("</tr></table>");
+        if !self.by_project.is_empty() {
+            html.push_str(&format!(
+                "<table style=\"border-collapse:collapse;margin-top:8px\"><tr><th style=\"{CELL}background:#f4f4f4\">项目</th><th style=\"{CELL}background:#f4f4f4\">90天内应付(万元)</th></tr>"
+            ));
+            for ((name, code), amount) in &self.by_project {
+                html.push_str(&format!(
+                    "<tr><td style=\"{CELL}\"><a href=\"{}\" style=\"color:#1a5fb4\">{}({})</a></td><td style=\"{CELL}text-align:right\">{}</td></tr>",
+                    esc(&self.project_url(code)),
+                    esc(name),
+                    esc(code),
+                    crate::figures::wan_number(amount.to_decimal())
+                ));
+            }
+            html.push_str("</table>");
+        }
+        html.push_str(&format!("<p style=\"color:#888;font-size:12px;margin-top:18px\">{FOOTER}</p></div>"));
+        html
+    }
 }
 
 /// A Message-ID derived from the outbox key: the same digest always carries the same one.

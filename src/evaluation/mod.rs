@@ -48,7 +48,7 @@ pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInpu
     if !CONCLUSIONS.contains(&conclusion) {
         return Err(Error::validation(
             "input.conclusion",
-            format!("'{conclusion}' is not a conclusion; use 予以支持, 调整完善后予以支持 or 不予支持"),
+            format!("“{conclusion}”不是评估结论;请填写 予以支持、调整完善后予以支持 或 不予支持"),
         ));
     }
     let mut seen = [false; 8];
@@ -57,16 +57,16 @@ pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInpu
         if !(1..=8).contains(&p.point) {
             return Err(Error::validation(
                 format!("{f}.point"),
-                format!("point {} does not exist; the assessment has points 1 to 8", p.point),
+                format!("第 {} 项评估要点不存在:事前绩效评估共有第 1 至 8 项要点", p.point),
             ));
         }
         if std::mem::replace(&mut seen[(p.point - 1) as usize], true) {
-            return Err(Error::validation(format!("{f}.point"), format!("point {} is given twice", p.point)));
+            return Err(Error::validation(format!("{f}.point"), format!("第 {} 项评估要点重复填写", p.point)));
         }
         if let Some(s) = p.score
             && (s < Decimal::ZERO || s > Decimal::ONE_HUNDRED)
         {
-            return Err(Error::validation(format!("{f}.score"), format!("a score of {s} is outside 0 to 100")));
+            return Err(Error::validation(format!("{f}.score"), format!("评分 {s} 超出 0 至 100 的范围")));
         }
         optional_text(&format!("{f}.comment"), p.comment.as_deref(), 4000)?;
     }
@@ -142,7 +142,10 @@ pub async fn score_project(
     crate::db::values::check_year("year", year)?;
     let today = ctx.clock.today();
     if year > today.year() {
-        return Err(Error::validation("year", format!("{year} has not begun; a year is evaluated from its facts")));
+        return Err(Error::validation(
+            "year",
+            format!("{year} 年尚未开始:年度绩效评价依据该年的实际情况,只能评价已开始的年度"),
+        ));
     }
     let as_of = evaluated_as_of(year, today);
     let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;

@@ -130,7 +130,7 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
     // Runs that died (still RUNNING past the lease) are marked failed.
     job_run::Entity::update_many()
         .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value("FAILED"))
-        .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("died: no finish within the lease"))
+        .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("运行中断:超过租约时间仍未结束"))
         .filter(job_run::Column::Status.eq("RUNNING"))
         .filter(job_run::Column::StartedAt.lt(now - LEASE))
         .exec(&ctx.db)
@@ -171,7 +171,7 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
             .one(&ctx.db)
             .await?;
         if let Some(other) = running {
-            finish(ctx, mine.id, "SKIPPED", format!("the run for {} was still going", other.scheduled_for)).await?;
+            finish(ctx, mine.id, "SKIPPED", format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
             outcomes.push((job.name.clone(), Outcome::Skipped));
             continue;
         }

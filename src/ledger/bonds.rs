@@ -51,26 +51,33 @@ pub async fn create_bond_in(
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
     if !BOND_KINDS.contains(&input.kind.as_str()) {
-        return Err(Error::validation("input.kind", format!("'{}' is not a bond kind", input.kind)));
+        return Err(Error::validation(
+            "input.kind",
+            format!(
+                "“{}”不是债券种类;应为普通专项债券(SPECIAL)、项目收益专项债券(PROJECT_REVENUE)或再融资专项债券(REFINANCING)",
+                input.kind
+            ),
+        ));
     }
     if let Some(f) = &input.interest_frequency
         && !FREQUENCIES.contains(&f.as_str())
     {
-        return Err(Error::validation("input.interestFrequency", format!("'{f}' is not an interest frequency")));
+        return Err(Error::validation(
+            "input.interestFrequency",
+            format!("“{f}”不是付息方式;应为按年付息(ANNUAL)或按半年付息(SEMI_ANNUAL)"),
+        ));
     }
     if !(1..=50).contains(&input.term_years) {
         return Err(Error::validation(
             "input.termYears",
-            format!("a term of {} years is not possible; special bonds run 1 to 50 years", input.term_years),
+            format!("期限 {} 年不可能:专项债券期限为 1 至 50 年", input.term_years),
         ));
     }
     let rate = input.coupon_rate_percent.normalize();
     if rate <= Decimal::ZERO || rate > Decimal::from(20) || rate.scale() > 4 {
         return Err(Error::validation(
             "input.couponRatePercent",
-            format!(
-                "a coupon rate of {rate}% is not plausible: give a percent above 0 and at most 20, with at most four decimals"
-            ),
+            format!("票面利率 {rate}% 不合理:请填写大于 0、不超过 20 的百分数,最多四位小数"),
         ));
     }
     let face = positive_money("input.faceAmount", input.face_amount)?;
@@ -78,7 +85,7 @@ pub async fn create_bond_in(
     if value_date < input.issue_date {
         return Err(Error::validation(
             "input.valueDate",
-            format!("the value date {value_date} is before the issue date {}", input.issue_date),
+            format!("起息日 {value_date} 早于发行日 {}", input.issue_date),
         ));
     }
     let mut years = BTreeSet::new();
@@ -88,26 +95,23 @@ pub async fn create_bond_in(
         if a.year < 1 || a.year > input.term_years {
             return Err(Error::validation(
                 format!("{field}.year"),
-                format!("bond year {} is outside the term of {} years", a.year, input.term_years),
+                format!("还本年度第 {} 年超出债券期限({} 年)", a.year, input.term_years),
             ));
         }
         if !years.insert(a.year) {
-            return Err(Error::validation(format!("{field}.year"), format!("bond year {} is listed twice", a.year)));
+            return Err(Error::validation(format!("{field}.year"), format!("还本年度第 {} 年重复填写", a.year)));
         }
         let pct = a.percent_of_face.normalize();
         if pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED || pct.scale() > 4 {
             return Err(Error::validation(
                 format!("{field}.percentOfFace"),
-                format!("{pct}% is not a share of the face (above 0, at most 100)"),
+                format!("{pct}% 不是有效的还本比例(应大于 0、不超过 100)"),
             ));
         }
         total += pct;
     }
     if !input.amortization.is_empty() && total != Decimal::ONE_HUNDRED {
-        return Err(Error::validation(
-            "input.amortization",
-            format!("the instalments add up to {total}% of face, not 100%"),
-        ));
+        return Err(Error::validation("input.amortization", format!("各期还本比例合计为面值的 {total}%,而不是 100%")));
     }
 
     let created = bond::ActiveModel {
@@ -126,7 +130,7 @@ pub async fn create_bond_in(
     }
     .insert(txn)
     .await
-    .map_err(|e| unique_or(e, "input.code", format!("a bond with the code '{code}' already exists")))?;
+    .map_err(|e| unique_or(e, "input.code", format!("代码为 {code} 的债券已存在")))?;
     for a in input.amortization {
         bond_amortization::ActiveModel {
             id: NotSet,

@@ -38,7 +38,7 @@ pub async fn create_department_in(
     }
     .insert(txn)
     .await
-    .map_err(|e| unique_or(e, "input.code", format!("a department with the code '{code}' already exists")))?;
+    .map_err(|e| unique_or(e, "input.code", format!("代码为 {code} 的主管部门已存在")))?;
     audit(txn, ctx, caller, "createDepartment", &code, None::<&()>, Some(&model)).await?;
     Ok(model)
 }
@@ -73,7 +73,7 @@ fn check_line(field: &str, line: &BudgetLineInput) -> Result<()> {
     if let Some(p) = line.stated_percent
         && (p < Decimal::ZERO || p > Decimal::ONE_HUNDRED)
     {
-        return Err(Error::validation(format!("{field}.statedPercent"), format!("{p} is outside 0 to 100 percent")));
+        return Err(Error::validation(format!("{field}.statedPercent"), format!("{p} 超出 0 至 100 的百分比范围")));
     }
     Ok(())
 }
@@ -114,7 +114,7 @@ pub async fn record_department_budget_in(
     }
 
     let dept = department_by_code(txn, "input.departmentCode", &input.department_code).await?;
-    caller.check_department(dept.id, &format!("department {}", dept.code))?;
+    caller.check_department(dept.id, &format!("主管部门 {}", dept.code))?;
     let budget = department_budget::ActiveModel {
         id: NotSet,
         department_id: Set(dept.id),

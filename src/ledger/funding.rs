@@ -57,7 +57,7 @@ pub async fn allocate_bond_in(
     {
         return Err(Error::validation(
             "input.receivedOn",
-            format!("money cannot arrive on {received_on}, before it was allocated on {allocated_on}"),
+            format!("资金到账日期 {received_on} 早于分配日期 {allocated_on}:资金不能在分配之前到账"),
         ));
     }
     let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
@@ -65,7 +65,7 @@ pub async fn allocate_bond_in(
     if allocated_on < bond.issue_date {
         return Err(Error::validation(
             "input.allocatedOn",
-            format!("bond {} was issued on {}; it cannot be allocated on {allocated_on}", bond.code, bond.issue_date),
+            format!("债券 {} 于 {} 发行,分配日期 {allocated_on} 不能早于发行日", bond.code, bond.issue_date),
         ));
     }
     let allocated =
@@ -75,7 +75,7 @@ pub async fn allocate_bond_in(
         return Err(Error::validation(
             "input.amount",
             format!(
-                "bond {} has {unallocated} 元 of its face {} 元 left to allocate; {amount} 元 is more than that",
+                "债券 {} 面值 {} 元,尚可分配 {unallocated} 元;本次分配 {amount} 元超过此数",
                 bond.code, bond.face_amount
             ),
         ));
@@ -161,10 +161,7 @@ pub async fn record_receipt_in(
     let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
     let project = project_by_code(txn, "input.projectCode", &input.project_code).await?;
     let allocation = allocation_of(txn, bond.id, project.id).await?.ok_or_else(|| {
-        Error::not_found(
-            "input.projectCode",
-            format!("bond {} has no allocation to project {}; allocate it first", bond.code, project.code),
-        )
+        Error::not_found("input.projectCode", format!("债券 {} 尚未分配给项目 {};请先分配", bond.code, project.code))
     })?;
     // §2: receipts, plus money moved in, minus money moved out, never exceed the
     // allocation in force on the receipt's date or any later date.
@@ -225,13 +222,13 @@ pub async fn adjust_use_in(
     if !ADJUSTMENT_REASONS.contains(&reason) {
         return Err(Error::validation(
             "input.reason",
-            format!("'{reason}' is not a reason 110号 allows; use one of {}", ADJUSTMENT_REASONS.join("、")),
+            format!("“{reason}”不是财预〔2021〕110号允许的调整原因;请填写其中之一:{}", ADJUSTMENT_REASONS.join("、")),
         ));
     }
     if input.from_project_code == input.to_project_code {
         return Err(Error::validation(
             "input.toProjectCode",
-            "an adjustment moves money to another project, not to the same one",
+            "用途调整须把资金调往另一个项目,调出项目与调入项目不能相同",
         ));
     }
     let approved_on = input.approved_on;

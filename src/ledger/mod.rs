@@ -24,7 +24,7 @@ pub async fn department_by_code(db: &impl ConnectionTrait, field: &str, code: &s
         .filter(department::Column::Code.eq(code))
         .one(db)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no department has the code '{code}'")))
+        .ok_or_else(|| Error::not_found(field, format!("没有代码为 {code} 的主管部门")))
 }
 
 /// The department a project or user points at; its absence is an internal fault.
@@ -40,7 +40,7 @@ pub async fn project_by_code(db: &impl ConnectionTrait, field: &str, code: &str)
         .filter(project::Column::Code.eq(code))
         .one(db)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no project has the code '{code}'")))
+        .ok_or_else(|| Error::not_found(field, format!("没有代码为 {code} 的项目")))
 }
 
 /// A project the caller may write for: a REPORTER only its own department's.
@@ -51,14 +51,14 @@ pub async fn project_in_scope(
     code: &str,
 ) -> Result<project::Model> {
     let project = project_by_code(db, field, code).await?;
-    caller.check_department(project.department_id, &format!("project {code}"))?;
+    caller.check_department(project.department_id, &format!("项目 {code}"))?;
     Ok(project)
 }
 
 /// Checks that the caller may write for the project with this id.
 pub async fn check_project_scope(db: &impl ConnectionTrait, caller: &Caller, project_id: i64) -> Result<()> {
     if let Some(p) = project::Entity::find_by_id(project_id).one(db).await? {
-        caller.check_department(p.department_id, &format!("project {}", p.code))?;
+        caller.check_department(p.department_id, &format!("项目 {}", p.code))?;
     }
     Ok(())
 }
@@ -81,14 +81,14 @@ pub async fn bond_by_code(db: &impl ConnectionTrait, field: &str, code: &str) ->
         .filter(bond::Column::Code.eq(code))
         .one(db)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no bond has the code '{code}'")))
+        .ok_or_else(|| Error::not_found(field, format!("没有代码为 {code} 的债券")))
 }
 
 /// A required piece of text: trimmed, not empty, not longer than `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(Error::validation(field, "this field must not be empty"));
+        return Err(Error::validation(field, "此项不能为空"));
     }
     optional_text(field, Some(trimmed), max).map(|t| t.unwrap_or_default())
 }
@@ -98,11 +98,9 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
-            Err(Error::validation(field, "this text contains control characters"))
+            Err(Error::validation(field, "文字中含有控制字符;请删去后重新填写"))
         }
-        Some(t) if t.chars().count() > max => {
-            Err(Error::validation(field, format!("this text is longer than {max} characters")))
-        }
+        Some(t) if t.chars().count() > max => Err(Error::validation(field, format!("文字超过 {max} 个字符;请缩短"))),
         Some(t) => Ok(Some(t.to_string())),
     }
 }
@@ -113,7 +111,7 @@ pub fn parse_code(field: &str, value: &str) -> Result<String> {
     if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
         return Err(Error::validation(
             field,
-            format!("'{value}' is not a valid code: use 1 to 64 letters, digits, '-', '_' or '.'"),
+            format!("“{value}”不是有效的代码:代码须由 1 至 64 个字母、数字或 '-'、'_'、'.' 组成"),
         ));
     }
     Ok(code.to_string())
@@ -121,14 +119,14 @@ pub fn parse_code(field: &str, value: &str) -> Result<String> {
 
 pub fn positive_money(field: &str, amount: Money) -> Result<Money> {
     if amount.fen() <= 0 {
-        return Err(Error::validation(field, format!("the amount must be greater than zero, not {amount}")));
+        return Err(Error::validation(field, format!("金额必须大于零,不能为 {amount} 元")));
     }
     Ok(amount)
 }
 
 pub fn non_negative_money(field: &str, amount: Money) -> Result<Money> {
     if amount.is_negative() {
-        return Err(Error::validation(field, format!("the amount must not be negative ({amount})")));
+        return Err(Error::validation(field, format!("金额不能为负数({amount} 元)")));
     }
     Ok(amount)
 }
@@ -138,7 +136,7 @@ pub fn ordered_dates(field: &str, first: Option<chrono::NaiveDate>, second: Opti
     if let (Some(a), Some(b)) = (first, second)
         && b < a
     {
-        return Err(Error::validation(field, format!("{b} is before the start {a}")));
+        return Err(Error::validation(field, format!("结束日期 {b} 早于开始日期 {a}")));
     }
     Ok(())
 }

@@ -27,18 +27,13 @@ pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
 fn check_key(key: Option<&str>) -> Result<Option<String>> {
     match key.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(k) if k.len() > 128 => {
-            Err(Error::validation("idempotencyKey", "an idempotency key has at most 128 characters"))
-        }
+        Some(k) if k.len() > 128 => Err(Error::validation("idempotencyKey", "幂等键(idempotencyKey)最多 128 个字符")),
         Some(k) => Ok(Some(k.to_string())),
     }
 }
 
 fn key_conflict(key: &str) -> Error {
-    Error::conflict(
-        Some("idempotencyKey"),
-        format!("the idempotency key '{key}' was already used for a different entry; use a new key for a new entry"),
-    )
+    Error::conflict(Some("idempotencyKey"), format!("幂等键 {key} 已用于另一笔内容不同的记录;新记录请使用新的幂等键"))
 }
 
 #[derive(Clone)]
@@ -75,13 +70,11 @@ pub async fn record_disbursement_in(
     if !PAYMENT_KINDS.contains(&input.kind.as_str()) {
         return Err(Error::validation(
             "input.kind",
-            format!("'{}' is not TRANSFER (拨付) or PAYMENT (支出)", input.kind),
+            format!("“{}”不是支付类型;应为拨付(TRANSFER)或支出(PAYMENT)", input.kind),
         ));
     }
     if caller.role == Role::Reporter && input.kind != "PAYMENT" {
-        return Err(Error::Forbidden(
-            "transfers (拨付) are recorded by the treasury; a department records its payments (支出)".into(),
-        ));
+        return Err(Error::Forbidden("拨付由国库登记;部门只能登记本部门项目的支出".into()));
     }
     let payee = required_text("input.payee", &input.payee, 300)?;
     let economic_class = required_text("input.economicClass", &input.economic_class, 200)?;
@@ -136,7 +129,7 @@ pub fn parse_id(field: &str, id: &str) -> Result<i64> {
         .parse::<i64>()
         .ok()
         .filter(|n| *n > 0)
-        .ok_or_else(|| Error::validation(field, format!("'{id}' is not an id")))
+        .ok_or_else(|| Error::validation(field, format!("“{id}”不是有效的 id")))
 }
 
 /// A correcting entry (红冲): the negative of the original, pointing at it, dated today.
@@ -146,19 +139,17 @@ pub async fn reverse_disbursement(ctx: &Ctx, caller: &Caller, id: i64, reason: &
     let original = disbursement::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::not_found("id", format!("no disbursement has the id {id}")))?;
+        .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的拨付或支出记录")))?;
     check_project_scope(&txn, caller, original.project_id).await?;
     if caller.role == Role::Reporter && original.kind != "PAYMENT" {
-        return Err(Error::Forbidden(
-            "a transfer (拨付) is the treasury's entry; only the treasury reverses it".into(),
-        ));
+        return Err(Error::Forbidden("拨付是国库登记的记录;只有国库可以红冲".into()));
     }
     if original.reversal_of.is_some() {
-        return Err(Error::validation("id", format!("entry {id} is itself a correcting entry and cannot be reversed")));
+        return Err(Error::validation("id", format!("记录 {id} 本身是红冲记录,不能再红冲")));
     }
     let already = disbursement::Entity::find().filter(disbursement::Column::ReversalOf.eq(id)).one(&txn).await?;
     if let Some(r) = already {
-        return Err(Error::conflict(Some("id"), format!("entry {id} was already reversed by entry {}", r.id)));
+        return Err(Error::conflict(Some("id"), format!("记录 {id} 已由记录 {} 红冲", r.id)));
     }
     let reversal = disbursement::ActiveModel {
         id: NotSet,
@@ -177,7 +168,7 @@ pub async fn reverse_disbursement(ctx: &Ctx, caller: &Caller, id: i64, reason: &
     }
     .insert(&txn)
     .await
-    .map_err(|e| super::unique_or(e, "id", format!("entry {id} was already reversed")))?;
+    .map_err(|e| super::unique_or(e, "id", format!("记录 {id} 已被红冲")))?;
     audit(&txn, ctx, caller, "reverseDisbursement", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)
@@ -213,7 +204,7 @@ pub async fn record_progress_in(
     if submitted_on < month.first_day() {
         return Err(Error::validation(
             "input.submittedOn",
-            format!("a report for {month} cannot be submitted on {submitted_on}, before the month began"),
+            format!("{month} 的进度报告不能在 {submitted_on} 报送:该月尚未开始"),
         ));
     }
     let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
@@ -266,10 +257,7 @@ pub async fn record_revenue_in(
     let collected = non_negative_money("input.collected", input.collected)?;
     let transferred = non_negative_money("input.transferred", input.transferred)?;
     if collected.is_zero() && transferred.is_zero() {
-        return Err(Error::validation(
-            "input.collected",
-            "give the amount collected, transferred, or both; both are zero",
-        ));
+        return Err(Error::validation("input.collected", "收取金额与缴入金额都为零;请至少填写其中一项"));
     }
     super::ordered_dates("input.transferredOn", input.collected_on, input.transferred_on)?;
     let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
@@ -315,16 +303,13 @@ pub async fn reverse_revenue(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) 
     let original = revenue_record::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::not_found("id", format!("no revenue record has the id {id}")))?;
+        .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的收益记录")))?;
     check_project_scope(&txn, caller, original.project_id).await?;
     if original.reversal_of.is_some() {
-        return Err(Error::validation(
-            "id",
-            format!("record {id} is itself a correcting entry and cannot be reversed"),
-        ));
+        return Err(Error::validation("id", format!("记录 {id} 本身是红冲记录,不能再红冲")));
     }
     if let Some(r) = revenue_record::Entity::find().filter(revenue_record::Column::ReversalOf.eq(id)).one(&txn).await? {
-        return Err(Error::conflict(Some("id"), format!("record {id} was already reversed by record {}", r.id)));
+        return Err(Error::conflict(Some("id"), format!("记录 {id} 已由记录 {} 红冲", r.id)));
     }
     let today = ctx.clock.today();
     let reversal = revenue_record::ActiveModel {
@@ -343,7 +328,7 @@ pub async fn reverse_revenue(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) 
     }
     .insert(&txn)
     .await
-    .map_err(|e| super::unique_or(e, "id", format!("record {id} was already reversed")))?;
+    .map_err(|e| super::unique_or(e, "id", format!("记录 {id} 已被红冲")))?;
     audit(&txn, ctx, caller, "reverseRevenue", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)

@@ -296,9 +296,9 @@ async fn open_alert(db: &impl ConnectionTrait, id: i64) -> Result<alert::Model> 
     let found = alert::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| Error::not_found("id", format!("no alert has the id {id}")))?;
+        .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的预警")))?;
     if found.status == "RESOLVED" {
-        return Err(Error::conflict(Some("id"), format!("alert {id} is resolved; its condition has cleared")));
+        return Err(Error::conflict(Some("id"), format!("预警 {id} 已解除:其触发条件已不存在")));
     }
     Ok(found)
 }
@@ -308,7 +308,7 @@ async fn check_scope(db: &impl ConnectionTrait, caller: &Caller, a: &alert::Mode
     if let Some(project) = a.project_id {
         crate::ledger::check_project_scope(db, caller, project).await
     } else if let Some(dept) = a.department_id {
-        caller.check_department(dept, "this alert")
+        caller.check_department(dept, "该预警")
     } else {
         Ok(())
     }

@@ -64,20 +64,20 @@ pub async fn declare_target_in(
     if owner_given(&input.project_code) == owner_given(&input.department_code) {
         return Err(Error::validation(
             "input.projectCode",
-            "give exactly one of projectCode (a project's target) or departmentCode (a whole-department target)",
+            "projectCode 与 departmentCode 须填且只填一个:projectCode 为项目的绩效目标,departmentCode 为部门整体绩效目标",
         ));
     }
     if !SCOPES.contains(&input.scope.as_str()) {
         return Err(Error::validation(
             "input.scope",
-            format!("'{}' is not a scope; use LONG_TERM or ANNUAL", input.scope),
+            format!("“{}”不是绩效目标类型;应为长期目标(LONG_TERM)或年度目标(ANNUAL)", input.scope),
         ));
     }
     if let Some(y) = input.year {
         check_year("input.year", y)?;
     }
     if input.scope == "ANNUAL" && input.year.is_none() {
-        return Err(Error::validation("input.year", "an annual target needs its year"));
+        return Err(Error::validation("input.year", "年度目标须填写所属年度"));
     }
     let description = required_text("input.description", &input.description, 4000)?;
     for (i, ind) in input.indicators.iter().enumerate() {
@@ -88,10 +88,7 @@ pub async fn declare_target_in(
         form_text(&format!("{f}.targetText"), &ind.target_text)?;
         optional_text(&format!("{f}.basis"), ind.basis.as_deref(), 100)?;
         if ind.history.len() > 2 {
-            return Err(Error::validation(
-                format!("{f}.history"),
-                "history holds the values of the two previous years (前年, 上年), no more",
-            ));
+            return Err(Error::validation(format!("{f}.history"), "历史值只填前两年(前年、上年)的值,不能多于两个"));
         }
     }
 
@@ -101,7 +98,7 @@ pub async fn declare_target_in(
         }
         (_, Some(code)) => {
             let dept = department_by_code(txn, "input.departmentCode", code).await?;
-            caller.check_department(dept.id, &format!("department {code}"))?;
+            caller.check_department(dept.id, &format!("主管部门 {code}"))?;
             (None, Some(dept.id))
         }
         _ => (None, None),
@@ -164,12 +161,9 @@ pub async fn approve_target(
     let target = performance_target::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::not_found("id", format!("no performance target has the id {id}")))?;
+        .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的绩效目标")))?;
     if target.superseded_at.is_some() {
-        return Err(Error::conflict(
-            Some("id"),
-            format!("target {id} was replaced by a later declaration; approve the latest one"),
-        ));
+        return Err(Error::conflict(Some("id"), format!("绩效目标 {id} 已被之后的申报取代;请批复最新的一份")));
     }
     let mut active: performance_target::ActiveModel = target.clone().into();
     active.approved_on = Set(Some(approved_on));
@@ -198,14 +192,11 @@ pub async fn record_indicator_actual(
     if let Some(j) = &judgement
         && !JUDGEMENTS.contains(&j.as_str())
     {
-        return Err(Error::validation(
-            "input.judgement",
-            format!("'{j}' is not a judgement; use 达成, 部分达成 or 未达成"),
-        ));
+        return Err(Error::validation("input.judgement", format!("“{j}”不是评判结果;请填写 达成、部分达成 或 未达成")));
     }
     let txn = begin_write(&ctx.db).await?;
     let ind = indicator::Entity::find_by_id(input.indicator_id).one(&txn).await?.ok_or_else(|| {
-        Error::not_found("input.indicatorId", format!("no indicator has the id {}", input.indicator_id))
+        Error::not_found("input.indicatorId", format!("没有 id 为 {} 的绩效指标", input.indicator_id))
     })?;
     let qualitative = parse::parse_target(&ind.target_text).is_some_and(|t| t.kind == parse::TargetKind::Qualitative);
     if qualitative && judgement.is_none() {
@@ -217,7 +208,7 @@ pub async fn record_indicator_actual(
     let target = performance_target::Entity::find_by_id(ind.target_id).one(&txn).await?;
     match target.as_ref().map(|t| (t.project_id, t.department_id)) {
         Some((Some(project_id), _)) => crate::ledger::check_project_scope(&txn, caller, project_id).await?,
-        Some((None, Some(department_id))) => caller.check_department(department_id, "this indicator")?,
+        Some((None, Some(department_id))) => caller.check_department(department_id, "该指标")?,
         _ => {}
     }
     let actual = indicator_actual::ActiveModel {

@@ -286,7 +286,7 @@ async fn revoked_and_expired_tokens_are_refused() {
     let (status, body) = app.send(Some(&token), "{ me { username } }", json!({})).await;
     assert_eq!(status, 401);
     assert_eq!(code_of(&body).as_deref(), Some("UNAUTHENTICATED"));
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("revoked"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("已吊销"));
 
     let soon = app.clock_now() + chrono::Duration::hours(1);
     let expiring = tokens::create_api_token(&app.ctx, "scholar", Role::Researcher, None, Some(soon)).await.unwrap();
@@ -294,7 +294,7 @@ async fn revoked_and_expired_tokens_are_refused() {
     app.clock.set(soon + chrono::Duration::seconds(1));
     let (status, body) = app.send(Some(&expiring), "{ me { username } }", json!({})).await;
     assert_eq!(status, 401);
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("expired"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("已过期"));
     assert_eq!(app.send(Some("bw_made_up"), "{ me { username } }", json!({})).await.0, 401);
 }
 
@@ -476,7 +476,7 @@ async fn limits_name_themselves() {
     let (_, body) = app.send(Some(&app.token.clone()), &wide, json!({})).await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("too complex"), "{body}");
     let (_, body) = app.send(Some(&app.token.clone()), "{ projects(first: 201) { totalCount } }", json!({})).await;
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("maximum page size"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("每页最多"));
     let huge = "x".repeat(bondwatch::api::MAX_BODY_BYTES + 10);
     let status = app
         .client

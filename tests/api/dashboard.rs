@@ -314,7 +314,7 @@ async fn what_a_page_shows_and_which_buttons_work_follow_role_and_department() {
     };
     b.client.execute(&forge(&other.3[0]), vec![]).await.unwrap();
     b.wait_text("section.error h1", "无权操作").await;
-    assert!(b.text("section.error .message").await.contains("another department"));
+    assert!(b.text("section.error .message").await.contains("属于其他部门"));
     assert!(b.text("section.error p").await.contains("请联系债务办"), "what to do, in Chinese");
     assert_eq!(alert_row(&app, &other.3[0]).await.status, "OPEN");
     b.shot("2-refused").await;

@@ -234,25 +234,25 @@ async fn payments_against_lines_and_refinancing() {
     let refused = [
         (json!({"p": "PA", "due": "2025-01-11", "amount": "1.00"}), "NOT_FOUND", "input.dueDate", "2025-01-10"),
         (json!({"p": "PA", "due": "2025-01-10", "amount": "580.01"}), "VALIDATION", "input.amount", "580.00"),
-        (json!({"p": null, "due": "2025-01-10", "amount": "0.01"}), "VALIDATION", "input.amount", "left"),
-        (json!({"p": "PB", "due": "2025-01-10", "amount": "1.00"}), "NOT_FOUND", "input.dueDate", "no date"),
+        (json!({"p": null, "due": "2025-01-10", "amount": "0.01"}), "VALIDATION", "input.amount", "尚欠"),
+        (json!({"p": "PB", "due": "2025-01-10", "amount": "1.00"}), "NOT_FOUND", "input.dueDate", "到期日为:无"),
         (
             json!({"p": "PA", "due": "2025-01-10", "amount": "10.00", "rf": "B"}),
             "VALIDATION",
             "input.refinancingBondCode",
-            "not a refinancing bond",
+            "不是再融资专项债券",
         ),
         (
             json!({"p": "PA", "due": "2025-01-10", "amount": "10.00", "rfa": "5.00"}),
             "VALIDATION",
             "input.refinancingBondCode",
-            "needs the refinancing bond",
+            "须同时填写",
         ),
         (
             json!({"p": "PA", "due": "2025-01-10", "amount": "560.00", "rf": "RF", "rfa": "551.00"}),
             "VALIDATION",
             "input.refinancedAmount",
-            "principal",
+            "本金",
         ),
     ];
     for (vars, code, field, words) in refused {

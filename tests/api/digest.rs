@@ -69,7 +69,7 @@ fn settings(port: u16, mail_dir: &Path) -> Settings {
     let mut s = Settings::default();
     s.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
     s.mail.mail_from = "区财政局债务科 <debt@hanyang.example>".into();
-    s.mail.base_url = "https://bondwatch.hanyang.example".into();
+    s.mail.base_url = Some("https://bondwatch.hanyang.example".into());
     s.mail.mail_dir = mail_dir.to_path_buf();
     s
 }
@@ -124,6 +124,13 @@ async fn a_digest_arrives_once_with_the_alerts_and_amounts() {
     let preview =
         app.ok("query($id: ID!) { digestPreview(subscriptionId: $id) { subject text html } }", json!({"id": id})).await;
     assert!(preview["digestPreview"]["subject"].as_str().unwrap().contains("新增预警"), "{preview}");
+    // The HTML part links each project by its name and code, styled inline for a mail
+    // client (no style sheet, which clients drop).
+    let html = preview["digestPreview"]["html"].as_str().unwrap();
+    assert!(html.contains(r#"<a href="https://bondwatch.hanyang.example/projects/P1""#), "{html}");
+    assert!(html.contains("(P1)</a>") && html.contains("style=\"") && !html.contains("<style"), "{html}");
+    let text = preview["digestPreview"]["text"].as_str().unwrap();
+    assert!(text.contains("(P1):"), "the text part names the project with its code: {text}");
     assert!(smtp.messages().is_empty(), "a preview sends nothing");
 
     app.clock.set(morning());

@@ -131,7 +131,7 @@ async fn update_project_checks_the_expected_version() {
     let before = app.snapshot().await;
     let (code, field, message) = app.err(update, json!({"v": 1, "name": "stale edit"})).await;
     assert_eq!((code.as_str(), field.as_str()), ("CONFLICT", "expectedVersion"));
-    assert!(message.contains("version 2"), "{message}");
+    assert!(message.contains("第 2 版"), "{message}");
     assert_eq!(app.snapshot().await, before);
     let data = app.ok(r#"{ project(code: "P1") { name } }"#, json!({})).await;
     assert_eq!(data["project"]["name"], "四新大道(一期)");

@@ -49,12 +49,12 @@ async fn over_precise_or_huge_amounts_are_refused_not_rounded() {
     app.basics().await;
     let before = app.snapshot().await;
     for (amount, words) in [
-        ("0.001", "more than two decimals"),
-        ("12.345", "more than two decimals"),
-        ("100000000000000.00", "beyond the largest amount"),
-        ("1e3", "not an amount"),
-        ("-5.00", "greater than zero"),
-        ("abc", "not an amount"),
+        ("0.001", "超过两位小数"),
+        ("12.345", "超过两位小数"),
+        ("100000000000000.00", "超出可记录的最大金额"),
+        ("1e3", "不是金额"),
+        ("-5.00", "必须大于零"),
+        ("abc", "不是金额"),
     ] {
         let (code, field, message) = app.err(PAY, json!({"amount": amount})).await;
         assert_eq!(code, "VALIDATION", "{amount}");

@@ -247,7 +247,10 @@ async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
     // Past the lease it is marked failed, and the next slot runs normally.
     let data = app.ok("{ jobRuns { scheduledFor status detail } }", json!({})).await;
     let runs = data["jobRuns"].as_array().unwrap();
-    assert!(runs.iter().any(|r| r["status"] == "FAILED" && r["detail"].as_str().unwrap().contains("died")), "{runs:?}");
+    assert!(
+        runs.iter().any(|r| r["status"] == "FAILED" && r["detail"].as_str().unwrap().contains("运行中断")),
+        "{runs:?}"
+    );
     assert!(runs.iter().any(|r| r["scheduledFor"] == "2026-06-11T22:30:00Z" && r["status"] == "SUCCEEDED"), "{runs:?}");
 }
 
@@ -264,7 +267,7 @@ async fn a_run_still_going_makes_the_next_slot_skip() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["status"] == "SKIPPED" && r["detail"].as_str().unwrap().contains("still going"))
+            .any(|r| r["status"] == "SKIPPED" && r["detail"].as_str().unwrap().contains("尚未结束"))
     );
 }
 
