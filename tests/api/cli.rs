@@ -41,6 +41,29 @@ async fn serves_schema_health_and_an_offline_graphiql() {
     }
 }
 
+/// GraphiQL as a researcher first opens it: the schema loads (the standard introspection
+/// query passes the depth limit) and the Docs pane lists the root type Query.
+#[tokio::test]
+async fn graphiql_loads_the_schema_and_its_docs_list_query() {
+    let app = TestApp::spawn().await;
+    let b = crate::browser::Browser::start("graphiql").await;
+    b.goto(&format!("{}/graphiql", app.url)).await;
+    b.click("button[aria-label$='Documentation Explorer']").await;
+    let mut docs = String::new();
+    for _ in 0..150 {
+        docs = b.text(".graphiql-doc-explorer").await;
+        if docs.contains("Query") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    b.shot("docs").await;
+    assert!(docs.contains("Query") && docs.contains("Mutation"), "the Docs pane: {docs}");
+    let page = b.text("body").await;
+    assert!(!page.contains("Error fetching schema") && !page.contains("nested too deep"), "{page}");
+    b.finish().await;
+}
+
 #[tokio::test]
 async fn demo_loads_a_realistic_current_portfolio_once() {
     let app = TestApp::spawn().await;
@@ -218,6 +241,42 @@ fn migrate_creates_the_database_file() {
     let said = String::from_utf8_lossy(&bad.stderr);
     assert!(said.contains("无法连接 PostgreSQL") && !said.contains("pool timed out"), "{said}");
     assert!(said.contains("127.0.0.1:1"), "a clear message when the database is unreachable");
+}
+
+#[test]
+fn logs_say_a_migration_only_when_one_runs_and_colour_only_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("logs.db").display());
+    // The default log level, stderr a pipe (not a terminal).
+    let migrate = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+            .args(["migrate", "--database-url", &url])
+            .env_remove("BONDWATCH_LOG")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let first = migrate();
+    assert!(first.contains("applying") && first.contains("m20"), "the first run migrates: {first}");
+    let second = migrate();
+    assert!(!second.to_lowercase().contains("migration"), "nothing to say when nothing runs: {second}");
+    assert!(!first.contains('\u{1b}') && !second.contains('\u{1b}'), "no colour codes in a pipe: {first:?}");
+}
+
+#[test]
+fn each_command_s_help_lists_its_own_options() {
+    let help = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bondwatch")).args(args).arg("--help").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let export = help(&["export"]);
+    assert!(export.contains("--database-url") && export.contains("--out"), "{export}");
+    assert!(!export.contains("--smtp-url") && !export.contains("--session-hours") && !export.contains("--listen"));
+    let serve = help(&["serve"]);
+    assert!(serve.contains("--smtp-url") && serve.contains("--listen") && serve.contains("--base-url"), "{serve}");
+    let template = help(&["template"]);
+    assert!(!template.contains("--database-url"), "the template needs no database: {template}");
 }
 
 #[test]

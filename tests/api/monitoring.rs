@@ -284,7 +284,10 @@ fn the_command_line_sweeps_and_previews() {
     assert!(preview.contains("would be raised (nothing stored)"), "{preview}");
     let (swept, progress) = run(&["sweep"]);
     assert!(swept.contains("swept 40 projects") && swept.contains("peak memory"), "{swept}");
-    assert!(progress.contains("projects swept"), "{progress}");
+    // The last progress line counts what was swept: the bonds gen made, not projects.
+    let bonds = out.split(" bonds").next().and_then(|t| t.rsplit(' ').next()).unwrap();
+    assert!(progress.contains(&format!("sweep: 40 projects, {bonds} bonds and ")), "{progress}");
+    assert!(swept.contains(&format!("swept 40 projects, {bonds} bonds and ")), "{swept}");
     // A second run raises nothing new: the first stored what the preview only printed.
     let (again, _) = run(&["sweep"]);
     assert!(again.contains(" 0 raised"), "{again}");
