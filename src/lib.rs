@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod codes;
 pub mod config;
 mod ctx;
 pub mod db;

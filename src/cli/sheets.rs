@@ -73,7 +73,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         println!("问题 {}", p.describe());
     }
     for a in &report.checks {
-        let severity = bondwatch::monitoring::Severity::parse(&a.severity).map(|s| s.chinese()).unwrap_or("");
+        let severity = bondwatch::monitoring::Severity::parse(&a.severity).map(|s| s.label()).unwrap_or("");
         println!("检查 {} {severity}:{}", a.rule, a.message);
     }
     let outcome = match (report.written, report.ok) {

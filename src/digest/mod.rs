@@ -377,7 +377,7 @@ impl Body<'_> {
             for (dept, items) in groups {
                 text.push_str(&format!("  {dept}\n"));
                 for i in items {
-                    let sev = i.severity.map(Severity::chinese).unwrap_or("");
+                    let sev = i.severity.map(Severity::label).unwrap_or("");
                     match &i.project {
                         Some((name, code)) => text.push_str(&format!(
                             "    [{sev}] {} {name}({code}):{} {}\n",
@@ -420,7 +420,7 @@ impl Body<'_> {
                     esc(dept)
                 ));
                 for i in items {
-                    let sev = i.severity.map(Severity::chinese).unwrap_or("");
+                    let sev = i.severity.map(Severity::label).unwrap_or("");
                     let colour = sev_colour(i.severity);
                     let badge = format!(
                         "<span style=\"color:#fff;background:{colour};padding:0 6px;border-radius:3px\">{sev}</span>"

@@ -287,7 +287,7 @@ pub fn evaluate(
     let level = |rule: &str| match worst(findings, rule) {
         None | Some(Severity::Blue) => (Decimal::ONE, "年内无预警".to_string()),
         Some(Severity::Yellow) => (Decimal::new(5, 1), "年内出现黄色预警".to_string()),
-        Some(s) => (Decimal::ZERO, format!("年内出现{}色预警", s.chinese())),
+        Some(s) => (Decimal::ZERO, format!("年内出现{}色预警", s.label())),
     };
     let idle = level("M2");
     // Payments dated in the year (§6); each forbidden or misdirected one counted once,

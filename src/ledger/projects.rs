@@ -75,7 +75,7 @@ impl ProjectStatus {
     }
 
     /// As the office's reports say it.
-    pub fn chinese(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             ProjectStatus::Proposed => "拟申报",
             ProjectStatus::Approved => "已批准",
@@ -101,14 +101,15 @@ impl ProjectStatus {
     }
 }
 
-/// 借 用 管 还.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    Borrowing,
-    Use,
-    Management,
-    Repayment,
-}
+crate::codes::codes!(
+    /// 借 用 管 还.
+    Stage {
+        Borrowing = "BORROWING", "借(举借)";
+        Use = "USE", "用(使用)";
+        Management = "MANAGEMENT", "管(管理)";
+        Repayment = "REPAYMENT", "还(偿还)";
+    }
+);
 
 /// The status that decides a project's stage: for a cancelled project, the one it had.
 pub fn stage_status(p: &project::Model) -> ProjectStatus {
@@ -394,8 +395,8 @@ pub async fn set_project_status(
             "status",
             format!(
                 "项目 {code} 的状态不能从“{}”改为“{}”:状态只能依次向前推进(拟申报 → 已批准 → 已发债 → 在建 → 运营 → 已还清)或改为已取消,已还清或已取消后不能再改",
-                from.chinese(),
-                status.chinese()
+                from.label(),
+                status.label()
             ),
         ));
     }

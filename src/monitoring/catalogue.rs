@@ -17,7 +17,7 @@ impl Dimension {
     }
 
     /// 决策 管理 产出 可持续性.
-    pub fn chinese(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Dimension::Decision => "决策",
             Dimension::Management => "管理",
@@ -61,7 +61,7 @@ impl Severity {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    pub fn chinese(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Severity::Red => "红",
             Severity::Orange => "橙",

@@ -192,7 +192,7 @@ fn basic_facts(c: &Context<'_>) -> Section {
         c.department.name,
         p.executing_unit,
         p.category,
-        crate::ledger::projects::ProjectStatus::parse(&p.status).map(|s| s.chinese()).unwrap_or(""),
+        crate::ledger::projects::ProjectStatus::parse(&p.status).map(|s| s.label()).unwrap_or(""),
         p.construction_content.as_deref().map(|t| format!("建设内容:{t}")).unwrap_or_default()
     ));
     s.tables.push(table(
@@ -468,8 +468,12 @@ async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Section
             .map(|a| {
                 vec![
                     a.rule.clone(),
-                    crate::monitoring::Severity::parse(&a.severity).map(|s| s.chinese()).unwrap_or("").into(),
-                    a.status.clone(),
+                    crate::monitoring::Severity::parse(&a.severity).map(|s| s.label()).unwrap_or("").into(),
+                    crate::codes::label_or_code(
+                        &a.status,
+                        crate::codes::AlertStatus::parse,
+                        crate::codes::AlertStatus::label,
+                    ),
                     a.first_seen_at.date_naive().to_string(),
                     a.message.clone(),
                 ]
@@ -481,16 +485,11 @@ async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Section
 
 /// 决策 管理 产出 可持续性, from the name the scores and alerts store.
 pub fn dimension_name(d: &str) -> &'static str {
-    crate::monitoring::Dimension::parse(d).map(crate::monitoring::Dimension::chinese).unwrap_or("")
+    crate::monitoring::Dimension::parse(d).map(crate::monitoring::Dimension::label).unwrap_or("")
 }
 
 pub fn grade_name(grade: &str) -> &'static str {
-    match grade {
-        "EXCELLENT" => "优",
-        "GOOD" => "良",
-        "FAIR" => "中",
-        _ => "差",
-    }
+    crate::codes::Grade::parse(grade).map_or("", crate::codes::Grade::label)
 }
 
 /// The performance evaluation report of a project for a year (as of its 31 December,
@@ -512,7 +511,7 @@ pub async fn evaluation_document(
     let mut scoring = section("九、绩效评分");
     scoring.paragraphs.push(format!(
         "按{}类项目权重评分,总分{}分,评价等级为“{}”。",
-        if result.profile == "operating" { "运营期" } else { "建设期" },
+        crate::codes::label_or_code(&result.profile, crate::codes::Profile::parse, crate::codes::Profile::label),
         crate::figures::fixed(result.total, 2),
         grade_name(result.grade)
     ));

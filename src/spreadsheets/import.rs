@@ -24,6 +24,7 @@ use tokio::sync::mpsc;
 use super::template::{Column, SHEETS, Sheet, label_of};
 use crate::Ctx;
 use crate::auth::{Caller, Role};
+use crate::codes::{BondKind, DisbursementKind, InterestFrequency, TargetScope};
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
 use crate::ledger::bonds::{AmortizationInput, BondInput};
@@ -791,36 +792,30 @@ fn group_key(sheet: &Sheet, f: &Fields<'_>) -> String {
     }
 }
 
-fn bond_kind(text: &str) -> String {
-    match text.trim() {
-        "普通专项" | "普通专项债券" => "SPECIAL".into(),
-        "项目收益专项" | "项目收益专项债券" => "PROJECT_REVENUE".into(),
-        "再融资专项" | "再融资专项债券" | "再融资" => "REFINANCING".into(),
-        other => other.into(),
-    }
+/// A code as the clerk writes it: its label, the label without the suffix the
+/// template's note leaves off (普通专项 for 普通专项债券), or the code.
+fn code_of<T: Copy>(text: &str, all: &[T], label: fn(T) -> &'static str, code: fn(T) -> &'static str) -> Option<T> {
+    let t = text.trim();
+    let short = |l: &'static str| ["债券", "目标"].iter().fold(l, |l, s| l.strip_suffix(s).unwrap_or(l));
+    let plain = |l: &str| l.trim_start_matches(['按', '每']).to_string();
+    all.iter().copied().find(|&v| {
+        let l = label(v);
+        [l, short(l)].contains(&t) || plain(l) == plain(t) || code(v) == t || (l.starts_with("再融资") && t == "再融资")
+    })
 }
 
-fn frequency(text: &str) -> String {
-    match text.trim() {
-        "按年" | "年" | "每年" => "ANNUAL".into(),
-        "按半年" | "半年" | "每半年" => "SEMI_ANNUAL".into(),
-        other => other.into(),
-    }
-}
-
-fn scope_of(text: &str) -> String {
-    match text.trim() {
-        "年度" | "年度目标" => "ANNUAL".into(),
-        "长期" | "长期目标" => "LONG_TERM".into(),
-        other => other.into(),
-    }
-}
-
-fn payment_kind(text: &str) -> String {
-    match text.trim() {
-        "拨付" => "TRANSFER".into(),
-        "支出" => "PAYMENT".into(),
-        other => other.into(),
+impl Fields<'_> {
+    /// A coded cell read by its label; a problem listing the labels otherwise.
+    fn coded<T: Copy>(
+        &mut self,
+        column: &str,
+        all: &[T],
+        label: fn(T) -> &'static str,
+        code: fn(T) -> &'static str,
+    ) -> Option<&'static str> {
+        let labels: Vec<&str> = all.iter().map(|&v| label(v)).collect();
+        let reason = |t: &str| format!("“{t}”不是可选的{column};请填写 {}", labels.join("、"));
+        self.parsed(column, |t| code_of(t, all, label, code).map(code), reason)
     }
 }
 
@@ -955,13 +950,16 @@ impl Run<'_> {
             _ => {
                 let code = f.required("债券编码");
                 let name = f.required("债券名称");
-                let kind = bond_kind(&f.required("债券种类"));
+                let kind =
+                    f.coded("债券种类", BondKind::ALL, BondKind::label, BondKind::as_str).unwrap_or_default().into();
                 let issue_date = f.date("发行日期");
                 let value_date = f.date("起息日期");
                 let term_years = f.integer("期限");
                 let coupon = f.decimal("票面利率");
                 let face = f.money("发行金额");
-                let interest_frequency = f.text("付息频率").map(|t| frequency(&t));
+                let interest_frequency = f
+                    .coded("付息频率", InterestFrequency::ALL, InterestFrequency::label, InterestFrequency::as_str)
+                    .map(String::from);
                 let schedule = f.text("分期还本").unwrap_or_default();
                 let amortization = match amortization(&schedule) {
                     Ok(a) => a,
@@ -1028,7 +1026,10 @@ impl Run<'_> {
             "支出" => Record::Disbursement(DisbursementInput {
                 project_code: f.required("项目编码"),
                 bond_code: f.text("债券编码"),
-                kind: payment_kind(&f.required("类型")),
+                kind: f
+                    .coded("类型", DisbursementKind::ALL, DisbursementKind::label, DisbursementKind::as_str)
+                    .unwrap_or_default()
+                    .into(),
                 paid_on: f.date("日期").unwrap_or_default(),
                 amount: f.money("金额").unwrap_or(Money::ZERO),
                 payee: f.required("收款单位"),
@@ -1207,7 +1208,8 @@ fn read_target(rows: &mut [Fields<'_>]) -> GroupRecord {
     let f0 = &mut rows[0];
     let project_code = f0.text("项目编码");
     let department_code = f0.text("部门编码");
-    let scope = scope_of(&f0.required("目标类型"));
+    let scope =
+        f0.coded("目标类型", TargetScope::ALL, TargetScope::label, TargetScope::as_str).unwrap_or_default().into();
     let year = f0.integer("年度");
     if project_code.is_some() == department_code.is_some() {
         let value = project_code.clone().or(department_code.clone());
@@ -1312,5 +1314,30 @@ impl Run<'_> {
         store::apply_in(&self.txn, &scope, findings, self.ctx.clock.now()).await?;
         self.report.checks = store::open_in(&self.txn, &scope).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_read_as_clerks_write_them() {
+        let bond = |t: &str| code_of(t, BondKind::ALL, BondKind::label, BondKind::as_str);
+        assert_eq!(bond("普通专项"), Some(BondKind::Special));
+        assert_eq!(bond("项目收益专项债券"), Some(BondKind::ProjectRevenue));
+        assert_eq!(bond("再融资"), Some(BondKind::Refinancing));
+        assert_eq!(bond("专项"), None);
+        let every = |t: &str| code_of(t, InterestFrequency::ALL, InterestFrequency::label, InterestFrequency::as_str);
+        assert_eq!(
+            [every("每半年"), every("年"), every("按年")].map(|f| f.map(|f| f.as_str())),
+            [Some("SEMI_ANNUAL"), Some("ANNUAL"), Some("ANNUAL")]
+        );
+        let scope = |t: &str| code_of(t, TargetScope::ALL, TargetScope::label, TargetScope::as_str);
+        assert_eq!(scope("长期"), Some(TargetScope::LongTerm));
+        assert_eq!(code_of("付款", DisbursementKind::ALL, DisbursementKind::label, DisbursementKind::as_str), None);
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
     }
 }

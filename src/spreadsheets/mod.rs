@@ -13,9 +13,12 @@ use rust_xlsxwriter::{Format, Workbook};
 use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::Ctx;
+use crate::codes::{AlertStatus, Grade, Profile, label_or_code};
 use crate::db::Money;
 use crate::error::{Error, Result};
 use crate::ledger::entities::{bond, department, project};
+use crate::ledger::projects::{ProjectStatus, Stage};
+use crate::monitoring::{Dimension, Severity};
 
 /// One cell of an exported table.
 #[derive(Clone, Debug, PartialEq)]
@@ -185,10 +188,10 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                         };
                         vec![
                             a.rule.clone().into(),
-                            a.dimension.clone().into(),
-                            a.stage.clone().into(),
-                            crate::monitoring::Severity::parse(&a.severity).map(|s| s.chinese()).unwrap_or("").into(),
-                            a.status.clone().into(),
+                            label_or_code(&a.dimension, Dimension::parse, Dimension::label).into(),
+                            label_or_code(&a.stage, Stage::parse, Stage::label).into(),
+                            label_or_code(&a.severity, Severity::parse, Severity::label).into(),
+                            label_or_code(&a.status, AlertStatus::parse, AlertStatus::label).into(),
                             code,
                             name,
                             dept,
@@ -221,7 +224,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                         p.name.clone().into(),
                         departments.get(&p.department_id).map(|d| d.name.clone()).into(),
                         p.category.clone().into(),
-                        p.status.clone().into(),
+                        label_or_code(&p.status, ProjectStatus::parse, ProjectStatus::label).into(),
                         Cell::Money(x.bond_funding),
                         Cell::Money(x.received),
                         Cell::Money(x.transferred),
@@ -328,7 +331,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                                 .map(|s| Cell::Number(s, 2))
                                 .unwrap_or(Cell::Empty)
                         };
-                        let grade = crate::reports::grade_name(&e.grade);
+                        let grade = label_or_code(&e.grade, Grade::parse, Grade::label);
                         vec![
                             Cell::Number(Decimal::from(i + 1), 0),
                             code,
@@ -337,7 +340,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                             Cell::Number(Decimal::from(e.year), 0),
                             Cell::Number(crate::db::values::stored_decimal(&e.total_score), 2),
                             grade.into(),
-                            e.profile.clone().into(),
+                            label_or_code(&e.profile, Profile::parse, Profile::label).into(),
                             dimension("DECISION"),
                             dimension("MANAGEMENT"),
                             dimension("OUTPUT"),

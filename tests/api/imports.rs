@@ -8,6 +8,7 @@ use std::process::Command;
 
 use bondwatch::auth::Role;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::{Value, json};
 
@@ -612,4 +613,126 @@ async fn every_sheet_of_the_template_imports_a_whole_project() {
     let again = upload(&app, &app.token, bytes, false).await;
     assert!(again["ok"].as_bool().unwrap(), "{again}");
     assert_eq!(app.snapshot().await, before, "re-importing the same file changes nothing");
+}
+
+/// Every stored code a clerk could be shown.
+fn codes() -> std::collections::BTreeSet<&'static str> {
+    use bondwatch::codes::*;
+    use bondwatch::ledger::projects::{ProjectStatus, Stage};
+    use bondwatch::monitoring::{Dimension, Severity};
+    let mut all: std::collections::BTreeSet<&'static str> = std::collections::BTreeSet::new();
+    all.extend(AlertStatus::ALL.iter().map(|c| c.as_str()));
+    all.extend(Grade::ALL.iter().map(|c| c.as_str()));
+    all.extend(BondKind::ALL.iter().map(|c| c.as_str()));
+    all.extend(InterestFrequency::ALL.iter().map(|c| c.as_str()));
+    all.extend(DisbursementKind::ALL.iter().map(|c| c.as_str()));
+    all.extend(TargetScope::ALL.iter().map(|c| c.as_str()));
+    all.extend(Profile::ALL.iter().map(|c| c.as_str()));
+    all.extend(Stage::ALL.iter().map(|c| c.as_str()));
+    all.extend(ProjectStatus::ALL.iter().map(|c| c.as_str()));
+    all.extend(Dimension::ALL.iter().map(|c| c.as_str()));
+    all.extend(Severity::ALL.iter().map(|c| c.as_str()));
+    all
+}
+
+/// The codes that occur as words of `text`, each with a little of what surrounds it.
+fn codes_in(text: &str) -> Vec<String> {
+    let codes = codes();
+    let mut found = Vec::new();
+    let mut word = String::new();
+    let mut at = 0;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if word.is_empty() {
+                at = i;
+            }
+            word.push(c);
+        } else if !word.is_empty() {
+            if codes.contains(word.as_str()) {
+                let start = text.floor_char_boundary(at.saturating_sub(30));
+                let end = text.ceil_char_boundary((i + 30).min(text.len()));
+                found.push(format!("{word} in “{}”", &text[start..end]));
+            }
+            word.clear();
+        }
+    }
+    found
+}
+
+fn workbook_text(bytes: &[u8]) -> String {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for cell in row {
+                out.push_str(&cell.to_string());
+                out.push('\t');
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// What a clerk reads — every export, both reports, the problems of a bad workbook —
+/// names statuses, stages, dimensions, severities, grades and profiles in Chinese.
+#[tokio::test]
+async fn chinese_output_carries_no_codes() {
+    use bondwatch::reports::{self, Format};
+    use bondwatch::spreadsheets::{Export, export};
+    let app = TestApp::spawn().await;
+    let ctx = &app.ctx;
+    bondwatch::demo::load(ctx, |_| {}).await.unwrap();
+    let today = ctx.clock.today();
+    bondwatch::monitoring::sweep::run(ctx, &ctx.rules, today, Default::default()).await.unwrap();
+    let year = today.year() - 1;
+    let caller = bondwatch::auth::Caller::system("test");
+    for code in bondwatch::ledger::queries::all_project_codes(&ctx.db).await.unwrap() {
+        let (facts, result) = bondwatch::evaluation::score_project(ctx, &code, year).await.unwrap();
+        bondwatch::evaluation::store(ctx, &caller, &facts.project, year, &result).await.unwrap();
+    }
+    let mut found = Vec::new();
+    for e in [Export::Alerts, Export::Portfolio, Export::Schedule, Export::Evaluations(year)] {
+        let text = workbook_text(&export(ctx, e).await.unwrap());
+        assert!(text.lines().count() > 2, "the export holds rows: {text}");
+        found.extend(codes_in(&text).into_iter().map(|c| format!("export: {c}")));
+    }
+    let scoring = reports::scoring_workbook(ctx, year, None).await.unwrap();
+    found.extend(codes_in(&workbook_text(&scoring)).into_iter().map(|c| format!("scoring sheet: {c}")));
+    for code in ["HY-JT-01", "HY-SW-02", "HY-MZ-01"] {
+        for (what, doc) in [
+            ("evaluation", reports::evaluation_report(ctx, code, year).await.unwrap()),
+            ("assessment", reports::assessment_report(ctx, code).await.unwrap()),
+        ] {
+            let html = String::from_utf8(reports::render(ctx, doc, Format::Html).await.unwrap()).unwrap();
+            let body = html.split("</style>").last().unwrap();
+            let text: String = body.split('<').map(|part| part.split_once('>').map_or(part, |(_, t)| t)).collect();
+            found.extend(codes_in(&text).into_iter().map(|c| format!("{what} report of {code}: {c}")));
+        }
+    }
+    // A workbook with a mistake in each sheet a clerk fills.
+    let bytes = workbook(&[
+        ("项目", PROJECTS, vec![vec![S("X-1"), S("错"), S("HY-JT"), S("某单位"), S("高速公路"), S(""), N(10.0)]]),
+        ("分配", &["债券编码", "项目编码", "分配金额(万元)", "分配日期"], vec![vec![S("NOBOND"), S("NOPE"), N(1.0)]]),
+        (
+            "支出",
+            DISBURSEMENTS,
+            vec![vec![S("HY-JT-01"), S("付款"), S("2026-05-04"), N(1.0), S("某公司"), S("资本性支出"), S("")]],
+        ),
+        (
+            "进度",
+            &["项目编码", "月份", "计划进度(%)", "实际进度(%)"],
+            vec![vec![S("HY-JT-01"), S("2026-05"), N(120.0), N(-3.0)]],
+        ),
+    ]);
+    let report = upload(&app, &app.token, bytes, true).await;
+    let reasons: Vec<String> =
+        report["problems"].as_array().unwrap().iter().map(|p| p["reason"].as_str().unwrap().to_string()).collect();
+    assert!(reasons.len() >= 4, "{reasons:?}");
+    for r in &reasons {
+        found.extend(codes_in(r).into_iter().map(|c| format!("import problem: {c}")));
+        assert!(r.chars().any(|c| !c.is_ascii()), "an import problem in English: {r}");
+    }
+    assert!(found.is_empty(), "codes a clerk would read:\n{}", found.join("\n"));
 }

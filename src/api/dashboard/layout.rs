@@ -85,39 +85,33 @@ pub fn day(v: &Value) -> &str {
 }
 
 pub fn severity_badge(severity: &str) -> Markup {
-    let name = Severity::parse(severity).map(Severity::chinese).unwrap_or("?");
+    let name = Severity::parse(severity).map(Severity::label).unwrap_or("?");
     html! { span class={"badge sev-" (severity.to_lowercase())} title=(severity) { (name) } }
 }
 
+use crate::codes::AlertStatus;
+use crate::ledger::projects::Stage;
 pub use crate::reports::dimension_name;
 
 /// 借 用 管 还.
 pub fn stage_name(stage: &str) -> &'static str {
-    match stage {
-        "BORROWING" => "借(举借)",
-        "USE" => "用(使用)",
-        "MANAGEMENT" => "管(管理)",
-        "REPAYMENT" => "还(偿还)",
-        _ => "",
-    }
+    Stage::parse(stage).map_or("", Stage::label)
 }
 
-pub const STAGES: [&str; 4] = ["BORROWING", "USE", "MANAGEMENT", "REPAYMENT"];
+pub fn stages() -> impl Iterator<Item = &'static str> {
+    Stage::ALL.iter().map(|s| s.as_str())
+}
 
 pub fn alert_status_name(status: &str) -> &'static str {
-    match status {
-        "OPEN" => "待处理",
-        "ACKNOWLEDGED" => "已确认",
-        "WAIVED" => "已豁免",
-        "RESOLVED" => "已解除",
-        _ => "",
-    }
+    AlertStatus::parse(status).map_or("", AlertStatus::label)
 }
 
-pub const ALERT_STATUSES: [&str; 4] = ["OPEN", "ACKNOWLEDGED", "WAIVED", "RESOLVED"];
+pub fn alert_statuses() -> impl Iterator<Item = &'static str> {
+    AlertStatus::ALL.iter().map(|s| s.as_str())
+}
 
 pub fn project_status_name(status: &str) -> &'static str {
-    crate::ledger::projects::ProjectStatus::parse(status).map(|s| s.chinese()).unwrap_or("")
+    crate::ledger::projects::ProjectStatus::parse(status).map_or("", |s| s.label())
 }
 
 /// A figure with its label, for the rows of key figures atop a page.

@@ -137,7 +137,7 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                         tbody {
                             @for d in Dimension::ALL {
                                 tr {
-                                    th { (d.chinese()) }
+                                    th { (d.label()) }
                                     @for s in Severity::ALL {
                                         @let n = count(d.as_str(), s.as_str());
                                         td.num { @if n > 0 { a href={"/alerts?dimension=" (d.as_str()) "&severity=" (s.as_str())} { (n) } } @else { span.zero { "0" } } }
@@ -362,11 +362,11 @@ pub async fn alerts(
             Some(d) => Some(d.to_string()),
         };
         // A value the filters do not offer (a hand-edited address) is said in Chinese, with what is allowed.
-        let severities: Vec<(&str, &str)> = Severity::ALL.iter().map(|s| (s.as_str(), s.chinese())).collect();
-        let dimensions: Vec<(&str, &str)> = Dimension::ALL.iter().map(|d| (d.as_str(), d.chinese())).collect();
-        let stages: Vec<(&str, &str)> = STAGES.iter().map(|s| (*s, stage_name(s))).collect();
+        let severities: Vec<(&str, &str)> = Severity::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
+        let dimensions: Vec<(&str, &str)> = Dimension::ALL.iter().map(|d| (d.as_str(), d.label())).collect();
+        let stages: Vec<(&str, &str)> = stages().map(|s| (s, stage_name(s))).collect();
         let statuses: Vec<(&str, &str)> = std::iter::once(("ALL", "全部"))
-            .chain(ALERT_STATUSES.iter().map(|s| (*s, alert_status_name(s))))
+            .chain(alert_statuses().map(|s| (s, alert_status_name(s))))
             .collect();
         let severity = offered("等级", chosen(&q.severity), &severities)?;
         let dimension = offered("维度", chosen(&q.dimension), &dimensions)?;
@@ -401,9 +401,9 @@ pub async fn alerts(
         let content = html! {
             h1 { "预警" span.count { "共 " (data["alerts"]["totalCount"]) " 条" } }
             form.filters method="get" action="/alerts" {
-                (select("severity", "等级", with_all("全部", Severity::ALL.iter().map(|s| (s.as_str().into(), s.chinese().into())).collect()), q.severity.as_deref()))
-                (select("dimension", "维度", with_all("全部", Dimension::ALL.iter().map(|d| (d.as_str().into(), d.chinese().into())).collect()), q.dimension.as_deref()))
-                (select("stage", "阶段", with_all("全部", STAGES.iter().map(|s| (s.to_string(), stage_name(s).into())).collect()), q.stage.as_deref()))
+                (select("severity", "等级", with_all("全部", Severity::ALL.iter().map(|s| (s.as_str().into(), s.label().into())).collect()), q.severity.as_deref()))
+                (select("dimension", "维度", with_all("全部", Dimension::ALL.iter().map(|d| (d.as_str().into(), d.label().into())).collect()), q.dimension.as_deref()))
+                (select("stage", "阶段", with_all("全部", super::layout::stages().map(|s| (s.to_string(), stage_name(s).into())).collect()), q.stage.as_deref()))
                 (select("department", "部门",
                     std::iter::once(("*".to_string(), "全部部门".to_string()))
                         .chain(data["departments"].as_array().unwrap_or(&empty).iter().map(|d| (text(d, "code").into(), text(d, "name").into())))
@@ -411,7 +411,7 @@ pub async fn alerts(
                     Some(department.as_deref().unwrap_or("*"))))
                 (select("status", "状态",
                     with_all("未解除", std::iter::once(("ALL".to_string(), "全部".to_string()))
-                        .chain(ALERT_STATUSES.iter().map(|s| (s.to_string(), alert_status_name(s).into()))).collect()),
+                        .chain(alert_statuses().map(|s| (s.to_string(), alert_status_name(s).into()))).collect()),
                     q.status.as_deref()))
                 button type="submit" { "筛选" }
             }
