@@ -73,7 +73,8 @@ pub fn render(doc: &Document) -> String {
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
          body{{font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}\
          h1{{text-align:center}} .subtitle{{text-align:center;color:#555}} table{{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}}\
-         th,td{{border:1px solid #bbb;padding:4px 6px;font-size:14px;vertical-align:top}} th{{background:#eef2f7}} caption{{font-weight:bold;padding:4px}}\
+         th,td{{border:1px solid #bbb;padding:4px 6px;font-size:14px;vertical-align:top;overflow-wrap:anywhere}} th{{background:#eef2f7}} caption{{font-weight:bold;padding:4px}}\
+         td.num,th.num{{text-align:right;white-space:nowrap}} thead{{display:table-header-group}} tr{{break-inside:avoid}}\
          figure{{margin:1em 0}} figcaption{{font-weight:bold}} .legend{{font-size:13px}}</style></head><body>\
          <h1>{title}</h1><p class=\"subtitle\">{subtitle}<br>生成日期:{generated}</p>",
         title = escape(&doc.title),
@@ -97,21 +98,41 @@ pub fn sections(sections: &[Section]) -> String {
             let _ = write!(out, "<figure><figcaption>{}</figcaption>{}</figure>", escape(&c.title), svg(c));
         }
         for t in &s.tables {
-            let _ = write!(out, "<table><caption>{}</caption><tr>", escape(&t.caption));
-            for h in &t.headers {
-                let _ = write!(out, "<th>{}</th>", escape(h));
+            let _ = write!(out, "<table><caption>{}</caption><thead><tr>", escape(&t.caption));
+            let num = |yes: bool| if yes { " class=\"num\"" } else { "" };
+            // A column of numbers has its header over them, on the right.
+            let column =
+                |c: usize| !t.numeric.is_empty() && t.numeric.iter().all(|r| r.get(c).copied().unwrap_or(false));
+            for (c, h) in t.headers.iter().enumerate() {
+                let _ = write!(out, "<th{}>{}</th>", num(column(c)), escape(h));
             }
-            out.push_str("</tr>");
-            for row in &t.rows {
+            out.push_str("</tr></thead><tbody>");
+            for (row, flags) in t.rows.iter().zip(&t.numeric) {
                 out.push_str("<tr>");
-                for cell in row {
-                    let _ = write!(out, "<td>{}</td>", escape(cell));
+                for (cell, &yes) in row.iter().zip(flags) {
+                    let _ = write!(out, "<td{}>{}</td>", num(yes), escape(cell));
                 }
                 out.push_str("</tr>");
             }
-            out.push_str("</table>");
+            out.push_str("</tbody></table>");
         }
         out.push_str("</section>");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn number_columns_are_right_aligned() {
+        use super::super::{is_number, table};
+        assert!(is_number("42,000.00") && is_number("-3.50") && is_number("12.00%") && is_number("—"));
+        assert!(!is_number("HY-JT-01") && !is_number("2025-06-30") && !is_number("达成"));
+        let t = table(
+            "t",
+            &["项目", "金额(万元)", "日期"],
+            vec![vec!["甲".into(), "1,234.56".into(), "2025-06-30".into()], vec!["乙".into(), "—".into(), "".into()]],
+        );
+        assert_eq!(t.numeric, [[false, true, false], [false, true, false]]);
+    }
 }

@@ -47,6 +47,14 @@ pub struct TableBlock {
     pub caption: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Per cell: a number, set right-aligned.
+    pub numeric: Vec<Vec<bool>>,
+}
+
+/// A cell that holds a number: 1,234.56, -3.5, 12.00%, or a dash for none.
+pub fn is_number(cell: &str) -> bool {
+    let t = cell.trim().trim_end_matches(['%', '分', '倍']);
+    !t.is_empty() && (t == "—" || t == "-" || t.replace(',', "").parse::<rust_decimal::Decimal>().is_ok())
 }
 
 /// A chart drawn by the renderer: bars grouped by label, or lines over the labels.
@@ -162,7 +170,8 @@ fn date(d: Option<NaiveDate>) -> String {
 }
 
 fn table(caption: &str, headers: &[&str], rows: Vec<Vec<String>>) -> TableBlock {
-    TableBlock { caption: caption.into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows }
+    let numeric = rows.iter().map(|r| r.iter().map(|c| is_number(c)).collect()).collect();
+    TableBlock { caption: caption.into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows, numeric }
 }
 
 fn section(heading: &str) -> Section {

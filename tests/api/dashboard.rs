@@ -107,9 +107,10 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
         assert_eq!(cell.text().await.unwrap(), count["count"].to_string(), "open {} alerts", count["severity"]);
     }
     assert!(b.text("figure.chart figcaption").await.starts_with("未来12个月应还本息"));
-    // 16 June 2026 to 15 June 2027: thirteen calendar months, a bar each for principal and interest.
-    assert_eq!(b.all("table.monthly thead th.num").await.len(), 13 + 1);
-    assert_eq!(b.all("figure.chart svg rect").await.len(), 2 * 13);
+    // 15 June 2026 to 14 June 2027, the figure's window: twelve months (15 June to 14 July,
+    // …), not the thirteen calendar months it touches; a bar each for principal and interest.
+    assert_eq!(b.all("table.monthly thead th.num").await.len(), 12 + 1);
+    assert_eq!(b.all("figure.chart svg rect").await.len(), 2 * 12);
     assert_eq!(
         b.text("table.monthly tbody tr:last-child td:last-child").await,
         wan(p["debtServiceNext12Months"].as_str().unwrap()),

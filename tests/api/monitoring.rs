@@ -31,6 +31,41 @@ async fn the_demo_portfolio_fires_every_rule() {
     assert_eq!(again["runAlertSweep"], json!({"raised": 0, "resolved": 0}));
 }
 
+/// Every alert of the demo reads cleanly: a measured value or threshold is never a bare
+/// number (it says 万元, %, 天, 倍 …), money is never bare yuan, a ratio is not printed to
+/// 28 decimals, a shortfall is not "仅-…", a project's code never runs into a number.
+#[tokio::test]
+async fn alert_texts_carry_their_units() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    app.ok("mutation { runAlertSweep { raised } }", json!({})).await;
+    let data = app
+        .ok("{ alerts(first: 200) { nodes { rule message measured threshold project { code } } } }", json!({}))
+        .await;
+    let bare = |v: &str| v.trim_start_matches(['≥', '≤', '<', '>', '=']).parse::<rust_decimal::Decimal>().is_ok();
+    let mut wrong = Vec::new();
+    for a in data["alerts"]["nodes"].as_array().unwrap() {
+        let (rule, message) = (a["rule"].as_str().unwrap(), a["message"].as_str().unwrap());
+        for key in ["measured", "threshold"] {
+            if let Some(v) = a[key].as_str().filter(|v| bare(v)) {
+                wrong.push(format!("{rule} {key} “{v}” has no unit"));
+            }
+        }
+        let long_decimals = message
+            .split(|c: char| !c.is_ascii_digit() && c != '.')
+            .any(|n| n.split_once('.').is_some_and(|(_, d)| d.len() > 4));
+        if long_decimals || message.contains("仅-") {
+            wrong.push(format!("{rule}: {message}"));
+        }
+        if let Some(code) = a["project"]["code"].as_str()
+            && message.split(code).skip(1).any(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            wrong.push(format!("{rule}: the code runs into a number: {message}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 const SWEEP: &str = "mutation { runAlertSweep { raised updated resolved } }";
 const D1: &str =
     r#"{ alerts(filter: {rule: "D1"}) { totalCount nodes { id severity status project { code } message evidence } } }"#;

@@ -71,6 +71,9 @@ async fn the_evaluation_report_in_pdf_and_html_carries_every_section_and_the_fig
     let html = html.text().await.unwrap();
     assert!(html.contains("十、结论与建议") && html.contains("<svg") && html.contains(&format!("总分{total}分")));
     assert!(!html.contains("<script"), "a static page");
+    // Amounts right-aligned in 万元 with separators; the header repeats on each printed page.
+    assert!(html.contains(r#"<td class="num">42,000.00</td>"#), "the approved investment, right-aligned");
+    assert!(html.contains("<thead>") && html.contains("thead{display:table-header-group}"));
 }
 
 #[tokio::test]

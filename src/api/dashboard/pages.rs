@@ -2,8 +2,6 @@
 //! one query as its viewer and lays the answer out; the project page adds the
 //! evaluation report's first seven sections (the same figures, tables and charts).
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
@@ -54,9 +52,11 @@ const PORTFOLIO: &str = r#"query($from: Date!, $to: Date!, $dept: String) {
 /// the debt service of the next twelve months (a department's own for its staff).
 pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     show(&state, &headers, &uri, async |viewer: Viewer| {
-        // The portfolio's window: due after today, up to the same day 12 months on.
+        // The window of 未来12个月应付本息: due on or after today, before the same day
+        // 12 months on; a bar for each of its twelve months, which add up to the figure.
         let today = state.ctx.clock.today();
-        let (from, to) = (today + chrono::Duration::days(1), crate::db::values::add_months(today, 12));
+        let buckets = twelve_months(today);
+        let (from, to) = (buckets[0].0, buckets[11].1);
         let vars = json!({"from": from.to_string(), "to": to.to_string(), "dept": viewer.department_code});
         let data = run(&state, &viewer.caller, PORTFOLIO, vars).await?;
         let p = &data["portfolio"];
@@ -70,16 +70,12 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                 .and_then(|c| c["count"].as_i64())
                 .unwrap_or(0)
         };
-        let mut months: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
-        let mut month = from.with_day(1).unwrap_or(from);
-        while month <= to {
-            months.insert(month.format("%Y-%m").to_string(), Default::default());
-            month = crate::db::values::add_months(month, 1);
-        }
+        let mut months: Vec<(Decimal, Decimal)> = vec![Default::default(); buckets.len()];
         for line in data["debtService"].as_array().unwrap_or(&empty) {
-            if let Some(m) = months.get_mut(text(line, "dueDate").get(..7).unwrap_or("")) {
-                m.0 += amount(&line["principal"]);
-                m.1 += amount(&line["interest"]);
+            let due = chrono::NaiveDate::parse_from_str(text(line, "dueDate"), "%Y-%m-%d").ok();
+            if let Some(i) = due.and_then(|d| buckets.iter().position(|(a, b)| *a <= d && d <= *b)) {
+                months[i].0 += amount(&line["principal"]);
+                months[i].1 += amount(&line["interest"]);
             }
         }
         let debt_chart = paired_bars(
@@ -87,9 +83,9 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
                 "未来12个月应还本息(万元){}",
                 viewer.department_code.as_deref().map(|d| format!(" · {d}")).unwrap_or_default()
             ),
-            months.keys().map(|m| m[2..].replace('-', ".")).collect(),
+            buckets.iter().map(|(start, _)| start.format("%y.%m").to_string()).collect(),
             ["本金", "利息"],
-            months.values().map(|(p, i)| (wan_f64(*p), wan_f64(*i))),
+            months.iter().map(|(p, i)| (wan_f64(*p), wan_f64(*i))),
         );
         let content = html! {
             h1 { "专项债项目总览" span.asof { "截至 " (text(p, "asOf")) } }
@@ -158,11 +154,11 @@ pub async fn portfolio(State(state): State<AppState>, headers: HeaderMap, uri: U
             section {
                 (chart(&debt_chart))
                 table.monthly {
-                    thead { tr { th { "万元" } @for m in months.keys() { th.num { (m) } } th.num { "合计" } } }
+                    thead { tr { th { "万元" } @for (start, end) in &buckets { th.num title=(format!("{start} 至 {end}")) { (start.format("%y.%m")) } } th.num { "合计" } } }
                     tbody {
-                        (monthly_row("本金", months.values().map(|(p, _)| *p)))
-                        (monthly_row("利息", months.values().map(|(_, i)| *i)))
-                        (monthly_row("合计", months.values().map(|(p, i)| *p + *i)))
+                        (monthly_row("本金", months.iter().map(|(p, _)| *p)))
+                        (monthly_row("利息", months.iter().map(|(_, i)| *i)))
+                        (monthly_row("合计", months.iter().map(|(p, i)| *p + *i)))
                     }
                 }
             }
@@ -621,4 +617,29 @@ pub async fn bond(State(state): State<AppState>, Path(code): Path<String>, heade
         Ok((text(b, "name").to_string(), content))
     })
     .await
+}
+
+/// The twelve months from `today`, each from a day to the day before the same day a month
+/// on (both included): together they cover the window of 未来12个月应付本息, no more.
+pub fn twelve_months(today: chrono::NaiveDate) -> Vec<(chrono::NaiveDate, chrono::NaiveDate)> {
+    use crate::db::values::add_months;
+    (0..12).map(|i| (add_months(today, i), add_months(today, i + 1) - chrono::Duration::days(1))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_debt_chart_has_twelve_months_covering_the_figure_s_window() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let months = super::twelve_months(d(2026, 12, 15));
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[0], (d(2026, 12, 15), d(2027, 1, 14)));
+        // Before 15 December 2027, as the figure counts: 12 months, not 13.
+        assert_eq!(months[11].1, d(2027, 12, 14));
+        assert!(months.windows(2).all(|w| w[0].1 + chrono::Duration::days(1) == w[1].0), "contiguous");
+        let first_day = super::twelve_months(d(2026, 12, 1));
+        assert_eq!((first_day[0].0, first_day[11].1), (d(2026, 12, 1), d(2027, 11, 30)));
+    }
 }

@@ -27,7 +27,7 @@ pub fn c1_project(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding
         return Vec::new();
     }
     vec![Finding::new("C1", Severity::Yellow, f.subject(), format!("项目{}资金筹措计划合计{}与批复概算{}不符,相差{}。", p.code, wan(parts), wan(p.approved_investment), wan(diff)))
-        .measured(parts, p.approved_investment)
+        .measured(wan(parts), format!("等于批复概算{}", wan(p.approved_investment)))
         .evidence(json!({"field": "fundingPlan", "planned_bond_funding": p.planned_bond_funding, "capital_fund": p.capital_fund, "own_funds": p.own_funds, "other_funding": p.other_funding, "approved_investment": p.approved_investment}))]
 }
 
@@ -35,6 +35,7 @@ pub fn c1_project(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding
 pub fn c1(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
     let tol = tolerance(c, "C1", "tolerance").fen();
     let mut problems = Vec::new();
+    let mut text = Vec::new();
     for t in &d.budgets {
         for (section, total, name) in
             [("INCOME", t.budget.income_total, "收入"), ("EXPENDITURE", t.budget.expenditure_total, "支出")]
@@ -42,24 +43,13 @@ pub fn c1(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
             let sum: Money = t.lines.iter().filter(|l| l.section == section).map(|l| l.amount).sum();
             if (sum - total).fen().abs() > tol {
                 problems.push(json!({"year": t.budget.year, "section": section, "name": name, "lines": sum, "stated_total": total}));
+                text.push(format!("{}年{name}分项合计{}与填报合计{}不符", t.budget.year, wan(sum), wan(total)));
             }
         }
     }
     if problems.is_empty() {
         return Vec::new();
     }
-    let text: Vec<String> = problems
-        .iter()
-        .map(|p| {
-            format!(
-                "{}年{}分项合计{}与填报合计{}不符",
-                p["year"],
-                p["name"].as_str().unwrap_or(""),
-                p["lines"].as_str().unwrap_or(""),
-                p["stated_total"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
     vec![
         Finding::new(
             "C1",
@@ -140,7 +130,7 @@ pub fn c3(d: &DepartmentFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         if (sum - line.amount).fen().abs() > tol {
             out.push(
                 Finding::new("C3", Severity::Yellow, dept_subject(d), format!("{}{}年特定目标类项目当年预算合计{},与支出构成中特定目标类{}不符。", d.department.name, t.budget.year, wan(sum), wan(line.amount)))
-                    .measured(sum, line.amount)
+                    .measured(wan(sum), format!("等于特定目标类{}", wan(line.amount)))
                     .evidence(json!({"year": t.budget.year, "projects": counted.len(), "project_sum": sum, "specific_purpose_line": line.amount})),
             );
         }

@@ -94,7 +94,7 @@ pub fn d3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             f.subject(),
             format!("项目{}绩效目标不完整:{},请补充。", f.project.code, why.join(";")),
         )
-        .measured(f.indicators.len(), format!("≥{min}个,含产出、效益、满意度指标"))
+        .measured(format!("{}个指标", f.indicators.len()), format!("≥{min}个,含产出、效益、满意度指标"))
         .evidence(json!({"indicators": f.indicators.len(), "missing_levels": missing})),
     ]
 }
@@ -133,7 +133,7 @@ pub fn d4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 f.subject(),
                 format!("项目{}有{no_basis}个指标未填写指标值确定依据。", f.project.code),
             )
-            .measured(format!("{no_basis}个缺依据"), "0")
+            .measured(format!("{no_basis}个缺依据"), "0个缺依据")
             .evidence(evidence),
         ];
     }
@@ -155,7 +155,7 @@ pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
                 f.subject(),
                 format!("项目{}收益预测缺失,无法测算本息覆盖倍数,请补充实施方案收益预测。", f.project.code),
             )
-            .measured("收益预测缺失", format!("≥{}", c.t("D5", "yellow_below")))
+            .measured("收益预测缺失", format!("≥{}倍", c.t("D5", "yellow_below")))
             .evidence(json!({"forecast_years": 0})),
         ];
     };
@@ -177,12 +177,12 @@ pub fn d5(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         format!(
             "项目{}本息覆盖倍数{},低于{},偿债能力不足,请复核收益预测和债券规模。",
             f.project.code,
-            ratio,
+            figures::COVERAGE.show(ratio),
             c.t("D5", "yellow_below")
         )
     };
     vec![Finding::new("D5", severity, f.subject(), message)
-        .measured(figures::COVERAGE.show(ratio), format!("{}–{}", c.t("D5", "yellow_below"), c.t("D5", "blue_above")))
+        .measured(format!("{}倍", figures::COVERAGE.show(ratio)), format!("{}–{}倍", c.t("D5", "yellow_below"), c.t("D5", "blue_above")))
         .evidence(json!({"coverage": ratio.round_dp(6).to_string(), "debt_service": debt_total, "forecast_years": f.forecast.len()}))]
 }
 

@@ -153,7 +153,7 @@ pub fn m3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 points(gap)
             ),
         )
-        .measured(format!("落后{}个百分点", points(gap)), format!("≤{}个百分点", c.t("M3", "yellow_points")))
+        .measured(format!("落后计划{}个百分点", points(gap)), format!("≤{}个百分点", c.t("M3", "yellow_points")))
         .evidence(evidence),
     ]
 }
@@ -189,7 +189,10 @@ pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                     c.t("M4", "yellow_points")
                 ),
             )
-            .measured(format!("超前{}个百分点", points(gap)), format!("≤{}个百分点", c.t("M4", "yellow_points")))
+            .measured(
+                format!("支出超前形象进度{}个百分点", points(gap)),
+                format!("≤{}个百分点", c.t("M4", "yellow_points")),
+            )
             .evidence(evidence),
         ];
     }
@@ -206,7 +209,10 @@ pub fn m4(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                     points(spend)
                 ),
             )
-            .measured(format!("落后{}个百分点", points(-gap)), format!("≤{}个百分点", c.t("M4", "blue_points")))
+            .measured(
+                format!("支出落后形象进度{}个百分点", points(-gap)),
+                format!("≤{}个百分点", c.t("M4", "blue_points")),
+            )
             .evidence(evidence),
         ];
     }
@@ -228,7 +234,7 @@ pub fn m5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             let classes: Vec<&str> = payments.iter().map(|p| p.economic_class.as_str()).collect();
             let evidence: Vec<_> = payments.iter().map(|p| json!({"id": p.id, "paid_on": p.paid_on, "amount": p.amount, "class": p.economic_class, "voucher": p.voucher_no})).collect();
             Finding::new("M5", Severity::Red, bond.map(|b| f.bond_subject(b)).unwrap_or_else(|| f.subject()), format!("项目{}使用债券资金支付{}共{},属于禁止性支出,请立即整改并追回。", f.project.code, classes.join("、"), wan(total)))
-                .measured(wan(total), "0")
+                .measured(wan(total), "0万元")
                 .evidence(json!({"payments": evidence}))
         })
         .collect()
@@ -263,7 +269,7 @@ pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 f.bond_subject(bond),
                 format!("项目{}使用未安排给本项目的债券资金支付{},属于挪用,请立即核查。", f.project.code, wan(total)),
             )
-            .measured(wan(total), "0")
+            .measured(wan(total), "0万元")
             .evidence(json!({"payments": evidence}))
         })
         .collect()
@@ -391,7 +397,7 @@ pub fn m10(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
             let advice = if severity == Severity::Red { "建议暂缓拨付资金并督促整改" } else { "请分析原因,采取纠偏措施" };
             Some(
                 Finding::new("M10", severity, f.indicator_subject(i.indicator.id), format!("项目{}指标“{}”完成{}(目标{}),进度明显滞后于时间进度{},{advice}。", f.project.code, i.indicator.name, latest.value, i.indicator.target_text, pct(elapsed)))
-                    .measured(figures::fixed(ratio, 2), format!("≥{}", c.t("M10", "yellow_ratio")))
+                    .measured(format!("时间进度的{}", pct(ratio)), format!("≥时间进度的{}", pct(c.t("M10", "yellow_ratio"))))
                     .evidence(json!({"actual": latest.value, "period": latest.period, "attainment": attained.round_dp(4).to_string(), "year_elapsed": elapsed.round_dp(4).to_string()})),
             )
         })

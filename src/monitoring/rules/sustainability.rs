@@ -68,7 +68,7 @@ pub fn s2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 figures::ROLLING_COVERAGE.show(rolling)
             ),
         )
-        .measured(figures::ROLLING_COVERAGE.show(rolling), format!("≥{}", c.t("S2", "orange_below")))
+        .measured(format!("{}倍", figures::ROLLING_COVERAGE.show(rolling)), format!("≥{}倍", c.t("S2", "orange_below")))
         .evidence(json!({"rolling_coverage": rolling.round_dp(6).to_string()})),
     ]
 }
@@ -115,7 +115,7 @@ pub fn s3(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                         wan(due - balance)
                     ),
                 )
-                .measured(wan(due - balance), "0")
+                .measured(wan(due - balance), "0万元")
                 .evidence(json!({"due": due, "dedicated_balance": balance, "within_days": days})),
             ];
         }
@@ -200,7 +200,7 @@ pub fn s5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     }
     let gap: Money = late.iter().map(|r| r.collected - r.transferred).sum();
     vec![Finding::new("S5", Severity::Yellow, f.subject(), format!("项目{}已收取的专项收入{}超过{days}天未缴入专户,请及时缴入偿债专户。", f.project.code, wan(gap)))
-        .measured(wan(gap), "0")
+        .measured(wan(gap), "0万元")
         .evidence(json!({"records": late.iter().map(|r| json!({"id": r.id, "period": r.period, "collected": r.collected, "transferred": r.transferred})).collect::<Vec<_>>()}))]
 }
 
