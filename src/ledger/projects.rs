@@ -184,25 +184,25 @@ pub fn missing_documents(p: &project::Model) -> Vec<&'static str> {
 /// Applies `facts` onto `model`, checking each given field and the whole afterwards;
 /// every problem is noted, not only the first.
 fn apply_facts(model: &mut project::Model, facts: ProjectFacts, problems: &mut Problems) {
-    if let Some(v) = facts.name {
-        if let Some(v) = problems.take(required_text("input.name", &v, 300)) {
-            model.name = v;
-        }
+    if let Some(v) = facts.name
+        && let Some(v) = problems.take(required_text("input.name", &v, 300))
+    {
+        model.name = v;
     }
-    if let Some(v) = facts.executing_unit {
-        if let Some(v) = problems.take(required_text("input.executingUnit", &v, 300)) {
-            model.executing_unit = v;
-        }
+    if let Some(v) = facts.executing_unit
+        && let Some(v) = problems.take(required_text("input.executingUnit", &v, 300))
+    {
+        model.executing_unit = v;
     }
-    if let Some(v) = facts.category {
-        if let Some(v) = problems.take(parse_category("input.category", &v)) {
-            model.category = v;
-        }
+    if let Some(v) = facts.category
+        && let Some(v) = problems.take(parse_category("input.category", &v))
+    {
+        model.category = v;
     }
-    if let Some(v) = facts.construction_content {
-        if let Some(v) = problems.take(optional_text("input.constructionContent", Some(&v), 4000)) {
-            model.construction_content = v;
-        }
+    if let Some(v) = facts.construction_content
+        && let Some(v) = problems.take(optional_text("input.constructionContent", Some(&v), 4000))
+    {
+        model.construction_content = v;
     }
     let money_fields = [
         ("input.currentEstimate", facts.current_estimate, &mut model.current_estimate),
@@ -212,10 +212,10 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts, problems: &mut P
         ("input.otherFunding", facts.other_funding, &mut model.other_funding),
     ];
     for (field, value, slot) in money_fields {
-        if let Some(v) = value {
-            if let Some(v) = problems.take(non_negative_money(field, v)) {
-                *slot = v;
-            }
+        if let Some(v) = value
+            && let Some(v) = problems.take(non_negative_money(field, v))
+        {
+            *slot = v;
         }
     }
     let date_fields = [
@@ -229,10 +229,10 @@ fn apply_facts(model: &mut project::Model, facts: ProjectFacts, problems: &mut P
             *slot = value;
         }
     }
-    if let Some(docs) = facts.maturity_documents {
-        if let Some(v) = problems.take(parse_documents("input.maturityDocuments", &docs)) {
-            model.maturity_documents = v;
-        }
+    if let Some(docs) = facts.maturity_documents
+        && let Some(v) = problems.take(parse_documents("input.maturityDocuments", &docs))
+    {
+        model.maturity_documents = v;
     }
     problems.take(ordered_dates("input.plannedCompletion", model.planned_start, model.planned_completion));
     problems.take(ordered_dates("input.revenueEnd", model.revenue_start, model.revenue_end));
