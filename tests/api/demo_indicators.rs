@@ -64,8 +64,11 @@ async fn every_demo_project_declares_the_indicators_of_its_kind() {
         .map(|t| t["indicators"].as_array().unwrap().len())
         .sum();
     assert_eq!(declared, 125);
-    let all = app.ok("{ indicators { totalCount } }", json!({})).await;
+    let all = app.ok("{ indicators { totalCount } departments { code } bonds { totalCount } }", json!({})).await;
     assert_eq!(all["indicators"]["totalCount"], 125 + 55);
+    // And the README's 7 departments, 5 bonds and 4 users.
+    assert_eq!((all["departments"].as_array().unwrap().len(), all["bonds"]["totalCount"].as_i64()), (7, Some(5)));
+    assert_eq!(demo::DEMO_USERS.len(), 4);
     // Each set is whole and quantified, as a healthy project declares it: no D3, no D4.
     for kind in Kind::ALL {
         let set = kind.indicators();
