@@ -118,6 +118,30 @@ struct AppState {
 #[derive(Clone, Debug)]
 pub struct ClientAddress(pub String);
 
+/// The credentials are the session cookie (no `Authorization` header).
+fn from_cookie(headers: &HeaderMap) -> bool {
+    headers.get(header::AUTHORIZATION).is_none() && credentials(headers).is_some()
+}
+
+/// Whether the request has a mutation among its operations; a query that does not
+/// parse changes nothing.
+fn writes(query: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    async_graphql::parser::parse_query(query)
+        .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
+}
+
+/// `Origin` names the host the request was sent to (`Host`): the page is this server's.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    match (value(header::ORIGIN), value(header::HOST)) {
+        (Some(origin), Some(host)) => {
+            origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+        }
+        _ => false,
+    }
+}
+
 /// The bearer token of `Authorization`, or the session cookie.
 fn credentials(headers: &HeaderMap) -> Option<String> {
     let bearer = headers
@@ -179,6 +203,15 @@ async fn graphql(
     let mut request = request.into_inner().data(Loaders::new(&state.ctx)).data(ClientAddress(peer.ip().to_string()));
     if let Some(c) = caller {
         request = request.data(c);
+    }
+    // A browser sends the session cookie to any site's request: a change made with it
+    // must come from a page of this server (CSRF). A bearer token is never sent unasked.
+    if from_cookie(&headers) && writes(&request.query) && !same_origin(&headers) {
+        let body = serde_json::json!({"errors": [{
+            "message": "跨站请求被拒绝:以登录会话(cookie)提交的修改须来自本系统的页面;程序调用请使用 bearer 令牌",
+            "extensions": {"code": "FORBIDDEN"}
+        }]});
+        return (StatusCode::FORBIDDEN, Json(body)).into_response();
     }
     let schema = if introspection_only(&request.query) { &state.introspection } else { &state.schema };
     GraphQLResponse::from(schema.execute(request).await).into_response()

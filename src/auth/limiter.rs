@@ -24,8 +24,11 @@ impl LoginLimiter {
         f(&mut self.failures.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Refuses when any key has reached the limit within the window.
-    pub fn check(&self, keys: &[String], now: DateTime<Utc>) -> Result<()> {
+    /// Counts an attempt against every key, or refuses when any key has reached the
+    /// limit within the window — in one step under the lock, so that parallel guesses
+    /// cannot all pass before the first is counted. A right password then takes its
+    /// attempt back ([`LoginLimiter::succeeded`]).
+    pub fn attempt(&self, keys: &[String], now: DateTime<Utc>) -> Result<()> {
         let window = self.window;
         let max = self.max_failures;
         self.with(|map| {
@@ -42,15 +45,46 @@ impl LoginLimiter {
                     });
                 }
             }
+            keys.iter().for_each(|k| map.entry(k.clone()).or_default().push(now));
             Ok(())
         })
     }
 
-    pub fn fail(&self, keys: &[String], now: DateTime<Utc>) {
-        self.with(|map| keys.iter().for_each(|k| map.entry(k.clone()).or_default().push(now)));
+    /// The attempt made at `at` was right: the username's failures are forgotten and
+    /// the address keeps only its failures.
+    pub fn succeeded(&self, keys: &[String], at: DateTime<Utc>) {
+        self.with(|map| {
+            if let Some((user, rest)) = keys.split_first() {
+                map.remove(user);
+                for key in rest {
+                    if let Some(recent) = map.get_mut(key)
+                        && let Some(i) = recent.iter().rposition(|t| *t == at)
+                    {
+                        recent.remove(i);
+                    }
+                }
+            }
+        })
     }
+}
 
-    pub fn forget(&self, key: &str) {
-        self.with(|map| map.remove(key));
+#[cfg(test)]
+mod tests {
+    use super::LoginLimiter;
+
+    #[test]
+    fn an_attempt_counts_before_its_password_is_checked() {
+        let now = chrono::Utc::now();
+        let limiter = LoginLimiter::new(2, chrono::Duration::minutes(15));
+        let keys = ["user:a".to_string(), "address:x".to_string()];
+        assert!(limiter.attempt(&keys, now).is_ok());
+        assert!(limiter.attempt(&keys, now).is_ok());
+        // A third guess in flight is refused though neither of the two has failed yet.
+        assert!(limiter.attempt(&keys, now).is_err());
+        // One of them was right: the user starts again, the address keeps the other.
+        limiter.succeeded(&keys, now);
+        assert!(limiter.attempt(&["user:a".to_string()], now).is_ok());
+        assert!(limiter.attempt(&["address:x".to_string()], now).is_ok());
+        assert!(limiter.attempt(&["address:x".to_string()], now).is_err());
     }
 }

@@ -182,14 +182,13 @@ pub struct Session {
 pub async fn login(ctx: &Ctx, username: &str, password: &str, address: &str) -> Result<Session> {
     let now = ctx.clock.now();
     let keys = [format!("user:{username}"), format!("address:{address}")];
-    ctx.login_limiter.check(&keys, now)?;
+    ctx.login_limiter.attempt(&keys, now)?;
     let user = user_by_name(&ctx.db, username).await?;
     let ok = user.as_ref().and_then(|u| u.password_hash.as_deref()).is_some_and(|h| verify_password(password, h));
     let Some(user) = user.filter(|_| ok) else {
-        ctx.login_limiter.fail(&keys, now);
         return Err(Error::Unauthenticated("用户名或密码错误".into()));
     };
-    ctx.login_limiter.forget(&keys[0]);
+    ctx.login_limiter.succeeded(&keys, now);
     let txn = begin_write(&ctx.db).await?;
     let expires_at = Some(now + ctx.settings.auth.session_duration());
     let token = tokens::issue(&txn, user.id, "SESSION", now, expires_at).await?;

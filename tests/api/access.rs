@@ -387,6 +387,94 @@ async fn login_opens_a_cookie_session_and_is_rate_limited() {
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("address:"));
 }
 
+async fn clerk(app: &TestApp) {
+    app.ok(r#"mutation { createDepartment(input: {code: "JT", name: "交通运输局"}) { code } }"#, json!({})).await;
+    bondwatch::auth::add_user(
+        &app.ctx,
+        bondwatch::auth::NewUser {
+            username: "clerk".into(),
+            role: Role::Admin,
+            department_code: None,
+            email: None,
+            password: Some("correct horse".into()),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn parallel_guesses_cannot_pass_the_login_limit() {
+    let app = TestApp::spawn().await;
+    clerk(&app).await;
+    // 200 guesses at once, the right password among them: five are checked (the limit),
+    // every other is refused before its password is looked at.
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let p = if i == 150 { "correct horse".to_string() } else { format!("guess{i}") };
+        let (client, url) = (app.client.clone(), format!("{}/graphql", app.url));
+        guesses.spawn(async move {
+            let body = json!({"query": LOGIN, "variables": {"u": "clerk", "p": p}});
+            client.post(url).json(&body).send().await.unwrap().json::<Value>().await.unwrap()
+        });
+    }
+    let answers = guesses.join_all().await;
+    let checked = answers.iter().filter(|b| code_of(b).as_deref() != Some("LIMIT_EXCEEDED")).count();
+    assert!(checked <= 5, "{checked} guesses were checked, the limit is 5");
+    assert_eq!(answers.len() - checked, 200 - checked);
+}
+
+#[tokio::test]
+async fn a_cookie_session_changes_nothing_from_another_site() {
+    let app = TestApp::spawn().await;
+    clerk(&app).await;
+    let (_, body) = app.send(None, LOGIN, json!({"u": "clerk", "p": "correct horse"})).await;
+    let session = format!("bondwatch_session={}", body["data"]["login"]["token"].as_str().unwrap());
+    let host = app.url.trim_start_matches("http://").to_string();
+    let create = r#"mutation { createDepartment(input: {code: "EVIL", name: "外站"}) { code } }"#;
+    let post = |origin: Option<&str>, auth: &str, query: &str| {
+        let mut r = app.client.post(format!("{}/graphql", app.url)).json(&json!({"query": query}));
+        r = if auth == "cookie" { r.header("cookie", session.clone()) } else { r.bearer_auth(app.token.clone()) };
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        async move {
+            let response = r.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let before = app.snapshot().await;
+    for origin in [Some("http://evil.example"), Some("http://127.0.0.1:1"), None] {
+        let (status, body) = post(origin, "cookie", create).await;
+        assert_eq!((status, code_of(&body).as_deref()), (403, Some("FORBIDDEN")), "{origin:?}: {body}");
+    }
+    // A text/plain body from a foreign form is refused the same way.
+    let plain = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("cookie", session.clone())
+        .header("origin", "http://evil.example")
+        .header("content-type", "text/plain")
+        .body(json!({"query": create}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(plain.status().as_u16(), 200);
+    assert_eq!(app.snapshot().await, before, "nothing was created");
+    // Reading with the cookie, a change from the server's own page, or with a bearer token.
+    let (status, body) = post(Some("http://evil.example"), "cookie", "{ me { username } }").await;
+    assert_eq!((status, body["data"]["me"]["username"].as_str()), (200, Some("clerk")));
+    let (_, body) = post(Some(&format!("http://{host}")), "cookie", create).await;
+    assert_eq!(body["data"]["createDepartment"]["code"], "EVIL", "{body}");
+    let (_, body) = post(
+        Some("http://evil.example"),
+        "bearer",
+        r#"mutation { createDepartment(input: {code: "API", name: "程序"}) { code } }"#,
+    )
+    .await;
+    assert_eq!(body["data"]["createDepartment"]["code"], "API", "{body}");
+}
+
 #[tokio::test]
 async fn behind_tls_the_session_cookie_is_secure() {
     let mut settings = Settings::default();
