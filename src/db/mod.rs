@@ -69,6 +69,18 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// Runs `work` in a write transaction: committed when it succeeds, rolled back when
 /// it fails. Services are written against a transaction so that an import can run
 /// many of them in one.
+/// A unique constraint refused the row, as the driver reports it (not by its text).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A change keyed by an idempotency key lost the race to a concurrent request with the
+/// same key: the unique index refused it. Run once more, it finds that record (or
+/// answers `CONFLICT` when the content differs).
+pub fn lost_key_race<T>(result: &crate::error::Result<T>, keyed: bool) -> bool {
+    matches!(result, Err(crate::error::Error::Database(e)) if keyed && is_unique_violation(e))
+}
+
 pub async fn in_write<T>(
     db: &DatabaseConnection,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> crate::error::Result<T>,

@@ -143,10 +143,5 @@ pub fn ordered_dates(field: &str, first: Option<chrono::NaiveDate>, second: Opti
 
 /// Maps a unique-constraint failure to a conflict on `field`.
 pub fn unique_or(err: sea_orm::DbErr, field: &str, message: String) -> Error {
-    let text = err.to_string().to_lowercase();
-    if text.contains("unique") || text.contains("duplicate") {
-        Error::conflict(Some(field), message)
-    } else {
-        Error::Database(err)
-    }
+    if crate::db::is_unique_violation(&err) { Error::conflict(Some(field), message) } else { Error::Database(err) }
 }

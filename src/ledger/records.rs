@@ -17,7 +17,7 @@ use super::{
 use crate::Ctx;
 use crate::auth::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
-use crate::db::{Money, begin_write, in_write};
+use crate::db::{Money, begin_write, in_write, lost_key_race};
 use crate::error::{Error, Result};
 
 pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
@@ -54,7 +54,11 @@ pub async fn record_disbursement(
     input: DisbursementInput,
     idempotency_key: Option<&str>,
 ) -> Result<disbursement::Model> {
-    in_write(&ctx.db, async |txn| record_disbursement_in(txn, ctx, caller, input, idempotency_key).await).await
+    let once = async |input| {
+        in_write(&ctx.db, async |txn| record_disbursement_in(txn, ctx, caller, input, idempotency_key).await).await
+    };
+    let first = once(input.clone()).await;
+    if lost_key_race(&first, idempotency_key.is_some()) { once(input).await } else { first }
 }
 
 /// [`record_disbursement`] inside the caller's transaction (an import's).
@@ -224,6 +228,7 @@ pub async fn record_progress_in(
     Ok(model)
 }
 
+#[derive(Clone)]
 pub struct RevenueInput {
     pub project_code: String,
     pub period: String,
@@ -240,7 +245,11 @@ pub async fn record_revenue(
     input: RevenueInput,
     idempotency_key: Option<&str>,
 ) -> Result<revenue_record::Model> {
-    in_write(&ctx.db, async |txn| record_revenue_in(txn, ctx, caller, input, idempotency_key).await).await
+    let once = async |input| {
+        in_write(&ctx.db, async |txn| record_revenue_in(txn, ctx, caller, input, idempotency_key).await).await
+    };
+    let first = once(input.clone()).await;
+    if lost_key_race(&first, idempotency_key.is_some()) { once(input).await } else { first }
 }
 
 /// [`record_revenue`] inside the caller's transaction (an import's).

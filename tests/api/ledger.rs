@@ -1,7 +1,7 @@
 //! Recording the ledger through GraphQL: every mutation of the ledger issue, the
 //! derived project fields, optimistic versions, reversals and idempotency.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
@@ -117,6 +117,68 @@ async fn idempotency_keys_record_once() {
     assert_eq!(code, "CONFLICT");
     let data = app.ok(r#"{ project(code: "P1") { revenue { id } } }"#, json!({})).await;
     assert_eq!(data["project"]["revenue"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_key_from_fifty_requests_at_once_records_once() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        // Ten of them with another amount: those may only be told CONFLICT.
+        let amount = if i % 5 == 4 { "200.00" } else { "100.00" };
+        let (client, url, token) = (app.client.clone(), format!("{}/graphql", app.url), app.token.clone());
+        requests.spawn(async move {
+            let body = json!({"query": DISBURSE_KEYED, "variables": {"amount": amount}});
+            let answer: Value =
+                client.post(url).bearer_auth(token).json(&body).send().await.unwrap().json().await.unwrap();
+            (amount, answer)
+        });
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for (amount, answer) in requests.join_all().await {
+        match answer["data"]["recordDisbursement"]["id"].as_str() {
+            Some(id) => {
+                ids.insert(id.to_string());
+            }
+            None => {
+                assert_eq!(answer["errors"][0]["extensions"]["code"], "CONFLICT", "{amount}: never INTERNAL: {answer}")
+            }
+        }
+    }
+    assert_eq!(ids.len(), 1, "one record, answered to every request that matched it: {ids:?}");
+    let data = app.ok(r#"{ project(code: "P1") { disbursements { totalCount } } }"#, json!({})).await;
+    assert_eq!(data["project"]["disbursements"]["totalCount"], 1);
+}
+
+/// The race itself, made certain: a second request with the same key starts while the
+/// first's row is written but not committed. On PostgreSQL its insert waits on the unique
+/// index and is refused when the first commits; it is answered with the first's record.
+#[tokio::test]
+async fn a_key_racing_an_uncommitted_record_is_answered_with_it() {
+    use bondwatch::ledger::records::{DisbursementInput, record_disbursement, record_disbursement_in};
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let input = DisbursementInput {
+        project_code: "P1".into(),
+        bond_code: None,
+        kind: "PAYMENT".into(),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        amount: bondwatch::db::Money::from_fen(10_000),
+        payee: "中建三局".into(),
+        economic_class: "建筑安装工程费".into(),
+        voucher_no: None,
+    };
+    let caller = bondwatch::auth::Caller::system("treasury");
+    let txn = bondwatch::db::begin_write(&app.ctx.db).await.unwrap();
+    let first = record_disbursement_in(&txn, &app.ctx, &caller, input.clone(), Some("race-1")).await.unwrap();
+    let (ctx, second_caller) = (app.ctx.clone(), caller.clone());
+    let second = tokio::spawn(async move { record_disbursement(&ctx, &second_caller, input, Some("race-1")).await });
+    // Long enough for the second to reach the index (PostgreSQL) or the write lock (SQLite).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    txn.commit().await.unwrap();
+    let second = second.await.unwrap().unwrap_or_else(|e| panic!("{}: {e}", e.code()));
+    assert_eq!(second.id, first.id);
 }
 
 #[tokio::test]
