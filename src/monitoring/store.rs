@@ -303,12 +303,16 @@ async fn open_alert(db: &impl ConnectionTrait, id: i64) -> Result<alert::Model> 
     Ok(found)
 }
 
-/// Checks a REPORTER acts on its own department's alerts only.
+/// Checks a REPORTER acts on its own department's alerts only. An alert of a bond (or of
+/// the whole district) touches every department the bond funds: the office's alone.
 async fn check_scope(db: &impl ConnectionTrait, caller: &Caller, a: &alert::Model) -> Result<()> {
     if let Some(project) = a.project_id {
         crate::ledger::check_project_scope(db, caller, project).await
     } else if let Some(dept) = a.department_id {
         caller.check_department(dept, "该预警")
+    } else if caller.role == crate::auth::Role::Reporter {
+        let whose = if a.bond_id.is_some() { "债券的预警涉及多个部门" } else { "全区性的预警" };
+        Err(Error::Forbidden(format!("{whose},由债务管理部门处理;用户 {} 只能处理本部门项目的预警", caller.username)))
     } else {
         Ok(())
     }

@@ -685,3 +685,31 @@ async fn the_standard_introspection_query_passes_and_deep_data_stays_refused() {
     let (_, body) = app.send(Some(&app.token.clone()), &deep, json!({})).await;
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{body}");
 }
+
+/// An alert of a bond touches every department the bond funds: a department's REPORTER
+/// may not acknowledge it for all of them; the office may.
+#[tokio::test]
+async fn a_bond_s_alert_is_the_office_s_to_handle() {
+    let app = TestApp::spawn().await;
+    bondwatch::demo::load(&app.ctx, |_| {}).await.unwrap();
+    app.ok("mutation { runAlertSweep { raised } }", json!({})).await;
+    let data = app
+        .ok(
+            r#"{ alerts(first: 200, filter: {rule: "M7"}) { nodes { id bond { code } project { code } } } }"#,
+            json!({}),
+        )
+        .await;
+    let alert = &data["alerts"]["nodes"][0];
+    assert!(alert["project"].is_null() && !alert["bond"].is_null(), "M7 is a bond's alert: {alert}");
+    let id = alert["id"].as_str().unwrap();
+    let reporter = app.token_for("jt-clerk", Role::Reporter, Some("HY-JT")).await;
+    let ack = r#"mutation($id: ID!) { acknowledgeAlert(id: $id, note: "已阅") { status } }"#;
+    let (_, body) = app.send(Some(&reporter), ack, json!({"id": id})).await;
+    assert_eq!(code_of(&body).as_deref(), Some("FORBIDDEN"), "{body}");
+    let after = app.ok(r#"{ alerts(first: 200, filter: {rule: "M7"}) { nodes { id status } } }"#, json!({})).await;
+    let same = after["alerts"]["nodes"].as_array().unwrap().iter().find(|a| a["id"] == id).unwrap().clone();
+    assert_eq!(same["status"], "OPEN", "nothing changed");
+    let manager = app.token_for("boss", Role::Manager, None).await;
+    let (_, body) = app.send(Some(&manager), ack, json!({"id": id})).await;
+    assert_eq!(body["data"]["acknowledgeAlert"]["status"], "ACKNOWLEDGED", "{body}");
+}
