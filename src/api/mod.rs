@@ -131,6 +131,17 @@ fn writes(query: &str) -> bool {
         .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
 }
 
+/// A variable declared non-null (`$d: Date!`) that the request gives as `null`:
+/// async-graphql would pass it on as if it were absent.
+fn null_for_non_null(request: &async_graphql::Request) -> Option<String> {
+    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+    doc.operations.iter().flat_map(|(_, op)| op.node.variable_definitions.clone()).find_map(|v| {
+        let name = v.node.name.node.to_string();
+        let given = request.variables.get(&async_graphql::Name::new(&name));
+        (!v.node.var_type.node.nullable && matches!(given, Some(async_graphql::Value::Null))).then_some(name)
+    })
+}
+
 /// `Origin` names the host the request was sent to (`Host`): the page is this server's.
 fn same_origin(headers: &HeaderMap) -> bool {
     let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
@@ -190,11 +201,51 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, what: &str) -> Result<
     }
 }
 
+/// A body that is not one GraphQL request (malformed JSON, a batch, a broken upload),
+/// answered in the GraphQL error shape with its code, not as a parser's debug text.
+struct BadRequest(async_graphql::ParseRequestError);
+
+impl From<async_graphql::ParseRequestError> for BadRequest {
+    fn from(e: async_graphql::ParseRequestError) -> Self {
+        BadRequest(e)
+    }
+}
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self.0 {
+            async_graphql::ParseRequestError::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "LIMIT_EXCEEDED", "请求体过大".to_string())
+            }
+            other => {
+                tracing::debug!(error = %other, "a request that is not GraphQL");
+                let message = "请求体不是一个 GraphQL 请求:须为 JSON 对象 {\"query\": …, \"variables\": {…}}(不支持批量请求),或 GraphQL 文件上传的 multipart 表单";
+                (StatusCode::BAD_REQUEST, "VALIDATION", message.to_string())
+            }
+        };
+        let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": code}}]});
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Errors of the request itself (its syntax, unknown fields, a variable of the wrong
+/// type, the depth limit) come from async-graphql without a code: they are the caller's
+/// input, `VALIDATION`. Every error carries a code.
+fn coded(mut response: async_graphql::Response) -> async_graphql::Response {
+    for e in &mut response.errors {
+        let has_code = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+        if !has_code {
+            e.extensions.get_or_insert_with(Default::default).set("code", "VALIDATION");
+        }
+    }
+    response
+}
+
 async fn graphql(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    request: GraphQLRequest<BadRequest>,
 ) -> Response {
     let caller = match caller(&state, &headers).await {
         Ok(c) => c,
@@ -213,8 +264,15 @@ async fn graphql(
         }]});
         return (StatusCode::FORBIDDEN, Json(body)).into_response();
     }
+    if let Some(name) = null_for_non_null(&request) {
+        let body = serde_json::json!({"errors": [{
+            "message": format!("变量 ${name} 声明为必填(非空),不能为 null"),
+            "extensions": {"code": "VALIDATION", "field": name}
+        }]});
+        return (StatusCode::OK, Json(body)).into_response();
+    }
     let schema = if introspection_only(&request.query) { &state.introspection } else { &state.schema };
-    GraphQLResponse::from(schema.execute(request).await).into_response()
+    GraphQLResponse::from(coded(schema.execute(request).await)).into_response()
 }
 
 #[derive(serde::Deserialize)]

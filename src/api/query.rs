@@ -28,8 +28,12 @@ pub fn page_size(first: Option<i32>, default: i32) -> GqlResult<u64> {
     Ok(first as u64)
 }
 
+/// What every cursor starts with: a string that is not one of ours is refused, not
+/// read as some first page.
+const CURSOR_MARK: &str = "bondwatch:";
+
 pub fn encode_cursor(key: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{CURSOR_MARK}{key}"))
 }
 
 pub fn decode_cursor(cursor: &str) -> Result<String> {
@@ -37,6 +41,7 @@ pub fn decode_cursor(cursor: &str) -> Result<String> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|k| k.strip_prefix(CURSOR_MARK).map(str::to_string))
         .ok_or_else(|| Error::validation("after", "此游标不是 bondwatch 给出的;请传入上一页的 pageInfo.endCursor"))
 }
 

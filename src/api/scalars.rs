@@ -24,8 +24,14 @@ pub struct MoneyScalar(pub String);
 
 #[Scalar(name = "Money")]
 impl ScalarType for MoneyScalar {
+    /// A string only: a JSON number has passed through a float on its way here.
     fn parse(value: Value) -> InputValueResult<Self> {
-        raw_text(value, "an amount of yuan", MoneyScalar)
+        match value {
+            Value::String(s) => Ok(MoneyScalar(s)),
+            other => Err(InputValueError::custom(format!(
+                "金额须为字符串(以元为单位,最多两位小数,如 \"7741600.00\"),不能为 {other}"
+            ))),
+        }
     }
     fn to_value(&self) -> Value {
         Value::String(self.0.clone())

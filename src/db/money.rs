@@ -132,12 +132,18 @@ impl<'de> serde::Deserialize<'de> for Money {
 impl FromStr for Money {
     type Err = MoneyError;
 
+    /// Strictly `-?DIGITS(.D{1,2})?`, as the API documents it: no spaces, no `1.` or
+    /// `.5`, no exponents or separators; more than two decimals is `TooPrecise`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        // Only plain decimal notation: no exponents, no thousands separators.
-        let plain = trimmed.strip_prefix('-').unwrap_or(trimmed).chars().all(|c| c.is_ascii_digit() || c == '.');
-        if trimmed.is_empty() || !plain {
+        let trimmed = text;
+        let digits = trimmed.strip_prefix('-').unwrap_or(trimmed);
+        let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
+        let all_digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+        if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) {
             return Err(MoneyError::NotANumber(text.to_string()));
+        }
+        if fraction.is_some_and(|f| f.len() > 2) {
+            return Err(MoneyError::TooPrecise(text.to_string()));
         }
         let value = Decimal::from_str(trimmed).map_err(|_| {
             if trimmed.chars().filter(|c| c.is_ascii_digit()).count() > 28 {
@@ -204,7 +210,11 @@ mod tests {
         assert!(matches!("1,000".parse::<Money>(), Err(MoneyError::NotANumber(_))));
         assert!(matches!("".parse::<Money>(), Err(MoneyError::NotANumber(_))));
         assert!(matches!("999999999999999999999999999999999".parse::<Money>(), Err(MoneyError::OutOfRange(_))));
-        // Trailing zeros beyond the fen are not extra precision.
-        assert_eq!("1.2300".parse::<Money>().unwrap().fen(), 123);
+        // Two decimals at most, as the API documents money: "1.2300" is not an amount.
+        assert!(matches!("1.2300".parse::<Money>(), Err(MoneyError::TooPrecise(_))));
+        for loose in [" 1.00", "1.00 ", "1.", ".5", "-", "+1.00", "1.-5"] {
+            assert!(matches!(loose.parse::<Money>(), Err(MoneyError::NotANumber(_))), "{loose:?}");
+        }
+        assert_eq!("-0.5".parse::<Money>().unwrap().fen(), -50);
     }
 }

@@ -84,9 +84,14 @@ pub fn check_year(field: &str, year: i32) -> Result<i32> {
 }
 
 /// Parses an ISO date `2023-06-30`.
+/// Exactly `YYYY-MM-DD` (2023-06-30, not 2023-6-30 nor " 2023-06-30").
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
-    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::validation(field, format!("“{text}”不是日期;请写作 YYYY-MM-DD,例如 2023-06-30")))?;
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shaped)
+        .ok_or_else(|| Error::validation(field, format!("“{text}”不是日期;请写作 YYYY-MM-DD,例如 2023-06-30")))?;
     check_year(field, date.year())?;
     Ok(date)
 }

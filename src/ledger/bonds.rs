@@ -50,6 +50,7 @@ pub async fn create_bond_in(
 ) -> Result<bond::Model> {
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
+    super::check_len("input.amortization", input.amortization.len(), 100)?;
     if !BOND_KINDS.contains(&input.kind.as_str()) {
         return Err(Error::validation(
             "input.kind",

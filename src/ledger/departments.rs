@@ -96,6 +96,9 @@ pub async fn record_department_budget_in(
     input: DepartmentBudgetInput,
 ) -> Result<department_budget::Model> {
     check_year("input.year", input.year)?;
+    super::check_len("input.income", input.income.len(), 500)?;
+    super::check_len("input.expenditure", input.expenditure.len(), 500)?;
+    super::check_len("input.projects", input.projects.len(), 2000)?;
     super::non_negative_money("input.incomeTotal", input.income_total)?;
     super::non_negative_money("input.expenditureTotal", input.expenditure_total)?;
     for (i, line) in input.income.iter().enumerate() {

@@ -105,6 +105,14 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
     }
 }
 
+/// A list of at most `max` items: a request cannot hand a service 20,000 of them.
+pub fn check_len(field: &str, len: usize, max: usize) -> Result<()> {
+    if len > max {
+        return Err(Error::validation(field, format!("最多 {max} 项,收到 {len} 项")));
+    }
+    Ok(())
+}
+
 /// A code: letters, digits, `-`, `_` and `.`, at most 64 characters.
 pub fn parse_code(field: &str, value: &str) -> Result<String> {
     let code = value.trim();

@@ -441,6 +441,7 @@ pub async fn set_spending_plan(
     project_code: &str,
     months: Vec<SpendingPlanInput>,
 ) -> Result<project::Model> {
+    super::check_len("months", months.len(), 600)?;
     let mut parsed = Vec::with_capacity(months.len());
     for (i, m) in months.iter().enumerate() {
         let month = Month::parse(&format!("months[{i}].period"), &m.period)?;
@@ -515,6 +516,7 @@ pub async fn set_revenue_forecast_in(
     project_code: &str,
     years: Vec<RevenueForecastInput>,
 ) -> Result<project::Model> {
+    super::check_len("years", years.len(), 100)?;
     let mut seen = BTreeSet::new();
     for (i, y) in years.iter().enumerate() {
         check_year(&format!("years[{i}].year"), y.year)?;

@@ -29,7 +29,7 @@ use super::positions::{LedgerRows, Positions, Totals, positions};
 use super::projects::{ProjectStatus, Stage, principal_due_between};
 use crate::db::Money;
 use crate::db::values::add_months;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// `SUM(column)` over a selection, exact on both databases (PostgreSQL's SUM of a
 /// BIGINT is NUMERIC, hence the cast).
@@ -279,6 +279,9 @@ pub async fn list_projects(
         cond = cond.add(project::Column::Category.eq(category.as_str()));
     }
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if search.chars().count() > 200 {
+            return Err(Error::validation("filter.search", "搜索词最多 200 个字符"));
+        }
         let pattern = format!("%{}%", search.replace(['\\', '%', '_'], ""));
         cond = cond.add(
             Condition::any()

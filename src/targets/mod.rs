@@ -60,6 +60,7 @@ pub async fn declare_target_in(
     caller: &Caller,
     input: TargetInput,
 ) -> Result<performance_target::Model> {
+    crate::ledger::check_len("input.indicators", input.indicators.len(), 200)?;
     let owner_given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
     if owner_given(&input.project_code) == owner_given(&input.department_code) {
         return Err(Error::validation(

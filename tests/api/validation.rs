@@ -233,6 +233,56 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ),
     ("page too large", r#"{ projects(first: 1000) { totalCount } }"#, "VALIDATION", "first", "每页最多"),
     ("foreign cursor", r#"{ projects(after: "!!!") { totalCount } }"#, "VALIDATION", "after", "游标"),
+    // "abc" is valid base64 and decodes to text: still not a cursor bondwatch gave.
+    (
+        "a cursor that decodes but is not ours",
+        r#"{ projects(after: "abc") { totalCount } }"#,
+        "VALIDATION",
+        "after",
+        "游标",
+    ),
+    (
+        "money with a space",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: " 1.00"}) { amount } }"#,
+        "VALIDATION",
+        "input.amount",
+        "不是金额",
+    ),
+    (
+        "money ending in a point",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1."}) { amount } }"#,
+        "VALIDATION",
+        "input.amount",
+        "不是金额",
+    ),
+    (
+        "money starting with a point",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: ".5"}) { amount } }"#,
+        "VALIDATION",
+        "input.amount",
+        "不是金额",
+    ),
+    (
+        "money with three decimals, even zero",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1.000"}) { amount } }"#,
+        "VALIDATION",
+        "input.amount",
+        "超过两位小数",
+    ),
+    (
+        "a date without its leading zeros",
+        r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1.00", allocatedOn: "2025-3-1"}) { amount } }"#,
+        "VALIDATION",
+        "input.allocatedOn",
+        "YYYY-MM-DD",
+    ),
+    (
+        "a search of 100,000 characters",
+        r#"{ projects(filter: {search: "LONG"}) { totalCount } }"#,
+        "VALIDATION",
+        "filter.search",
+        "200",
+    ),
 ];
 
 #[tokio::test]
@@ -246,7 +296,8 @@ async fn malformed_input_is_refused_with_code_and_field_and_writes_nothing() {
     .await;
     let before = app.snapshot().await;
     for (what, mutation, code, field, words) in CASES {
-        let (got_code, got_field, message) = app.err(mutation, json!({})).await;
+        let mutation = mutation.replace("LONG", &"长".repeat(100_000));
+        let (got_code, got_field, message) = app.err(&mutation, json!({})).await;
         assert_eq!(got_code, *code, "{what}: {message}");
         assert_eq!(got_field, *field, "{what}: {message}");
         assert!(message.contains(words), "{what}: the message '{message}' should say '{words}'");
@@ -307,4 +358,60 @@ async fn a_qualitative_actual_needs_its_judgement_and_spaces_keep_a_target() {
     assert!(message.contains("定性目标"), "{message}");
     assert_eq!(app.snapshot().await, before, "nothing written");
     app.ok(record, json!({"i": qualitative, "j": "部分达成"})).await;
+}
+
+/// What is not one GraphQL request, or breaks its rules before any resolver runs, is
+/// still answered in the GraphQL error shape with a code: never plain text, never a 500.
+#[tokio::test]
+async fn every_error_has_a_code() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let before = app.snapshot().await;
+    let post = |body: String, content_type: &'static str| {
+        let r = app
+            .client
+            .post(format!("{}/graphql", app.url))
+            .bearer_auth(app.token.clone())
+            .header("content-type", content_type)
+            .body(body);
+        async move {
+            let response = r.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (status, serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|_| panic!("not JSON: {text}")))
+        }
+    };
+    let q = |query: &str, variables: serde_json::Value| json!({"query": query, "variables": variables}).to_string();
+    let cases = [
+        ("malformed JSON", "{\"query\": ".to_string()),
+        ("a batch", format!("[{}, {}]", q("{ me { username } }", json!({})), q("{ me { username } }", json!({})))),
+        ("a syntax error", q("{ projects { ", json!({}))),
+        ("an unknown field", q("{ nothing }", json!({}))),
+        ("null for a Date!", q("query($d: Date!) { portfolio(asOf: $d) { projects } }", json!({"d": null}))),
+        (
+            "a JSON number as money",
+            q(
+                r#"mutation($a: Money!) { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: $a}) { amount } }"#,
+                json!({"a": 1.5}),
+            ),
+        ),
+        (
+            "20,000 indicators in one declaration",
+            q(
+                r#"mutation($i: [IndicatorInput!]!) { declareTarget(input: {projectCode: "P1", scope: "ANNUAL", year: 2026, description: "d", indicators: $i}) { id } }"#,
+                json!({"i": vec![json!({"level1": "产出指标", "level2": "数量指标", "name": "n", "targetText": "≥1个"}); 20_000]}),
+            ),
+        ),
+        (
+            "a NUL in a name",
+            q(r#"mutation { createDepartment(input: {code: "X1", name: "a\u0000b"}) { code } }"#, json!({})),
+        ),
+    ];
+    for (what, body) in cases {
+        let (status, answer) = post(body, "application/json").await;
+        assert!(status < 500, "{what}: {status} {answer}");
+        let code = answer["errors"][0]["extensions"]["code"].as_str();
+        assert!(matches!(code, Some("VALIDATION") | Some("LIMIT_EXCEEDED")), "{what}: {answer}");
+    }
+    assert_eq!(app.snapshot().await, before, "nothing written");
 }
