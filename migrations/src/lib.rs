@@ -17,6 +17,7 @@ mod m20261128_000006_evaluations;
 mod m20261128_000007_imports;
 mod m20261201_000008_adjustment_moves;
 mod m20261201_000009_fact_versions;
+mod m20261201_000010_job_heartbeat;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_imports::Migration),
             Box::new(m20261201_000008_adjustment_moves::Migration),
             Box::new(m20261201_000009_fact_versions::Migration),
+            Box::new(m20261201_000010_job_heartbeat::Migration),
         ]
     }
 }

@@ -1303,6 +1303,14 @@ impl JobRun {
     async fn detail(&self) -> Option<&str> {
         self.0.detail.as_deref()
     }
+    /// The replica that ran it (its host and process).
+    async fn claimed_by(&self) -> &str {
+        &self.0.claimed_by
+    }
+    /// The last beat of the replica while it ran.
+    async fn heartbeat_at(&self) -> Option<super::scalars::DateTimeScalar> {
+        self.0.heartbeat_at.map(super::scalars::DateTimeScalar)
+    }
 }
 
 #[derive(SimpleObject)]

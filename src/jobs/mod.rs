@@ -17,8 +17,11 @@ use crate::error::Result;
 /// The schedule shipped with bondwatch, used when none is configured.
 pub const DEFAULT_SCHEDULE: &str = include_str!("../../jobs/schedule.toml");
 
-/// A run still marked running this long after it started has died.
-pub const LEASE: chrono::Duration = chrono::Duration::hours(2);
+/// A running job beats this often (its replica is alive)…
+pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(15);
+/// …and a run whose last beat is older than this has died: another replica takes its
+/// slot over and runs it.
+pub const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 
 pub mod job_run {
     use sea_orm::entity::prelude::*;
@@ -36,6 +39,8 @@ pub mod job_run {
         pub detail: Option<String>,
         /// The replica that claimed the slot.
         pub claimed_by: String,
+        /// The last beat of the replica running it.
+        pub heartbeat_at: Option<DateTimeUtc>,
     }
     crate::plain_entity!();
 }
@@ -95,9 +100,14 @@ pub fn parse_schedule(text: &str, name: &str) -> std::result::Result<Vec<JobDef>
 }
 
 impl JobDef {
-    /// The latest slot at or before `now`, read in Asia/Shanghai.
+    /// The latest slot at or before `now`, read in Asia/Shanghai, to the cron's
+    /// resolution (whole seconds): replicas that tick milliseconds apart, each with its
+    /// own sub-second time, name the same slot — and claim it once.
     pub fn slot(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.cron.find_previous_occurrence(&now.with_timezone(&OFFICE_TZ), true).ok().map(|d| d.with_timezone(&Utc))
+        use chrono::{SubsecRound, Timelike};
+        let now = now.trunc_subsecs(0);
+        let found = self.cron.find_previous_occurrence(&now.with_timezone(&OFFICE_TZ), true).ok()?;
+        found.with_timezone(&Utc).with_nanosecond(0)
     }
 }
 
@@ -124,85 +134,148 @@ async fn finish(ctx: &Ctx, id: i64, status: &str, detail: String) -> Result<()> 
     Ok(())
 }
 
-/// Runs every job whose latest slot at `now` is not yet claimed. `replica` names the
-/// caller in the claim.
-pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str) -> Result<Vec<(String, Outcome)>> {
-    // Runs that died (still RUNNING past the lease) are marked failed.
-    job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value("FAILED"))
-        .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("运行中断:超过租约时间仍未结束"))
-        .filter(job_run::Column::Status.eq("RUNNING"))
-        .filter(job_run::Column::StartedAt.lt(now - LEASE))
-        .exec(&ctx.db)
+/// A run that is not beating: started (or last beaten) longer than the lease ago.
+fn stale(now: DateTime<Utc>) -> sea_orm::Condition {
+    let before = now - LEASE;
+    sea_orm::Condition::all().add(job_run::Column::Status.eq("RUNNING")).add(
+        sea_orm::Condition::any().add(job_run::Column::HeartbeatAt.lt(before)).add(
+            sea_orm::Condition::all()
+                .add(job_run::Column::HeartbeatAt.is_null())
+                .add(job_run::Column::StartedAt.lt(before)),
+        ),
+    )
+}
+
+/// Claims the slot: a new run, or the run of a replica that died in it (no beat for the
+/// lease), taken over so that the lost slot runs. `None` when a live replica has it.
+async fn claim(ctx: &Ctx, job: &JobDef, slot: DateTime<Utc>, now: DateTime<Utc>, replica: &str) -> Result<Option<i64>> {
+    let fresh = job_run::ActiveModel {
+        id: NotSet,
+        job: Set(job.name.clone()),
+        scheduled_for: Set(slot),
+        started_at: Set(Some(now)),
+        finished_at: Set(None),
+        status: Set("RUNNING".into()),
+        detail: Set(None),
+        claimed_by: Set(replica.into()),
+        heartbeat_at: Set(Some(now)),
+    };
+    let inserted = job_run::Entity::insert(fresh)
+        .on_conflict(OnConflict::columns([job_run::Column::Job, job_run::Column::ScheduledFor]).do_nothing().to_owned())
+        .exec_without_returning(&ctx.db)
         .await?;
+    if inserted == 0 {
+        // One conditional update: of two replicas taking over, one wins.
+        let taken = job_run::Entity::update_many()
+            .col_expr(job_run::Column::ClaimedBy, sea_orm::sea_query::Expr::value(replica))
+            .col_expr(job_run::Column::StartedAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(job_run::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(now))
+            .filter(job_run::Column::Job.eq(job.name.as_str()))
+            .filter(job_run::Column::ScheduledFor.eq(slot))
+            .filter(stale(now))
+            .exec(&ctx.db)
+            .await?;
+        if taken.rows_affected == 0 {
+            return Ok(None);
+        }
+        tracing::warn!(job = %job.name, %slot, "the replica running this slot stopped beating; taken over");
+    }
+    let mine = job_run::Entity::find()
+        .filter(job_run::Column::Job.eq(job.name.as_str()))
+        .filter(job_run::Column::ScheduledFor.eq(slot))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| crate::error::Error::Internal("a claimed run vanished".into()))?;
+    Ok(Some(mine.id))
+}
+
+/// Beats for the run `id` until dropped.
+fn beat(ctx: &Ctx, id: i64) -> tokio::task::JoinHandle<()> {
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(HEARTBEAT);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let now = ctx.clock.now();
+            let beat = job_run::Entity::update_many()
+                .col_expr(job_run::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(now))
+                .filter(job_run::Column::Id.eq(id))
+                .exec(&ctx.db)
+                .await;
+            if let Err(e) = beat {
+                tracing::warn!(error = %e, "cannot beat for a running job");
+            }
+        }
+    })
+}
+
+/// Runs every job whose latest slot at `now` is not yet claimed (or was claimed by a
+/// replica that died in it). `replica` names the caller in the claim.
+pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str) -> Result<Vec<(String, Outcome)>> {
     let mut outcomes = Vec::new();
     for job in jobs {
         let Some(slot) = job.slot(now) else { continue };
-        let claim = job_run::ActiveModel {
-            id: NotSet,
-            job: Set(job.name.clone()),
-            scheduled_for: Set(slot),
-            started_at: Set(Some(now)),
-            finished_at: Set(None),
-            status: Set("RUNNING".into()),
-            detail: Set(None),
-            claimed_by: Set(replica.into()),
-        };
-        let inserted = job_run::Entity::insert(claim)
-            .on_conflict(
-                OnConflict::columns([job_run::Column::Job, job_run::Column::ScheduledFor]).do_nothing().to_owned(),
-            )
-            .exec_without_returning(&ctx.db)
+        // Earlier runs of the job that died are marked failed; the latest slot's is
+        // taken over below.
+        job_run::Entity::update_many()
+            .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value("FAILED"))
+            .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("运行中断:运行它的副本停止了心跳"))
+            .filter(job_run::Column::Job.eq(job.name.as_str()))
+            .filter(job_run::Column::ScheduledFor.lt(slot))
+            .filter(stale(now))
+            .exec(&ctx.db)
             .await?;
-        if inserted == 0 {
+        let Some(id) = claim(ctx, job, slot, now, replica).await? else {
             outcomes.push((job.name.clone(), Outcome::AlreadyClaimed));
             continue;
-        }
-        let mine = job_run::Entity::find()
-            .filter(job_run::Column::Job.eq(job.name.as_str()))
-            .filter(job_run::Column::ScheduledFor.eq(slot))
-            .one(&ctx.db)
-            .await?
-            .ok_or_else(|| crate::error::Error::Internal("a claimed run vanished".into()))?;
+        };
         let running = job_run::Entity::find()
             .filter(job_run::Column::Job.eq(job.name.as_str()))
             .filter(job_run::Column::Status.eq("RUNNING"))
-            .filter(job_run::Column::Id.ne(mine.id))
+            .filter(job_run::Column::Id.ne(id))
             .one(&ctx.db)
             .await?;
         if let Some(other) = running {
-            finish(ctx, mine.id, "SKIPPED", format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
+            finish(ctx, id, "SKIPPED", format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
             outcomes.push((job.name.clone(), Outcome::Skipped));
             continue;
         }
-        let result = match job.kind {
-            JobKind::Sweep => {
-                let as_of = slot.with_timezone(&OFFICE_TZ).date_naive();
-                crate::monitoring::sweep::run(ctx, &ctx.rules, as_of, Default::default()).await.map(|r| {
-                    format!(
-                        "{} projects, {} raised, {} updated, {} resolved in {} ms",
-                        r.projects, r.raised, r.updated, r.resolved, r.millis
-                    )
-                })
-            }
-            JobKind::Digest => crate::digest::run_job(ctx, &job.name, slot, None).await.map(|(queued, d)| {
-                format!("{queued} digests queued; {} sent, {} to retry, {} failed", d.sent, d.retrying, d.failed)
-            }),
-        };
+        let heart = beat(ctx, id);
+        let result = run(ctx, job, slot).await;
+        heart.abort();
         let outcome = match result {
             Ok(detail) => {
-                finish(ctx, mine.id, "SUCCEEDED", detail.clone()).await?;
+                finish(ctx, id, "SUCCEEDED", detail.clone()).await?;
                 Outcome::Succeeded(detail)
             }
             Err(e) => {
                 tracing::error!(job = %job.name, error = %e, "scheduled job failed");
-                finish(ctx, mine.id, "FAILED", e.to_string()).await?;
+                finish(ctx, id, "FAILED", e.to_string()).await?;
                 Outcome::Failed(e.to_string())
             }
         };
         outcomes.push((job.name.clone(), outcome));
     }
     Ok(outcomes)
+}
+
+/// The work of one slot.
+async fn run(ctx: &Ctx, job: &JobDef, slot: DateTime<Utc>) -> Result<String> {
+    match job.kind {
+        JobKind::Sweep => {
+            let as_of = slot.with_timezone(&OFFICE_TZ).date_naive();
+            crate::monitoring::sweep::run(ctx, &ctx.rules, as_of, Default::default()).await.map(|r| {
+                format!(
+                    "{} projects, {} raised, {} updated, {} resolved in {} ms",
+                    r.projects, r.raised, r.updated, r.resolved, r.millis
+                )
+            })
+        }
+        JobKind::Digest => crate::digest::run_job(ctx, &job.name, slot, None).await.map(|(queued, d)| {
+            format!("{queued} digests queued; {} sent, {} to retry, {} failed", d.sent, d.retrying, d.failed)
+        }),
+    }
 }
 
 /// The history, newest first.
@@ -240,9 +313,18 @@ pub async fn start(
         .map_err(|e| format!("job {name}: {e}"))?;
         scheduler.add(job).await.map_err(|e| format!("cannot schedule a job: {e}"))?;
     }
-    if let Err(e) = tick(&ctx, &jobs, ctx.clock.now(), &replica).await {
-        tracing::error!(error = %e, "cannot catch up the scheduled jobs");
-    }
+    // At start and every lease after: the latest slot missed while every replica was
+    // down, or lost with a replica that died in it, runs (a live claim answers no).
+    let (catch_up, every) = (ctx.clone(), LEASE.to_std().unwrap_or(std::time::Duration::from_secs(120)));
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
+        loop {
+            interval.tick().await;
+            if let Err(e) = tick(&catch_up, &jobs, catch_up.clock.now(), &replica).await {
+                tracing::error!(error = %e, "cannot catch up the scheduled jobs");
+            }
+        }
+    });
     scheduler.start().await.map_err(|e| format!("cannot start the scheduler: {e}"))?;
     Ok(scheduler)
 }
@@ -250,6 +332,19 @@ pub async fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slot_is_named_to_the_second_whatever_the_tick_s_fraction() {
+        let every_two = parse_schedule("[jobs.s]\ncron = \"*/2 * * * * *\"\nrun = \"sweep\"\n", "t").unwrap();
+        let at = |nanos: u32| {
+            // 08:37:56 in Shanghai, a slot itself: the tick is inside it.
+            chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 15, 0, 37, 56).unwrap()
+                + chrono::Duration::nanoseconds(nanos.into())
+        };
+        let (a, b) = (every_two[0].slot(at(296_406_000)), every_two[0].slot(at(210_787_000)));
+        assert_eq!(a, b, "two replicas ticking 86 ms apart");
+        assert_eq!(a.unwrap().to_rfc3339(), "2026-06-15T00:37:56+00:00");
+    }
 
     #[test]
     fn the_schedule_is_checked_and_read_in_shanghai() {

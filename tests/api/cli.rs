@@ -319,3 +319,59 @@ fn commands_refuse_a_database_that_does_not_exist_or_has_no_schema() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("没有 bondwatch 的表"), "{out:?}");
     assert!(!out_file.exists());
 }
+
+/// Two real servers on one database, a job every two seconds, for about twenty seconds
+/// (the one test that must use the wall clock: real ticks arrive milliseconds apart,
+/// each with its own sub-second time): every slot runs once, named to the second.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_servers_run_each_slot_of_a_seconds_schedule_once() {
+    use sea_orm::ConnectionTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, drop_db) = match crate::helpers::postgres_url() {
+        Some(test_url) => {
+            let name = format!("bw_replicas_{}", uuid::Uuid::new_v4().simple());
+            let admin = bondwatch::db::connect(&test_url, None).await.unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let base = test_url.rsplit_once('/').unwrap().0.to_string();
+            (format!("{base}/{name}"), Some((admin, name)))
+        }
+        None => (format!("sqlite://{}?mode=rwc", dir.path().join("replicas.db").display()), None),
+    };
+    crate::helpers::bondwatch(&url, &["migrate"]);
+    let schedule = dir.path().join("schedule.toml");
+    std::fs::write(&schedule, "[jobs.every_two]\ncron = \"*/2 * * * * *\"\nrun = \"sweep\"\n").unwrap();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
+            .arg("--schedule")
+            .arg(&schedule)
+            .env("BONDWATCH_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (serve(), serve());
+    tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+    for child in [&mut a, &mut b] {
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let _ = child.wait();
+    }
+    let db = bondwatch::db::connect(&url, None).await.unwrap();
+    let runs =
+        bondwatch::jobs::runs(&bondwatch::Ctx::new(db.clone(), bondwatch::clock::system()), Some("every_two"), 100)
+            .await
+            .unwrap();
+    db.close().await.ok();
+    if let Some((admin, name)) = drop_db {
+        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+    }
+    // About ten slots in twenty seconds; each once (two rows a slot was the bug).
+    assert!((5..=12).contains(&runs.len()), "{} runs: {runs:?}", runs.len());
+    let slots: std::collections::BTreeSet<_> = runs.iter().map(|r| r.scheduled_for).collect();
+    assert_eq!(slots.len(), runs.len());
+    for r in &runs {
+        use chrono::Timelike;
+        assert_eq!((r.scheduled_for.nanosecond(), r.scheduled_for.second() % 2), (0, 0), "{r:?}");
+        assert!(r.status == "SUCCEEDED" || r.status == "SKIPPED", "{r:?}");
+    }
+}

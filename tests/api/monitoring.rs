@@ -212,7 +212,8 @@ fn sweep_only() -> Vec<jobs::JobDef> {
         .collect()
 }
 
-/// A run of the sweep claimed for `slot` and started at `started`, never finished.
+/// A run of the sweep claimed for `slot`, started at `started` and last beating then,
+/// never finished.
 async fn running(app: &TestApp, slot: chrono::DateTime<Utc>, started: chrono::DateTime<Utc>, by: &str) {
     use bondwatch::jobs::job_run;
     use sea_orm::{ActiveModelTrait, NotSet, Set};
@@ -225,6 +226,7 @@ async fn running(app: &TestApp, slot: chrono::DateTime<Utc>, started: chrono::Da
         status: Set("RUNNING".into()),
         detail: Set(None),
         claimed_by: Set(by.into()),
+        heartbeat_at: Set(Some(started)),
     }
     .insert(&app.ctx.db)
     .await
@@ -274,9 +276,10 @@ async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
     let schedule = sweep_only();
     // A run that started and never finished: its replica died.
     running(&app, at(10, 22, 30), at(10, 22, 30), "gone").await;
-    // Its own slot is taken: ticking in it again does nothing.
-    let outcomes = jobs::tick(&app.ctx, &schedule, at(10, 23, 0), "a").await.unwrap();
+    // Within the lease (2 minutes) its slot is taken: ticking in it again does nothing.
+    let outcomes = jobs::tick(&app.ctx, &schedule, at(10, 22, 31), "a").await.unwrap();
     assert_eq!(outcomes[0].1, Outcome::AlreadyClaimed);
+    // A day later the 10th's run is marked failed, and the next slot runs normally.
     let outcomes = jobs::tick(&app.ctx, &schedule, at(12, 1, 0), "a").await.unwrap();
     assert!(matches!(outcomes[0].1, Outcome::Succeeded(_)), "{outcomes:?}");
     // Past the lease it is marked failed, and the next slot runs normally.
@@ -289,11 +292,35 @@ async fn dead_and_overlapping_runs_are_visible_and_later_slots_run() {
     assert!(runs.iter().any(|r| r["scheduledFor"] == "2026-06-11T22:30:00Z" && r["status"] == "SUCCEEDED"), "{runs:?}");
 }
 
+/// A replica died in the middle of a run: after the lease (no beat for 2 minutes) the
+/// next replica to tick takes the slot over and runs it — that day's sweep is not lost.
+#[tokio::test]
+async fn a_slot_lost_with_its_replica_is_taken_over_and_runs() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let schedule = sweep_only();
+    running(&app, at(10, 22, 30), at(10, 22, 30), "died").await;
+    let other = app.replica().await;
+    let (a, b) = tokio::join!(
+        jobs::tick(&app.ctx, &schedule, at(10, 22, 35), "a"),
+        jobs::tick(&other, &schedule, at(10, 22, 35), "b")
+    );
+    let outcomes: Vec<Outcome> = a.unwrap().into_iter().chain(b.unwrap()).map(|(_, o)| o).collect();
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, Outcome::Succeeded(_))).count(), 1, "{outcomes:?}");
+    assert_eq!(outcomes.iter().filter(|o| **o == Outcome::AlreadyClaimed).count(), 1, "taken over once: {outcomes:?}");
+    let data = app.ok("{ jobRuns { scheduledFor status claimedBy } }", json!({})).await;
+    let runs = data["jobRuns"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "the same slot, not a second row: {runs:?}");
+    assert_eq!(runs[0]["status"], "SUCCEEDED");
+    assert_ne!(runs[0]["claimedBy"], "died");
+}
+
 #[tokio::test]
 async fn a_run_still_going_makes_the_next_slot_skip() {
     let app = TestApp::spawn().await;
     let schedule = sweep_only();
-    running(&app, at(10, 22, 30), at(11, 22, 0), "slow").await;
+    // Still beating a minute before the next slot: alive, only slow.
+    running(&app, at(10, 22, 30), at(11, 22, 30) - chrono::Duration::seconds(30), "slow").await;
     let outcomes = jobs::tick(&app.ctx, &schedule, at(11, 22, 31), "a").await.unwrap();
     assert_eq!(outcomes[0].1, Outcome::Skipped, "runs of one job never overlap");
     let data = app.ok("{ jobRuns { status detail } }", json!({})).await;
