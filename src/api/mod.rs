@@ -37,6 +37,10 @@ pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 /// Query limits: nesting depth and complexity (fields weighted by page sizes).
 pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 20_000;
+/// Fields a request may select once its fragments are expanded. A kilobyte of
+/// fragments that each spread the one before twice expands to millions of fields, and
+/// async-graphql's own depth and complexity checks walk every one of them.
+pub const MAX_EXPANDED_FIELDS: u64 = 5_000;
 /// The name of the session cookie a login sets.
 pub const SESSION_COOKIE: &str = "bondwatch_session";
 
@@ -129,6 +133,51 @@ fn writes(query: &str) -> bool {
     use async_graphql::parser::types::OperationType;
     async_graphql::parser::parse_query(query)
         .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
+}
+
+/// The fields a query selects with every fragment spread expanded, counted without
+/// expanding them (each fragment's size once, memoised): linear in the query's text.
+/// A fragment that spreads itself counts as too many. `None` when the query does not
+/// parse (the schema answers it with the parse error).
+pub fn expanded_fields(query: &str) -> Option<u64> {
+    use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+    use std::collections::HashMap;
+    fn size(
+        doc: &ExecutableDocument,
+        set: &SelectionSet,
+        memo: &mut HashMap<String, u64>,
+        open: &mut Vec<String>,
+    ) -> u64 {
+        set.items.iter().fold(0u64, |sum, item| {
+            let n = match &item.node {
+                Selection::Field(f) => 1u64.saturating_add(size(doc, &f.node.selection_set.node, memo, open)),
+                Selection::InlineFragment(i) => size(doc, &i.node.selection_set.node, memo, open),
+                Selection::FragmentSpread(s) => {
+                    let name = s.node.fragment_name.node.to_string();
+                    if let Some(n) = memo.get(&name) {
+                        *n
+                    } else if open.contains(&name) {
+                        u64::MAX
+                    } else {
+                        open.push(name.clone());
+                        let n = doc
+                            .fragments
+                            .get(&s.node.fragment_name.node)
+                            .map_or(0, |f| size(doc, &f.node.selection_set.node, memo, open));
+                        open.pop();
+                        memo.insert(name, n);
+                        n
+                    }
+                }
+            };
+            sum.saturating_add(n)
+        })
+    }
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    let mut memo = HashMap::new();
+    Some(doc.operations.iter().fold(0u64, |sum, (_, op)| {
+        sum.saturating_add(size(&doc, &op.node.selection_set.node, &mut memo, &mut Vec::new()))
+    }))
 }
 
 /// A variable declared non-null (`$d: Date!`) that the request gives as `null`:
@@ -235,7 +284,11 @@ fn coded(mut response: async_graphql::Response) -> async_graphql::Response {
     for e in &mut response.errors {
         let has_code = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
         if !has_code {
-            e.extensions.get_or_insert_with(Default::default).set("code", "VALIDATION");
+            // The depth and complexity limits are limits; the rest is malformed input.
+            let limit =
+                e.message.starts_with("Query is too complex") || e.message.starts_with("Query is nested too deep");
+            let code = if limit { "LIMIT_EXCEEDED" } else { "VALIDATION" };
+            e.extensions.get_or_insert_with(Default::default).set("code", code);
         }
     }
     response
@@ -263,6 +316,15 @@ async fn graphql(
             "extensions": {"code": "FORBIDDEN"}
         }]});
         return (StatusCode::FORBIDDEN, Json(body)).into_response();
+    }
+    // Before anything else looks at the query: its size with fragments expanded.
+    if let Some(n) = expanded_fields(&request.query).filter(|n| *n > MAX_EXPANDED_FIELDS) {
+        let shown = if n == u64::MAX { "无穷(片段引用了自己)".to_string() } else { n.to_string() };
+        let body = serde_json::json!({"errors": [{
+            "message": format!("查询展开片段后共选择 {shown} 个字段,超过上限 {MAX_EXPANDED_FIELDS};请减少片段的重复引用或拆分查询"),
+            "extensions": {"code": "LIMIT_EXCEEDED", "limit": "expanded_fields"}
+        }]});
+        return (StatusCode::OK, Json(body)).into_response();
     }
     if let Some(name) = null_for_non_null(&request) {
         let body = serde_json::json!({"errors": [{

@@ -481,6 +481,9 @@ impl Query {
 
     /// Evaluates the alert rules as of a past or future date without storing anything;
     /// with knownAt, only rows recorded by then count (domain.md §4, as of / as known).
+    /// For one project anyone who may read it; for the whole portfolio (every rule on
+    /// every project) the office (ADMIN) alone, and costly: a request holds few.
+    #[graphql(complexity = "if project_code.is_some() { 500 + child_complexity } else { 10_000 + child_complexity }")]
     async fn preview_alerts(
         &self,
         ctx: &Context<'_>,
@@ -489,6 +492,13 @@ impl Query {
         known_at: Option<DateTimeScalar>,
     ) -> GqlResult<Vec<Alert>> {
         let app = app(ctx);
+        let office = ctx.data_opt::<crate::auth::Caller>().is_some_and(|c| c.role == crate::auth::Role::Admin);
+        if project_code.is_none() && !office {
+            return Err(Error::Forbidden(
+                "预览整个项目库的预警只限债务管理部门(ADMIN);请用 projectCode 预览一个项目".into(),
+            ))
+            .gql();
+        }
         let as_of = as_of.parse_at("asOf").gql()?;
         let known_at = known_at.map(|t| t.0);
         let findings =

@@ -72,6 +72,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     serve(ctx, &args.listen, anonymous).await
 }
 
+/// How long requests in flight may take to finish once a stop is asked for.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub async fn load_demo(ctx: &Ctx) -> anyhow::Result<()> {
     match demo::load(ctx, |step| tracing::info!("demo: {step}")).await.context("cannot load the demo portfolio")? {
         demo::Outcome::Loaded(summary) => {
@@ -95,7 +98,21 @@ async fn serve(ctx: Ctx, listen: &str, anonymous: api::Anonymous) -> anyhow::Res
         tracing::warn!("demo mode: requests without credentials may read everything (as RESEARCHER)");
     }
     let app = api::router(ctx, anonymous).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // Requests in flight get a grace to finish; whatever still runs then is dropped
+    // (its transaction rolls back), so a stop takes seconds whatever is running.
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let signalled = stopping.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        signalled.notify_one();
+    });
+    tokio::select! {
+        served = server => served?,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!("requests still running {} s after the signal: stopped without them", SHUTDOWN_GRACE.as_secs()),
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -713,3 +713,48 @@ async fn a_bond_s_alert_is_the_office_s_to_handle() {
     let (_, body) = app.send(Some(&manager), ack, json!({"id": id})).await;
     assert_eq!(body["data"]["acknowledgeAlert"]["status"], "ACKNOWLEDGED", "{body}");
 }
+
+/// A kilobyte that would pin a core: fragments that each spread the one before twice
+/// (27 levels, 2^27 fields once expanded), or a reader's 1,000 aliased portfolio
+/// previews. Each is refused with a code before any resolver runs: no statement beyond
+/// the credentials' check.
+#[tokio::test]
+async fn a_costly_request_is_refused_before_any_work() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    let mut q = String::from("fragment F0 on Project { code name }\n");
+    for i in 1..=27 {
+        q += &format!("fragment F{i} on Project {{ ...F{} ...F{} }}\n", i - 1, i - 1);
+    }
+    q += "{ projects { nodes { ...F27 } } }";
+    assert!(q.len() < 1500, "{} bytes", q.len());
+    let before = app.statements();
+    let (status, body) = app.send(None, &q, json!({})).await;
+    assert_eq!((status, code_of(&body).as_deref()), (200, Some("LIMIT_EXCEEDED")), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "expanded_fields");
+    assert_eq!(app.statements(), before, "refused before anything ran");
+    // A fragment that spreads itself is refused the same way.
+    let (_, body) = app.send(None, "fragment A on Project { ...A } { projects { nodes { ...A } } }", json!({})).await;
+    assert!(code_of(&body).is_some(), "{body}");
+
+    let reader = app.token_for("scholar", Role::Researcher, None).await;
+    let count = |query: String| {
+        let (app, reader) = (&app, reader.clone());
+        async move {
+            let before = app.statements();
+            let (_, body) = app.send(Some(&reader), &query, json!({})).await;
+            (app.statements() - before, body)
+        }
+    };
+    let (credentials_only, _) = count("{ __typename }".to_string()).await;
+    let previews: Vec<String> =
+        (0..1000).map(|i| format!("p{i}: previewAlerts(asOf: \"2026-06-15\") {{ rule }}")).collect();
+    let (statements, body) = count(format!("{{ {} }}", previews.join(" "))).await;
+    assert_eq!(code_of(&body).as_deref(), Some("LIMIT_EXCEEDED"), "{body}");
+    assert_eq!(statements, credentials_only, "no resolver ran");
+    // One portfolio preview is the office's; a reader previews a project.
+    let (_, body) = count(r#"{ previewAlerts(asOf: "2026-06-15") { rule } }"#.to_string()).await;
+    assert_eq!(code_of(&body).as_deref(), Some("FORBIDDEN"), "{body}");
+    let (_, body) = count(r#"{ previewAlerts(asOf: "2026-06-15", projectCode: "P1") { rule } }"#.to_string()).await;
+    assert!(body["errors"].is_null(), "{body}");
+}

@@ -375,3 +375,42 @@ async fn two_servers_run_each_slot_of_a_seconds_schedule_once() {
         assert!(r.status == "SUCCEEDED" || r.status == "SKIPPED", "{r:?}");
     }
 }
+
+/// A stop asked for while a request is still coming in (a body sent half, as a slow or
+/// hostile client would) takes seconds, not the request timeout (30 s) or for ever.
+#[test]
+fn a_stop_takes_seconds_whatever_is_running() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("stop.db").display());
+    crate::helpers::bondwatch(&url, &["migrate"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-scheduler", "--database-url", &url])
+        .env("BONDWATCH_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line.split("http://").nth(1).and_then(|a| a.split('/').next()).unwrap().to_string();
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    write!(slow, "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"query\":").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let asked = std::time::Instant::now();
+    let stopped = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if asked.elapsed() > std::time::Duration::from_secs(20) {
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let waited = asked.elapsed();
+    if stopped.is_none() {
+        let _ = child.kill();
+    }
+    assert!(stopped.is_some() && waited < std::time::Duration::from_secs(15), "still running after {waited:?}");
+    drop(slow);
+}
