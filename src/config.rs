@@ -15,6 +15,33 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub reports: ReportSettings,
+    pub jobs: JobSettings,
+}
+
+const DEFAULT_JOB_LEASE_SECONDS: u64 = 120;
+
+#[derive(Args, Debug, Clone)]
+pub struct JobSettings {
+    /// Seconds without a beat after which a running job's replica counts as dead and
+    /// another takes its slot over; a running job beats every eighth of it.
+    #[arg(long, env = "BONDWATCH_JOB_LEASE_SECONDS", default_value_t = DEFAULT_JOB_LEASE_SECONDS)]
+    pub job_lease_seconds: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings { job_lease_seconds: DEFAULT_JOB_LEASE_SECONDS }
+    }
+}
+
+impl JobSettings {
+    pub fn lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.job_lease_seconds.max(1) as i64)
+    }
+
+    pub fn heartbeat(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.job_lease_seconds.max(1) * 1000 / 8)
+    }
 }
 
 #[derive(Args, Debug, Clone, Default)]

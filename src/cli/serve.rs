@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use bondwatch::config::{
-    AuthSettings, DEFAULT_LISTEN, DatabaseArgs, DebtSettings, MailSettings, ReportSettings, Settings,
+    AuthSettings, DEFAULT_LISTEN, DatabaseArgs, DebtSettings, JobSettings, MailSettings, ReportSettings, Settings,
 };
 use bondwatch::{Ctx, api, demo};
 
@@ -35,13 +35,20 @@ pub struct ServeArgs {
     mail: MailSettings,
     #[command(flatten)]
     reports: ReportSettings,
+    #[command(flatten)]
+    jobs: JobSettings,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let jobs = args.schedule.load()?;
     let rules = args.rules.load()?;
-    let settings =
-        Settings { debt: args.debt, auth: args.auth, mail: args.mail.following(&args.listen), reports: args.reports };
+    let settings = Settings {
+        debt: args.debt,
+        auth: args.auth,
+        mail: args.mail.following(&args.listen),
+        reports: args.reports,
+        jobs: args.jobs,
+    };
     let ctx = super::open_or_create(&args.database, &settings).await?.with_rules(rules).with_schedule(jobs.clone());
     tracing::info!("mail: {}", bondwatch::digest::mail::describe(&ctx.settings.mail));
     if args.demo {

@@ -17,11 +17,9 @@ use crate::error::Result;
 /// The schedule shipped with bondwatch, used when none is configured.
 pub const DEFAULT_SCHEDULE: &str = include_str!("../../jobs/schedule.toml");
 
-/// A running job beats this often (its replica is alive)…
-pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(15);
-/// …and a run whose last beat is older than this has died: another replica takes its
-/// slot over and runs it.
-pub const LEASE: chrono::Duration = chrono::Duration::minutes(2);
+// A running job beats every eighth of the lease (`JobSettings`, 2 minutes by default); a
+// run whose last beat is older than the lease has died: another replica takes its slot
+// over and runs it.
 
 pub mod job_run {
     use sea_orm::entity::prelude::*;
@@ -135,8 +133,8 @@ async fn finish(ctx: &Ctx, id: i64, status: &str, detail: String) -> Result<()> 
 }
 
 /// A run that is not beating: started (or last beaten) longer than the lease ago.
-fn stale(now: DateTime<Utc>) -> sea_orm::Condition {
-    let before = now - LEASE;
+fn stale(ctx: &Ctx, now: DateTime<Utc>) -> sea_orm::Condition {
+    let before = now - ctx.settings.jobs.lease();
     sea_orm::Condition::all().add(job_run::Column::Status.eq("RUNNING")).add(
         sea_orm::Condition::any().add(job_run::Column::HeartbeatAt.lt(before)).add(
             sea_orm::Condition::all()
@@ -172,7 +170,7 @@ async fn claim(ctx: &Ctx, job: &JobDef, slot: DateTime<Utc>, now: DateTime<Utc>,
             .col_expr(job_run::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(now))
             .filter(job_run::Column::Job.eq(job.name.as_str()))
             .filter(job_run::Column::ScheduledFor.eq(slot))
-            .filter(stale(now))
+            .filter(stale(ctx, now))
             .exec(&ctx.db)
             .await?;
         if taken.rows_affected == 0 {
@@ -193,7 +191,7 @@ async fn claim(ctx: &Ctx, job: &JobDef, slot: DateTime<Utc>, now: DateTime<Utc>,
 fn beat(ctx: &Ctx, id: i64) -> tokio::task::JoinHandle<()> {
     let ctx = ctx.clone();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(HEARTBEAT);
+        let mut every = tokio::time::interval(ctx.settings.jobs.heartbeat());
         every.tick().await;
         loop {
             every.tick().await;
@@ -223,7 +221,7 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
             .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("运行中断:运行它的副本停止了心跳"))
             .filter(job_run::Column::Job.eq(job.name.as_str()))
             .filter(job_run::Column::ScheduledFor.lt(slot))
-            .filter(stale(now))
+            .filter(stale(ctx, now))
             .exec(&ctx.db)
             .await?;
         let Some(id) = claim(ctx, job, slot, now, replica).await? else {
@@ -315,7 +313,8 @@ pub async fn start(
     }
     // At start and every lease after: the latest slot missed while every replica was
     // down, or lost with a replica that died in it, runs (a live claim answers no).
-    let (catch_up, every) = (ctx.clone(), LEASE.to_std().unwrap_or(std::time::Duration::from_secs(120)));
+    let (catch_up, every) =
+        (ctx.clone(), ctx.settings.jobs.lease().to_std().unwrap_or(std::time::Duration::from_secs(120)));
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(every);
         loop {

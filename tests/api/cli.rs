@@ -320,23 +320,46 @@ fn commands_refuse_a_database_that_does_not_exist_or_has_no_schema() {
     assert!(!out_file.exists());
 }
 
-/// Two real servers on one database, a job every two seconds, for about twenty seconds
-/// (the one test that must use the wall clock: real ticks arrive milliseconds apart,
-/// each with its own sub-second time): every slot runs once, named to the second.
-#[tokio::test(flavor = "multi_thread")]
-async fn two_servers_run_each_slot_of_a_seconds_schedule_once() {
+/// A database of its own for servers run as processes: a new PostgreSQL database (the
+/// binary takes a URL, not a schema) or a SQLite file; dropped by `drop_database`.
+async fn process_database(dir: &std::path::Path) -> (String, Option<(sea_orm::DatabaseConnection, String)>) {
     use sea_orm::ConnectionTrait;
-    let dir = tempfile::tempdir().unwrap();
-    let (url, drop_db) = match crate::helpers::postgres_url() {
+    match crate::helpers::postgres_url() {
         Some(test_url) => {
-            let name = format!("bw_replicas_{}", uuid::Uuid::new_v4().simple());
+            let name = format!("bw_proc_{}", uuid::Uuid::new_v4().simple());
             let admin = bondwatch::db::connect(&test_url, None).await.unwrap();
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
             let base = test_url.rsplit_once('/').unwrap().0.to_string();
             (format!("{base}/{name}"), Some((admin, name)))
         }
-        None => (format!("sqlite://{}?mode=rwc", dir.path().join("replicas.db").display()), None),
-    };
+        None => (format!("sqlite://{}?mode=rwc", dir.join("proc.db").display()), None),
+    }
+}
+
+async fn drop_database(db: Option<(sea_orm::DatabaseConnection, String)>) {
+    use sea_orm::ConnectionTrait;
+    if let Some((admin, name)) = db {
+        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+    }
+}
+
+/// The runs of a job, newest first.
+async fn runs_of(url: &str, job: &str) -> Vec<bondwatch::jobs::job_run::Model> {
+    let db = bondwatch::db::connect(url, None).await.unwrap();
+    let runs = bondwatch::jobs::runs(&bondwatch::Ctx::new(db.clone(), bondwatch::clock::system()), Some(job), 100)
+        .await
+        .unwrap();
+    db.close().await.ok();
+    runs
+}
+
+/// Two real servers on one database, a job every two seconds, for about twenty seconds
+/// (the one test that must use the wall clock: real ticks arrive milliseconds apart,
+/// each with its own sub-second time): every slot runs once, named to the second.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_servers_run_each_slot_of_a_seconds_schedule_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, drop_db) = process_database(dir.path()).await;
     crate::helpers::bondwatch(&url, &["migrate"]);
     let schedule = dir.path().join("schedule.toml");
     std::fs::write(&schedule, "[jobs.every_two]\ncron = \"*/2 * * * * *\"\nrun = \"sweep\"\n").unwrap();
@@ -356,15 +379,8 @@ async fn two_servers_run_each_slot_of_a_seconds_schedule_once() {
         let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
         let _ = child.wait();
     }
-    let db = bondwatch::db::connect(&url, None).await.unwrap();
-    let runs =
-        bondwatch::jobs::runs(&bondwatch::Ctx::new(db.clone(), bondwatch::clock::system()), Some("every_two"), 100)
-            .await
-            .unwrap();
-    db.close().await.ok();
-    if let Some((admin, name)) = drop_db {
-        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-    }
+    let runs = runs_of(&url, "every_two").await;
+    drop_database(drop_db).await;
     // About ten slots in twenty seconds; each once (two rows a slot was the bug).
     assert!((5..=12).contains(&runs.len()), "{} runs: {runs:?}", runs.len());
     let slots: std::collections::BTreeSet<_> = runs.iter().map(|r| r.scheduled_for).collect();
@@ -413,4 +429,53 @@ fn a_stop_takes_seconds_whatever_is_running() {
     }
     assert!(stopped.is_some() && waited < std::time::Duration::from_secs(15), "still running after {waited:?}");
     drop(slow);
+}
+
+/// A server killed (SIGKILL) in the middle of a run: its slot is not lost. Another
+/// server, once the run has missed its beats for the lease (3 s here), takes the slot
+/// over and runs it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slot_lost_with_a_killed_server_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, drop_db) = process_database(dir.path()).await;
+    crate::helpers::bondwatch(&url, &["gen", "--projects", "400", "--years", "1"]);
+    // Once a year: the latest slot is the one the killed server was running.
+    let schedule = dir.path().join("schedule.toml");
+    std::fs::write(&schedule, "[jobs.yearly]\ncron = \"0 0 0 1 1 *\"\nrun = \"sweep\"\n").unwrap();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_bondwatch"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--job-lease-seconds", "3", "--database-url", &url])
+            .arg("--schedule")
+            .arg(&schedule)
+            .env("BONDWATCH_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let wait_for = async |what: &str, done: &dyn Fn(&[bondwatch::jobs::job_run::Model]) -> bool| {
+        for _ in 0..1200 {
+            let runs = runs_of(&url, "yearly").await;
+            if done(&runs) {
+                return runs;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("{what}: not within 30 s");
+    };
+    let mut first = serve();
+    wait_for("the first server starts the run", &|r| r.first().is_some_and(|r| r.status == "RUNNING")).await;
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let killed = runs_of(&url, "yearly").await;
+    assert_eq!(killed[0].status, "RUNNING", "killed in the middle of the run (generate more projects if not)");
+    let mut second = serve();
+    let runs =
+        wait_for("the second server takes the slot over", &|r| r.first().is_some_and(|r| r.status == "SUCCEEDED"))
+            .await;
+    let _ = Command::new("kill").args(["-TERM", &second.id().to_string()]).status();
+    second.wait().unwrap();
+    drop_database(drop_db).await;
+    assert_eq!(runs.len(), 1, "the same slot, run once to its end: {runs:?}");
+    assert_eq!(runs[0].scheduled_for, killed[0].scheduled_for);
+    assert_ne!(runs[0].claimed_by, killed[0].claimed_by, "by the second server");
 }
