@@ -113,6 +113,25 @@ codes!(
     }
 );
 
+codes!(
+    /// A rectification's life (domain.md §9).
+    RectificationStatus {
+        Open = "OPEN", "待整改";
+        Submitted = "SUBMITTED", "已提交待审核";
+        Accepted = "ACCEPTED", "整改到位";
+        Returned = "RETURNED", "已退回";
+    }
+);
+
+codes!(
+    /// Where a rectification came from.
+    RectificationSource {
+        Evaluation = "EVALUATION", "绩效评价";
+        Alert = "ALERT", "预警";
+        Office = "OFFICE", "债务管理部门发现";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,8 @@ pub struct Ctx {
     pub schedule: Arc<Vec<crate::jobs::JobDef>>,
     /// Evaluation weights and grades (`jobs/evaluation.toml`).
     pub evaluation: Arc<crate::evaluation::score::EvaluationConfig>,
+    /// Rectification due days and next year's suggestions (`jobs/results.toml`).
+    pub results: Arc<crate::results::config::ResultsConfig>,
 }
 
 impl Ctx {
@@ -43,6 +45,7 @@ impl Ctx {
             rules,
             schedule: Arc::new(schedule),
             evaluation: Arc::new(crate::evaluation::score::EvaluationConfig::default_config()),
+            results: Arc::new(crate::results::config::ResultsConfig::default_config()),
         }
     }
 
@@ -57,6 +60,7 @@ impl Ctx {
             rules: other.rules.clone(),
             schedule: other.schedule.clone(),
             evaluation: other.evaluation.clone(),
+            results: other.results.clone(),
             ..self
         }
     }

@@ -86,6 +86,16 @@ pub struct ProjectFacts {
     pub adjustments: Vec<use_adjustment::Model>,
     /// The bonds the project draws on.
     pub books: Vec<Arc<BondBook>>,
+    /// Self-evaluations, stored evaluations and rectifications (domain.md §9).
+    pub results: ResultFacts,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ResultFacts {
+    /// The self-evaluations in force.
+    pub self_evaluations: Vec<crate::results::self_evaluation::Model>,
+    pub evaluations: Vec<crate::evaluation::stored::Model>,
+    pub rectifications: Vec<crate::results::rectification::Model>,
 }
 
 #[derive(Debug)]
@@ -293,6 +303,7 @@ pub async fn load_projects_known(
     );
     let (mut targets, indicators, actuals) =
         targets_of(db, performance_target::Column::ProjectId, &ids, known_at).await?;
+    let mut results = result_facts(db, &ids, known_at).await?;
     // What was updated in place, as it stood at T.
     let versions = match known_at {
         Some(t) => crate::ledger::history::current_at(db, &ids, t).await?,
@@ -356,8 +367,49 @@ pub async fn load_projects_known(
             assessments: assessment_rows,
             adjustments,
             books: bonds_by_project.get(&id).into_iter().flatten().filter_map(|b| books.get(b).cloned()).collect(),
+            results: results.remove(&id).unwrap_or_default(),
             project,
         });
+    }
+    Ok(out)
+}
+
+/// The results facts of these projects, as known at T when given: three statements.
+async fn result_facts(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    known_at: Option<DateTime<Utc>>,
+) -> Result<HashMap<i64, ResultFacts>> {
+    use crate::results::{rectification, self_evaluation};
+    let in_force = |s: &self_evaluation::Model| match known_at {
+        Some(t) => s.recorded_at <= t && s.superseded_at.is_none_or(|at| at > t),
+        None => s.superseded_at.is_none(),
+    };
+    let selfs: Vec<self_evaluation::Model> =
+        rows_in::<self_evaluation::Entity>(db, self_evaluation::Column::ProjectId, ids)
+            .await?
+            .into_iter()
+            .filter(in_force)
+            .collect();
+    let evaluations = kept(
+        rows_in::<crate::evaluation::stored::Entity>(db, crate::evaluation::stored::Column::ProjectId, ids).await?,
+        |e| e.computed_at,
+        known_at,
+    );
+    let rects = kept(
+        rows_in::<rectification::Entity>(db, rectification::Column::ProjectId, ids).await?,
+        |r| r.created_at,
+        known_at,
+    );
+    let mut out: HashMap<i64, ResultFacts> = HashMap::new();
+    for s in selfs {
+        out.entry(s.project_id).or_default().self_evaluations.push(s);
+    }
+    for e in evaluations {
+        out.entry(e.project_id).or_default().evaluations.push(e);
+    }
+    for r in rects {
+        out.entry(r.project_id).or_default().rectifications.push(r);
     }
     Ok(out)
 }

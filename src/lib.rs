@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod monitoring;
 pub mod reports;
+pub mod results;
 pub mod spreadsheets;
 pub mod synthetic;
 pub mod targets;

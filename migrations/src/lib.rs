@@ -18,6 +18,7 @@ mod m20261128_000007_imports;
 mod m20261201_000008_adjustment_moves;
 mod m20261201_000009_fact_versions;
 mod m20261201_000010_job_heartbeat;
+mod m20261201_000011_results;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_adjustment_moves::Migration),
             Box::new(m20261201_000009_fact_versions::Migration),
             Box::new(m20261201_000010_job_heartbeat::Migration),
+            Box::new(m20261201_000011_results::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod policy;
 pub mod query;
+pub mod results;
 pub mod scalars;
 pub mod types;
 
@@ -27,7 +28,16 @@ use crate::Ctx;
 use crate::auth::{Caller, tokens};
 use loaders::Loaders;
 
-pub type BondwatchSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+/// The roots, merged from each domain's part.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(query::Query, results::ResultsQuery);
+
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(mutation::Mutation, results::ResultsMutation);
+
+pub type BondwatchSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Largest accepted request body: a department's tables fit many times over.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -52,8 +62,8 @@ fn session_cookie(auth: &crate::config::AuthSettings, token: &str) -> String {
     format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
 }
 
-fn builder() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .extension(policy::Policy)
@@ -68,7 +78,7 @@ pub fn schema(ctx: Ctx) -> BondwatchSchema {
 /// schema itself: the standard introspection query (GraphiQL's, codegen's) nests
 /// `ofType` deeper than any data query may, and reads no data.
 fn introspection_schema(ctx: Ctx) -> BondwatchSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_complexity(MAX_COMPLEXITY)
         .extension(policy::Policy)
         .data(ctx)

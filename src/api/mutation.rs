@@ -355,9 +355,10 @@ fn budget_lines(lines: Vec<BudgetLineInput>, field: &str) -> Result<Vec<departme
         .collect()
 }
 
+#[derive(Default)]
 pub struct Mutation;
 
-#[Object]
+#[Object(name = "LedgerMutation")]
 impl Mutation {
     /// Opens a session: the token, and an HttpOnly session cookie for browsers.
     async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> GqlResult<Session> {

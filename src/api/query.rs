@@ -116,9 +116,10 @@ pub struct AlertFilter {
     pub unresolved: Option<bool>,
 }
 
+#[derive(Default)]
 pub struct Query;
 
-#[Object]
+#[Object(name = "LedgerQuery")]
 impl Query {
     /// Who is calling.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {

@@ -38,7 +38,7 @@ where
     loader.load_one(id).await.map_err(load_err)
 }
 
-async fn load_many<L, T>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Vec<T>>
+pub async fn load_many<L, T>(loader: &async_graphql::dataloader::DataLoader<L>, id: i64) -> GqlResult<Vec<T>>
 where
     L: async_graphql::dataloader::Loader<i64, Value = Vec<T>, Error = std::sync::Arc<crate::error::Error>>,
     T: Clone + Send + Sync + 'static,
@@ -455,6 +455,16 @@ impl Project {
         }
         rows.sort_by_key(|a| std::cmp::Reverse(a.id));
         Ok(rows.into_iter().map(Alert).collect())
+    }
+    /// The unit's self-evaluation (自评) of a year in force, when submitted.
+    async fn self_evaluation(&self, ctx: &Context<'_>, year: i32) -> GqlResult<Option<super::results::SelfEvaluation>> {
+        let found = crate::results::self_evaluation_of(&app(ctx).db, self.0.id, year).await.gql()?;
+        Ok(found.map(super::results::SelfEvaluation))
+    }
+    /// Its rectifications (整改事项), oldest first.
+    async fn rectifications(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::results::Rectification>> {
+        let rows = crate::results::of_project(&app(ctx).db, self.0.id).await.gql()?;
+        Ok(rows.into_iter().map(super::results::Rectification).collect())
     }
     /// The stored evaluation of a year (run `evaluate` to compute it).
     async fn evaluation(&self, ctx: &Context<'_>, year: i32) -> GqlResult<Option<Evaluation>> {

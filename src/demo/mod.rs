@@ -426,6 +426,8 @@ pub async fn load(ctx: &Ctx, progress: impl Fn(&str)) -> Result<Outcome> {
     load_adjustments(ctx, &cal, &bond_codes).await?;
     progress("debt service paid so far");
     let payments = load_debt_service(ctx, &cal, &bond_codes).await?;
+    progress("evaluations, self-evaluations and rectifications");
+    load_results(ctx, &cal).await?;
     progress("demo users");
     for (username, role, department) in DEMO_USERS {
         crate::auth::add_user(
@@ -1282,4 +1284,63 @@ fn behind(target_text: &str, percent: i64) -> Option<String> {
 /// The kind of a demo project: the indicator set it declares ([`indicators`]).
 pub fn kind_of(project_code: &str) -> Option<Kind> {
     SPECS.iter().find(|s| s.code == project_code).map(|s| s.kind)
+}
+
+/// The same services on a clock set back `days`: what the office did then.
+fn days_ago(ctx: &Ctx, cal: &Calendar, days: i64) -> Ctx {
+    let at = (cal.today - chrono::Duration::days(days)).and_hms_opt(10, 0, 0).unwrap_or_default().and_utc();
+    let clock: crate::clock::SharedClock = std::sync::Arc::new(crate::clock::FixedClock::new(at));
+    Ctx::with(ctx.db.clone(), clock, (*ctx.settings).clone()).with_settings_of(ctx)
+}
+
+/// The loop of domain.md §9 (demo::TROUBLES): last year evaluated (each 差 opening its
+/// rectification 100 days ago, due 40 days ago: R2), HY-ZJ-02 also graded 差 the year
+/// before with that rectification still open (R3) and self-evaluated far above the
+/// office (R1); HY-MZ-02's answer awaits review, HY-JT-03's was accepted.
+async fn load_results(ctx: &Ctx, cal: &Calendar) -> Result<()> {
+    use crate::results::{self, SelfEvaluationInput};
+    let year = cal.today.year() - 1;
+    let office = demo_caller();
+    let before = days_ago(ctx, cal, 200);
+    let (facts, result) = crate::evaluation::score_project(&before, "HY-ZJ-02", year - 1).await?;
+    crate::evaluation::store(&before, &office, &facts.project, year - 1, &result).await?;
+    let then = days_ago(ctx, cal, 100);
+    for code in crate::ledger::queries::all_project_codes(&ctx.db).await? {
+        let (facts, result) = crate::evaluation::score_project(&then, &code, year).await?;
+        let stored = crate::evaluation::store(&then, &office, &facts.project, year, &result).await?;
+        // Units grade themselves a little above the office; HY-ZJ-02 far above.
+        let own = crate::db::values::stored_decimal(&stored.total_score);
+        let total =
+            if code == "HY-ZJ-02" { Decimal::from(95) } else { (own + Decimal::from(4)).min(Decimal::ONE_HUNDRED) };
+        let input = SelfEvaluationInput {
+            project_code: code.clone(),
+            year,
+            total_score: crate::figures::fixed(total, 2),
+            parts: [None, None, None, None],
+            note: Some("单位自评".into()),
+            submitted_on: Some(cal.today - chrono::Duration::days(110)),
+        };
+        results::submit_self_evaluation(&then, &office, input).await?;
+    }
+    let of = async |code: &str| -> Result<Option<results::rectification::Model>> {
+        let p = crate::ledger::project_by_code(&ctx.db, "code", code).await?;
+        Ok(results::of_project(&ctx.db, p.id).await?.into_iter().find(|r| r.year == Some(year)))
+    };
+    if let Some(r) = of("HY-MZ-02").await? {
+        let answered = days_ago(ctx, cal, 20);
+        results::submit_rectification(
+            &answered,
+            &office,
+            r.id,
+            "已调整项目内容,剔除负面清单事项,重新报送实施方案",
+            None,
+        )
+        .await?;
+    }
+    if let Some(r) = of("HY-JT-03").await? {
+        let answered = days_ago(ctx, cal, 50);
+        results::submit_rectification(&answered, &office, r.id, "已补充收益预测并报送", None).await?;
+        results::review_rectification(&days_ago(ctx, cal, 45), &office, r.id, true, Some("整改到位"), None).await?;
+    }
+    Ok(())
 }

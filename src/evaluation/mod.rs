@@ -213,6 +213,8 @@ pub async fn store(
         Some(&serde_json::json!({"total": saved.total_score, "grade": saved.grade})),
     )
     .await?;
+    // A 差 opens its rectification (once, however often the evaluation is stored).
+    crate::results::open_for_evaluation(&txn, ctx, caller, project, year, result).await?;
     txn.commit().await?;
     Ok(saved)
 }

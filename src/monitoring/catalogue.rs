@@ -187,6 +187,16 @@ pub const CATALOGUE: &[RuleDef] = &[
     rule!("S6", Sustainability, "REPAYMENT", "过度依赖再融资", ["years", "yellow_share_above"], []),
     rule!("S7", Sustainability, "MANAGEMENT", "满意度未达目标", [], []),
     rule!("S8", Sustainability, "REPAYMENT", "还本付息逾期", ["lead_days"], []),
+    rule!(
+        "R1",
+        Decision,
+        "MANAGEMENT",
+        "自评结果与再评价偏差过大",
+        ["yellow_points", "orange_points"],
+        ["yellow_points", "orange_points"]
+    ),
+    rule!("R2", Management, "MANAGEMENT", "整改逾期", ["orange_days"], []),
+    rule!("R3", Sustainability, "MANAGEMENT", "连续评价为差且上年整改未完成", [], []),
     rule!("C1", Decision, "BORROWING", "分项之和与合计不符", ["tolerance"], []),
     rule!("C2", Decision, "BORROWING", "填报比例与金额不符", ["tolerance_points"], []),
     rule!("C3", Decision, "BORROWING", "项目当年预算与特定目标类支出不符", ["tolerance"], []),

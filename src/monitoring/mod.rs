@@ -25,17 +25,22 @@ pub struct Subject {
     pub bond_id: Option<i64>,
     pub department_id: Option<i64>,
     pub indicator_id: Option<i64>,
+    /// The evaluated year (R1, R3).
+    pub year: Option<i32>,
+    pub rectification_id: Option<i64>,
 }
 
 impl Subject {
     pub fn key(&self) -> String {
         let part = |c: &str, v: Option<i64>| v.map(|v| format!("{c}{v}")).unwrap_or_default();
         format!(
-            "{}{}{}{}",
+            "{}{}{}{}{}{}",
             part("p", self.project_id),
             part("b", self.bond_id),
             part("d", self.department_id),
-            part("i", self.indicator_id)
+            part("i", self.indicator_id),
+            part("y", self.year.map(i64::from)),
+            part("r", self.rectification_id)
         )
     }
 }

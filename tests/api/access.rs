@@ -55,6 +55,7 @@ async fn world(app: &TestApp) -> Value {
                     d: recordDisbursement(input: {projectCode: $p, paidOn: "2025-03-01", amount: "1.00", payee: "x", economicClass: "建筑安装工程费"}) { id }
                     r: recordRevenue(input: {projectCode: $p, period: "2025-03", source: "停车费", collected: "1.00", transferred: "0.00"}) { id }
                     t: declareTarget(input: {projectCode: $p, scope: "ANNUAL", year: 2025, description: "d", indicators: [{level1: "产出指标", level2: "数量指标", name: "n", targetText: "≥1"}]}) { id indicators { id } }
+                    x: openRectification(input: {projectCode: $p, issue: "问题", requirement: "要求", dueOn: "2026-12-31"}) { id }
                 }"#,
                 json!({"p": p}),
             )
@@ -63,6 +64,7 @@ async fn world(app: &TestApp) -> Value {
         ids.insert(format!("{p}_R"), data["r"]["id"].clone());
         ids.insert(format!("{p}_T"), data["t"]["id"].clone());
         ids.insert(format!("{p}_I"), data["t"]["indicators"][0]["id"].clone());
+        ids.insert(format!("{p}_X"), data["x"]["id"].clone());
     }
     app.ok("mutation { runAlertSweep { raised } }", json!({})).await;
     for p in ["P1", "P2"] {
@@ -159,6 +161,16 @@ const MUTATIONS: &[(&str, &str)] = &[
     ("pauseDigestSubscription", r#"mutation { pauseDigestSubscription(id: "{S}", paused: true) { paused } }"#),
     ("unsubscribeDigest", r#"mutation { unsubscribeDigest(id: "{S}") }"#),
     ("evaluate", r#"mutation { evaluate(projectCode: "{P}", year: 2026) { grade } }"#),
+    (
+        "submitSelfEvaluation",
+        r#"mutation { submitSelfEvaluation(input: {projectCode: "{P}", year: 2025, totalScore: "80"}) { year } }"#,
+    ),
+    (
+        "openRectification",
+        r#"mutation { openRectification(input: {projectCode: "{P}", issue: "i", requirement: "r", dueOn: "2026-12-31"}) { id } }"#,
+    ),
+    ("submitRectification", r#"mutation { submitRectification(id: "{X}", response: "已整改") { status } }"#),
+    ("reviewRectification", r#"mutation { reviewRectification(id: "{X}", accepted: true) { status } }"#),
 ];
 
 /// What a REPORTER may do for its own department (the issue's matrix).
@@ -177,6 +189,8 @@ const REPORTER_MAY: &[&str] = &[
     "recordIndicatorActual",
     "submitAssessment",
     "acknowledgeAlert",
+    "submitSelfEvaluation",
+    "submitRectification",
 ];
 
 /// What a MANAGER may do: acknowledge alerts and manage its own digest subscriptions.
@@ -199,6 +213,7 @@ fn fill(template: &str, project: &str, ids: &Value) -> String {
         .replace("{T}", ids[format!("{project}_T")].as_str().unwrap())
         .replace("{I}", ids[format!("{project}_I")].as_str().unwrap())
         .replace("{A}", ids[format!("{project}_A")].as_str().unwrap())
+        .replace("{X}", ids[format!("{project}_X")].as_str().unwrap())
         .replace("{S}", ids["S"].as_str().unwrap())
 }
 

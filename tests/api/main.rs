@@ -19,5 +19,6 @@ mod monitoring;
 mod positions;
 mod queries;
 mod reports;
+mod results;
 mod spreadsheets;
 mod validation;

@@ -5,6 +5,7 @@ pub mod checks;
 pub mod decision;
 pub mod management;
 pub mod output;
+pub mod results;
 pub mod sustainability;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -51,6 +52,9 @@ pub const PROJECT_RULES: &[(&str, ProjectRule)] = &[
     ("S6", sustainability::s6),
     ("S7", sustainability::s7),
     ("S8", sustainability::s8),
+    ("R1", results::r1),
+    ("R2", results::r2),
+    ("R3", results::r3),
     ("C1", checks::c1_project),
     ("C5", checks::c5_project),
 ];

@@ -209,6 +209,7 @@ pub(crate) fn healthy() -> ProjectFacts {
         .map(|y| ForecastYear { year: y, revenue: yuan(10_000_000), operating_cost: yuan(2_000_000) })
         .collect();
     ProjectFacts {
+        results: Default::default(),
         project,
         allocations: vec![allocation::Model {
             id: 1,
@@ -282,10 +283,93 @@ enum Clear {
     At(NaiveDate),
 }
 
+fn evaluated(year: i32, total: &str, grade: &str) -> crate::evaluation::stored::Model {
+    crate::evaluation::stored::Model {
+        id: year as i64,
+        project_id: 1,
+        year,
+        total_score: total.into(),
+        grade: grade.into(),
+        profile: "construction".into(),
+        detail: "{}".into(),
+        computed_at: now(),
+    }
+}
+
+fn self_evaluated(f: &mut ProjectFacts, year: i32, own: &str, office: &str) {
+    f.results.evaluations.push(evaluated(year, office, "FAIR"));
+    f.results.self_evaluations.push(crate::results::self_evaluation::Model {
+        id: 1,
+        project_id: 1,
+        year,
+        total_score: own.into(),
+        budget_execution_score: None,
+        output_score: None,
+        benefit_score: None,
+        satisfaction_score: None,
+        note: None,
+        submitted_on: d(2026, 3, 1),
+        submitted_by: "unit".into(),
+        recorded_at: now(),
+        superseded_at: None,
+    });
+}
+
+fn rectification(year: i32, status: &str, due: NaiveDate) -> crate::results::rectification::Model {
+    crate::results::rectification::Model {
+        id: 7,
+        project_id: 1,
+        year: Some(year),
+        source: "EVALUATION".into(),
+        alert_id: None,
+        issue: "评价为差".into(),
+        requirement: "逐项整改".into(),
+        opened_on: d(2026, 3, 1),
+        due_on: due,
+        status: status.into(),
+        response: None,
+        submitted_on: None,
+        review_note: None,
+        accepted_on: None,
+        opened_by: "office".into(),
+        evaluation_key: None,
+        created_at: now(),
+    }
+}
+
 fn cases() -> Vec<Case> {
     use Clear::*;
     use Severity::*;
     vec![
+        // Self 75.00 against the office's 60.00: 15 points off, above 10 (yellow); 90: 30, above 20.
+        ("R1", |f| self_evaluated(f, 2025, "75.00", "60.00"), as_of(), Yellow, Healthy),
+        ("R1", |f| self_evaluated(f, 2025, "90.00", "60.00"), as_of(), Orange, Healthy),
+        // Due 1 May 2026, open on 15 June: 45 days late, past 30 (orange); due 1 June: 14 days (yellow);
+        // on 30 April it is not yet due.
+        (
+            "R2",
+            |f| f.results.rectifications.push(rectification(2025, "OPEN", d(2026, 5, 1))),
+            as_of(),
+            Orange,
+            At(d(2026, 4, 30)),
+        ),
+        (
+            "R2",
+            |f| f.results.rectifications.push(rectification(2025, "RETURNED", d(2026, 6, 1))),
+            as_of(),
+            Yellow,
+            Healthy,
+        ),
+        (
+            "R3",
+            |f| {
+                f.results.evaluations.push(evaluated(2025, "41.00", "POOR"));
+                f.results.rectifications.push(rectification(2024, "SUBMITTED", d(2025, 3, 1)));
+            },
+            as_of(),
+            Red,
+            Healthy,
+        ),
         ("D1", |f| f.assessments.clear(), as_of(), Red, Healthy),
         ("D1", |f| f.assessments[0].conclusion = "调整完善后予以支持".into(), as_of(), Yellow, Healthy),
         // Allocated on 10 January 2025, assessed on 1 February 2025: money came first (orange), and

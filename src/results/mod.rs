@@ -1,0 +1,631 @@
+//! Results application (结果应用, domain.md §9): units evaluate themselves, the office's
+//! evaluation is the re-evaluation, a 差 opens a rectification that the unit answers and
+//! the office accepts or returns, and each department's year ends in a suggestion for
+//! next year's project arrangements and budget.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::Ctx;
+use crate::auth::{Caller, Role};
+use crate::codes::{Grade, RectificationSource, RectificationStatus};
+use crate::db::values::{check_year, stored_decimal};
+use crate::db::{begin_write, in_write};
+use crate::error::{Error, Problems, Result};
+use crate::ledger::entities::{department, project};
+use crate::ledger::{audit, optional_text, project_in_scope, required_text};
+
+pub mod config;
+
+pub mod self_evaluation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "self_evaluations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub project_id: i64,
+        pub year: i32,
+        pub total_score: String,
+        pub budget_execution_score: Option<String>,
+        pub output_score: Option<String>,
+        pub benefit_score: Option<String>,
+        pub satisfaction_score: Option<String>,
+        pub note: Option<String>,
+        pub submitted_on: Date,
+        pub submitted_by: String,
+        pub recorded_at: DateTimeUtc,
+        /// Replaced by a later submission for the same project and year.
+        pub superseded_at: Option<DateTimeUtc>,
+    }
+    crate::plain_entity!();
+}
+
+pub mod rectification {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "rectifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub project_id: i64,
+        pub year: Option<i32>,
+        pub source: String,
+        pub alert_id: Option<i64>,
+        pub issue: String,
+        pub requirement: String,
+        pub opened_on: Date,
+        pub due_on: Date,
+        pub status: String,
+        pub response: Option<String>,
+        pub submitted_on: Option<Date>,
+        pub review_note: Option<String>,
+        pub accepted_on: Option<Date>,
+        pub opened_by: String,
+        pub evaluation_key: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    crate::plain_entity!();
+}
+
+pub mod rectification_step {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "rectification_steps")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub rectification_id: i64,
+        /// OPENED, SUBMITTED, ACCEPTED or RETURNED.
+        pub step: String,
+        pub on_date: Date,
+        pub by_user: String,
+        pub body: Option<String>,
+        pub recorded_at: DateTimeUtc,
+    }
+    crate::plain_entity!();
+}
+
+/// The four parts of 10号's self-evaluation form and their maxima.
+pub const PARTS: [(&str, &str, u32); 4] = [
+    ("input.budgetExecutionScore", "预算执行率", 10),
+    ("input.outputScore", "产出", 50),
+    ("input.benefitScore", "效益", 30),
+    ("input.satisfactionScore", "满意度", 10),
+];
+
+pub struct SelfEvaluationInput {
+    pub project_code: String,
+    pub year: i32,
+    pub total_score: String,
+    /// 预算执行率, 产出, 效益, 满意度: all four or none.
+    pub parts: [Option<String>; 4],
+    pub note: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+}
+
+fn score(field: &str, text: &str, max: u32) -> Result<Decimal> {
+    let d = crate::db::values::parse_decimal(field, text)?;
+    if d < Decimal::ZERO || d > Decimal::from(max) || d.normalize().scale() > 2 {
+        return Err(Error::validation(field, format!("“{text}”不是 0 至 {max} 分之间、最多两位小数的分数")));
+    }
+    Ok(d)
+}
+
+/// A department's REPORTER (for its own projects) or the office submits; a second for
+/// the same project and year replaces the first, which is kept.
+pub async fn submit_self_evaluation(
+    ctx: &Ctx,
+    caller: &Caller,
+    input: SelfEvaluationInput,
+) -> Result<self_evaluation::Model> {
+    let mut problems = Problems::default();
+    let year = problems.take(check_year("input.year", input.year));
+    let total = problems.take(score("input.totalScore", &input.total_score, 100));
+    let parts: Vec<Option<Decimal>> = PARTS
+        .iter()
+        .zip(&input.parts)
+        .map(|((field, _, max), text)| text.as_deref().and_then(|t| problems.take(score(field, t, *max))))
+        .collect();
+    let given = input.parts.iter().filter(|p| p.is_some()).count();
+    if given != 0 && given != 4 {
+        problems.push(Error::validation(
+            "input.budgetExecutionScore",
+            "自评表的四部分(预算执行率、产出、效益、满意度)须全部填写,或全部不填",
+        ));
+    }
+    if let (Some(total), 4) = (total, parts.iter().flatten().count()) {
+        let sum: Decimal = parts.iter().flatten().sum();
+        if (sum - total).abs() > Decimal::new(1, 2) {
+            problems.push(Error::validation(
+                "input.totalScore",
+                format!("四部分之和 {} 分与总分 {} 分不符(误差须在 0.01 分以内)", sum.normalize(), total.normalize()),
+            ));
+        }
+    }
+    let note = problems.take(optional_text("input.note", input.note.as_deref(), 2000));
+    problems.finish()?;
+    let (Some(year), Some(total)) = (year, total) else { return Err(Error::Internal("checked above".into())) };
+    let today = ctx.clock.today();
+    let submitted_on = input.submitted_on.unwrap_or(today);
+    in_write(&ctx.db, async |txn| {
+        let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
+        let now = ctx.clock.now();
+        self_evaluation::Entity::update_many()
+            .col_expr(self_evaluation::Column::SupersededAt, sea_orm::sea_query::Expr::value(now))
+            .filter(self_evaluation::Column::ProjectId.eq(project.id))
+            .filter(self_evaluation::Column::Year.eq(year))
+            .filter(self_evaluation::Column::SupersededAt.is_null())
+            .exec(txn)
+            .await?;
+        let text = |d: &Option<Decimal>| d.map(|d| crate::figures::fixed(d, 2));
+        let saved = self_evaluation::ActiveModel {
+            id: NotSet,
+            project_id: Set(project.id),
+            year: Set(year),
+            total_score: Set(crate::figures::fixed(total, 2)),
+            budget_execution_score: Set(text(&parts[0])),
+            output_score: Set(text(&parts[1])),
+            benefit_score: Set(text(&parts[2])),
+            satisfaction_score: Set(text(&parts[3])),
+            note: Set(note.clone().flatten()),
+            submitted_on: Set(submitted_on),
+            submitted_by: Set(caller.username.clone()),
+            recorded_at: Set(now),
+            superseded_at: Set(None),
+        }
+        .insert(txn)
+        .await?;
+        audit(txn, ctx, caller, "submitSelfEvaluation", format!("{} {year}", project.code), None::<&()>, Some(&saved))
+            .await?;
+        Ok(saved)
+    })
+    .await
+}
+
+/// The self-evaluation in force of a project and year.
+pub async fn self_evaluation_of(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    year: i32,
+) -> Result<Option<self_evaluation::Model>> {
+    Ok(self_evaluation::Entity::find()
+        .filter(self_evaluation::Column::ProjectId.eq(project_id))
+        .filter(self_evaluation::Column::Year.eq(year))
+        .filter(self_evaluation::Column::SupersededAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The self-evaluations in force of a year, of one department's projects when given.
+pub async fn self_evaluations(
+    ctx: &Ctx,
+    year: i32,
+    department_code: Option<&str>,
+) -> Result<Vec<self_evaluation::Model>> {
+    let mut select = self_evaluation::Entity::find()
+        .filter(self_evaluation::Column::Year.eq(year))
+        .filter(self_evaluation::Column::SupersededAt.is_null())
+        .order_by_asc(self_evaluation::Column::ProjectId);
+    if let Some(code) = department_code {
+        let dept = crate::ledger::department_by_code(&ctx.db, "departmentCode", code).await?;
+        let ids: Vec<i64> = project::Entity::find()
+            .select_only()
+            .column(project::Column::Id)
+            .filter(project::Column::DepartmentId.eq(dept.id))
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        select = select.filter(self_evaluation::Column::ProjectId.is_in(ids));
+    }
+    Ok(select.all(&ctx.db).await?)
+}
+
+/// self − evaluated, in points (signed).
+pub fn deviation(own: &self_evaluation::Model, evaluated: &crate::evaluation::stored::Model) -> Decimal {
+    stored_decimal(&own.total_score) - stored_decimal(&evaluated.total_score)
+}
+
+/// Days late (domain.md §9): from the due date to the submission then accepted or
+/// awaiting review, or to `today` while there is none (open, or returned); 0 in time.
+pub fn overdue_days(r: &rectification::Model, today: NaiveDate) -> i64 {
+    let until = match RectificationStatus::parse(&r.status) {
+        Some(RectificationStatus::Submitted | RectificationStatus::Accepted) => r.submitted_on.unwrap_or(today),
+        _ => today,
+    };
+    (until - r.due_on).num_days().max(0)
+}
+
+async fn step(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    what: RectificationStatus,
+    on: NaiveDate,
+    body: Option<String>,
+) -> Result<()> {
+    let name = if what == RectificationStatus::Open { "OPENED" } else { what.as_str() };
+    rectification_step::ActiveModel {
+        id: NotSet,
+        rectification_id: Set(id),
+        step: Set(name.into()),
+        on_date: Set(on),
+        by_user: Set(caller.username.clone()),
+        body: Set(body),
+        recorded_at: Set(ctx.clock.now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+pub struct RectificationInput {
+    pub project_code: String,
+    pub year: Option<i32>,
+    pub alert_id: Option<i64>,
+    pub issue: String,
+    pub requirement: String,
+    pub due_on: NaiveDate,
+}
+
+/// The office opens one by hand: from an alert, or its own finding.
+pub async fn open_rectification(ctx: &Ctx, caller: &Caller, input: RectificationInput) -> Result<rectification::Model> {
+    if caller.role != Role::Admin {
+        return Err(Error::Forbidden("整改事项由债务管理部门(ADMIN)下达".into()));
+    }
+    let mut problems = Problems::default();
+    let issue = problems.take(required_text("input.issue", &input.issue, 4000));
+    let requirement = problems.take(required_text("input.requirement", &input.requirement, 4000));
+    if let Some(y) = input.year {
+        problems.take(check_year("input.year", y));
+    }
+    let today = ctx.clock.today();
+    if input.due_on < today {
+        problems.push(Error::validation("input.dueOn", format!("整改期限 {} 早于今天 {today}", input.due_on)));
+    }
+    problems.finish()?;
+    in_write(&ctx.db, async |txn| {
+        let project = crate::ledger::project_by_code(txn, "input.projectCode", &input.project_code).await?;
+        let source = match input.alert_id {
+            Some(id) => {
+                let alert = crate::monitoring::store::alert::Entity::find_by_id(id)
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| Error::not_found("input.alertId", format!("没有 id 为 {id} 的预警")))?;
+                if alert.project_id.is_some_and(|p| p != project.id) {
+                    return Err(Error::validation("input.alertId", format!("预警 {id} 不属于项目 {}", project.code)));
+                }
+                RectificationSource::Alert
+            }
+            None => RectificationSource::Office,
+        };
+        let row = insert(
+            txn,
+            ctx,
+            caller,
+            &project,
+            input.year,
+            source,
+            input.alert_id,
+            issue.clone(),
+            requirement.clone(),
+            input.due_on,
+            None,
+        )
+        .await?;
+        Ok(row)
+    })
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    project: &project::Model,
+    year: Option<i32>,
+    source: RectificationSource,
+    alert_id: Option<i64>,
+    issue: Option<String>,
+    requirement: Option<String>,
+    due_on: NaiveDate,
+    evaluation_key: Option<String>,
+) -> Result<rectification::Model> {
+    let today = ctx.clock.today();
+    let saved = rectification::ActiveModel {
+        id: NotSet,
+        project_id: Set(project.id),
+        year: Set(year),
+        source: Set(source.as_str().into()),
+        alert_id: Set(alert_id),
+        issue: Set(issue.unwrap_or_default()),
+        requirement: Set(requirement.unwrap_or_default()),
+        opened_on: Set(today),
+        due_on: Set(due_on),
+        status: Set(RectificationStatus::Open.as_str().into()),
+        response: Set(None),
+        submitted_on: Set(None),
+        review_note: Set(None),
+        accepted_on: Set(None),
+        opened_by: Set(caller.username.clone()),
+        evaluation_key: Set(evaluation_key),
+        created_at: Set(ctx.clock.now()),
+    }
+    .insert(txn)
+    .await?;
+    step(txn, ctx, caller, saved.id, RectificationStatus::Open, today, Some(saved.issue.clone())).await?;
+    audit(txn, ctx, caller, "openRectification", format!("{} #{}", project.code, saved.id), None::<&()>, Some(&saved))
+        .await?;
+    Ok(saved)
+}
+
+/// An evaluation graded 差 opens its rectification, listing the deductions as the
+/// issue, due the configured days later; stored again, it opens none.
+pub async fn open_for_evaluation(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    project: &project::Model,
+    year: i32,
+    result: &crate::evaluation::score::Evaluation,
+) -> Result<Option<rectification::Model>> {
+    if result.grade != Grade::Poor.as_str() {
+        return Ok(None);
+    }
+    let key = format!("p{}:{year}", project.id);
+    let exists =
+        rectification::Entity::find().filter(rectification::Column::EvaluationKey.eq(key.as_str())).one(txn).await?;
+    if exists.is_some() {
+        return Ok(None);
+    }
+    let deductions: Vec<String> = result
+        .dimensions
+        .iter()
+        .flat_map(|d| d.items.iter())
+        .filter(|i| i.score < i.max_score)
+        .map(|i| format!("{}扣{}分:{}", i.name, crate::figures::fixed(i.max_score - i.score, 2), i.reason))
+        .collect();
+    let issue = format!(
+        "{year}年度绩效评价得分{}分,等级为“差”。{}",
+        crate::figures::fixed(result.total, 2),
+        deductions.join(";")
+    );
+    let requirement = "针对扣分事项逐项整改,按期报送整改情况".to_string();
+    let due = ctx.clock.today() + chrono::Duration::days(ctx.results.due_days.into());
+    let row = insert(
+        txn,
+        ctx,
+        caller,
+        project,
+        Some(year),
+        RectificationSource::Evaluation,
+        None,
+        Some(issue),
+        Some(requirement),
+        due,
+        Some(key),
+    )
+    .await?;
+    Ok(Some(row))
+}
+
+async fn rectification_for_update(txn: &DatabaseTransaction, id: i64) -> Result<rectification::Model> {
+    rectification::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的整改事项")))
+}
+
+/// The unit answers: its department's REPORTER or the office, for an open or returned one.
+pub async fn submit_rectification(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    response: &str,
+    submitted_on: Option<NaiveDate>,
+) -> Result<rectification::Model> {
+    let response = required_text("response", response, 4000)?;
+    let on = submitted_on.unwrap_or(ctx.clock.today());
+    let txn = begin_write(&ctx.db).await?;
+    let before = rectification_for_update(&txn, id).await?;
+    crate::ledger::check_project_scope(&txn, caller, before.project_id).await?;
+    let status = RectificationStatus::parse(&before.status);
+    if !matches!(status, Some(RectificationStatus::Open | RectificationStatus::Returned)) {
+        let shown = status.map_or(before.status.as_str(), |s| s.label());
+        return Err(Error::conflict(Some("id"), format!("整改事项 {id} 状态为“{shown}”,不能再提交整改情况")));
+    }
+    let mut active: rectification::ActiveModel = before.clone().into();
+    active.status = Set(RectificationStatus::Submitted.as_str().into());
+    active.response = Set(Some(response.clone()));
+    active.submitted_on = Set(Some(on));
+    let after = active.update(&txn).await?;
+    step(&txn, ctx, caller, id, RectificationStatus::Submitted, on, Some(response)).await?;
+    audit(&txn, ctx, caller, "submitRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The office accepts a submitted one (整改到位) or returns it with a reason.
+pub async fn review_rectification(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: i64,
+    accepted: bool,
+    note: Option<&str>,
+    reviewed_on: Option<NaiveDate>,
+) -> Result<rectification::Model> {
+    if caller.role != Role::Admin {
+        return Err(Error::Forbidden("整改情况由债务管理部门(ADMIN)审核".into()));
+    }
+    let note = optional_text("note", note, 2000)?;
+    if !accepted && note.is_none() {
+        return Err(Error::validation("note", "退回整改须写明原因"));
+    }
+    let on = reviewed_on.unwrap_or(ctx.clock.today());
+    let txn = begin_write(&ctx.db).await?;
+    let before = rectification_for_update(&txn, id).await?;
+    if RectificationStatus::parse(&before.status) != Some(RectificationStatus::Submitted) {
+        let shown = RectificationStatus::parse(&before.status).map_or(before.status.as_str(), |s| s.label());
+        return Err(Error::conflict(Some("id"), format!("整改事项 {id} 状态为“{shown}”,只有已提交的整改情况可以审核")));
+    }
+    let mut active: rectification::ActiveModel = before.clone().into();
+    let next = if accepted { RectificationStatus::Accepted } else { RectificationStatus::Returned };
+    active.status = Set(next.as_str().into());
+    active.review_note = Set(note.clone());
+    active.accepted_on = Set(accepted.then_some(on));
+    let after = active.update(&txn).await?;
+    step(&txn, ctx, caller, id, next, on, note).await?;
+    audit(&txn, ctx, caller, "reviewRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+#[derive(Default, Clone)]
+pub struct RectificationFilter {
+    pub status: Option<RectificationStatus>,
+    pub department_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub overdue: Option<bool>,
+    pub year: Option<i32>,
+}
+
+/// Rectifications by id, a page after `after`; a REPORTER sees its department's only.
+pub async fn list(
+    ctx: &Ctx,
+    caller: &Caller,
+    filter: &RectificationFilter,
+    first: u64,
+    after: Option<i64>,
+) -> Result<(Vec<rectification::Model>, bool, u64)> {
+    let department = match caller.role {
+        Role::Reporter => caller.department_id,
+        _ => filter.department_id,
+    };
+    let mut select = rectification::Entity::find().order_by_asc(rectification::Column::Id);
+    if let Some(s) = filter.status {
+        select = select.filter(rectification::Column::Status.eq(s.as_str()));
+    }
+    if let Some(p) = filter.project_id {
+        select = select.filter(rectification::Column::ProjectId.eq(p));
+    }
+    if let Some(y) = filter.year {
+        select = select.filter(rectification::Column::Year.eq(y));
+    }
+    if let Some(d) = department {
+        let ids: Vec<i64> = project::Entity::find()
+            .select_only()
+            .column(project::Column::Id)
+            .filter(project::Column::DepartmentId.eq(d))
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        select = select.filter(rectification::Column::ProjectId.is_in(ids));
+    }
+    let today = ctx.clock.today();
+    let late =
+        |r: &rectification::Model| r.status != RectificationStatus::Accepted.as_str() && overdue_days(r, today) > 0;
+    // Lateness is a function of today: filtered here, on a portfolio's few hundred.
+    let all: Vec<rectification::Model> =
+        select.all(&ctx.db).await?.into_iter().filter(|r| filter.overdue.is_none_or(|o| late(r) == o)).collect();
+    let total = all.len() as u64;
+    let rest: Vec<_> = all.into_iter().filter(|r| after.is_none_or(|a| r.id > a)).collect();
+    let more = rest.len() as u64 > first;
+    Ok((rest.into_iter().take(first as usize).collect(), more, total))
+}
+
+/// A project's rectifications, oldest first.
+pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<rectification::Model>> {
+    Ok(rectification::Entity::find()
+        .filter(rectification::Column::ProjectId.eq(project_id))
+        .order_by_asc(rectification::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// One department's results of a year (domain.md §9).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultApplication {
+    pub department: department::Model,
+    pub year: i32,
+    pub projects_evaluated: usize,
+    pub mean_score: Option<Decimal>,
+    pub grade: Option<Grade>,
+    pub projects_under_60: usize,
+    pub issued: usize,
+    pub accepted: usize,
+    pub overdue: usize,
+    pub rate_percent: Option<Decimal>,
+    pub mean_self_deviation: Option<Decimal>,
+    pub suggestion: String,
+    pub budget_change_percent: Decimal,
+}
+
+fn mean(values: &[Decimal]) -> Option<Decimal> {
+    (!values.is_empty())
+        .then(|| crate::figures::round_half_up(values.iter().sum::<Decimal>() / Decimal::from(values.len()), 2))
+}
+
+/// Every department's results of `year`: its projects' stored evaluations, their
+/// rectifications (of the year's evaluations, or opened in the year), self-evaluations,
+/// and the suggestion for next year by the grade of the mean.
+pub async fn result_application(ctx: &Ctx, year: i32) -> Result<Vec<ResultApplication>> {
+    check_year("year", year)?;
+    let today = ctx.clock.today();
+    let departments = department::Entity::find().order_by_asc(department::Column::Code).all(&ctx.db).await?;
+    let projects = project::Entity::find().all(&ctx.db).await?;
+    let evaluations = crate::evaluation::stored::Entity::find()
+        .filter(crate::evaluation::stored::Column::Year.eq(year))
+        .all(&ctx.db)
+        .await?;
+    let rects = rectification::Entity::find().all(&ctx.db).await?;
+    let selfs = self_evaluations(ctx, year, None).await?;
+    let mut out = Vec::new();
+    for d in departments {
+        let own: std::collections::BTreeSet<i64> =
+            projects.iter().filter(|p| p.department_id == d.id).map(|p| p.id).collect();
+        let evals: Vec<&crate::evaluation::stored::Model> =
+            evaluations.iter().filter(|e| own.contains(&e.project_id)).collect();
+        let scores: Vec<Decimal> = evals.iter().map(|e| stored_decimal(&e.total_score)).collect();
+        let mean_score = mean(&scores);
+        let grade = mean_score.and_then(|m| Grade::parse(ctx.evaluation.grade(m)));
+        let of_year: Vec<&rectification::Model> = rects
+            .iter()
+            .filter(|r| own.contains(&r.project_id) && (r.year == Some(year) || r.opened_on.year() == year))
+            .collect();
+        let accepted = of_year.iter().filter(|r| r.status == RectificationStatus::Accepted.as_str()).count();
+        let overdue = of_year
+            .iter()
+            .filter(|r| r.status != RectificationStatus::Accepted.as_str() && overdue_days(r, today) > 0)
+            .count();
+        let deviations: Vec<Decimal> = selfs
+            .iter()
+            .filter(|s| own.contains(&s.project_id))
+            .filter_map(|s| evals.iter().find(|e| e.project_id == s.project_id).map(|e| deviation(s, e)))
+            .collect();
+        let (suggestion, percent) = ctx.results.suggestion(grade);
+        out.push(ResultApplication {
+            year,
+            projects_evaluated: evals.len(),
+            mean_score,
+            grade,
+            projects_under_60: scores.iter().filter(|s| **s < Decimal::from(60)).count(),
+            issued: of_year.len(),
+            accepted,
+            overdue,
+            rate_percent: (!of_year.is_empty()).then(|| {
+                crate::figures::round_half_up(Decimal::from(accepted * 100) / Decimal::from(of_year.len()), 2)
+            }),
+            mean_self_deviation: mean(&deviations),
+            suggestion,
+            budget_change_percent: percent,
+            department: d,
+        });
+    }
+    Ok(out)
+}
