@@ -27,9 +27,10 @@ for backend in sqlite postgres; do
   BONDWATCH_LOG=warn "$bin" gen --database-url "$url" --projects 1000 --years 1 --seed 1 >/dev/null 2>&1
   first=$(BONDWATCH_LOG=warn "$bin" import --database-url "$url" "$work/ledger.xlsx" 2>/dev/null | tail -3 || true)
   again=$(BONDWATCH_LOG=warn "$bin" import --database-url "$url" "$work/ledger.xlsx" 2>/dev/null | tail -1 || true)
-  s1=$(sed -n 's/.* \([0-9.]*\) s, peak.*/\1/p' <<<"$first"); m1=$(sed -n 's/.*peak memory \([0-9]*\) MB.*/\1/p' <<<"$first")
-  s2=$(sed -n 's/.* \([0-9.]*\) s, peak.*/\1/p' <<<"$again"); m2=$(sed -n 's/.*peak memory \([0-9]*\) MB.*/\1/p' <<<"$again")
-  grep -q -- "— written" <<<"$first" || { echo "import failed: $first" >&2; exit 1; }
+  # The last line: "…,12.3 秒,内存峰值 45 MB — 已写入".
+  s1=$(sed -n 's/.*,\([0-9.]*\) 秒.*/\1/p' <<<"$first"); m1=$(sed -n 's/.*内存峰值 \([0-9]*\) MB.*/\1/p' <<<"$first")
+  s2=$(sed -n 's/.*,\([0-9.]*\) 秒.*/\1/p' <<<"$again"); m2=$(sed -n 's/.*内存峰值 \([0-9]*\) MB.*/\1/p' <<<"$again")
+  grep -q -- "— 已写入" <<<"$first" || { echo "import failed: $first" >&2; exit 1; }
   first=$(tail -1 <<<"$first")
   rate=$(awk -v r="$rows" -v s="$s1" 'BEGIN { printf "%.0f", r / s }')
   printf '| %s | %s | %s s | %s | %s MB | %s s | %s MB |\n' "$rows" "$backend" "$s1" "$rate" "$m1" "$s2" "$m2"

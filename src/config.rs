@@ -24,7 +24,8 @@ const DEFAULT_JOB_LEASE_SECONDS: u64 = 120;
 pub struct JobSettings {
     /// Seconds without a beat after which a running job's replica counts as dead and
     /// another takes its slot over; a running job beats every eighth of it.
-    #[arg(long, env = "BONDWATCH_JOB_LEASE_SECONDS", default_value_t = DEFAULT_JOB_LEASE_SECONDS)]
+    #[arg(long, env = "BONDWATCH_JOB_LEASE_SECONDS", default_value_t = DEFAULT_JOB_LEASE_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub job_lease_seconds: u64,
 }
 

@@ -132,9 +132,18 @@ struct AppState {
 #[derive(Clone, Debug)]
 pub struct ClientAddress(pub String);
 
-/// The credentials are the session cookie (no `Authorization` header).
+/// The credentials are the session cookie: no bearer token (another kind of
+/// `Authorization`, which a browser may attach by itself, does not count).
 fn from_cookie(headers: &HeaderMap) -> bool {
-    headers.get(header::AUTHORIZATION).is_none() && credentials(headers).is_some()
+    bearer(headers).is_none() && credentials(headers).is_some()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string())
 }
 
 /// Whether the request has a mutation among its operations; a query that does not
@@ -214,12 +223,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// The bearer token of `Authorization`, or the session cookie.
 fn credentials(headers: &HeaderMap) -> Option<String> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(|t| t.trim().to_string());
-    bearer.or_else(|| {
+    bearer(headers).or_else(|| {
         headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
             |c| c.trim().strip_prefix(SESSION_COOKIE).and_then(|rest| rest.strip_prefix('=')).map(str::to_string),
         )

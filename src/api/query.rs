@@ -48,7 +48,7 @@ pub fn decode_cursor(cursor: &str) -> Result<String> {
 /// The department a caller's reads are limited to: a MANAGER given a department
 /// reads that department's projects, indicators, alerts and debt service only.
 /// Asking for another department is refused; asking for none means its own.
-async fn department_scope(ctx: &Context<'_>, requested: Option<String>) -> GqlResult<Option<String>> {
+pub(crate) async fn department_scope(ctx: &Context<'_>, requested: Option<String>) -> GqlResult<Option<String>> {
     let scoped = ctx
         .data_opt::<crate::auth::Caller>()
         .filter(|c| c.role == crate::auth::Role::Manager)

@@ -248,6 +248,8 @@ impl ResultsQuery {
         year: i32,
         department_code: Option<String>,
     ) -> GqlResult<Vec<SelfEvaluation>> {
+        // A MANAGER of one department reads that department's (the one rule of query.rs).
+        let department_code = super::query::department_scope(ctx, department_code).await?;
         let rows = results::self_evaluations(app(ctx), year, department_code.as_deref()).await.gql()?;
         Ok(rows.into_iter().map(SelfEvaluation).collect())
     }
@@ -262,7 +264,8 @@ impl ResultsQuery {
         let app = app(ctx);
         let caller = caller(ctx)?;
         let first = super::query::page_size(first, 50)?;
-        let f = filter.unwrap_or_default();
+        let mut f = filter.unwrap_or_default();
+        f.department_code = super::query::department_scope(ctx, f.department_code.take()).await?;
         let department_id = match &f.department_code {
             Some(code) => {
                 Some(crate::ledger::department_by_code(&app.db, "filter.departmentCode", code).await.gql()?.id)

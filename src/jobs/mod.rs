@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
 
 use crate::Ctx;
@@ -120,14 +120,19 @@ pub enum Outcome {
     Failed(String),
 }
 
-async fn finish(ctx: &Ctx, id: i64, status: &str, detail: String) -> Result<()> {
-    let run = job_run::Entity::find_by_id(id).one(&ctx.db).await?;
-    if let Some(run) = run {
-        let mut active: job_run::ActiveModel = run.into();
-        active.status = Set(status.into());
-        active.detail = Set(Some(detail));
-        active.finished_at = Set(Some(ctx.clock.now()));
-        active.update(&ctx.db).await?;
+/// Ends the run `id` — if this replica still holds it: one that lost its database past
+/// the lease and was taken over does not overwrite the new owner's result.
+async fn finish(ctx: &Ctx, id: i64, replica: &str, status: &str, detail: String) -> Result<()> {
+    let done = job_run::Entity::update_many()
+        .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value(status))
+        .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value(detail))
+        .col_expr(job_run::Column::FinishedAt, sea_orm::sea_query::Expr::value(ctx.clock.now()))
+        .filter(job_run::Column::Id.eq(id))
+        .filter(job_run::Column::ClaimedBy.eq(replica))
+        .exec(&ctx.db)
+        .await?;
+    if done.rows_affected == 0 {
+        tracing::warn!(run = id, "another replica took this run over; its result stands");
     }
     Ok(())
 }
@@ -187,10 +192,20 @@ async fn claim(ctx: &Ctx, job: &JobDef, slot: DateTime<Utc>, now: DateTime<Utc>,
     Ok(Some(mine.id))
 }
 
-/// Beats for the run `id` until dropped.
-fn beat(ctx: &Ctx, id: i64) -> tokio::task::JoinHandle<()> {
-    let ctx = ctx.clone();
-    tokio::spawn(async move {
+/// A task that is stopped when its guard is dropped, a panic's unwinding included: a
+/// heartbeat that outlived its run would keep a dead run alive for ever.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Beats for the run `id` while this replica holds it, until dropped.
+fn beat(ctx: &Ctx, id: i64, replica: &str) -> AbortOnDrop {
+    let (ctx, replica) = (ctx.clone(), replica.to_string());
+    AbortOnDrop(tokio::spawn(async move {
         let mut every = tokio::time::interval(ctx.settings.jobs.heartbeat());
         every.tick().await;
         loop {
@@ -199,13 +214,16 @@ fn beat(ctx: &Ctx, id: i64) -> tokio::task::JoinHandle<()> {
             let beat = job_run::Entity::update_many()
                 .col_expr(job_run::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(now))
                 .filter(job_run::Column::Id.eq(id))
+                .filter(job_run::Column::ClaimedBy.eq(replica.as_str()))
                 .exec(&ctx.db)
                 .await;
-            if let Err(e) = beat {
-                tracing::warn!(error = %e, "cannot beat for a running job");
+            match beat {
+                Ok(r) if r.rows_affected == 0 => tracing::warn!(run = id, "taken over by another replica"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot beat for a running job"),
             }
         }
-    })
+    }))
 }
 
 /// Runs every job whose latest slot at `now` is not yet claimed (or was claimed by a
@@ -235,21 +253,21 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
             .one(&ctx.db)
             .await?;
         if let Some(other) = running {
-            finish(ctx, id, "SKIPPED", format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
+            finish(ctx, id, replica, "SKIPPED", format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
             outcomes.push((job.name.clone(), Outcome::Skipped));
             continue;
         }
-        let heart = beat(ctx, id);
+        let heart = beat(ctx, id, replica);
         let result = run(ctx, job, slot).await;
-        heart.abort();
+        drop(heart);
         let outcome = match result {
             Ok(detail) => {
-                finish(ctx, id, "SUCCEEDED", detail.clone()).await?;
+                finish(ctx, id, replica, "SUCCEEDED", detail.clone()).await?;
                 Outcome::Succeeded(detail)
             }
             Err(e) => {
                 tracing::error!(job = %job.name, error = %e, "scheduled job failed");
-                finish(ctx, id, "FAILED", e.to_string()).await?;
+                finish(ctx, id, replica, "FAILED", e.to_string()).await?;
                 Outcome::Failed(e.to_string())
             }
         };
@@ -319,8 +337,12 @@ pub async fn start(
         let mut interval = tokio::time::interval(every);
         loop {
             interval.tick().await;
-            if let Err(e) = tick(&catch_up, &jobs, catch_up.clock.now(), &replica).await {
-                tracing::error!(error = %e, "cannot catch up the scheduled jobs");
+            // Each job with its own reading of the clock: a long first job must not
+            // leave the next one claimed with a time already past its lease.
+            for job in &jobs {
+                if let Err(e) = tick(&catch_up, std::slice::from_ref(job), catch_up.clock.now(), &replica).await {
+                    tracing::error!(job = %job.name, error = %e, "cannot catch up a scheduled job");
+                }
             }
         }
     });

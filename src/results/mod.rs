@@ -422,6 +422,35 @@ async fn rectification_for_update(txn: &DatabaseTransaction, id: i64) -> Result<
         .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的整改事项")))
 }
 
+/// Moves a rectification on from one of `from`, in one conditional update: of two
+/// requests racing (two reviews, two answers), one moves it and the other is told
+/// `CONFLICT` — also on PostgreSQL, where reading the status first would not lock it.
+async fn transition(
+    txn: &DatabaseTransaction,
+    before: &rectification::Model,
+    from: &[RectificationStatus],
+    change: impl FnOnce(&mut rectification::ActiveModel),
+) -> Result<rectification::Model> {
+    let mut active = rectification::ActiveModel { id: sea_orm::Unchanged(before.id), ..Default::default() };
+    change(&mut active);
+    let statuses: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let moved = rectification::Entity::update_many()
+        .set(active)
+        .filter(rectification::Column::Id.eq(before.id))
+        .filter(rectification::Column::Status.is_in(statuses))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        let shown = RectificationStatus::parse(&before.status).map_or(before.status.as_str(), |s| s.label());
+        let allowed: Vec<&str> = from.iter().map(|s| s.label()).collect();
+        return Err(Error::conflict(
+            Some("id"),
+            format!("整改事项 {} 状态为“{shown}”(或刚被他人处理),此步只适用于“{}”", before.id, allowed.join("”或“")),
+        ));
+    }
+    rectification_for_update(txn, before.id).await
+}
+
 /// The unit answers: its department's REPORTER or the office, for an open or returned one.
 pub async fn submit_rectification(
     ctx: &Ctx,
@@ -431,20 +460,24 @@ pub async fn submit_rectification(
     submitted_on: Option<NaiveDate>,
 ) -> Result<rectification::Model> {
     let response = required_text("response", response, 4000)?;
-    let on = submitted_on.unwrap_or(ctx.clock.today());
+    let today = ctx.clock.today();
+    let on = submitted_on.unwrap_or(today);
     let txn = begin_write(&ctx.db).await?;
     let before = rectification_for_update(&txn, id).await?;
     crate::ledger::check_project_scope(&txn, caller, before.project_id).await?;
-    let status = RectificationStatus::parse(&before.status);
-    if !matches!(status, Some(RectificationStatus::Open | RectificationStatus::Returned)) {
-        let shown = status.map_or(before.status.as_str(), |s| s.label());
-        return Err(Error::conflict(Some("id"), format!("整改事项 {id} 状态为“{shown}”,不能再提交整改情况")));
+    if on < before.opened_on || on > today {
+        return Err(Error::validation(
+            "submittedOn",
+            format!("提交日期 {on} 须在下达日期 {} 与今天 {today} 之间", before.opened_on),
+        ));
     }
-    let mut active: rectification::ActiveModel = before.clone().into();
-    active.status = Set(RectificationStatus::Submitted.as_str().into());
-    active.response = Set(Some(response.clone()));
-    active.submitted_on = Set(Some(on));
-    let after = active.update(&txn).await?;
+    let from = [RectificationStatus::Open, RectificationStatus::Returned];
+    let after = transition(&txn, &before, &from, |a| {
+        a.status = Set(RectificationStatus::Submitted.as_str().into());
+        a.response = Set(Some(response.clone()));
+        a.submitted_on = Set(Some(on));
+    })
+    .await?;
     step(&txn, ctx, caller, id, RectificationStatus::Submitted, on, Some(response)).await?;
     audit(&txn, ctx, caller, "submitRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
     txn.commit().await?;
@@ -467,19 +500,20 @@ pub async fn review_rectification(
     if !accepted && note.is_none() {
         return Err(Error::validation("note", "退回整改须写明原因"));
     }
-    let on = reviewed_on.unwrap_or(ctx.clock.today());
+    let today = ctx.clock.today();
+    let on = reviewed_on.unwrap_or(today);
     let txn = begin_write(&ctx.db).await?;
     let before = rectification_for_update(&txn, id).await?;
-    if RectificationStatus::parse(&before.status) != Some(RectificationStatus::Submitted) {
-        let shown = RectificationStatus::parse(&before.status).map_or(before.status.as_str(), |s| s.label());
-        return Err(Error::conflict(Some("id"), format!("整改事项 {id} 状态为“{shown}”,只有已提交的整改情况可以审核")));
+    if before.submitted_on.is_some_and(|s| on < s) || on > today {
+        return Err(Error::validation("reviewedOn", format!("审核日期 {on} 须在提交日期与今天 {today} 之间")));
     }
-    let mut active: rectification::ActiveModel = before.clone().into();
     let next = if accepted { RectificationStatus::Accepted } else { RectificationStatus::Returned };
-    active.status = Set(next.as_str().into());
-    active.review_note = Set(note.clone());
-    active.accepted_on = Set(accepted.then_some(on));
-    let after = active.update(&txn).await?;
+    let after = transition(&txn, &before, &[RectificationStatus::Submitted], |a| {
+        a.status = Set(next.as_str().into());
+        a.review_note = Set(note.clone());
+        a.accepted_on = Set(accepted.then_some(on));
+    })
+    .await?;
     step(&txn, ctx, caller, id, next, on, note).await?;
     audit(&txn, ctx, caller, "reviewRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
     txn.commit().await?;
@@ -596,7 +630,12 @@ pub async fn result_application(ctx: &Ctx, year: i32) -> Result<Vec<ResultApplic
         let grade = mean_score.and_then(|m| Grade::parse(ctx.evaluation.grade(m)));
         let of_year: Vec<&rectification::Model> = rects
             .iter()
-            .filter(|r| own.contains(&r.project_id) && (r.year == Some(year) || r.opened_on.year() == year))
+            // Of the year's evaluations, or opened in the year with no year of their own:
+            // an evaluation of 2025 stored in 2026 counts in 2025 only.
+            .filter(|r| {
+                own.contains(&r.project_id)
+                    && (r.year == Some(year) || (r.year.is_none() && r.opened_on.year() == year))
+            })
             .collect();
         let accepted = of_year.iter().filter(|r| r.status == RectificationStatus::Accepted.as_str()).count();
         let overdue = of_year

@@ -1063,7 +1063,7 @@ impl Run<'_> {
                 return Ok(());
             }
             Record::Receipt(receipt) => {
-                self.date_allocations(layout, &receipt).await?;
+                self.date_allocations(&receipt).await?;
                 Record::Receipt(receipt)
             }
             other => other,
@@ -1084,8 +1084,10 @@ impl Run<'_> {
         }
     }
 
-    /// The held allocations of the receipt's bond and project, dated by the receipt.
-    async fn date_allocations(&mut self, layout: &Layout, receipt: &ReceiptInput) -> Result<()> {
+    /// The held allocations of the receipt's bond and project, dated by the receipt;
+    /// their problems are the allocation sheet's rows.
+    async fn date_allocations(&mut self, receipt: &ReceiptInput) -> Result<()> {
+        let Some(layout) = self.allocation_layout.clone() else { return Ok(()) };
         let same = |a: &AllocationInput| {
             a.bond_code.trim() == receipt.bond_code.trim() && a.project_code.trim() == receipt.project_code.trim()
         };
@@ -1093,14 +1095,14 @@ impl Run<'_> {
         self.undated = later;
         for (row, mut input) in now {
             input.allocated_on = Some(receipt.received_on);
-            self.allocate(layout, &row, input).await?;
+            self.allocate(&layout, &row, input).await?;
         }
         Ok(())
     }
 
     /// The held allocations that no receipt dated: allocated today.
     async fn allocate_undated(&mut self) -> Result<()> {
-        let Some(layout) = self.allocation_layout.take() else { return Ok(()) };
+        let Some(layout) = self.allocation_layout.clone() else { return Ok(()) };
         for (row, input) in std::mem::take(&mut self.undated) {
             self.allocate(&layout, &row, input).await?;
         }

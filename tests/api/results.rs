@@ -106,7 +106,11 @@ async fn a_rectification_lives_from_open_to_accepted_and_refuses_impossible_step
     let (_, body) = app.send(Some(&sw), submit, json!({"id": id})).await;
     assert_eq!(code_of(&body), Some("FORBIDDEN"), "another department's");
     assert_eq!(app.snapshot().await, before, "impossible steps write nothing");
+    // An answer dated before the rectification was opened (15 June) is refused.
+    let (_, body) = app.send(Some(&jt), submit, json!({"id": id, "on": "2026-01-01"})).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "submittedOn", "{body}");
     // The unit answers on 20 July, five days after the due date: 5 days late, awaiting review.
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 26, 2, 0, 0).unwrap());
     let (_, body) = app.send(Some(&jt), submit, json!({"id": id, "on": "2026-07-20"})).await;
     assert_eq!(
         body["data"]["submitRectification"],
