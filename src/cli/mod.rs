@@ -46,7 +46,7 @@ enum Command {
     /// Runs the alert rules and stores the alerts, as the scheduled job does; with
     /// --as-of, prints what would be raised on that date and stores nothing.
     Sweep(sweep::SweepArgs),
-    /// Writes an export as an xlsx workbook: alerts, portfolio, schedule or evaluations.
+    /// Writes an export as an xlsx workbook: alerts, portfolio, schedule, evaluations or results (结果应用).
     Export(sheets::ExportArgs),
     /// Writes the empty import template (xlsx, Chinese headers, a 说明 sheet).
     Template(sheets::TemplateArgs),

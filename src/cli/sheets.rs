@@ -9,9 +9,10 @@ use super::Store;
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// What to export: alerts, portfolio, schedule or evaluations.
+    /// What to export: alerts, portfolio, schedule, evaluations or results (结果应用).
     what: String,
-    /// For evaluations: the year (default this year).
+    /// For evaluations: the year (default this year); for results: the year evaluated
+    /// (default last year).
     #[arg(long)]
     year: Option<i32>,
     /// The workbook to write (.xlsx).

@@ -565,6 +565,19 @@ pub async fn evaluation_document(
             ""
         }
     ));
+    // The rectification the 差 opened, when the evaluation was stored (domain.md §9).
+    let rectification = crate::results::of_project(&ctx.db, facts.project.id)
+        .await?
+        .into_iter()
+        .find(|r| r.year == Some(year) && r.source == crate::codes::RectificationSource::Evaluation.as_str());
+    if let Some(r) = rectification {
+        let status = crate::codes::RectificationStatus::parse(&r.status).map_or(r.status.as_str(), |s| s.label());
+        conclusion.paragraphs.push(format!(
+            "已于{}下达整改事项,整改期限为{},当前状态:{status}。",
+            r.opened_on.format("%Y年%-m月%-d日"),
+            r.due_on.format("%Y年%-m月%-d日")
+        ));
+    }
     if deductions.is_empty() {
         conclusion.paragraphs.push("各项指标均未扣分,建议保持现有管理水平。".into());
     } else {
@@ -790,6 +803,7 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
                     })
                     .collect(),
             });
+            tables.push(crate::spreadsheets::results_table(ctx, year).await?);
         }
     }
     workbook(&tables)

@@ -68,6 +68,8 @@ pub enum Export {
     Portfolio,
     Schedule,
     Evaluations(i32),
+    /// 结果应用 of a year, per department (domain.md §9).
+    Results(i32),
 }
 
 impl Export {
@@ -78,9 +80,12 @@ impl Export {
             "portfolio" => Ok(Export::Portfolio),
             "schedule" => Ok(Export::Schedule),
             "evaluations" => Ok(Export::Evaluations(year.unwrap_or(today.year()))),
+            "results" => Ok(Export::Results(year.unwrap_or(today.year() - 1))),
             other => Err(Error::not_found(
                 "export",
-                format!("there is no export '{other}'; use alerts, portfolio, schedule or evaluations"),
+                format!(
+                    "没有名为“{other}”的导出;可导出 alerts(预警)、portfolio(项目)、schedule(还本付息)、evaluations(绩效评价)或 results(结果应用)"
+                ),
             )),
         }
     }
@@ -299,6 +304,7 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     .collect(),
             }
         }
+        Export::Results(year) => results_table(ctx, year).await?,
         Export::Evaluations(year) => {
             let rows = crate::evaluation::ranked(ctx, year, None).await?;
             Table {
@@ -350,6 +356,53 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     .collect(),
             }
         }
+    })
+}
+
+/// 结果应用 of a year: each department's scores, rectifications and next year's suggestion.
+pub async fn results_table(ctx: &Ctx, year: i32) -> Result<Table> {
+    let rows = crate::results::result_application(ctx, year).await?;
+    let number = |d: Option<Decimal>| d.map(|d| Cell::Number(d, 2)).unwrap_or(Cell::Empty);
+    let count = |n: usize| Cell::Number(Decimal::from(n), 0);
+    Ok(Table {
+        sheet: "结果应用",
+        headers: headers(&[
+            "部门编码",
+            "部门名称",
+            "评价年度",
+            "评价项目数",
+            "平均分",
+            "等级",
+            "60分以下项目数",
+            "下达整改数",
+            "整改到位数",
+            "逾期整改数",
+            "整改完成率(%)",
+            "自评平均偏差(分)",
+            "下一年度项目安排和预算建议",
+            "预算调整比例(%)",
+        ]),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.department.code.clone().into(),
+                    r.department.name.clone().into(),
+                    Cell::Number(Decimal::from(r.year), 0),
+                    count(r.projects_evaluated),
+                    number(r.mean_score),
+                    r.grade.map(|g| g.label().to_string()).into(),
+                    count(r.projects_under_60),
+                    count(r.issued),
+                    count(r.accepted),
+                    count(r.overdue),
+                    number(r.rate_percent),
+                    number(r.mean_self_deviation),
+                    r.suggestion.clone().into(),
+                    Cell::Number(r.budget_change_percent, 2),
+                ]
+            })
+            .collect(),
     })
 }
 

@@ -226,7 +226,7 @@ fn the_cli_writes_every_project_with_progress_and_the_scoring_sheet() {
     let sheet = std::fs::read(out.join("2025-scoring.xlsx")).unwrap();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(sheet)).unwrap();
     use calamine::Reader;
-    assert_eq!(book.sheet_names(), ["评分表", "部门排名"]);
+    assert_eq!(book.sheet_names(), ["评分表", "部门排名", "结果应用"]);
     let ranking = book.worksheet_range("部门排名").unwrap();
     assert_eq!(ranking.rows().next().unwrap()[5], calamine::Data::String("60分以下项目数".into()));
     assert!(ranking.rows().count() > 3);

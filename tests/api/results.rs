@@ -171,6 +171,33 @@ async fn a_poor_grade_opens_one_rectification_and_the_year_ends_in_a_suggestion(
     assert_eq!(jt["rectificationRatePercent"], "0.00");
     assert_eq!(jt["budgetChangePercent"], "-20.00");
     assert!(jt["suggestion"].as_str().unwrap().contains("压减"));
+    // The evaluation report says the rectification and its due date; the 结果应用 export
+    // and the scoring workbook's sheet carry the department's row.
+    let doc = bondwatch::reports::evaluation_report(&app.ctx, "P1", 2025).await.unwrap();
+    let html =
+        String::from_utf8(bondwatch::reports::render(&app.ctx, doc, bondwatch::reports::Format::Html).await.unwrap())
+            .unwrap();
+    assert!(html.contains("下达整改事项,整改期限为2026年8月14日,当前状态:待整改"), "the report's conclusion");
+    let table = bondwatch::spreadsheets::table(&app.ctx, bondwatch::spreadsheets::Export::Results(2025)).await.unwrap();
+    assert_eq!(table.sheet, "结果应用");
+    let book = bondwatch::reports::scoring_workbook(&app.ctx, 2025, None).await.unwrap();
+    let sheets = calamine::Reader::sheet_names(
+        &calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(book)).unwrap(),
+    );
+    assert!(sheets.contains(&"结果应用".to_string()), "{sheets:?}");
+    let export =
+        bondwatch::spreadsheets::export(&app.ctx, bondwatch::spreadsheets::Export::Results(2025)).await.unwrap();
+    let mut xlsx: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(export)).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut xlsx, "结果应用").unwrap();
+    let jt_row: Vec<String> = range
+        .rows()
+        .find(|r| r[0] == calamine::Data::String("JT".into()))
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!((jt_row[5].as_str(), jt_row[13].as_str()), ("差", "-20"), "{jt_row:?}");
+    assert!(jt_row[12].contains("压减"));
     // 差 again the next year while 2025's is not accepted: R3; and after 14 August, R2.
     app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 3, 1, 2, 0, 0).unwrap());
     app.ok(r#"mutation { evaluate(projectCode: "P1", year: 2026) { grade } }"#, json!({})).await;

@@ -102,5 +102,5 @@ fn the_command_line_writes_an_export() {
     assert_eq!(name, "还本付息计划");
     assert!(rows.len() > 20);
     let wrong = run(&["export", "budgets", "--out", out.to_str().unwrap()]);
-    assert!(!wrong.status.success() && String::from_utf8_lossy(&wrong.stderr).contains("no export 'budgets'"));
+    assert!(!wrong.status.success() && String::from_utf8_lossy(&wrong.stderr).contains("没有名为“budgets”的导出"));
 }
