@@ -16,6 +16,7 @@ pub mod types;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{EmptySubscription, Schema};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, State};
@@ -88,8 +89,8 @@ fn introspection_schema(ctx: Ctx) -> BondwatchSchema {
 /// Whether every operation of a query selects only introspection fields (`__schema`,
 /// `__type`, `__typename`) at its root, through fragments too. A query that does not
 /// parse is not: the limited schema answers it with the parse error.
-pub fn introspection_only(query: &str) -> bool {
-    use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+pub fn introspection_only(doc: &ExecutableDocument) -> bool {
+    use async_graphql::parser::types::{Selection, SelectionSet};
     fn root_only(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
         depth < 8
             && set.items.iter().all(|item| match &item.node {
@@ -101,9 +102,8 @@ pub fn introspection_only(query: &str) -> bool {
                     .is_some_and(|f| root_only(doc, &f.node.selection_set.node, depth + 1)),
             })
     }
-    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
     let mut operations = doc.operations.iter().peekable();
-    operations.peek().is_some() && operations.all(|(_, op)| root_only(&doc, &op.node.selection_set.node, 0))
+    operations.peek().is_some() && operations.all(|(_, op)| root_only(doc, &op.node.selection_set.node, 0))
 }
 
 /// The schema's SDL, as served at `/schema.graphql` and kept in `schema.graphql`.
@@ -146,20 +146,17 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_string())
 }
 
-/// Whether the request has a mutation among its operations; a query that does not
-/// parse changes nothing.
-fn writes(query: &str) -> bool {
+/// Whether the request has a mutation among its operations.
+fn writes(doc: &ExecutableDocument) -> bool {
     use async_graphql::parser::types::OperationType;
-    async_graphql::parser::parse_query(query)
-        .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
+    doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation)
 }
 
 /// The fields a query selects with every fragment spread expanded, counted without
 /// expanding them (each fragment's size once, memoised): linear in the query's text.
-/// A fragment that spreads itself counts as too many. `None` when the query does not
-/// parse (the schema answers it with the parse error).
-pub fn expanded_fields(query: &str) -> Option<u64> {
-    use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+/// A fragment that spreads itself counts as too many.
+pub fn expanded_fields(doc: &ExecutableDocument) -> u64 {
+    use async_graphql::parser::types::{Selection, SelectionSet};
     use std::collections::HashMap;
     fn size(
         doc: &ExecutableDocument,
@@ -192,17 +189,15 @@ pub fn expanded_fields(query: &str) -> Option<u64> {
             sum.saturating_add(n)
         })
     }
-    let doc = async_graphql::parser::parse_query(query).ok()?;
     let mut memo = HashMap::new();
-    Some(doc.operations.iter().fold(0u64, |sum, (_, op)| {
-        sum.saturating_add(size(&doc, &op.node.selection_set.node, &mut memo, &mut Vec::new()))
-    }))
+    doc.operations.iter().fold(0u64, |sum, (_, op)| {
+        sum.saturating_add(size(doc, &op.node.selection_set.node, &mut memo, &mut Vec::new()))
+    })
 }
 
 /// A variable declared non-null (`$d: Date!`) that the request gives as `null`:
 /// async-graphql would pass it on as if it were absent.
-fn null_for_non_null(request: &async_graphql::Request) -> Option<String> {
-    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+fn null_for_non_null(doc: &ExecutableDocument, request: &async_graphql::Request) -> Option<String> {
     doc.operations.iter().flat_map(|(_, op)| op.node.variable_definitions.clone()).find_map(|v| {
         let name = v.node.name.node.to_string();
         let given = request.variables.get(&async_graphql::Name::new(&name));
@@ -230,9 +225,13 @@ fn credentials(headers: &HeaderMap) -> Option<String> {
     })
 }
 
+/// An answer in the GraphQL error shape, refused before the schema ran.
+fn refusal(status: StatusCode, message: String, extensions: serde_json::Value) -> Response {
+    (status, Json(serde_json::json!({"errors": [{"message": message, "extensions": extensions}]}))).into_response()
+}
+
 fn unauthenticated(message: String) -> Response {
-    let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]});
-    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
+    refusal(StatusCode::UNAUTHORIZED, message, serde_json::json!({"code": "UNAUTHENTICATED"}))
 }
 
 /// The caller of a request: from its token, as a demo reader, or nobody. A token that
@@ -286,8 +285,7 @@ impl IntoResponse for BadRequest {
                 (StatusCode::BAD_REQUEST, "VALIDATION", message.to_string())
             }
         };
-        let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": code}}]});
-        (status, Json(body)).into_response()
+        refusal(status, message, serde_json::json!({"code": code}))
     }
 }
 
@@ -322,32 +320,35 @@ async fn graphql(
     if let Some(c) = caller {
         request = request.data(c);
     }
+    // The checks before the schema runs read the query parsed once; one that does not
+    // parse goes on to the schema, which answers the parse error.
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return GraphQLResponse::from(coded(state.schema.execute(request).await)).into_response();
+    };
     // A browser sends the session cookie to any site's request: a change made with it
     // must come from a page of this server (CSRF). A bearer token is never sent unasked.
-    if from_cookie(&headers) && writes(&request.query) && !same_origin(&headers) {
-        let body = serde_json::json!({"errors": [{
-            "message": "跨站请求被拒绝:以登录会话(cookie)提交的修改须来自本系统的页面;程序调用请使用 bearer 令牌",
-            "extensions": {"code": "FORBIDDEN"}
-        }]});
-        return (StatusCode::FORBIDDEN, Json(body)).into_response();
+    if from_cookie(&headers) && writes(&doc) && !same_origin(&headers) {
+        let message = "跨站请求被拒绝:以登录会话(cookie)提交的修改须来自本系统的页面;程序调用请使用 bearer 令牌";
+        return refusal(StatusCode::FORBIDDEN, message.into(), serde_json::json!({"code": "FORBIDDEN"}));
     }
     // Before anything else looks at the query: its size with fragments expanded.
-    if let Some(n) = expanded_fields(&request.query).filter(|n| *n > MAX_EXPANDED_FIELDS) {
+    let n = expanded_fields(&doc);
+    if n > MAX_EXPANDED_FIELDS {
         let shown = if n == u64::MAX { "无穷(片段引用了自己)".to_string() } else { n.to_string() };
-        let body = serde_json::json!({"errors": [{
-            "message": format!("查询展开片段后共选择 {shown} 个字段,超过上限 {MAX_EXPANDED_FIELDS};请减少片段的重复引用或拆分查询"),
-            "extensions": {"code": "LIMIT_EXCEEDED", "limit": "expanded_fields"}
-        }]});
-        return (StatusCode::OK, Json(body)).into_response();
+        let message = format!(
+            "查询展开片段后共选择 {shown} 个字段,超过上限 {MAX_EXPANDED_FIELDS};请减少片段的重复引用或拆分查询"
+        );
+        return refusal(
+            StatusCode::OK,
+            message,
+            serde_json::json!({"code": "LIMIT_EXCEEDED", "limit": "expanded_fields"}),
+        );
     }
-    if let Some(name) = null_for_non_null(&request) {
-        let body = serde_json::json!({"errors": [{
-            "message": format!("变量 ${name} 声明为必填(非空),不能为 null"),
-            "extensions": {"code": "VALIDATION", "field": name}
-        }]});
-        return (StatusCode::OK, Json(body)).into_response();
+    if let Some(name) = null_for_non_null(&doc, &request) {
+        let message = format!("变量 ${name} 声明为必填(非空),不能为 null");
+        return refusal(StatusCode::OK, message, serde_json::json!({"code": "VALIDATION", "field": name}));
     }
-    let schema = if introspection_only(&request.query) { &state.introspection } else { &state.schema };
+    let schema = if introspection_only(&doc) { &state.introspection } else { &state.schema };
     GraphQLResponse::from(coded(schema.execute(request).await)).into_response()
 }
 

@@ -13,7 +13,7 @@ use crate::ledger::{bonds, departments, funding, projects, records};
 use crate::targets;
 
 /// Who is calling: set by the HTTP layer, checked by the policy before any mutation runs.
-fn caller<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Caller> {
+pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Caller> {
     ctx.data_opt::<Caller>().ok_or_else(|| Error::Unauthenticated("请先登录".into())).gql()
 }
 

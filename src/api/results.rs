@@ -4,17 +4,13 @@
 use async_graphql::{Context, Enum, InputObject, Object};
 
 use super::error::{GqlResult, IntoGql};
+use super::mutation::caller;
 use super::query::{decode_cursor, encode_cursor};
 use super::scalars::{DateScalar, DecimalScalar, opt};
 use super::types::{Alert, Department, Grade, PageInfo, Project, app, enum_from_name, loaders};
-use crate::auth::Caller;
 use crate::db::values::stored_decimal;
 use crate::error::Error;
 use crate::results::{self, rectification, self_evaluation};
-
-fn caller<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Caller> {
-    ctx.data_opt::<Caller>().ok_or_else(|| Error::Unauthenticated("请先登录".into())).gql()
-}
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::codes::RectificationStatus")]

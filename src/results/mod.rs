@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    Set,
 };
 
 use crate::Ctx;
@@ -213,16 +213,18 @@ pub async fn self_evaluations(
         .order_by_asc(self_evaluation::Column::ProjectId);
     if let Some(code) = department_code {
         let dept = crate::ledger::department_by_code(&ctx.db, "departmentCode", code).await?;
-        let ids: Vec<i64> = project::Entity::find()
-            .select_only()
-            .column(project::Column::Id)
-            .filter(project::Column::DepartmentId.eq(dept.id))
-            .into_tuple()
-            .all(&ctx.db)
-            .await?;
-        select = select.filter(self_evaluation::Column::ProjectId.is_in(ids));
+        select = select.filter(self_evaluation::Column::ProjectId.in_subquery(projects_of(dept.id)));
     }
     Ok(select.all(&ctx.db).await?)
+}
+
+/// The ids of a department's projects, as a subquery: one statement with what it filters.
+fn projects_of(department_id: i64) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(project::Column::Id)
+        .from(project::Entity)
+        .and_where(project::Column::DepartmentId.eq(department_id))
+        .to_owned()
 }
 
 /// self − evaluated, in points (signed).
@@ -289,6 +291,9 @@ pub async fn open_rectification(ctx: &Ctx, caller: &Caller, input: Rectification
         problems.push(Error::validation("input.dueOn", format!("整改期限 {} 早于今天 {today}", input.due_on)));
     }
     problems.finish()?;
+    let (Some(issue), Some(requirement)) = (issue, requirement) else {
+        return Err(Error::Internal("a text neither read nor refused".into()));
+    };
     in_write(&ctx.db, async |txn| {
         let project = crate::ledger::project_by_code(txn, "input.projectCode", &input.project_code).await?;
         let source = match input.alert_id {
@@ -332,8 +337,8 @@ async fn insert(
     year: Option<i32>,
     source: RectificationSource,
     alert_id: Option<i64>,
-    issue: Option<String>,
-    requirement: Option<String>,
+    issue: String,
+    requirement: String,
     due_on: NaiveDate,
     evaluation_key: Option<String>,
 ) -> Result<rectification::Model> {
@@ -344,8 +349,8 @@ async fn insert(
         year: Set(year),
         source: Set(source.as_str().into()),
         alert_id: Set(alert_id),
-        issue: Set(issue.unwrap_or_default()),
-        requirement: Set(requirement.unwrap_or_default()),
+        issue: Set(issue),
+        requirement: Set(requirement),
         opened_on: Set(today),
         due_on: Set(due_on),
         status: Set(RectificationStatus::Open.as_str().into()),
@@ -406,8 +411,8 @@ pub async fn open_for_evaluation(
         Some(year),
         RectificationSource::Evaluation,
         None,
-        Some(issue),
-        Some(requirement),
+        issue,
+        requirement,
         due,
         Some(key),
     )
@@ -552,14 +557,7 @@ pub async fn list(
         select = select.filter(rectification::Column::Year.eq(y));
     }
     if let Some(d) = department {
-        let ids: Vec<i64> = project::Entity::find()
-            .select_only()
-            .column(project::Column::Id)
-            .filter(project::Column::DepartmentId.eq(d))
-            .into_tuple()
-            .all(&ctx.db)
-            .await?;
-        select = select.filter(rectification::Column::ProjectId.is_in(ids));
+        select = select.filter(rectification::Column::ProjectId.in_subquery(projects_of(d)));
     }
     let today = ctx.clock.today();
     let late =
