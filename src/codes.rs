@@ -124,6 +124,16 @@ codes!(
 );
 
 codes!(
+    /// A step of a rectification's life, as its history lists it.
+    RectificationStep {
+        Opened = "OPENED", "下达整改";
+        Submitted = "SUBMITTED", "提交整改情况";
+        Accepted = "ACCEPTED", "审核通过(整改到位)";
+        Returned = "RETURNED", "退回重新整改";
+    }
+);
+
+codes!(
     /// Where a rectification came from.
     RectificationSource {
         Evaluation = "EVALUATION", "绩效评价";

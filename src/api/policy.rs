@@ -50,6 +50,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("Query", "figures", Access::Roles(ALL)),
     ("Query", "selfEvaluations", Access::Roles(ALL)),
     ("Query", "rectifications", Access::Roles(ALL)),
+    ("Query", "rectification", Access::Roles(ALL)),
     ("Query", "resultApplication", Access::Roles(ALL)),
     ("Mutation", "login", Access::Public),
     ("Mutation", "createDepartment", Access::Roles(ADMIN)),
@@ -97,13 +98,13 @@ pub fn access(parent: &str, field: &str) -> Option<Access> {
 pub fn refusal(caller: Option<&Caller>, parent: &str, field: &str) -> Option<(&'static str, String)> {
     match (access(parent, field), caller) {
         (Some(Access::Public), _) => None,
-        (None, _) => Some(("FORBIDDEN", format!("{parent}.{field} has no access rule; nobody may call it"))),
+        (None, _) => Some(("FORBIDDEN", format!("{parent}.{field} 没有访问规则,任何人不得调用"))),
         (Some(Access::Roles(_)), None) => {
-            Some(("UNAUTHENTICATED", format!("{field} needs credentials: log in, or send a bearer token")))
+            Some(("UNAUTHENTICATED", format!("{field} 需要登录:请先登录,或携带 bearer 令牌")))
         }
         (Some(Access::Roles(roles)), Some(c)) if roles.contains(&c.role) => None,
         (Some(Access::Roles(_)), Some(c)) => {
-            Some(("FORBIDDEN", format!("{} ({}) may not call {field}", c.username, c.role.as_str())))
+            Some(("FORBIDDEN", format!("用户 {}({})无权调用 {field}", c.username, c.role.as_str())))
         }
     }
 }

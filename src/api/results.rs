@@ -145,6 +145,32 @@ impl Rectification {
     async fn overdue_days(&self, ctx: &Context<'_>) -> i32 {
         results::overdue_days(&self.0, app(ctx).clock.today()) as i32
     }
+    /// Its history: opened, each response, each review, in order.
+    async fn steps(&self, ctx: &Context<'_>) -> GqlResult<Vec<RectificationStep>> {
+        let rows = results::steps_of(&app(ctx).db, self.0.id).await.gql()?;
+        Ok(rows.into_iter().map(RectificationStep).collect())
+    }
+}
+
+pub struct RectificationStep(pub results::rectification_step::Model);
+
+/// One step of a rectification: who did what on which day, with the text given.
+#[Object]
+impl RectificationStep {
+    /// OPENED, SUBMITTED, ACCEPTED or RETURNED.
+    async fn step(&self) -> &str {
+        &self.0.step
+    }
+    async fn on_date(&self) -> DateScalar {
+        self.0.on_date.into()
+    }
+    async fn by_user(&self) -> &str {
+        &self.0.by_user
+    }
+    /// The issue when opened, the response when submitted, the note of a review.
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
 }
 
 #[derive(async_graphql::SimpleObject)]
@@ -233,6 +259,33 @@ pub struct RectificationFilter {
     pub year: Option<i32>,
 }
 
+/// The service's filter of a request: codes looked up, and a MANAGER of one department
+/// held to it (a REPORTER is held to its own by the service).
+async fn scoped(
+    ctx: &Context<'_>,
+    mut f: RectificationFilter,
+    id: Option<i64>,
+) -> GqlResult<results::RectificationFilter> {
+    let db = &app(ctx).db;
+    f.department_code = super::query::department_scope(ctx, f.department_code.take()).await?;
+    let department_id = match &f.department_code {
+        Some(code) => Some(crate::ledger::department_by_code(db, "filter.departmentCode", code).await.gql()?.id),
+        None => None,
+    };
+    let project_id = match &f.project_code {
+        Some(code) => Some(crate::ledger::project_by_code(db, "filter.projectCode", code).await.gql()?.id),
+        None => None,
+    };
+    Ok(results::RectificationFilter {
+        id,
+        status: f.status.map(Into::into),
+        department_id,
+        project_id,
+        overdue: f.overdue,
+        year: f.year,
+    })
+}
+
 #[derive(Default)]
 pub struct ResultsQuery;
 
@@ -257,39 +310,27 @@ impl ResultsQuery {
         #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<RectificationConnection> {
-        let app = app(ctx);
-        let caller = caller(ctx)?;
         let first = super::query::page_size(first, 50)?;
-        let mut f = filter.unwrap_or_default();
-        f.department_code = super::query::department_scope(ctx, f.department_code.take()).await?;
-        let department_id = match &f.department_code {
-            Some(code) => {
-                Some(crate::ledger::department_by_code(&app.db, "filter.departmentCode", code).await.gql()?.id)
-            }
-            None => None,
-        };
-        let project_id = match &f.project_code {
-            Some(code) => Some(crate::ledger::project_by_code(&app.db, "filter.projectCode", code).await.gql()?.id),
-            None => None,
-        };
+        let filter = scoped(ctx, filter.unwrap_or_default(), None).await?;
         let after = after
             .map(|a| decode_cursor(&a).and_then(|c| crate::ledger::records::parse_id("after", &c)))
             .transpose()
             .gql()?;
-        let filter = results::RectificationFilter {
-            status: f.status.map(Into::into),
-            department_id,
-            project_id,
-            overdue: f.overdue,
-            year: f.year,
-        };
-        let (rows, more, total) = results::list(app, caller, &filter, first, after).await.gql()?;
+        let (rows, more, total) = results::list(app(ctx), caller(ctx)?, &filter, first, after).await.gql()?;
         let end = rows.last().map(|r| encode_cursor(&r.id.to_string()));
         Ok(RectificationConnection {
             nodes: rows.into_iter().map(Rectification).collect(),
             page_info: PageInfo { has_next_page: more, end_cursor: end },
             total_count: total as i32,
         })
+    }
+
+    /// One rectification, when the caller may read it (its department's staff, the office, readers).
+    async fn rectification(&self, ctx: &Context<'_>, id: async_graphql::ID) -> GqlResult<Option<Rectification>> {
+        let id = crate::ledger::records::parse_id("id", &id).gql()?;
+        let filter = scoped(ctx, RectificationFilter::default(), Some(id)).await?;
+        let (rows, _, _) = results::list(app(ctx), caller(ctx)?, &filter, 1, None).await.gql()?;
+        Ok(rows.into_iter().next().map(Rectification))
     }
 
     /// 结果应用: per department, the year's scores, rectifications and the suggestion for next year (domain.md §9).

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use crate::Ctx;
 use crate::auth::{Caller, Role};
-use crate::codes::{Grade, RectificationSource, RectificationStatus};
+use crate::codes::{Grade, RectificationSource, RectificationStatus, RectificationStep};
 use crate::db::values::{check_year, stored_decimal};
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Problems, Result};
@@ -123,6 +123,16 @@ pub async fn submit_self_evaluation(
     caller: &Caller,
     input: SelfEvaluationInput,
 ) -> Result<self_evaluation::Model> {
+    in_write(&ctx.db, async |txn| submit_self_evaluation_in(txn, ctx, caller, input).await).await
+}
+
+/// [`submit_self_evaluation`] inside the caller's transaction (an import's).
+pub async fn submit_self_evaluation_in(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    caller: &Caller,
+    input: SelfEvaluationInput,
+) -> Result<self_evaluation::Model> {
     let mut problems = Problems::default();
     let year = problems.take(check_year("input.year", input.year));
     let total = problems.take(score("input.totalScore", &input.total_score, 100));
@@ -152,39 +162,36 @@ pub async fn submit_self_evaluation(
     let (Some(year), Some(total)) = (year, total) else { return Err(Error::Internal("checked above".into())) };
     let today = ctx.clock.today();
     let submitted_on = input.submitted_on.unwrap_or(today);
-    in_write(&ctx.db, async |txn| {
-        let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
-        let now = ctx.clock.now();
-        self_evaluation::Entity::update_many()
-            .col_expr(self_evaluation::Column::SupersededAt, sea_orm::sea_query::Expr::value(now))
-            .filter(self_evaluation::Column::ProjectId.eq(project.id))
-            .filter(self_evaluation::Column::Year.eq(year))
-            .filter(self_evaluation::Column::SupersededAt.is_null())
-            .exec(txn)
-            .await?;
-        let text = |d: &Option<Decimal>| d.map(|d| crate::figures::fixed(d, 2));
-        let saved = self_evaluation::ActiveModel {
-            id: NotSet,
-            project_id: Set(project.id),
-            year: Set(year),
-            total_score: Set(crate::figures::fixed(total, 2)),
-            budget_execution_score: Set(text(&parts[0])),
-            output_score: Set(text(&parts[1])),
-            benefit_score: Set(text(&parts[2])),
-            satisfaction_score: Set(text(&parts[3])),
-            note: Set(note.clone().flatten()),
-            submitted_on: Set(submitted_on),
-            submitted_by: Set(caller.username.clone()),
-            recorded_at: Set(now),
-            superseded_at: Set(None),
-        }
-        .insert(txn)
+    let project = project_in_scope(txn, caller, "input.projectCode", &input.project_code).await?;
+    let now = ctx.clock.now();
+    self_evaluation::Entity::update_many()
+        .col_expr(self_evaluation::Column::SupersededAt, sea_orm::sea_query::Expr::value(now))
+        .filter(self_evaluation::Column::ProjectId.eq(project.id))
+        .filter(self_evaluation::Column::Year.eq(year))
+        .filter(self_evaluation::Column::SupersededAt.is_null())
+        .exec(txn)
         .await?;
-        audit(txn, ctx, caller, "submitSelfEvaluation", format!("{} {year}", project.code), None::<&()>, Some(&saved))
-            .await?;
-        Ok(saved)
-    })
-    .await
+    let text = |d: &Option<Decimal>| d.map(|d| crate::figures::fixed(d, 2));
+    let saved = self_evaluation::ActiveModel {
+        id: NotSet,
+        project_id: Set(project.id),
+        year: Set(year),
+        total_score: Set(crate::figures::fixed(total, 2)),
+        budget_execution_score: Set(text(&parts[0])),
+        output_score: Set(text(&parts[1])),
+        benefit_score: Set(text(&parts[2])),
+        satisfaction_score: Set(text(&parts[3])),
+        note: Set(note.clone().flatten()),
+        submitted_on: Set(submitted_on),
+        submitted_by: Set(caller.username.clone()),
+        recorded_at: Set(now),
+        superseded_at: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    audit(txn, ctx, caller, "submitSelfEvaluation", format!("{} {year}", project.code), None::<&()>, Some(&saved))
+        .await?;
+    Ok(saved)
 }
 
 /// The self-evaluation in force of a project and year.
@@ -247,15 +254,14 @@ async fn step(
     ctx: &Ctx,
     caller: &Caller,
     id: i64,
-    what: RectificationStatus,
+    what: RectificationStep,
     on: NaiveDate,
     body: Option<String>,
 ) -> Result<()> {
-    let name = if what == RectificationStatus::Open { "OPENED" } else { what.as_str() };
     rectification_step::ActiveModel {
         id: NotSet,
         rectification_id: Set(id),
-        step: Set(name.into()),
+        step: Set(what.as_str().into()),
         on_date: Set(on),
         by_user: Set(caller.username.clone()),
         body: Set(body),
@@ -364,7 +370,7 @@ async fn insert(
     }
     .insert(txn)
     .await?;
-    step(txn, ctx, caller, saved.id, RectificationStatus::Open, today, Some(saved.issue.clone())).await?;
+    step(txn, ctx, caller, saved.id, RectificationStep::Opened, today, Some(saved.issue.clone())).await?;
     audit(txn, ctx, caller, "openRectification", format!("{} #{}", project.code, saved.id), None::<&()>, Some(&saved))
         .await?;
     Ok(saved)
@@ -483,7 +489,7 @@ pub async fn submit_rectification(
         a.submitted_on = Set(Some(on));
     })
     .await?;
-    step(&txn, ctx, caller, id, RectificationStatus::Submitted, on, Some(response)).await?;
+    step(&txn, ctx, caller, id, RectificationStep::Submitted, on, Some(response)).await?;
     audit(&txn, ctx, caller, "submitRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -512,14 +518,18 @@ pub async fn review_rectification(
     if before.submitted_on.is_some_and(|s| on < s) || on > today {
         return Err(Error::validation("reviewedOn", format!("审核日期 {on} 须在提交日期与今天 {today} 之间")));
     }
-    let next = if accepted { RectificationStatus::Accepted } else { RectificationStatus::Returned };
+    let (next, what) = if accepted {
+        (RectificationStatus::Accepted, RectificationStep::Accepted)
+    } else {
+        (RectificationStatus::Returned, RectificationStep::Returned)
+    };
     let after = transition(&txn, &before, &[RectificationStatus::Submitted], |a| {
         a.status = Set(next.as_str().into());
         a.review_note = Set(note.clone());
         a.accepted_on = Set(accepted.then_some(on));
     })
     .await?;
-    step(&txn, ctx, caller, id, next, on, note).await?;
+    step(&txn, ctx, caller, id, what, on, note).await?;
     audit(&txn, ctx, caller, "reviewRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -527,6 +537,8 @@ pub async fn review_rectification(
 
 #[derive(Default, Clone)]
 pub struct RectificationFilter {
+    /// One rectification: its page reads it through the same scope as the list.
+    pub id: Option<i64>,
     pub status: Option<RectificationStatus>,
     pub department_id: Option<i64>,
     pub project_id: Option<i64>,
@@ -547,6 +559,9 @@ pub async fn list(
         _ => filter.department_id,
     };
     let mut select = rectification::Entity::find().order_by_asc(rectification::Column::Id);
+    if let Some(id) = filter.id {
+        select = select.filter(rectification::Column::Id.eq(id));
+    }
     if let Some(s) = filter.status {
         select = select.filter(rectification::Column::Status.eq(s.as_str()));
     }
@@ -569,6 +584,15 @@ pub async fn list(
     let rest: Vec<_> = all.into_iter().filter(|r| after.is_none_or(|a| r.id > a)).collect();
     let more = rest.len() as u64 > first;
     Ok((rest.into_iter().take(first as usize).collect(), more, total))
+}
+
+/// A rectification's steps, in the order they were taken.
+pub async fn steps_of(db: &impl ConnectionTrait, rectification_id: i64) -> Result<Vec<rectification_step::Model>> {
+    Ok(rectification_step::Entity::find()
+        .filter(rectification_step::Column::RectificationId.eq(rectification_id))
+        .order_by_asc(rectification_step::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// A project's rectifications, oldest first.

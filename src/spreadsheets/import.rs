@@ -500,6 +500,7 @@ enum Record {
     Disbursement(DisbursementInput),
     Progress(ProgressInput),
     Revenue(RevenueInput),
+    SelfEvaluation(crate::results::SelfEvaluationInput),
 }
 
 /// A group of rows applied together (a target declaration, a department table, a forecast).
@@ -1044,6 +1045,19 @@ impl Run<'_> {
                 submitted_on: f.date("报送日期"),
                 note: f.text("说明"),
             }),
+            "自评" => {
+                let mut score = |label: &str| f.decimal(label).map(|d| d.normalize().to_string());
+                let total_score = score("自评总分").unwrap_or_default();
+                let parts = ["预算执行率得分", "产出得分", "效益得分", "满意度得分"].map(&mut score);
+                Record::SelfEvaluation(crate::results::SelfEvaluationInput {
+                    project_code: f.required("项目编码"),
+                    year: f.integer("年度").unwrap_or_default(),
+                    total_score,
+                    parts,
+                    note: f.text("说明"),
+                    submitted_on: f.date("自评日期"),
+                })
+            }
             _ => Record::Revenue(RevenueInput {
                 project_code: f.required("项目编码"),
                 period: f.month("月份").unwrap_or_default(),
@@ -1077,6 +1091,9 @@ impl Run<'_> {
             }
             Record::Progress(input) => records::record_progress_in(txn, ctx, caller, input).await.map(|_| ()),
             Record::Revenue(input) => records::record_revenue_in(txn, ctx, caller, input, None).await.map(|_| ()),
+            Record::SelfEvaluation(input) => {
+                crate::results::submit_self_evaluation_in(txn, ctx, caller, input).await.map(|_| ())
+            }
         };
         match result {
             Ok(()) => Ok(()),

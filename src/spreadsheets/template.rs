@@ -208,6 +208,22 @@ pub const SHEETS: &[Sheet] = &[
             col("用途", false, "purpose", "项目行"),
         ],
     },
+    Sheet {
+        name: "自评",
+        about: "项目单位绩效自评(财预〔2020〕10号自评表),每项目每年一行;同一项目与年度再次报送替代前一次(前一次保留)。",
+        admin_only: false,
+        columns: &[
+            col("项目编码", true, "projectCode", ""),
+            col("年度", true, "year", "评价的年度,如 2025"),
+            col("自评总分", true, "totalScore", "0 至 100 分,最多两位小数"),
+            col("预算执行率得分", false, "budgetExecutionScore", "满分 10;四部分全填或全不填,全填时之和须等于总分"),
+            col("产出得分", false, "outputScore", "满分 50"),
+            col("效益得分", false, "benefitScore", "满分 30"),
+            col("满意度得分", false, "satisfactionScore", "满分 10"),
+            col("自评日期", false, "submittedOn", "空则为导入当天"),
+            col("说明", false, "note", ""),
+        ],
+    },
 ];
 
 /// The sheet with this name.

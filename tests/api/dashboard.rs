@@ -640,3 +640,205 @@ async fn a_filter_value_the_page_does_not_offer_is_said_in_chinese() {
     let ok = client.get(format!("{}/alerts?severity=RED", app.url)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(ok.status(), 200);
 }
+
+/// Results application in the browser (domain.md §9): the 整改 list as the API has it, a
+/// rectification opened from an alert, answered by the unit, returned, answered again and
+/// accepted — each refused step shown again with the reason beside its field and nothing
+/// written — then the year's 结果应用 and a project's self-evaluation beside its evaluation.
+#[tokio::test]
+async fn a_rectification_is_opened_answered_returned_and_accepted_in_the_dashboard() {
+    use bondwatch::results::rectification;
+    let app = demo_app().await;
+    let api = app
+        .ok(
+            "{ rectifications(first: 200) { totalCount nodes { id status overdueDays project { code department { code } } } } }",
+            json!({}),
+        )
+        .await;
+    let listed = api["rectifications"]["nodes"].as_array().unwrap().clone();
+    assert!(listed.len() >= 3, "the demo has rectifications to show: {api}");
+
+    let b = Browser::start("rectification").await;
+    b.log_in(&app.url, "admin", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/rectifications", app.url)).await;
+    let ids: Vec<String> = {
+        let mut ids = Vec::new();
+        for cell in b.all("table.rectifications tbody td:first-child").await {
+            ids.push(cell.text().await.unwrap());
+        }
+        ids
+    };
+    let expected: Vec<String> = listed.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, expected, "the list is the API's, oldest first");
+    // Overdue: late and not accepted, as the API counts the days.
+    let late: Vec<&Value> =
+        listed.iter().filter(|r| r["overdueDays"].as_i64().unwrap() > 0 && r["status"] != "ACCEPTED").collect();
+    assert!(!late.is_empty(), "the demo has an overdue rectification");
+    for r in &late {
+        let id = r["id"].as_str().unwrap();
+        assert_eq!(
+            b.text(&format!("#rectification-{id} td:last-child")).await,
+            r["overdueDays"].to_string(),
+            "overdue days of {id}"
+        );
+        assert!(!b.all(&format!("tr.late#rectification-{id}")).await.is_empty());
+    }
+    b.shot("1-list").await;
+    b.goto(&format!("{}/rectifications?overdue=true&department=*", app.url)).await;
+    assert_eq!(b.all("table.rectifications tbody tr").await.len(), late.len());
+
+    // From an open alert of a 交通运输局 project: the form carries the alert's message as the issue.
+    let own = projects_with_open_alerts(&app).await.into_iter().find(|p| p.2 == "HY-JT").expect("a JT project");
+    b.goto(&format!("{}/projects/{}", app.url, own.0)).await;
+    b.click("section#alerts a.rectify").await;
+    b.wait_path("/rectifications/new").await;
+    let issue = b.find("textarea[name=issue]").await.prop("value").await.unwrap().unwrap_or_default();
+    assert!(!issue.is_empty(), "the alert's message is the issue");
+    b.find("textarea[name=requirement]").await.send_keys("30日内补报并说明原因").await.unwrap();
+    // A due date already past (the test clock's today is 2026-06-15): refused beside the field.
+    b.client.execute("document.querySelector('input[name=dueOn]').value = '2026-01-31';", vec![]).await.unwrap();
+    let before = rectification::Entity::find().all(&app.ctx.db).await.unwrap().len();
+    b.click("form.record button[type=submit]").await;
+    b.wait_text("span.invalid[data-field=dueOn]", "整改期限 2026-01-31 早于今天 2026-06-15").await;
+    assert_eq!(
+        b.find("textarea[name=requirement]").await.prop("value").await.unwrap().as_deref(),
+        Some("30日内补报并说明原因"),
+        "what was typed is kept"
+    );
+    assert_eq!(rectification::Entity::find().all(&app.ctx.db).await.unwrap().len(), before, "nothing written");
+    b.shot("2-refused-date").await;
+    b.client.execute("document.querySelector('input[name=dueOn]').value = '2026-07-15';", vec![]).await.unwrap();
+    b.click("form.record button[type=submit]").await;
+    b.wait_text(".figures .figure:first-child .value", "待整改").await;
+    let path = b.path().await;
+    let id = path.strip_prefix("/rectifications/").expect("the new rectification's page").to_string();
+    assert_eq!(b.text(".figures .figure:nth-child(3) .value").await, "2026-07-15");
+    assert_eq!(b.all("table.steps tbody tr").await.len(), 1);
+    assert!(b.all("#respond").await.len() + b.all("#review").await.len() == 1, "the office may answer, not review");
+    b.finish().await;
+
+    // The unit answers on the page; the office returns it (a return needs its reason), the
+    // unit answers again and the office accepts.
+    let answer = async |text: &str| {
+        let b = Browser::start("rectification-unit").await;
+        b.log_in(&app.url, "jiaotong", DEMO_PASSWORD).await;
+        b.goto(&format!("{}/rectifications/{id}", app.url)).await;
+        assert!(b.all("#review").await.is_empty(), "a unit does not review");
+        b.find("#respond textarea[name=response]").await.send_keys(text).await.unwrap();
+        b.click("#respond button[type=submit]").await;
+        b.wait_text(".figures .figure:first-child .value", "已提交待审核").await;
+        b.shot("3-answered").await;
+        b.finish().await;
+    };
+    answer("已补报,说明见附件").await;
+    let b = Browser::start("rectification-review").await;
+    b.log_in(&app.url, "admin", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/rectifications/{id}", app.url)).await;
+    b.click("#review button.return").await;
+    b.wait_text("span.invalid[data-field=note]", "退回整改须写明原因").await;
+    let stored = rectification::Entity::find_by_id(id.parse::<i64>().unwrap()).one(&app.ctx.db).await.unwrap();
+    assert_eq!(stored.unwrap().status, "SUBMITTED", "nothing written");
+    b.find("#review textarea[name=note]").await.send_keys("附件缺少资金支付凭证").await.unwrap();
+    b.click("#review button.return").await;
+    b.wait_text(".figures .figure:first-child .value", "已退回").await;
+    b.finish().await;
+    answer("已补充支付凭证").await;
+    let b = Browser::start("rectification-accept").await;
+    b.log_in(&app.url, "admin", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/rectifications/{id}", app.url)).await;
+    b.click("#review button.accept").await;
+    b.wait_text(".figures .figure:first-child .value", "整改到位").await;
+    let mut steps = Vec::new();
+    for r in b.all("table.steps tbody tr td:nth-child(2)").await {
+        steps.push(r.text().await.unwrap());
+    }
+    assert_eq!(steps, ["下达整改", "提交整改情况", "退回重新整改", "提交整改情况", "审核通过(整改到位)"]);
+    assert!(b.all("#respond").await.is_empty() && b.all("#review").await.is_empty(), "no step is left");
+    b.shot("4-accepted").await;
+
+    // 结果应用 of 2025, as the API has it, department by department.
+    let results = app
+        .ok(
+            "{ resultApplication(year: 2025) { department { name } meanScore rectificationsIssued rectificationRatePercent suggestion } }",
+            json!({}),
+        )
+        .await;
+    b.goto(&format!("{}/results?year=2025", app.url)).await;
+    let rows = b.all("table.results tbody tr").await;
+    assert_eq!(rows.len(), results["resultApplication"].as_array().unwrap().len());
+    for (row, r) in rows.iter().zip(results["resultApplication"].as_array().unwrap()) {
+        let cells = row.find_all(Locator::Css("td")).await.unwrap();
+        let text = async |i: usize| cells[i].text().await.unwrap();
+        assert_eq!(text(0).await, r["department"]["name"].as_str().unwrap());
+        assert_eq!(text(2).await, r["meanScore"].as_str().unwrap_or("—"));
+        assert_eq!(text(5).await, r["rectificationsIssued"].to_string());
+        let rate = r["rectificationRatePercent"].as_str().map_or("—".to_string(), |p| format!("{p}%"));
+        assert_eq!(text(8).await, rate);
+        assert_eq!(text(10).await, r["suggestion"].as_str().unwrap());
+    }
+    b.shot("5-results").await;
+
+    // HY-ZJ-02 judged itself at 95 against the office's score: the page says the deviation.
+    let p = app
+        .ok(
+            r#"{ project(code: "HY-ZJ-02") { selfEvaluation(year: 2025) { totalScore evaluatedScore deviation }
+                 rectifications { status } } }"#,
+            json!({}),
+        )
+        .await;
+    let own = &p["project"]["selfEvaluation"];
+    b.goto(&format!("{}/projects/HY-ZJ-02", app.url)).await;
+    let cells = b.all("#evaluation-2025 td").await;
+    assert_eq!(cells[0].text().await.unwrap(), own["totalScore"].as_str().unwrap());
+    assert_eq!(cells[5].text().await.unwrap(), own["evaluatedScore"].as_str().unwrap());
+    assert_eq!(cells[7].text().await.unwrap(), own["deviation"].as_str().unwrap());
+    let open = p["project"]["rectifications"].as_array().unwrap().iter().filter(|r| r["status"] != "ACCEPTED").count();
+    assert_eq!(b.all("#results table.rectifications tbody tr").await.len(), open);
+    b.client.execute("document.getElementById('results').scrollIntoView();", vec![]).await.unwrap();
+    b.shot("6-project").await;
+    b.finish().await;
+}
+
+/// A unit's staff see their own department's rectifications only, and none of another's.
+#[tokio::test]
+async fn a_unit_sees_its_own_rectifications_only() {
+    let app = demo_app().await;
+    let api =
+        app.ok("{ rectifications(first: 200) { nodes { id project { department { code } } } } }", json!({})).await;
+    let (own, other): (Vec<&Value>, Vec<&Value>) = api["rectifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .partition(|r| r["project"]["department"]["code"] == "HY-JT");
+    assert!(!own.is_empty() && !other.is_empty(), "{api}");
+    let client = no_redirects();
+    let r = client
+        .post(format!("{}/login", app.url))
+        .form(&[("username", "jiaotong"), ("password", DEMO_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let get = |path: String| client.get(format!("{}{path}", app.url)).header("cookie", &cookie).send();
+    let page = get("/rectifications?department=*".into()).await.unwrap().text().await.unwrap();
+    assert_eq!(page.matches("<tr id=\"rectification-").count(), own.len(), "its own, even when asking for all");
+    let other_id = other[0]["id"].as_str().unwrap();
+    let r = get(format!("/rectifications/{other_id}")).await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("或它属于其他部门"));
+    // A forged response to another department's rectification is refused and writes nothing.
+    let r = client
+        .post(format!("{}/rectifications/{other_id}/submit", app.url))
+        .header("cookie", &cookie)
+        .form(&[("response", "伪造")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let row = bondwatch::results::rectification::Entity::find_by_id(other_id.parse::<i64>().unwrap())
+        .one(&app.ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(row.response.as_deref(), Some("伪造"));
+}

@@ -736,3 +736,66 @@ async fn chinese_output_carries_no_codes() {
     }
     assert!(found.is_empty(), "codes a clerk would read:\n{}", found.join("\n"));
 }
+
+/// The 自评 sheet (10号's self-evaluation form): each row through the same service as
+/// `submitSelfEvaluation`, every problem of the sheet at once, nothing written until all
+/// rows are right; a unit's staff import their own projects only.
+#[tokio::test]
+async fn self_evaluations_import_from_their_sheet() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    const HEADERS: &[&str] =
+        &["项目编码", "年度", "自评总分", "预算执行率得分", "产出得分", "效益得分", "满意度得分", "自评日期", "说明"];
+    let good = || vec![S("P1"), N(2025.0), N(82.0), N(8.0), N(40.0), N(25.0), N(9.0), D(2026, 3, 20), S("单位自评")];
+    // Row 3: 8 + 40 + 25 + 9 = 82, not the 85 written as the total; row 4: no such project;
+    // row 5: a total above 100.
+    let bad = workbook(&[(
+        "自评",
+        HEADERS,
+        vec![
+            good(),
+            vec![S("P1"), N(2024.0), N(85.0), N(8.0), N(40.0), N(25.0), N(9.0), S(""), S("")],
+            vec![S("P-NONE"), N(2025.0), N(80.0), S(""), S(""), S(""), S(""), S(""), S("")],
+            vec![S("P1"), N(2023.0), N(101.0), S(""), S(""), S(""), S(""), S(""), S("")],
+        ],
+    )]);
+    let before = app.snapshot().await;
+    let report = upload(&app, &app.token, bad, false).await;
+    assert_eq!(report["ok"], false, "{report}");
+    let mut found: Vec<(i64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["row"].as_i64().unwrap(), p["columnLetter"].as_str().unwrap_or("").to_string()))
+        .collect();
+    found.sort();
+    assert_eq!(found, [(3, "C".to_string()), (4, "A".to_string()), (5, "C".to_string())], "{report}");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+
+    // A unit's REPORTER of another department may not import for P1.
+    app.ok(r#"mutation { createDepartment(input: {code: "SW", name: "水务局"}) { code } }"#, json!({})).await;
+    let sw = app.token_for("sw-clerk", Role::Reporter, Some("SW")).await;
+    let refused = upload(&app, &sw, workbook(&[("自评", HEADERS, vec![good()])]), false).await;
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert!(refused["problems"][0]["reason"].as_str().unwrap().contains("属于其他部门"), "{refused}");
+
+    let report = upload(&app, &app.token, workbook(&[("自评", HEADERS, vec![good()])]), false).await;
+    assert_eq!(report["ok"], true, "{report}");
+    let data = app
+        .ok(
+            r#"{ project(code: "P1") { selfEvaluation(year: 2025) { totalScore budgetExecutionScore outputScore benefitScore satisfactionScore submittedOn note } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["project"]["selfEvaluation"],
+        json!({"totalScore": "82.00", "budgetExecutionScore": "8.00", "outputScore": "40.00", "benefitScore": "25.00",
+               "satisfactionScore": "9.00", "submittedOn": "2026-03-20", "note": "单位自评"})
+    );
+    // The same workbook again: the row is known, so no second submission replaces the first.
+    let again = upload(&app, &app.token, workbook(&[("自评", HEADERS, vec![good()])]), false).await;
+    assert_eq!(again["ok"], true, "{again}");
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let stored = bondwatch::results::self_evaluation::Entity::find().count(&app.ctx.db).await.unwrap();
+    assert_eq!(stored, 1, "one submission, not a second replacing it");
+}

@@ -143,6 +143,8 @@ pub fn page(title: &str, viewer: Option<&Viewer>, content: Markup) -> Markup {
                             a href="/alerts" { "预警" }
                             a href="/projects" { "项目" }
                             a href="/bonds" { "债券" }
+                            a href="/rectifications" { "整改" }
+                            a href="/results" { "结果应用" }
                         }
                         form.search method="get" action="/projects" {
                             input type="search" name="q" placeholder="项目名称或编码" aria-label="搜索项目";

@@ -9,6 +9,7 @@
 
 mod layout;
 mod pages;
+mod results;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, Path, State};
@@ -36,6 +37,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/alerts/{id}/{action}", post(alert_action))
+        .route("/rectifications", get(results::rectifications).post(results::open))
+        .route("/rectifications/new", get(results::new_rectification))
+        .route("/rectifications/{id}", get(results::rectification))
+        .route("/rectifications/{id}/{action}", post(results::act))
+        .route("/results", get(results::result_application))
         .route("/assets/dashboard.css", get(stylesheet))
 }
 
@@ -142,8 +148,42 @@ fn local_path(target: Option<&str>) -> String {
     }
 }
 
+/// Why the API refused a request: its code, the field it names and its message.
+pub(super) struct Refusal {
+    code: String,
+    field: Option<String>,
+    message: String,
+}
+
+impl Refusal {
+    /// A refusal the clerk can put right on the form (a value, or a state that moved on).
+    fn on_the_form(&self) -> bool {
+        matches!(self.code.as_str(), "VALIDATION" | "CONFLICT" | "NOT_FOUND")
+    }
+
+    /// Does it name this input of a form (`dueOn` for the API's `input.dueOn`)?
+    fn names(&self, input: &str) -> bool {
+        self.field.as_deref().is_some_and(|f| f.rsplit('.').next() == Some(input))
+    }
+}
+
+impl From<Refusal> for PageError {
+    fn from(r: Refusal) -> PageError {
+        let message = match r.field {
+            Some(field) => format!("{}(字段 {field})", r.message),
+            None => r.message,
+        };
+        PageError::from_code(&r.code, message)
+    }
+}
+
 /// Runs a query or mutation of the API as `caller`; the first error becomes the page's.
 async fn run(state: &AppState, caller: &Caller, query: &str, variables: Value) -> Result<Value, PageError> {
+    ask(state, caller, query, variables).await.map_err(PageError::from)
+}
+
+/// Runs a query or mutation of the API as `caller`: its data, or its first error.
+async fn ask(state: &AppState, caller: &Caller, query: &str, variables: Value) -> Result<Value, Refusal> {
     let request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(Loaders::new(&state.ctx))
@@ -153,13 +193,18 @@ async fn run(state: &AppState, caller: &Caller, query: &str, variables: Value) -
         let extension = |key: &str| {
             e.extensions.as_ref().and_then(|x| x.get(key)).map(|v| v.to_string().trim_matches('"').to_string())
         };
-        let message = match extension("field") {
-            Some(field) => format!("{}(字段 {field})", e.message),
-            None => e.message.clone(),
-        };
-        return Err(PageError::from_code(&extension("code").unwrap_or_default(), message));
+        return Err(Refusal {
+            code: extension("code").unwrap_or_default(),
+            field: extension("field"),
+            message: e.message.clone(),
+        });
     }
-    response.data.into_json().map_err(|e| PageError::internal("读取数据失败", e))
+    response.data.into_json().map_err(|e| {
+        tracing::error!(error = %e, "dashboard: an answer of the API could not be read");
+        Refusal {
+            code: "INTERNAL".into(), field: None, message: "读取数据失败:内部错误,请稍后再试".into()
+        }
+    })
 }
 
 /// A page's handler body: who is looking, then its title and content, or its error.
@@ -172,14 +217,33 @@ where
         Ok(c) => c,
         Err(response) => return response,
     };
+    answer(state, caller, StatusCode::OK, build).await
+}
+
+/// A page for a caller already known, with the status it is answered with (a form
+/// shown again with its problem is a 400 or a 409, not a 200).
+async fn answer<F, Fut>(state: &AppState, caller: Caller, status: StatusCode, build: F) -> Response
+where
+    F: FnOnce(Viewer) -> Fut,
+    Fut: std::future::Future<Output = Result<(String, Markup), PageError>>,
+{
     let viewer = match viewer_of(state, caller).await {
         Ok(v) => v,
         Err(e) => return e.render(None, None),
     };
     match build(viewer.clone()).await {
-        Ok((title, content)) => Html(page(&title, Some(&viewer), content).into_string()).into_response(),
+        Ok((title, content)) => (status, Html(page(&title, Some(&viewer), content).into_string())).into_response(),
         Err(e) => e.render(Some(&viewer), None),
     }
+}
+
+/// The caller of a form's post: refused when posted from another site; sent to log in
+/// (and then back to `back`, the page of the form) when logged out meanwhile.
+async fn poster(state: &AppState, headers: &HeaderMap, back: &str) -> Result<Caller, Response> {
+    if let Some(refused) = refuse_other_site(headers) {
+        return Err(refused);
+    }
+    visitor(state, headers, &back.parse().unwrap_or_default()).await
 }
 
 /// The viewer of a caller: the code of its department, when it has one.
@@ -274,7 +338,7 @@ fn refuse_other_site(headers: &HeaderMap) -> Option<Response> {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())?;
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     (origin.split("://").nth(1) != host)
-        .then(|| (StatusCode::FORBIDDEN, "a form of another site may not post here").into_response())
+        .then(|| (StatusCode::FORBIDDEN, "其他网站的表单不能提交到本系统").into_response())
 }
 
 #[derive(Deserialize)]
@@ -293,17 +357,13 @@ async fn alert_action(
     headers: HeaderMap,
     Form(form): Form<AlertAction>,
 ) -> Response {
-    if let Some(refused) = refuse_other_site(&headers) {
-        return refused;
-    }
     let mutation = match action.as_str() {
         "acknowledge" => "mutation($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { id status } }",
         "waive" => "mutation($id: ID!, $reason: String!) { waiveAlert(id: $id, reason: $reason) { id status } }",
         _ => return PageError::new(StatusCode::NOT_FOUND, format!("没有“{action}”这项操作")).render(None, None),
     };
     let back = local_path(form.back.as_deref());
-    // Logged out meanwhile: after logging in, the browser returns to the page, not to this post.
-    let caller = match visitor(&state, &headers, &back.parse().unwrap_or_default()).await {
+    let caller = match poster(&state, &headers, &back).await {
         Ok(c) => c,
         Err(response) => return response,
     };

@@ -22,13 +22,17 @@ fn amount(v: &Value) -> Decimal {
     decimal(v).unwrap_or_default()
 }
 
-fn not_found(what: String) -> PageError {
+pub(super) fn not_found(what: String) -> PageError {
     PageError::new(axum::http::StatusCode::NOT_FOUND, what)
 }
 
 /// A filter's value when the page offers it; otherwise a 400 saying, in Chinese, what
 /// the filter allows.
-fn offered(filter: &str, value: Option<String>, options: &[(&str, &str)]) -> Result<Option<String>, PageError> {
+pub(super) fn offered(
+    filter: &str,
+    value: Option<String>,
+    options: &[(&str, &str)],
+) -> Result<Option<String>, PageError> {
     match value {
         Some(v) if !options.iter().any(|(code, _)| *code == v) => {
             let allowed: Vec<String> = options.iter().map(|(code, name)| format!("{name}({code})")).collect();
@@ -180,12 +184,20 @@ fn monthly_row(label: &str, amounts: impl Iterator<Item = Decimal>) -> Markup {
     }
 }
 
-const PROJECT: &str = r#"query($code: String!) {
+const PROJECT: &str = r#"query($code: String!, $last: Int!, $this: Int!) {
   project(code: $code) { code name status stage department { code name }
     figures { bondFunding received transferred paid spendRatePercent spendProgressPercent plannedSpendPercent
       coverageRatio rollingCoverageRatio overdueDebtService }
-    alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt } }
-}"#;
+    alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt
+      project { code } }
+    lastEvaluation: evaluation(year: $last) { totalScore grade }
+    lastSelf: selfEvaluation(year: $last) { ...own }
+    thisEvaluation: evaluation(year: $this) { totalScore grade }
+    thisSelf: selfEvaluation(year: $this) { ...own }
+    rectifications { id year source issue dueOn status overdueDays } }
+}
+fragment own on SelfEvaluation { totalScore budgetExecutionScore outputScore benefitScore satisfactionScore
+  submittedOn deviation note }"#;
 
 /// 项目: its figures, its alerts with their buttons, links to its reports, and the
 /// evaluation report's sections one to seven as of today.
@@ -196,7 +208,9 @@ pub async fn project(
     uri: Uri,
 ) -> Response {
     show(&state, &headers, &uri, async |viewer: Viewer| {
-        let data = run(&state, &viewer.caller, PROJECT, json!({"code": code})).await?;
+        let year = state.ctx.clock.today().year();
+        let vars = json!({"code": code, "last": year - 1, "this": year});
+        let data = run(&state, &viewer.caller, PROJECT, vars).await?;
         let p = &data["project"];
         if p.is_null() {
             return Err(not_found(format!("没有编码为 {code} 的项目")));
@@ -209,7 +223,6 @@ pub async fn project(
         // Most severe first; newest first within a severity, as the API gives them.
         open.sort_by_key(|a| Severity::parse(text(a, "severity")));
         let back = format!("/projects/{}", urlencode(&code));
-        let year = state.ctx.clock.today().year();
         let content = html! {
             h1 { (text(p, "name")) span.code { (text(p, "code")) } }
             p.facts {
@@ -232,6 +245,7 @@ pub async fn project(
                     }
                 }
             }
+            (results_section(p, &code, year))
             section #reports {
                 h2 { "报告" }
                 @if viewer.reads_reports_of(department) {
@@ -254,6 +268,79 @@ pub async fn project(
         Ok((text(p, "name").to_string(), content))
     })
     .await
+}
+
+/// 绩效评价与整改: the unit's self-evaluation beside the office's evaluation, last year
+/// and this, and the rectifications not yet accepted.
+fn results_section(p: &Value, code: &str, year: i32) -> Markup {
+    use crate::codes::{Grade, RectificationStatus, label_or_code};
+    let points = |v: &Value| decimal(v).map(|d| figures::fixed(d, 2)).unwrap_or_else(|| "—".into());
+    let years = [(year - 1, "last"), (year, "this")];
+    let shown: Vec<_> = years
+        .iter()
+        .filter(|(_, k)| !p[format!("{k}Evaluation")].is_null() || !p[format!("{k}Self")].is_null())
+        .collect();
+    let empty = Vec::new();
+    let open: Vec<&Value> = p["rectifications"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .filter(|r| text(r, "status") != RectificationStatus::Accepted.as_str())
+        .collect();
+    let all = p["rectifications"].as_array().map_or(0, Vec::len);
+    html! {
+        section #results {
+            h2 { "绩效评价与整改" }
+            @if shown.is_empty() {
+                p.hint { "尚无绩效评价或单位自评。" }
+            } @else {
+                table.evaluations {
+                    thead { tr {
+                        th { "年度" } th.num { "单位自评" } th.num { "预算执行率/10" } th.num { "产出/50" } th.num { "效益/30" }
+                        th.num { "满意度/10" } th.num { "再评价" } th { "等级" } th.num { "自评偏差" } th { "自评日期" }
+                    } }
+                    tbody {
+                        @for (y, k) in &shown {
+                            @let own = &p[format!("{k}Self")];
+                            @let ev = &p[format!("{k}Evaluation")];
+                            tr #{"evaluation-" (y)} {
+                                th { (y) }
+                                td.num { (points(&own["totalScore"])) }
+                                td.num { (points(&own["budgetExecutionScore"])) }
+                                td.num { (points(&own["outputScore"])) }
+                                td.num { (points(&own["benefitScore"])) }
+                                td.num { (points(&own["satisfactionScore"])) }
+                                td.num { (points(&ev["totalScore"])) }
+                                td { (ev["grade"].as_str().map(|g| label_or_code(g, Grade::parse, Grade::label)).unwrap_or_else(|| "—".into())) }
+                                td.num { (points(&own["deviation"])) }
+                                td { (own["submittedOn"].as_str().unwrap_or("—")) }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "未完成的整改事项(" (open.len()) ")" }
+            @if open.is_empty() {
+                p.hint { "没有未完成的整改事项。" }
+            } @else {
+                table.rectifications {
+                    thead { tr { th.num { "编号" } th { "问题" } th { "整改期限" } th { "状态" } th.num { "逾期天数" } } }
+                    tbody {
+                        @for r in &open {
+                            tr #{"rectification-" (text(r, "id"))} {
+                                td.num { a href={"/rectifications/" (text(r, "id"))} { (text(r, "id")) } }
+                                td.issue { (text(r, "issue").lines().next().unwrap_or("")) }
+                                td { (text(r, "dueOn")) }
+                                td { (label_or_code(text(r, "status"), RectificationStatus::parse, RectificationStatus::label)) }
+                                td.num { (r["overdueDays"]) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if all > 0 { p { a href={"/rectifications?project=" (urlencode(code)) "&department=*"} { "本项目全部整改事项(" (all) ")" } } }
+        }
+    }
 }
 
 /// Alerts in a table, with the buttons the viewer may use on each: 确认 (acknowledge)
@@ -304,6 +391,9 @@ fn alert_table(viewer: &Viewer, alerts: &[&Value], department: Option<&str>, bac
                                         input type="hidden" name="back" value=(back);
                                         button.ack type="submit" { "确认" }
                                     }
+                                }
+                                @if let Some(project) = a["project"]["code"].as_str().filter(|_| status != "RESOLVED" && viewer.may("openRectification", dept)) {
+                                    a.rectify href={"/rectifications/new?project=" (urlencode(project)) "&alert=" (id) "&issue=" (urlencode(text(a, "message")))} { "下达整改" }
                                 }
                                 @if (status == "OPEN" || status == "ACKNOWLEDGED") && viewer.may("waiveAlert", dept) {
                                     details.waive {
@@ -421,7 +511,7 @@ pub async fn alerts(
 
 /// The link to the next page of a list: this page's query with `after` set to the
 /// list's end cursor; nothing on the last page.
-fn next_page(uri: &Uri, page_info: &Value) -> Markup {
+pub(super) fn next_page(uri: &Uri, page_info: &Value) -> Markup {
     let Some(cursor) = page_info["endCursor"].as_str().filter(|_| page_info["hasNextPage"] == true) else {
         return html! {};
     };
@@ -538,13 +628,8 @@ pub async fn bonds(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
     .await
 }
 
-fn bond_kind_name(kind: &str) -> &'static str {
-    match kind {
-        "SPECIAL" => "专项债券",
-        "PROJECT_REVENUE" => "项目收益专项债券",
-        "REFINANCING" => "再融资债券",
-        _ => "",
-    }
+fn bond_kind_name(kind: &str) -> String {
+    crate::codes::label_or_code(kind, crate::codes::BondKind::parse, crate::codes::BondKind::label)
 }
 
 const BOND: &str = r#"query($code: String!) {
@@ -566,13 +651,13 @@ pub async fn bond(State(state): State<AppState>, Path(code): Path<String>, heade
         let content = html! {
             h1 { (text(b, "name")) span.code { (text(b, "code")) } }
             div.figures {
-                (figure("类型", bond_kind_name(text(b, "kind"))))
+                (figure("类型", &bond_kind_name(text(b, "kind"))))
                 (figure("面值(万元)", &wan(&b["faceAmount"])))
                 (figure("票面利率", &percent(&b["couponRatePercent"])))
                 (figure("期限", &format!("{} 年", b["termYears"])))
                 (figure("起息日", text(b, "valueDate")))
                 (figure("到期日", text(b, "maturityDate")))
-                (figure("付息", if text(b, "interestFrequency") == "SEMI_ANNUAL" { "每半年" } else { "每年" }))
+                (figure("付息", &crate::codes::label_or_code(text(b, "interestFrequency"), crate::codes::InterestFrequency::parse, crate::codes::InterestFrequency::label)))
             }
             section {
                 h2 { "资金分配" }
