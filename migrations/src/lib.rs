@@ -19,6 +19,7 @@ mod m20261201_000008_adjustment_moves;
 mod m20261201_000009_fact_versions;
 mod m20261201_000010_job_heartbeat;
 mod m20261201_000011_results;
+mod m20261201_000012_workplace;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_fact_versions::Migration),
             Box::new(m20261201_000010_job_heartbeat::Migration),
             Box::new(m20261201_000011_results::Migration),
+            Box::new(m20261201_000012_workplace::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 #[macro_use]
 mod entity_macro;
 pub mod money;
+pub mod once;
 pub mod values;
 
 use std::time::Duration;

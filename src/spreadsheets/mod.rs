@@ -3,6 +3,7 @@
 //! unit in its header and number formats on the cells.
 
 pub mod import;
+pub mod pending;
 pub mod template;
 
 use std::collections::HashMap;

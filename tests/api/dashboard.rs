@@ -17,7 +17,7 @@ use crate::helpers::TestApp;
 use fantoccini::Locator;
 
 /// The demo portfolio, swept as of the test clock's today.
-async fn demo_app() -> TestApp {
+pub(crate) async fn demo_app() -> TestApp {
     let app = TestApp::spawn().await;
     demo::load(&app.ctx, |_| {}).await.expect("the demo loads");
     sweep::run(&app.ctx, &app.ctx.rules, app.ctx.clock.today(), SweepOptions::default()).await.expect("a sweep");
@@ -333,7 +333,7 @@ async fn what_a_page_shows_and_which_buttons_work_follow_role_and_department() {
     b.finish().await;
 }
 
-fn no_redirects() -> reqwest::Client {
+pub(crate) fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
 }
 

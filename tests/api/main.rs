@@ -22,3 +22,4 @@ mod reports;
 mod results;
 mod spreadsheets;
 mod validation;
+mod workplace;

@@ -7,8 +7,10 @@
 //! Forms post with the session cookie, which is SameSite=Strict; a post whose Origin
 //! is another site is refused as well.
 
+mod forms;
 mod layout;
 mod pages;
+mod project;
 mod results;
 
 use axum::Router;
@@ -30,7 +32,8 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::portfolio))
         .route("/projects", get(pages::projects))
-        .route("/projects/{code}", get(pages::project))
+        .route("/projects/{code}", get(project::project))
+        .route("/projects/{code}/record/{form}", post(project::record))
         .route("/alerts", get(pages::alerts))
         .route("/bonds", get(pages::bonds))
         .route("/bonds/{code}", get(pages::bond))

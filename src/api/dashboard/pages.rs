@@ -5,8 +5,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use chrono::Datelike;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -184,168 +183,15 @@ fn monthly_row(label: &str, amounts: impl Iterator<Item = Decimal>) -> Markup {
     }
 }
 
-const PROJECT: &str = r#"query($code: String!, $last: Int!, $this: Int!) {
-  project(code: $code) { code name status stage department { code name }
-    figures { bondFunding received transferred paid spendRatePercent spendProgressPercent plannedSpendPercent
-      coverageRatio rollingCoverageRatio overdueDebtService }
-    alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt
-      project { code } }
-    lastEvaluation: evaluation(year: $last) { totalScore grade }
-    lastSelf: selfEvaluation(year: $last) { ...own }
-    thisEvaluation: evaluation(year: $this) { totalScore grade }
-    thisSelf: selfEvaluation(year: $this) { ...own }
-    rectifications { id year source issue dueOn status overdueDays } }
-}
-fragment own on SelfEvaluation { totalScore budgetExecutionScore outputScore benefitScore satisfactionScore
-  submittedOn deviation note }"#;
-
-/// 项目: its figures, its alerts with their buttons, links to its reports, and the
-/// evaluation report's sections one to seven as of today.
-pub async fn project(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    show(&state, &headers, &uri, async |viewer: Viewer| {
-        let year = state.ctx.clock.today().year();
-        let vars = json!({"code": code, "last": year - 1, "this": year});
-        let data = run(&state, &viewer.caller, PROJECT, vars).await?;
-        let p = &data["project"];
-        if p.is_null() {
-            return Err(not_found(format!("没有编码为 {code} 的项目")));
-        }
-        let overview = crate::reports::project_overview(&state.ctx, &code).await?;
-        let department = text(&p["department"], "code");
-        let empty = Vec::new();
-        let alerts = p["alerts"].as_array().unwrap_or(&empty);
-        let (past, mut open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == "RESOLVED");
-        // Most severe first; newest first within a severity, as the API gives them.
-        open.sort_by_key(|a| Severity::parse(text(a, "severity")));
-        let back = format!("/projects/{}", urlencode(&code));
-        let content = html! {
-            h1 { (text(p, "name")) span.code { (text(p, "code")) } }
-            p.facts {
-                (text(&p["department"], "name")) " · " (project_status_name(text(p, "status")))
-                " · 阶段:" (stage_name(text(p, "stage")))
-            }
-            div.figures {
-                @for f in figures::PROJECT_PAGE {
-                    (figure(&f.page_label(), &shown(*f, &p["figures"][f.id])))
-                }
-                (figure("未解除预警", &open.len().to_string()))
-            }
-            section #alerts {
-                h2 { "预警" }
-                (alert_table(&viewer, &open, Some(department), &back, false))
-                @if !past.is_empty() {
-                    details.past {
-                        summary { "已解除的预警(" (past.len()) ")" }
-                        (alert_table(&viewer, &past, Some(department), &back, false))
-                    }
-                }
-            }
-            (results_section(p, &code, year))
-            section #reports {
-                h2 { "报告" }
-                @if viewer.reads_reports_of(department) {
-                    ul.reports {
-                        @for y in [year, year - 1] {
-                            li { (y) "年度绩效评价报告:"
-                                a href={"/reports/" (urlencode(&code)) "/" (y) "/evaluation.html"} { "网页" } " · "
-                                a href={"/reports/" (urlencode(&code)) "/" (y) "/evaluation.pdf"} { "PDF" } }
-                        }
-                        li { "事前绩效评估报告:"
-                            a href={"/reports/" (urlencode(&code)) "/assessment.html"} { "网页" } " · "
-                            a href={"/reports/" (urlencode(&code)) "/assessment.pdf"} { "PDF" } }
-                    }
-                } @else {
-                    p.hint { "本项目属其他部门,报告由其主管部门和债务办查阅。" }
-                }
-            }
-            div.overview { (PreEscaped(crate::reports::html::sections(&overview.sections))) }
-        };
-        Ok((text(p, "name").to_string(), content))
-    })
-    .await
-}
-
-/// 绩效评价与整改: the unit's self-evaluation beside the office's evaluation, last year
-/// and this, and the rectifications not yet accepted.
-fn results_section(p: &Value, code: &str, year: i32) -> Markup {
-    use crate::codes::{Grade, RectificationStatus, label_or_code};
-    let points = |v: &Value| decimal(v).map(|d| figures::fixed(d, 2)).unwrap_or_else(|| "—".into());
-    let years = [(year - 1, "last"), (year, "this")];
-    let shown: Vec<_> = years
-        .iter()
-        .filter(|(_, k)| !p[format!("{k}Evaluation")].is_null() || !p[format!("{k}Self")].is_null())
-        .collect();
-    let empty = Vec::new();
-    let open: Vec<&Value> = p["rectifications"]
-        .as_array()
-        .unwrap_or(&empty)
-        .iter()
-        .filter(|r| text(r, "status") != RectificationStatus::Accepted.as_str())
-        .collect();
-    let all = p["rectifications"].as_array().map_or(0, Vec::len);
-    html! {
-        section #results {
-            h2 { "绩效评价与整改" }
-            @if shown.is_empty() {
-                p.hint { "尚无绩效评价或单位自评。" }
-            } @else {
-                table.evaluations {
-                    thead { tr {
-                        th { "年度" } th.num { "单位自评" } th.num { "预算执行率/10" } th.num { "产出/50" } th.num { "效益/30" }
-                        th.num { "满意度/10" } th.num { "再评价" } th { "等级" } th.num { "自评偏差" } th { "自评日期" }
-                    } }
-                    tbody {
-                        @for (y, k) in &shown {
-                            @let own = &p[format!("{k}Self")];
-                            @let ev = &p[format!("{k}Evaluation")];
-                            tr #{"evaluation-" (y)} {
-                                th { (y) }
-                                td.num { (points(&own["totalScore"])) }
-                                td.num { (points(&own["budgetExecutionScore"])) }
-                                td.num { (points(&own["outputScore"])) }
-                                td.num { (points(&own["benefitScore"])) }
-                                td.num { (points(&own["satisfactionScore"])) }
-                                td.num { (points(&ev["totalScore"])) }
-                                td { (ev["grade"].as_str().map(|g| label_or_code(g, Grade::parse, Grade::label)).unwrap_or_else(|| "—".into())) }
-                                td.num { (points(&own["deviation"])) }
-                                td { (own["submittedOn"].as_str().unwrap_or("—")) }
-                            }
-                        }
-                    }
-                }
-            }
-            h3 { "未完成的整改事项(" (open.len()) ")" }
-            @if open.is_empty() {
-                p.hint { "没有未完成的整改事项。" }
-            } @else {
-                table.rectifications {
-                    thead { tr { th.num { "编号" } th { "问题" } th { "整改期限" } th { "状态" } th.num { "逾期天数" } } }
-                    tbody {
-                        @for r in &open {
-                            tr #{"rectification-" (text(r, "id"))} {
-                                td.num { a href={"/rectifications/" (text(r, "id"))} { (text(r, "id")) } }
-                                td.issue { (text(r, "issue").lines().next().unwrap_or("")) }
-                                td { (text(r, "dueOn")) }
-                                td { (label_or_code(text(r, "status"), RectificationStatus::parse, RectificationStatus::label)) }
-                                td.num { (r["overdueDays"]) }
-                            }
-                        }
-                    }
-                }
-            }
-            @if all > 0 { p { a href={"/rectifications?project=" (urlencode(code)) "&department=*"} { "本项目全部整改事项(" (all) ")" } } }
-        }
-    }
-}
-
 /// Alerts in a table, with the buttons the viewer may use on each: 确认 (acknowledge)
 /// and 豁免 (waive, which asks for a reason).
-fn alert_table(viewer: &Viewer, alerts: &[&Value], department: Option<&str>, back: &str, with_subject: bool) -> Markup {
+pub(super) fn alert_table(
+    viewer: &Viewer,
+    alerts: &[&Value],
+    department: Option<&str>,
+    back: &str,
+    with_subject: bool,
+) -> Markup {
     html! {
         @if alerts.is_empty() {
             p.hint { "没有预警。" }

@@ -12,6 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::forms::Draft;
 use super::layout::*;
 use super::pages::{next_page, not_found, offered};
 use super::{AppState, PageError, Refusal, answer, ask, poster, run, show, urlencode};
@@ -158,41 +159,6 @@ const ONE: &str = r#"query($id: ID!) {
     steps { step onDate byUser body } }
 }"#;
 
-/// What a clerk typed in a form that was refused, and why; shown again as it was.
-#[derive(Default)]
-struct Draft {
-    /// The form it belongs to: `submit`, `review` or `open`.
-    form: &'static str,
-    values: std::collections::HashMap<String, String>,
-    refusal: Option<Refusal>,
-}
-
-impl Draft {
-    fn value(&self, form: &str, name: &str) -> &str {
-        if self.form == form { self.values.get(name).map(String::as_str).unwrap_or("") } else { "" }
-    }
-
-    /// The reason beside an input, when the refusal names it.
-    fn beside(&self, form: &str, input: &str) -> Markup {
-        match &self.refusal {
-            Some(r) if self.form == form && r.names(input) => {
-                html! { span.invalid role="alert" data-field=(input) { (r.message) } }
-            }
-            _ => html! {},
-        }
-    }
-
-    /// The reason atop a form, when it names none of its inputs.
-    fn atop(&self, form: &str, inputs: &[&str]) -> Markup {
-        match &self.refusal {
-            Some(r) if self.form == form && !inputs.iter().any(|i| r.names(i)) => {
-                html! { p.problem role="alert" { (r.message) } }
-            }
-            _ => html! {},
-        }
-    }
-}
-
 /// 整改事项: its facts, its history step by step, and the forms its viewer may use.
 pub async fn rectification(
     State(state): State<AppState>,
@@ -273,10 +239,10 @@ async fn rectification_page(
                     (draft.atop("submit", &["response", "submittedOn"]))
                     label { "整改情况(必填)"
                         textarea name="response" required maxlength="4000" rows="5" { (draft.value("submit", "response")) }
-                        (draft.beside("submit", "response")) }
+                        (draft.beside("submit", "response", &[])) }
                     label { "提交日期(默认今天)"
                         input type="date" name="submittedOn" value=(draft.value("submit", "submittedOn"));
-                        (draft.beside("submit", "submittedOn")) }
+                        (draft.beside("submit", "submittedOn", &[])) }
                     button type="submit" { "提交整改情况" }
                 }
             }
@@ -288,10 +254,10 @@ async fn rectification_page(
                     (draft.atop("review", &["note", "reviewedOn"]))
                     label { "审核意见(退回时必填)"
                         textarea name="note" maxlength="2000" rows="3" { (draft.value("review", "note")) }
-                        (draft.beside("review", "note")) }
+                        (draft.beside("review", "note", &[])) }
                     label { "审核日期(默认今天)"
                         input type="date" name="reviewedOn" value=(draft.value("review", "reviewedOn"));
-                        (draft.beside("review", "reviewedOn")) }
+                        (draft.beside("review", "reviewedOn", &[])) }
                     div.buttons {
                         button.accept type="submit" name="decision" value="accept" { "审核通过(整改到位)" }
                         button.return type="submit" name="decision" value="return" { "退回重新整改" }
@@ -407,12 +373,12 @@ async fn open_page(state: &AppState, viewer: &Viewer, draft: &Draft) -> Result<(
         h1 { "下达整改" }
         form.record method="post" action="/rectifications" {
             (draft.atop("open", &OPEN_INPUTS))
-            label { "项目编码(必填)" input type="text" name="projectCode" required value=(v("projectCode")); (draft.beside("open", "projectCode")) }
-            label { "来源预警编号(可空)" input type="text" name="alertId" value=(v("alertId")); (draft.beside("open", "alertId")) }
-            label { "评价年度(可空)" input type="number" name="year" min="2000" max="2100" value=(v("year")); (draft.beside("open", "year")) }
-            label { "问题(必填)" textarea name="issue" required maxlength="4000" rows="4" { (v("issue")) } (draft.beside("open", "issue")) }
-            label { "整改要求(必填)" textarea name="requirement" required maxlength="4000" rows="3" { (v("requirement")) } (draft.beside("open", "requirement")) }
-            label { "整改期限(必填)" input type="date" name="dueOn" required value=(if due.is_empty() { default_due.as_str() } else { due }); (draft.beside("open", "dueOn")) }
+            label { "项目编码(必填)" input type="text" name="projectCode" required value=(v("projectCode")); (draft.beside("open", "projectCode", &[])) }
+            label { "来源预警编号(可空)" input type="text" name="alertId" value=(v("alertId")); (draft.beside("open", "alertId", &[])) }
+            label { "评价年度(可空)" input type="number" name="year" min="2000" max="2100" value=(v("year")); (draft.beside("open", "year", &[])) }
+            label { "问题(必填)" textarea name="issue" required maxlength="4000" rows="4" { (v("issue")) } (draft.beside("open", "issue", &[])) }
+            label { "整改要求(必填)" textarea name="requirement" required maxlength="4000" rows="3" { (v("requirement")) } (draft.beside("open", "requirement", &[])) }
+            label { "整改期限(必填)" input type="date" name="dueOn" required value=(if due.is_empty() { default_due.as_str() } else { due }); (draft.beside("open", "dueOn", &[])) }
             button type="submit" { "下达整改" }
         }
     };

@@ -1,0 +1,278 @@
+//! The dashboard as the office's workplace (#20): the clerk's forms on a project's page,
+//! in headless Chromium and over HTTP — a unit's staff record a payment and a monthly
+//! progress report and see the figures move; the office records a receipt and a
+//! debt-service payment; a bad amount is refused beside its field and writes nothing; a
+//! form posted twice records once.
+
+use rust_decimal::Decimal;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+use crate::dashboard::{demo_app, no_redirects};
+use crate::helpers::TestApp;
+use bondwatch::demo::DEMO_PASSWORD;
+use bondwatch::ledger::entities::disbursement;
+
+fn dec(v: &Value) -> Decimal {
+    v.as_str().unwrap_or_else(|| panic!("a decimal, not {v}")).parse().unwrap()
+}
+
+async fn disbursements(app: &TestApp) -> u64 {
+    disbursement::Entity::find().count(&app.ctx.db).await.unwrap()
+}
+
+/// The department's projects with their allocations, unpaid lines and figures.
+async fn projects_of(app: &TestApp, department: Option<&str>) -> Vec<Value> {
+    let data = app
+        .ok(
+            "query($d: String) { projects(filter: {departmentCode: $d}, first: 100) { nodes { code
+               allocations { bond { code } amount received } figures { paid received }
+               debtService { dueDate bond { code } principal interest paid } latestProgress { period actualPercent } } } }",
+            json!({"d": department}),
+        )
+        .await;
+    data["projects"]["nodes"].as_array().unwrap().clone()
+}
+
+async fn figures_of(app: &TestApp, code: &str) -> Value {
+    let data =
+        app.ok("query($c: String!) { project(code: $c) { figures { paid received } } }", json!({"c": code})).await;
+    data["project"]["figures"].clone()
+}
+
+/// Sets a date, month or text input by script (a date input's typing is the locale's).
+async fn set(b: &Browser, css: &str, value: &str) {
+    b.client
+        .execute("document.querySelector(arguments[0]).value = arguments[1];", vec![json!(css), json!(value)])
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_unit_records_a_payment_and_its_progress_on_its_project_page() {
+    let app = demo_app().await;
+    let own = projects_of(&app, Some("HY-JT")).await;
+    let project = own.iter().find(|p| dec(&p["figures"]["received"]) > Decimal::ZERO).expect("a JT project with money");
+    let code = project["code"].as_str().unwrap();
+    let other = projects_of(&app, Some("HY-MZ")).await[0]["code"].as_str().unwrap().to_string();
+
+    let b = Browser::start("workplace-unit").await;
+    b.log_in(&app.url, "jiaotong", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/projects/{code}", app.url)).await;
+    assert!(!b.all("#form-payment").await.is_empty() && !b.all("#form-progress").await.is_empty());
+    assert!(b.all("#form-receipt").await.is_empty(), "receipts are the office's");
+    b.shot("1-forms").await;
+
+    // A bad amount: 12.345 元 is not a fen. Refused beside the field, the rest kept, nothing written.
+    let before = disbursements(&app).await;
+    b.click("#form-payment summary").await;
+    b.find("#form-payment input[name=amount]").await.send_keys("12.345").await.unwrap();
+    set(&b, "#form-payment input[name=paidOn]", "2026-06-10").await;
+    b.find("#form-payment input[name=payee]").await.send_keys("武汉某建设工程有限公司").await.unwrap();
+    b.find("#form-payment input[name=economicClass]").await.send_keys("31005 基础设施建设").await.unwrap();
+    b.click("#form-payment button[type=submit]").await;
+    b.wait_text("#form-payment span.invalid[data-field=amount]", "金额(元):12.345 元 精确不到分(换算为元最多两位小数)")
+        .await;
+    assert_eq!(
+        b.find("#form-payment input[name=payee]").await.prop("value").await.unwrap().as_deref(),
+        Some("武汉某建设工程有限公司")
+    );
+    assert_eq!(disbursements(&app).await, before, "nothing written");
+    b.shot("2-bad-amount").await;
+
+    // Corrected: 12,345.67 元 paid; 支出 rises by exactly that.
+    let paid_before = dec(&figures_of(&app, code).await["paid"]);
+    let amount = b.find("#form-payment input[name=amount]").await;
+    amount.clear().await.unwrap();
+    amount.send_keys("12,345.67").await.unwrap();
+    b.click("#form-payment button[type=submit]").await;
+    b.wait_text("p.notice", "已记录:支出(项目单位→最终收款人)。").await;
+    let paid_after = dec(&figures_of(&app, code).await["paid"]);
+    assert_eq!(paid_after - paid_before, Decimal::new(1_234_567, 2), "12,345.67 元 more paid");
+    assert_eq!(disbursements(&app).await, before + 1);
+    let shown = bondwatch::reports::wan(bondwatch::db::Money::round_half_up(paid_after));
+    let mut values = Vec::new();
+    for f in b.all(".figures .figure").await {
+        values.push(f.text().await.unwrap().replace('\n', " "));
+    }
+    assert!(values.contains(&format!("支出(万元) {shown}")), "the page shows the new 支出: {values:?}");
+
+    // The month's progress: 40% planned, 35% done.
+    b.click("#form-progress summary").await;
+    set(&b, "#form-progress input[name=period]", "2026-05").await;
+    b.find("#form-progress input[name=plannedPercent]").await.send_keys("40").await.unwrap();
+    b.find("#form-progress input[name=actualPercent]").await.send_keys("35").await.unwrap();
+    b.click("#form-progress button[type=submit]").await;
+    b.wait_text("p.notice", "已记录:月度进度(双监控)。").await;
+    let p = app
+        .ok("query($c: String!) { project(code: $c) { progress { period actualPercent } } }", json!({"c": code}))
+        .await;
+    assert!(
+        p["project"]["progress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["period"] == "2026-05" && dec(&r["actualPercent"]) == Decimal::from(35)),
+        "{p}"
+    );
+    b.shot("3-recorded").await;
+
+    // Another department's project: no forms at all.
+    b.goto(&format!("{}/projects/{other}", app.url)).await;
+    b.find("section#alerts").await;
+    assert!(b.all("section#record").await.is_empty());
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn the_office_records_a_receipt_and_a_debt_service_payment() {
+    let app = demo_app().await;
+    let all = projects_of(&app, None).await;
+    let short = all
+        .iter()
+        .find_map(|p| {
+            let a = p["allocations"].as_array().unwrap().iter().find(|a| dec(&a["received"]) < dec(&a["amount"]))?;
+            Some((p["code"].as_str().unwrap().to_string(), a["bond"]["code"].as_str().unwrap().to_string()))
+        })
+        .expect("an allocation not wholly received");
+    let b = Browser::start("workplace-office").await;
+    b.log_in(&app.url, "admin", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/projects/{}", app.url, short.0)).await;
+    let received_before = dec(&figures_of(&app, &short.0).await["received"]);
+    b.click("#form-receipt summary").await;
+    b.find(&format!("#form-receipt select[name=bondCode] option[value='{}']", short.1)).await.click().await.unwrap();
+    b.find("#form-receipt input[name=amount]").await.send_keys("1.5").await.unwrap();
+    set(&b, "#form-receipt input[name=receivedOn]", "2026-06-01").await;
+    b.click("#form-receipt button[type=submit]").await;
+    b.wait_text("p.notice", "已记录:到账(债券资金到达国库)。").await;
+    // 1.5 万元 = 15,000.00 元 more received.
+    assert_eq!(dec(&figures_of(&app, &short.0).await["received"]) - received_before, Decimal::from(15_000));
+
+    // A debt-service line not yet paid, paid in full: 本金 + 利息 in 万元, exact.
+    let (code, line) = all
+        .iter()
+        .find_map(|p| {
+            let l = p["debtService"].as_array().unwrap().iter().find(|l| dec(&l["paid"]).is_zero())?.clone();
+            Some((p["code"].as_str().unwrap().to_string(), l))
+        })
+        .expect("an unpaid line");
+    let owed = dec(&line["principal"]) + dec(&line["interest"]);
+    let value = format!("{}|{}", line["bond"]["code"].as_str().unwrap(), line["dueDate"].as_str().unwrap());
+    b.goto(&format!("{}/projects/{code}", app.url)).await;
+    b.click("#form-debt-service summary").await;
+    b.find(&format!("#form-debt-service select[name=line] option[value='{value}']")).await.click().await.unwrap();
+    b.find("#form-debt-service input[name=amount]")
+        .await
+        .send_keys(&(owed / Decimal::from(10_000)).normalize().to_string())
+        .await
+        .unwrap();
+    set(&b, "#form-debt-service input[name=paidOn]", "2026-06-15").await;
+    b.click("#form-debt-service button[type=submit]").await;
+    b.wait_text("p.notice", "已记录:还本付息。").await;
+    let after = app
+        .ok(
+            "query($c: String!) { project(code: $c) { debtService { dueDate bond { code } paid } } }",
+            json!({"c": code}),
+        )
+        .await;
+    let paid = after["project"]["debtService"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["dueDate"] == line["dueDate"] && l["bond"]["code"] == line["bond"]["code"])
+        .map(|l| dec(&l["paid"]))
+        .unwrap();
+    assert_eq!(paid, owed, "the line is paid in full");
+    b.shot("1-debt-service").await;
+    b.finish().await;
+}
+
+/// The form's key as the page rendered it.
+fn form_key(page: &str, form: &str) -> String {
+    let at = page.find(&format!("id=\"form-{form}\"")).expect("the form");
+    let rest = &page[at..];
+    let key = rest.find("name=\"formKey\" value=\"").expect("its key") + "name=\"formKey\" value=\"".len();
+    rest[key..key + 32].to_string()
+}
+
+#[tokio::test]
+async fn a_form_posted_twice_records_once() {
+    let app = demo_app().await;
+    let code = projects_of(&app, Some("HY-JT")).await[0]["code"].as_str().unwrap().to_string();
+    let client = no_redirects();
+    let r = client
+        .post(format!("{}/login", app.url))
+        .form(&[("username", "jiaotong"), ("password", DEMO_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let page = client
+        .get(format!("{}/projects/{code}", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = form_key(&page, "progress");
+    let before = bondwatch::ledger::entities::progress_report::Entity::find().count(&app.ctx.db).await.unwrap();
+    let post = || {
+        client.post(format!("{}/projects/{code}/record/progress", app.url)).header("cookie", &cookie).form(&[
+            ("formKey", key.as_str()),
+            ("period", "2026-04"),
+            ("plannedPercent", "30"),
+            ("actualPercent", "31"),
+            ("note", "第一次"),
+        ])
+    };
+    let (first, second) = tokio::join!(post().send(), post().send());
+    let mut locations: Vec<String> = [first.unwrap(), second.unwrap()]
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status(), 303);
+            r.headers()["location"].to_str().unwrap().to_string()
+        })
+        .collect();
+    locations.sort();
+    assert_eq!(
+        locations,
+        [
+            format!("/projects/{code}?recorded=progress#record"),
+            format!("/projects/{code}?recorded=progress&again=1#record")
+        ]
+    );
+    let after = bondwatch::ledger::entities::progress_report::Entity::find().count(&app.ctx.db).await.unwrap();
+    assert_eq!(after, before + 1, "one report, not two");
+    // Back and resubmit, later: still once.
+    let third = post().send().await.unwrap();
+    assert!(third.headers()["location"].to_str().unwrap().contains("again=1"));
+    let page = client
+        .get(format!("{}/projects/{code}?recorded=progress&again=1", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("“月度进度(双监控)”已提交过,本次未重复记录。"));
+    // A refused post gives its key back: the corrected form goes through with it.
+    let refused_key = form_key(&page, "payment");
+    let pay = |amount: &'static str| {
+        client.post(format!("{}/projects/{code}/record/payment", app.url)).header("cookie", &cookie).form(&[
+            ("formKey", refused_key.as_str()),
+            ("amount", amount),
+            ("paidOn", "2026-06-01"),
+            ("payee", "某公司"),
+            ("economicClass", "310"),
+        ])
+    };
+    let bad = pay("-5").send().await.unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("data-field=\"amount\""));
+    let good = pay("5").send().await.unwrap();
+    assert_eq!(good.headers()["location"].to_str().unwrap(), format!("/projects/{code}?recorded=payment#record"));
+}
