@@ -65,6 +65,18 @@ codes!(
 );
 
 codes!(
+    /// A step of an alert's life, as its history lists it.
+    AlertEvent {
+        Raised = "RAISED", "发现";
+        Updated = "UPDATED", "等级变化";
+        Acknowledged = "ACKNOWLEDGED", "确认";
+        Waived = "WAIVED", "豁免";
+        Reopened = "REOPENED", "重新打开";
+        Resolved = "RESOLVED", "解除";
+    }
+);
+
+codes!(
     /// 优 良 中 差 at 90 / 80 / 60.
     Grade {
         Excellent = "EXCELLENT", "优";

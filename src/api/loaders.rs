@@ -237,6 +237,7 @@ loaders! {
     budgets: BudgetsLoader = |db, _, _| BudgetsLoader(db),
     alerts_by_project: RowsBy<crate::monitoring::store::alert::Entity> = by::<crate::monitoring::store::alert::Entity>(crate::monitoring::store::alert::Column::ProjectId),
     evaluations_by_project: RowsBy<crate::evaluation::stored::Entity> = by::<crate::evaluation::stored::Entity>(crate::evaluation::stored::Column::ProjectId),
+    events_by_alert: RowsBy<crate::monitoring::store::alert_event::Entity> = by::<crate::monitoring::store::alert_event::Entity>(crate::monitoring::store::alert_event::Column::AlertId),
     bond_books: BondBookLoader = |db, _, ctx: &crate::Ctx| BondBookLoader { db, settings: ctx.settings.debt.clone() },
     project_bonds: ProjectBondsLoader = |db, _, _| ProjectBondsLoader(db),
     figures: FiguresLoader = |db, _, ctx: &crate::Ctx| FiguresLoader { db, settings: ctx.settings.debt.clone() },

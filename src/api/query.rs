@@ -73,6 +73,21 @@ fn after_key(after: Option<String>) -> GqlResult<Option<String>> {
     after.map(|a| decode_cursor(&a)).transpose().gql()
 }
 
+/// The order of a list of alerts.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+#[graphql(remote = "crate::monitoring::store::AlertOrder")]
+pub enum AlertOrder {
+    #[default]
+    Newest,
+    Severity,
+    Rule,
+    Dimension,
+    Stage,
+    Status,
+    FirstSeen,
+    LastSeen,
+}
+
 #[derive(InputObject, Default)]
 pub struct ProjectFilter {
     /// Projects with an open alert of at least this severity.
@@ -297,12 +312,16 @@ impl Query {
         })
     }
 
+    /// Alerts in an order (newest first unless asked; SEVERITY is the office's work list:
+    /// most severe, then longest open, first), fifty a page.
     async fn alerts(
         &self,
         ctx: &Context<'_>,
         filter: Option<AlertFilter>,
         #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
+        #[graphql(default)] order_by: AlertOrder,
+        #[graphql(default = false)] descending: bool,
     ) -> GqlResult<AlertConnection> {
         let first = page_size(first, 50)?;
         let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
@@ -327,8 +346,15 @@ impl Query {
             department_id,
             unresolved: f.unresolved.unwrap_or(false),
         };
-        let (rows, more, total) = crate::monitoring::store::list(db, &filter, first, after).await.gql()?;
-        let end = rows.last().map(|a| encode_cursor(&a.id.to_string()));
+        let order = order_by.into();
+        let (rows, more, total) =
+            crate::monitoring::store::list(db, &filter, order, descending, first, after).await.gql()?;
+        // Newest first pages by id; any other order by how many are listed already.
+        let end = match order {
+            crate::monitoring::store::AlertOrder::Newest => rows.last().map(|a| a.id),
+            _ => (!rows.is_empty()).then(|| after.unwrap_or(0) + rows.len() as i64),
+        };
+        let end = end.map(|e| encode_cursor(&e.to_string()));
         Ok(AlertConnection {
             nodes: rows.into_iter().map(Alert).collect(),
             page_info: PageInfo { has_next_page: more, end_cursor: end },

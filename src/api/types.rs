@@ -1211,6 +1211,34 @@ impl Alert {
     async fn resolved_at(&self) -> Option<super::scalars::DateTimeScalar> {
         self.0.resolved_at.map(super::scalars::DateTimeScalar)
     }
+    /// Its life, oldest first: raised, updated, acknowledged (with the note), waived
+    /// (with the reason), reopened, resolved — and by whom.
+    async fn history(&self, ctx: &Context<'_>) -> GqlResult<Vec<AlertEvent>> {
+        let mut rows = load_many(&loaders(ctx).events_by_alert, self.0.id).await?;
+        rows.sort_by_key(|e| e.id);
+        Ok(rows.into_iter().map(AlertEvent).collect())
+    }
+}
+
+pub struct AlertEvent(pub crate::monitoring::store::alert_event::Model);
+
+#[Object]
+impl AlertEvent {
+    /// RAISED, UPDATED, ACKNOWLEDGED, WAIVED, REOPENED or RESOLVED.
+    async fn event(&self) -> &str {
+        &self.0.event
+    }
+    async fn at(&self) -> super::scalars::DateTimeScalar {
+        super::scalars::DateTimeScalar(self.0.at)
+    }
+    /// Who: a user, or the sweep.
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    /// The note of an acknowledgement or the reason of a waiver.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
 }
 
 connection!(AlertConnection, Alert);

@@ -17,6 +17,7 @@ use super::rules::CHECK_RULES;
 use super::{Finding, Subject};
 use crate::Ctx;
 use crate::auth::Caller;
+use crate::codes::{AlertEvent, AlertStatus};
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};
 
@@ -131,7 +132,7 @@ async fn event(
     db: &impl ConnectionTrait,
     alert_id: i64,
     at: DateTime<Utc>,
-    kind: &str,
+    kind: AlertEvent,
     username: &str,
     note: Option<String>,
 ) -> Result<()> {
@@ -142,7 +143,7 @@ async fn event(
 fn new_event(
     alert_id: i64,
     at: DateTime<Utc>,
-    kind: &str,
+    kind: AlertEvent,
     username: &str,
     severity: Option<&str>,
     note: Option<&str>,
@@ -151,7 +152,7 @@ fn new_event(
         id: NotSet,
         alert_id: Set(alert_id),
         at: Set(at),
-        event: Set(kind.into()),
+        event: Set(kind.as_str().into()),
         username: Set(username.into()),
         severity: Set(severity.map(str::to_string)),
         note: Set(note.map(str::to_string)),
@@ -190,7 +191,9 @@ pub async fn apply_in(
         match open.remove(&key) {
             Some(existing) => {
                 applied.updated += 1;
-                let reopen = existing.status == "WAIVED" && f.severity == Severity::Red && existing.severity != "RED";
+                let reopen = existing.status == AlertStatus::Waived.as_str()
+                    && f.severity == Severity::Red
+                    && existing.severity != "RED";
                 let changed_severity = existing.severity != f.severity.as_str();
                 let same = !reopen
                     && !changed_severity
@@ -210,20 +213,27 @@ pub async fn apply_in(
                 active.evidence = Set(evidence);
                 active.last_seen_at = Set(now);
                 if reopen {
-                    active.status = Set("OPEN".into());
+                    active.status = Set(AlertStatus::Open.as_str().into());
                 }
                 active.update(txn).await?;
                 if reopen {
                     events.push(new_event(
                         existing.id,
                         now,
-                        "REOPENED",
+                        AlertEvent::Reopened,
                         "sweep",
                         Some("RED"),
                         Some("豁免后升级为红色预警,重新打开"),
                     ));
                 } else if changed_severity {
-                    events.push(new_event(existing.id, now, "UPDATED", "sweep", Some(f.severity.as_str()), None));
+                    events.push(new_event(
+                        existing.id,
+                        now,
+                        AlertEvent::Updated,
+                        "sweep",
+                        Some(f.severity.as_str()),
+                        None,
+                    ));
                 }
             }
             None => {
@@ -270,7 +280,7 @@ pub async fn apply_in(
     }
     for keys in created_keys.chunks(CHUNK) {
         let rows = alert::Entity::find().filter(alert::Column::OpenKey.is_in(keys.iter().cloned())).all(txn).await?;
-        events.extend(rows.iter().map(|a| new_event(a.id, now, "RAISED", "sweep", Some(&a.severity), None)));
+        events.extend(rows.iter().map(|a| new_event(a.id, now, AlertEvent::Raised, "sweep", Some(&a.severity), None)));
     }
     let stale: Vec<i64> = open.values().map(|a| a.id).collect();
     applied.resolved = stale.len();
@@ -282,7 +292,9 @@ pub async fn apply_in(
             .filter(alert::Column::Id.is_in(chunk.iter().copied()))
             .exec(txn)
             .await?;
-        events.extend(chunk.iter().map(|id| new_event(*id, now, "RESOLVED", "sweep", None, Some("条件已解除"))));
+        events.extend(
+            chunk.iter().map(|id| new_event(*id, now, AlertEvent::Resolved, "sweep", None, Some("条件已解除"))),
+        );
     }
     let mut events = events.into_iter().peekable();
     while events.peek().is_some() {
@@ -325,11 +337,11 @@ pub async fn acknowledge(ctx: &Ctx, caller: &Caller, id: i64, note: Option<Strin
     check_scope(&txn, caller, &before).await?;
     let mut active: alert::ActiveModel = before.clone().into();
     if before.status == "OPEN" {
-        active.status = Set("ACKNOWLEDGED".into());
+        active.status = Set(AlertStatus::Acknowledged.as_str().into());
     }
     active.note = Set(note.clone().or(before.note.clone()));
     let after = active.update(&txn).await?;
-    event(&txn, id, ctx.clock.now(), "ACKNOWLEDGED", &caller.username, note).await?;
+    event(&txn, id, ctx.clock.now(), AlertEvent::Acknowledged, &caller.username, note).await?;
     crate::ledger::audit(&txn, ctx, caller, "acknowledgeAlert", id.to_string(), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -340,10 +352,10 @@ pub async fn waive(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) -> Result<
     let txn = begin_write(&ctx.db).await?;
     let before = open_alert(&txn, id).await?;
     let mut active: alert::ActiveModel = before.clone().into();
-    active.status = Set("WAIVED".into());
+    active.status = Set(AlertStatus::Waived.as_str().into());
     active.note = Set(Some(reason.clone()));
     let after = active.update(&txn).await?;
-    event(&txn, id, ctx.clock.now(), "WAIVED", &caller.username, Some(reason)).await?;
+    event(&txn, id, ctx.clock.now(), AlertEvent::Waived, &caller.username, Some(reason)).await?;
     crate::ledger::audit(&txn, ctx, caller, "waiveAlert", id.to_string(), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -362,13 +374,44 @@ pub struct AlertFilter {
     pub unresolved: bool,
 }
 
-/// Alerts newest first, after the id `after`.
+/// How a list of alerts is ordered; each order has its natural direction, which
+/// `descending` turns round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AlertOrder {
+    /// Newest first; a page starts after an alert's id.
+    #[default]
+    Newest,
+    /// Most severe first, then the longest open first: the office's work list.
+    Severity,
+    Rule,
+    Dimension,
+    Stage,
+    Status,
+    /// Longest open first.
+    FirstSeen,
+    /// Most recently seen first.
+    LastSeen,
+}
+
+/// Red first: the rank of a severity in SQL, from the one list of severities.
+fn severity_rank() -> sea_orm::sea_query::SimpleExpr {
+    let cases: String =
+        Severity::ALL.iter().enumerate().map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.as_str())).collect();
+    sea_orm::sea_query::Expr::cust(format!("CASE severity{cases} ELSE {} END", Severity::ALL.len()))
+}
+
+/// Alerts in `order`, a page of `first` after `after`: an alert's id when newest first,
+/// the number of alerts already listed in any other order.
 pub async fn list(
     db: &impl ConnectionTrait,
     f: &AlertFilter,
+    order: AlertOrder,
+    descending: bool,
     first: u64,
     after: Option<i64>,
 ) -> Result<(Vec<alert::Model>, bool, u64)> {
+    use sea_orm::Order::{Asc, Desc};
+    use sea_orm::sea_query::{IntoColumnRef, SimpleExpr};
     let mut cond = Condition::all();
     for (column, value) in [
         (alert::Column::Status, &f.status),
@@ -400,10 +443,34 @@ pub async fn list(
     }
     let total = alert::Entity::find().filter(cond.clone()).count(db).await?;
     let mut select = alert::Entity::find().filter(cond);
-    if let Some(after) = after {
-        select = select.filter(alert::Column::Id.lt(after));
+    let col = |c: alert::Column| SimpleExpr::Column(c.into_column_ref());
+    let keys: Vec<(SimpleExpr, bool)> = match order {
+        AlertOrder::Newest => vec![(col(alert::Column::Id), false)],
+        AlertOrder::Severity => {
+            vec![(severity_rank(), true), (col(alert::Column::FirstSeenAt), true), (col(alert::Column::Id), true)]
+        }
+        AlertOrder::Rule | AlertOrder::Dimension | AlertOrder::Stage | AlertOrder::Status => {
+            let by = match order {
+                AlertOrder::Rule => alert::Column::Rule,
+                AlertOrder::Dimension => alert::Column::Dimension,
+                AlertOrder::Stage => alert::Column::Stage,
+                _ => alert::Column::Status,
+            };
+            vec![(col(by), true), (severity_rank(), true), (col(alert::Column::Id), true)]
+        }
+        AlertOrder::FirstSeen => vec![(col(alert::Column::FirstSeenAt), true), (col(alert::Column::Id), true)],
+        AlertOrder::LastSeen => vec![(col(alert::Column::LastSeenAt), false), (col(alert::Column::Id), false)],
+    };
+    for (key, ascending) in keys {
+        select = select.order_by(key, if ascending != descending { Asc } else { Desc });
     }
-    let mut rows = select.order_by_desc(alert::Column::Id).limit(first + 1).all(db).await?;
+    match (order, after) {
+        (AlertOrder::Newest, Some(id)) if descending => select = select.filter(alert::Column::Id.gt(id)),
+        (AlertOrder::Newest, Some(id)) => select = select.filter(alert::Column::Id.lt(id)),
+        (_, Some(offset)) => select = select.offset(offset.max(0) as u64),
+        (_, None) => {}
+    }
+    let mut rows = select.limit(first + 1).all(db).await?;
     let more = rows.len() as u64 > first;
     rows.truncate(first as usize);
     Ok((rows, more, total))

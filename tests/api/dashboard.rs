@@ -201,9 +201,9 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
     // Acknowledge: the row changes from 待处理 to 已确认 and loses its button.
     let (first, second) = (&open[0], &open[1]);
     let row = |id: &str| format!("#alert-{id}");
-    assert_eq!(b.text(&format!("{} td.status", row(first))).await, "待处理");
+    assert_eq!(b.text(&format!("{} td.status .state", row(first))).await, "待处理");
     b.click(&format!("{} button.ack", row(first))).await;
-    b.wait_text(&format!("{} td.status", row(first)), "已确认").await;
+    b.wait_text(&format!("{} td.status .state", row(first)), "已确认").await;
     assert!(b.all(&format!("{} button.ack", row(first))).await.is_empty());
     assert_eq!(alert_row(&app, first).await.status, "ACKNOWLEDGED");
     b.shot("4-acknowledged").await;
@@ -226,7 +226,7 @@ async fn the_debt_office_logs_in_reads_the_portfolio_and_handles_a_projects_aler
     b.find(&format!("{} details.waive textarea", row(second))).await.send_keys(reason).await.unwrap();
     b.shot("5-waive-reason").await;
     b.click(&waive).await;
-    b.wait_text(&format!("{} td.status", row(second)), "已豁免").await;
+    b.wait_text(&format!("{} td.status .state", row(second)), "已豁免").await;
     let waived = alert_row(&app, second).await;
     assert_eq!((waived.status.as_str(), waived.note.as_deref()), ("WAIVED", Some(reason)));
 

@@ -276,3 +276,79 @@ async fn a_form_posted_twice_records_once() {
     let good = pay("5").send().await.unwrap();
     assert_eq!(good.headers()["location"].to_str().unwrap(), format!("/projects/{code}?recorded=payment#record"));
 }
+
+/// Logs `username` in over HTTP: the session cookie.
+async fn cookie_of(app: &TestApp, username: &str) -> String {
+    let r = no_redirects()
+        .post(format!("{}/login", app.url))
+        .form(&[("username", username), ("password", DEMO_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+async fn page(app: &TestApp, cookie: &str, path: &str) -> String {
+    let r = no_redirects().get(format!("{}{path}", app.url)).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+/// The ids of the alert rows of a page, in order.
+fn row_ids(html: &str) -> Vec<String> {
+    html.split("<tr id=\"alert-").skip(1).map(|r| r.split('"').next().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn the_alerts_are_a_work_list_sorted_by_severity_with_their_history() {
+    let app = demo_app().await;
+    let listed = app
+        .ok("{ alerts(filter: {unresolved: true}, first: 200) { nodes { id severity rule firstSeenAt } } }", json!({}))
+        .await;
+    let mut open: Vec<Value> = listed["alerts"]["nodes"].as_array().unwrap().clone();
+    assert!(open.len() > 10, "the demo has alerts to order");
+    // The work list by hand: RED, ORANGE, YELLOW, BLUE; within one, the longest open first, then by id.
+    let rank = |s: &Value| ["RED", "ORANGE", "YELLOW", "BLUE"].iter().position(|x| s == x).unwrap();
+    open.sort_by(|a, b| {
+        (rank(&a["severity"]), a["firstSeenAt"].as_str(), a["id"].as_str().unwrap().parse::<i64>().unwrap()).cmp(&(
+            rank(&b["severity"]),
+            b["firstSeenAt"].as_str(),
+            b["id"].as_str().unwrap().parse::<i64>().unwrap(),
+        ))
+    });
+    let expected: Vec<String> = open.iter().take(50).map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    let cookie = cookie_of(&app, "admin").await;
+    let first = page(&app, &cookie, "/alerts?department=*").await;
+    assert_eq!(row_ids(&first), expected, "most severe, then longest open, first");
+    // The next page goes on where the first stopped.
+    if open.len() > 50 {
+        let second = page(&app, &cookie, "/alerts?department=*&after=Ym9uZHdhdGNoOjUw").await;
+        let rest: Vec<String> = open.iter().skip(50).take(50).map(|a| a["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(row_ids(&second), rest);
+    }
+    // By rule, A to Z; the same header again, Z to A.
+    let by_rule = |html: &str| -> Vec<String> {
+        row_ids(html)
+            .iter()
+            .map(|id| open.iter().find(|a| a["id"] == id.as_str()).unwrap()["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let ascending = by_rule(&page(&app, &cookie, "/alerts?department=*&sort=rule").await);
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]), "{ascending:?}");
+    let descending = by_rule(&page(&app, &cookie, "/alerts?department=*&sort=rule&desc=1").await);
+    assert!(descending.windows(2).all(|w| w[0] >= w[1]), "{descending:?}");
+    assert!(first.contains("href=\"/alerts?department=*&amp;sort=rule\""), "the header orders by its column");
+
+    // Acknowledged with a note, waived with a reason (by the test's office user): both are told under the status.
+    let (a, w) = (expected[0].clone(), expected[1].clone());
+    app.ok("mutation($id: ID!) { acknowledgeAlert(id: $id, note: \"已电话督促\") { id } }", json!({"id": a})).await;
+    app.ok("mutation($id: ID!) { waiveAlert(id: $id, reason: \"经区政府批准暂缓\") { id } }", json!({"id": w})).await;
+    let html = page(&app, &cookie, "/alerts?department=*").await;
+    let row = |id: &str| {
+        let at = html.find(&format!("<tr id=\"alert-{id}\"")).unwrap();
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&a).contains("确认 · office:<span class=\"note\">已电话督促</span>"), "{}", row(&a));
+    assert!(row(&w).contains("豁免 · office:<span class=\"note\">经区政府批准暂缓</span>"), "{}", row(&w));
+    assert!(row(&a).contains("发现 · 系统巡检"), "raised by the sweep");
+}

@@ -79,9 +79,24 @@ pub fn percent(v: &Value) -> String {
     decimal(v).map(|d| format!("{}%", crate::figures::fixed(d, 2))).unwrap_or_else(|| "—".into())
 }
 
-/// The date part of a date or a date-time.
-pub fn day(v: &Value) -> &str {
-    v.as_str().map(|t| t.get(..10).unwrap_or(t)).unwrap_or("—")
+/// A date as it is, or the office's day (Asia/Shanghai) of a date-time.
+pub fn day(v: &Value) -> String {
+    match v.as_str() {
+        None => "—".into(),
+        Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(at) => at.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d").to_string(),
+            Err(_) => t.get(..10).unwrap_or(t).to_string(),
+        },
+    }
+}
+
+/// A date-time in the office's time (Asia/Shanghai), to the minute.
+pub fn office_time(v: &Value) -> String {
+    match v.as_str().map(chrono::DateTime::parse_from_rfc3339) {
+        Some(Ok(at)) => at.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M").to_string(),
+        Some(Err(_)) => v.as_str().unwrap_or("").to_string(),
+        None => "—".into(),
+    }
 }
 
 pub fn severity_badge(severity: &str) -> Markup {

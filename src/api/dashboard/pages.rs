@@ -190,17 +190,22 @@ pub(super) fn alert_table(
     alerts: &[&Value],
     department: Option<&str>,
     back: &str,
-    with_subject: bool,
+    list: Option<&Sorting>,
 ) -> Markup {
+    let with_subject = list.is_some();
+    let head = |key: &str, label: &str| match list {
+        Some(s) => s.header(key, label),
+        None => html! { th { (label) } },
+    };
     html! {
         @if alerts.is_empty() {
             p.hint { "没有预警。" }
         } @else {
             table.alerts {
                 thead { tr {
-                    th { "等级" } th { "规则" } th { "维度" } th { "阶段" }
+                    (head("severity", "等级")) (head("rule", "规则")) (head("dimension", "维度")) (head("stage", "阶段"))
                     @if with_subject { th { "对象" } }
-                    th { "预警内容" } th { "状态" } th { "最近发现" } th { "处置" }
+                    th { "预警内容" } (head("status", "状态")) (head("firstSeen", "首次发现")) (head("lastSeen", "最近发现")) th { "处置" }
                 } }
                 tbody {
                     @for a in alerts {
@@ -229,7 +234,11 @@ pub(super) fn alert_table(
                                     span.measure { "实测 " (m) ",阈值 " (t) }
                                 }
                             }
-                            td.status { (alert_status_name(status)) }
+                            td.status {
+                                span.state { (alert_status_name(status)) }
+                                (history(&a["history"]))
+                            }
+                            td { (day(&a["firstSeenAt"])) }
                             td { (day(&a["lastSeenAt"])) }
                             td.actions {
                                 @if status == "OPEN" && viewer.may("acknowledgeAlert", dept) {
@@ -260,6 +269,67 @@ pub(super) fn alert_table(
     }
 }
 
+/// An alert's life under its status: who acknowledged (with the note), waived (with
+/// the reason), reopened or resolved it, and when.
+fn history(events: &Value) -> Markup {
+    use crate::codes::{AlertEvent, label_or_code};
+    let Some(events) = events.as_array().filter(|e| !e.is_empty()) else { return html! {} };
+    html! {
+        details.history {
+            summary { "经过(" (events.len()) ")" }
+            ol {
+                @for e in events {
+                    li {
+                        span.when { (office_time(&e["at"])) }
+                        " " (label_or_code(text(e, "event"), AlertEvent::parse, AlertEvent::label))
+                        " · " (if text(e, "username") == "sweep" { "系统巡检" } else { text(e, "username") })
+                        @if let Some(n) = e["note"].as_str() { ":" span.note { (n) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The sortable headers of the alerts list: each a link to the list ordered by it,
+/// a second click turning the order round.
+pub(super) struct Sorting {
+    /// The list's query without its order and page.
+    query: String,
+    sort: String,
+    descending: bool,
+}
+
+impl Sorting {
+    fn header(&self, key: &str, label: &str) -> Markup {
+        let current = self.sort == key;
+        let descending = current && !self.descending;
+        let mut href = format!(
+            "/alerts?{}sort={key}",
+            if self.query.is_empty() { String::new() } else { format!("{}&", self.query) }
+        );
+        if descending {
+            href.push_str("&desc=1");
+        }
+        html! {
+            th class=[current.then_some("sorted")] {
+                a href=(href) { (label) @if current { (if self.descending { " ▲" } else { " ▼" }) } }
+            }
+        }
+    }
+}
+
+/// The orders the list offers: (key in the address, the API's order, its name).
+const SORTS: &[(&str, &str, &str)] = &[
+    ("severity", "SEVERITY", "等级"),
+    ("rule", "RULE", "规则"),
+    ("dimension", "DIMENSION", "维度"),
+    ("stage", "STAGE", "阶段"),
+    ("status", "STATUS", "状态"),
+    ("firstSeen", "FIRST_SEEN", "首次发现"),
+    ("lastSeen", "LAST_SEEN", "最近发现"),
+];
+
 #[derive(Deserialize, Default)]
 pub struct AlertQuery {
     severity: Option<String>,
@@ -267,17 +337,20 @@ pub struct AlertQuery {
     stage: Option<String>,
     department: Option<String>,
     status: Option<String>,
+    sort: Option<String>,
+    desc: Option<String>,
     after: Option<String>,
 }
 
-const ALERTS: &str = r#"query($filter: AlertFilter, $after: String) {
+const ALERTS: &str = r#"query($filter: AlertFilter, $after: String, $order: AlertOrder!, $desc: Boolean!) {
   departments { code name }
-  alerts(filter: $filter, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id rule dimension stage severity message measured threshold status lastSeenAt
-      project { code name } bond { code } department { code name } } }
+  alerts(filter: $filter, first: 50, after: $after, orderBy: $order, descending: $desc) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt
+      project { code name } bond { code } department { code name } history { event at username note } } }
 }"#;
 
-/// 预警: every alert the filters let through, newest first, fifty a page. With no
+/// 预警: the work list — every alert the filters let through, most severe and longest open
+/// first unless a column header orders it otherwise, fifty a page. With no
 /// status chosen it lists those not resolved; a department's staff see their own
 /// department's unless they choose 全部部门.
 pub async fn alerts(
@@ -312,7 +385,23 @@ pub async fn alerts(
             "status": status.as_deref().filter(|s| *s != "ALL"),
             "unresolved": status.is_none(),
         });
-        let data = run(&state, &viewer.caller, ALERTS, json!({"filter": filter, "after": chosen(&q.after)})).await?;
+        let sorts: Vec<(&str, &str)> = SORTS.iter().map(|(k, _, name)| (*k, *name)).collect();
+        let sort = offered("排序", chosen(&q.sort), &sorts)?.unwrap_or_else(|| "severity".into());
+        let order = SORTS.iter().find(|(k, _, _)| *k == sort).map_or("SEVERITY", |(_, o, _)| *o);
+        let descending = q.desc.as_deref() == Some("1");
+        let vars = json!({"filter": filter, "after": chosen(&q.after), "order": order, "desc": descending});
+        let data = run(&state, &viewer.caller, ALERTS, vars).await?;
+        let sorting = Sorting {
+            query: uri
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .filter(|kv| !kv.is_empty() && !["sort=", "desc=", "after="].iter().any(|k| kv.starts_with(k)))
+                .collect::<Vec<_>>()
+                .join("&"),
+            sort,
+            descending,
+        };
         let empty = Vec::new();
         let nodes: Vec<&Value> = data["alerts"]["nodes"].as_array().unwrap_or(&empty).iter().collect();
         let back = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/alerts".into());
@@ -347,7 +436,7 @@ pub async fn alerts(
                     q.status.as_deref()))
                 button type="submit" { "筛选" }
             }
-            (alert_table(&viewer, &nodes, None, &back, true))
+            (alert_table(&viewer, &nodes, None, &back, Some(&sorting)))
             (next_page(&uri, &data["alerts"]["pageInfo"]))
         };
         Ok(("预警".to_string(), content))

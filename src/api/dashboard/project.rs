@@ -22,7 +22,7 @@ const PROJECT: &str = r#"query($code: String!, $last: Int!, $this: Int!) {
     figures { bondFunding received transferred paid spendRatePercent spendProgressPercent plannedSpendPercent
       coverageRatio rollingCoverageRatio overdueDebtService }
     alerts { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt resolvedAt
-      project { code } }
+      project { code } history { event at username note } }
     lastEvaluation: evaluation(year: $last) { totalScore grade }
     lastSelf: selfEvaluation(year: $last) { ...own }
     thisEvaluation: evaluation(year: $this) { totalScore grade }
@@ -99,11 +99,11 @@ async fn project_page(
         }
         section #alerts {
             h2 { "预警" }
-            (alert_table(viewer, &open, Some(department), &back, false))
+            (alert_table(viewer, &open, Some(department), &back, None))
             @if !past.is_empty() {
                 details.past {
                     summary { "已解除的预警(" (past.len()) ")" }
-                    (alert_table(viewer, &past, Some(department), &back, false))
+                    (alert_table(viewer, &past, Some(department), &back, None))
                 }
             }
         }
