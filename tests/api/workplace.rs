@@ -352,3 +352,43 @@ async fn the_alerts_are_a_work_list_sorted_by_severity_with_their_history() {
     assert!(row(&w).contains("豁免 · office:<span class=\"note\">经区政府批准暂缓</span>"), "{}", row(&w));
     assert!(row(&a).contains("发现 · 系统巡检"), "raised by the sweep");
 }
+
+/// The text of a PDF, page by page (poppler's pdftotext).
+fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn a_printed_page_has_no_navigation_and_names_the_user_and_day_on_every_sheet() {
+    let app = demo_app().await;
+    let b = Browser::start("print").await;
+    b.log_in(&app.url, "admin", DEMO_PASSWORD).await;
+    for (path, must) in
+        [("/projects/HY-ZJ-02", "资金支出进度"), ("/alerts?department=*", "预警内容"), ("/", "未来12个月应还本息")]
+    {
+        b.goto(&format!("{}{path}", app.url)).await;
+        b.find("main h1").await;
+        let pdf = b.client.print(fantoccini::wd::PrintConfiguration::default()).await.expect("print to PDF");
+        let pages = pdf_pages(&pdf);
+        assert!(!pages.is_empty(), "{path}");
+        let all = pages.concat();
+        for gone in ["退出", "搜索", "确认豁免", "下达整改", "录入"] {
+            assert!(!all.contains(gone), "{path} printed with “{gone}”");
+        }
+        assert!(all.contains(must), "{path} keeps its content ({must})");
+        for (i, page) in pages.iter().enumerate() {
+            assert!(page.contains("打印:admin · 2026-06-15"), "{path}: page {} names the user and the day", i + 1);
+        }
+        std::fs::create_dir_all(crate::browser::screenshot_dir()).unwrap();
+        let name = path.trim_matches('/').split(['/', '?']).next().filter(|n| !n.is_empty()).unwrap_or("portfolio");
+        std::fs::write(crate::browser::screenshot_dir().join(format!("print-{name}.pdf")), &pdf).unwrap();
+    }
+    b.finish().await;
+}

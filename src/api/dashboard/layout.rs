@@ -13,6 +13,8 @@ use crate::monitoring::Severity;
 pub struct Viewer {
     pub caller: Caller,
     pub department_code: Option<String>,
+    /// The office's day, printed atop each page of a printout.
+    pub today: chrono::NaiveDate,
 }
 
 impl Viewer {
@@ -138,6 +140,28 @@ pub fn chart(chart: &crate::reports::Chart) -> Markup {
     html! { figure.chart { figcaption { (chart.title) } (PreEscaped(crate::reports::html::svg(chart))) } }
 }
 
+/// What a printout says atop and below every sheet: the page, who printed it and on
+/// which day, the sheet's number. Written into the page (CSS has no other way to the
+/// viewer's name), as CSS strings.
+fn printed_by(title: &str, viewer: &Viewer) -> String {
+    let quoted = |text: &str| {
+        let escaped: String = text
+            .chars()
+            .map(|c| match c {
+                '"' | '\\' | '<' | '>' | '\n' => format!("\\{:x} ", c as u32),
+                c => c.to_string(),
+            })
+            .collect();
+        format!("\"{escaped}\"")
+    };
+    format!(
+        "@media print {{ @page {{ @top-left {{ content: {}; }} @top-right {{ content: {}; }} \
+         @bottom-center {{ content: \"第 \" counter(page) \" 页 共 \" counter(pages) \" 页\"; }} }} }}",
+        quoted(&format!("专项债项目全生命周期监测 · {title}")),
+        quoted(&format!("打印:{} · {}", viewer.caller.username, viewer.today)),
+    )
+}
+
 /// The whole page: navigation with the search box, the viewer, the content.
 pub fn page(title: &str, viewer: Option<&Viewer>, content: Markup) -> Markup {
     html! {
@@ -148,6 +172,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · 专项债项目监测" }
                 link rel="stylesheet" href="/assets/dashboard.css";
+                @if let Some(v) = viewer { style { (PreEscaped(printed_by(title, v))) } }
             }
             body {
                 header.top {

@@ -255,7 +255,7 @@ async fn viewer_of(state: &AppState, caller: Caller) -> Result<Viewer, PageError
         Some(id) => Some(crate::ledger::department_by_id(&state.ctx.db, id).await?.code),
         None => None,
     };
-    Ok(Viewer { caller, department_code })
+    Ok(Viewer { caller, department_code, today: state.ctx.clock.today() })
 }
 
 #[derive(Deserialize)]
