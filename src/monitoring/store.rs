@@ -361,7 +361,7 @@ pub async fn waive(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) -> Result<
     Ok(after)
 }
 
-#[derive(Default, Clone)]
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
 pub struct AlertFilter {
     pub status: Option<String>,
     pub severity: Option<String>,

@@ -63,11 +63,13 @@ pub fn headers(names: &[&str]) -> Vec<String> {
 }
 
 /// The exports there are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Export {
-    Alerts,
+    /// The alerts a filter lets through (all by default), most severe first.
+    Alerts(crate::monitoring::store::AlertFilter),
     Portfolio,
-    Schedule,
+    /// The schedule of one bond (by id), or of all.
+    Schedule(Option<i64>),
     Evaluations(i32),
     /// 结果应用 of a year, per department (domain.md §9).
     Results(i32),
@@ -77,9 +79,9 @@ impl Export {
     pub fn parse(name: &str, year: Option<i32>, today: NaiveDate) -> Result<Export> {
         use chrono::Datelike;
         match name {
-            "alerts" => Ok(Export::Alerts),
+            "alerts" => Ok(Export::Alerts(Default::default())),
             "portfolio" => Ok(Export::Portfolio),
-            "schedule" => Ok(Export::Schedule),
+            "schedule" => Ok(Export::Schedule(None)),
             "evaluations" => Ok(Export::Evaluations(year.unwrap_or(today.year()))),
             "results" => Ok(Export::Results(year.unwrap_or(today.year() - 1))),
             other => Err(Error::not_found(
@@ -161,9 +163,9 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
         t.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M").to_string()
     };
     Ok(match export {
-        Export::Alerts => {
-            use crate::monitoring::store::alert;
-            let rows = alert::Entity::find().order_by_desc(alert::Column::Id).all(&ctx.db).await?;
+        Export::Alerts(filter) => {
+            use crate::monitoring::store::{AlertOrder, list};
+            let (rows, _, _) = list(&ctx.db, &filter, AlertOrder::Severity, false, u32::MAX as u64, None).await?;
             Table {
                 sheet: "预警",
                 headers: crate::spreadsheets::headers(&[
@@ -262,8 +264,9 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
             ];
             Table { sheet: "项目总览", headers: headers.to_vec(), rows }
         }
-        Export::Schedule => {
-            let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, None).await?;
+        Export::Schedule(bond) => {
+            let only = bond.map(|b| vec![b]);
+            let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, only.as_deref()).await?;
             let mut lines: Vec<_> = books.iter().flat_map(|b| b.lines.iter().copied()).collect();
             lines.sort_by_key(|l| (l.line.due, l.bond_id, l.project_id));
             Table {

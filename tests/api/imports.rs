@@ -693,7 +693,13 @@ async fn chinese_output_carries_no_codes() {
         bondwatch::evaluation::store(ctx, &caller, &facts.project, year, &result).await.unwrap();
     }
     let mut found = Vec::new();
-    for e in [Export::Alerts, Export::Portfolio, Export::Schedule, Export::Evaluations(year), Export::Results(year)] {
+    for e in [
+        Export::Alerts(Default::default()),
+        Export::Portfolio,
+        Export::Schedule(None),
+        Export::Evaluations(year),
+        Export::Results(year),
+    ] {
         let text = workbook_text(&export(ctx, e).await.unwrap());
         assert!(text.lines().count() > 2, "the export holds rows: {text}");
         found.extend(codes_in(&text).into_iter().map(|c| format!("export: {c}")));

@@ -392,3 +392,106 @@ async fn a_printed_page_has_no_navigation_and_names_the_user_and_day_on_every_sh
     }
     b.finish().await;
 }
+
+/// A 进度 sheet of one row for `project`: planned 40%, actual as given.
+fn progress_book(project: &str, actual: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("进度").unwrap();
+    for (c, h) in ["项目编码", "月份", "计划进度(%)", "实际进度(%)"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in [project, "2026-03", "40", actual].iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_workbook_is_checked_then_imported_and_exports_download_from_the_browser() {
+    use bondwatch::ledger::entities::progress_report;
+    use bondwatch::spreadsheets::pending::pending_upload;
+    let app = demo_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("进度-有误.xlsx");
+    let good = dir.path().join("进度.xlsx");
+    std::fs::write(&bad, progress_book("HY-JT-01", "八十")).unwrap();
+    std::fs::write(&good, progress_book("HY-JT-01", "38.5")).unwrap();
+    let reports = async || progress_report::Entity::find().count(&app.ctx.db).await.unwrap();
+    let before = reports().await;
+
+    let b = Browser::start("sheets").await;
+    b.log_in(&app.url, "jiaotong", DEMO_PASSWORD).await;
+    b.goto(&format!("{}/sheets", app.url)).await;
+    assert_eq!(b.find("a[href='/templates/bondwatch.xlsx']").await.text().await.unwrap(), "导入模板");
+    b.find("input[type=file]").await.send_keys(bad.to_str().unwrap()).await.unwrap();
+    b.click("#upload button[type=submit]").await;
+    b.wait_text("main h1", "导入检查进度-有误.xlsx").await;
+    let cells: Vec<String> = {
+        let mut out = Vec::new();
+        for c in b.all("table.problems tbody tr td").await {
+            out.push(c.text().await.unwrap());
+        }
+        out
+    };
+    assert_eq!(cells[..4], ["进度", "2", "D 实际进度(%)", "八十"], "{cells:?}");
+    assert!(cells[4].contains("不是数字"), "{cells:?}");
+    assert!(b.all("form[action='/sheets/import']").await.is_empty(), "nothing to confirm");
+    assert_eq!(reports().await, before, "a check writes nothing");
+    b.shot("1-problems").await;
+
+    b.goto(&format!("{}/sheets", app.url)).await;
+    b.find("input[type=file]").await.send_keys(good.to_str().unwrap()).await.unwrap();
+    b.click("#upload button[type=submit]").await;
+    b.wait_text("p.notice", "检查通过,可以导入。").await;
+    assert_eq!(reports().await, before, "still nothing written");
+    assert_eq!(pending_upload::Entity::find().count(&app.ctx.db).await.unwrap(), 1, "the upload waits in the database");
+    b.click("form[action='/sheets/import'] button").await;
+    b.wait_text("p.notice", "已导入。").await;
+    assert_eq!(reports().await, before + 1);
+    assert_eq!(pending_upload::Entity::find().count(&app.ctx.db).await.unwrap(), 0, "and is dropped once imported");
+    b.shot("2-imported").await;
+    b.finish().await;
+
+    // The alerts export is what the filtered list shows: the red ones not resolved.
+    let cookie = cookie_of(&app, "admin").await;
+    let html = page(&app, &cookie, "/alerts?severity=RED&department=*").await;
+    assert!(html.contains("href=\"/exports/alerts.xlsx?severity=RED&amp;unresolved=1\""), "the list links its export");
+    let bytes = no_redirects()
+        .get(format!("{}/exports/alerts.xlsx?severity=RED&unresolved=1", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let rows = book.worksheet_range("预警").unwrap().rows().count() - 1;
+    let api = app.ok("{ alerts(filter: {severity: RED, unresolved: true}) { totalCount } }", json!({})).await;
+    assert_eq!(rows as i64, api["alerts"]["totalCount"].as_i64().unwrap());
+    // A bond's schedule, from its page: its lines only.
+    let bond = app.ok("{ bonds(first: 1) { nodes { code schedule { dueDate } } } }", json!({})).await;
+    let code = bond["bonds"]["nodes"][0]["code"].as_str().unwrap();
+    let bytes = no_redirects()
+        .get(format!("{}/exports/schedule.xlsx?bond={code}", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let lines = book.worksheet_range("还本付息计划").unwrap().rows().count() - 1;
+    assert_eq!(lines, bond["bonds"]["nodes"][0]["schedule"].as_array().unwrap().len());
+    let refused = no_redirects()
+        .get(format!("{}/exports/alerts.xlsx?severity=PURPLE", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("“PURPLE”不是可选的severity"));
+}

@@ -185,6 +185,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, content: Markup) -> Markup {
                             a href="/bonds" { "债券" }
                             a href="/rectifications" { "整改" }
                             a href="/results" { "结果应用" }
+                            a href="/sheets" { "表格" }
                         }
                         form.search method="get" action="/projects" {
                             input type="search" name="q" placeholder="项目名称或编码" aria-label="搜索项目";

@@ -12,6 +12,7 @@ mod layout;
 mod pages;
 mod project;
 mod results;
+mod sheets;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, Path, State};
@@ -45,6 +46,12 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/rectifications/{id}", get(results::rectification))
         .route("/rectifications/{id}/{action}", post(results::act))
         .route("/results", get(results::result_application))
+        .route("/sheets", get(sheets::sheets))
+        .route(
+            "/sheets/check",
+            post(sheets::check).layer(axum::extract::DefaultBodyLimit::max(super::MAX_UPLOAD_BYTES)),
+        )
+        .route("/sheets/import", post(sheets::confirm))
         .route("/assets/dashboard.css", get(stylesheet))
 }
 

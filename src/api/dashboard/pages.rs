@@ -419,6 +419,20 @@ pub async fn alerts(
         let with_all = |all: &str, rest: Vec<(String, String)>| {
             std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
         };
+        // The export is what the list shows: the same filters, most severe first.
+        let export = {
+            let mut q: Vec<String> = [("severity", &severity), ("dimension", &dimension), ("stage", &stage)]
+                .iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", urlencode(v))))
+                .collect();
+            q.extend(department.as_ref().map(|d| format!("department={}", urlencode(d))));
+            match status.as_deref() {
+                None => q.push("unresolved=1".into()),
+                Some("ALL") => {}
+                Some(s) => q.push(format!("status={s}")),
+            }
+            format!("/exports/alerts.xlsx?{}", q.join("&"))
+        };
         let content = html! {
             h1 { "预警" span.count { "共 " (data["alerts"]["totalCount"]) " 条" } }
             form.filters method="get" action="/alerts" {
@@ -435,6 +449,7 @@ pub async fn alerts(
                         .chain(alert_statuses().map(|s| (s.to_string(), alert_status_name(s).into()))).collect()),
                     q.status.as_deref()))
                 button type="submit" { "筛选" }
+                a.export href=(export) { "导出当前筛选(Excel)" }
             }
             (alert_table(&viewer, &nodes, None, &back, Some(&sorting)))
             (next_page(&uri, &data["alerts"]["pageInfo"]))
@@ -612,7 +627,7 @@ pub async fn bond(State(state): State<AppState>, Path(code): Path<String>, heade
                 }
             }
             section {
-                h2 { "还本付息计划" }
+                h2 { "还本付息计划" a.export href={"/exports/schedule.xlsx?bond=" (urlencode(text(b, "code")))} { "导出(Excel)" } }
                 table.schedule {
                     thead { tr { th { "到期日" } th { "项目" } th.num { "本金(万元)" } th.num { "利息(万元)" } th.num { "已还(万元)" } th { "还款日" } } }
                     tbody {
