@@ -1125,12 +1125,18 @@ async fn load_assessment(ctx: &Ctx, cal: &Calendar, spec: &Spec, first_alloc: u3
     let points = (1..=8)
         .map(|point| AssessmentPointInput {
             point,
-            score: Some(Decimal::from(if conclusion == "予以支持" { 90 } else { 55 })),
-            comment: Some(match (point, conclusion) {
-                (4, "调整完善后予以支持") => "收益预测偏低,本息覆盖倍数不足,需补充收益来源".into(),
-                (1, "不予支持") => "项目属主题公园等商业设施,列入负面清单".into(),
-                _ => "经审核,符合要求".into(),
-            }),
+            // 90% of each point's maximum for a supported project, 55% otherwise.
+            score: Some(
+                ctx.evaluation.assessment.maxima[(point - 1) as usize]
+                    * if conclusion == "予以支持" { Decimal::new(9, 1) } else { Decimal::new(55, 2) },
+            ),
+            comment: match (point, conclusion) {
+                (4, "调整完善后予以支持") => Some("收益预测偏低,本息覆盖倍数不足,需补充收益来源".into()),
+                (1, "不予支持") => Some("项目属主题公园等商业设施,列入负面清单".into()),
+                (1, _) => Some("项目属公益性基础设施,有一定收益,符合专项债券支持方向".into()),
+                (2, _) => Some("已取得可研批复与用地手续".into()),
+                _ => None,
+            },
         })
         .collect();
     evaluation::submit_assessment(

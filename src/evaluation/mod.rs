@@ -63,10 +63,20 @@ pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInpu
         if std::mem::replace(&mut seen[(p.point - 1) as usize], true) {
             return Err(Error::validation(format!("{f}.point"), format!("第 {} 项评估要点重复填写", p.point)));
         }
+        let max = ctx.evaluation.assessment.maxima[(p.point - 1) as usize];
         if let Some(s) = p.score
-            && (s < Decimal::ZERO || s > Decimal::ONE_HUNDRED)
+            && (s < Decimal::ZERO || s > max)
         {
-            return Err(Error::validation(format!("{f}.score"), format!("评分 {s} 超出 0 至 100 的范围")));
+            return Err(Error::validation(
+                format!("{f}.score"),
+                format!(
+                    "第 {} 项“{}”满分 {} 分,评分 {s} 超出 0 至 {} 的范围",
+                    p.point,
+                    ASSESSMENT_POINTS[(p.point - 1) as usize],
+                    max.normalize(),
+                    max.normalize()
+                ),
+            ));
         }
         optional_text(&format!("{f}.comment"), p.comment.as_deref(), 4000)?;
     }

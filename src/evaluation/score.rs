@@ -15,6 +15,13 @@ use crate::monitoring::{Finding, Severity};
 pub struct EvaluationConfig {
     pub profiles: std::collections::BTreeMap<String, Weights>,
     pub grades: Grades,
+    pub assessment: AssessmentMaxima,
+}
+
+/// The maximum score of each of the eight points of the ex-ante assessment, in order.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct AssessmentMaxima {
+    pub maxima: [Decimal; 8],
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -52,6 +59,14 @@ impl EvaluationConfig {
         let g = config.grades;
         if !(g.fair < g.good && g.good < g.excellent) {
             return Err(format!("{name}: grades must rise fair < good < excellent"));
+        }
+        let maxima = config.assessment.maxima;
+        if let Some(i) = maxima.iter().position(|m| *m <= Decimal::ZERO) {
+            return Err(format!("{name}: assessment.maxima: point {} has no positive maximum", i + 1));
+        }
+        let sum: Decimal = maxima.iter().sum();
+        if sum != Decimal::ONE_HUNDRED {
+            return Err(format!("{name}: assessment.maxima add up to {sum}, not 100"));
         }
         Ok(config)
     }
@@ -443,6 +458,11 @@ mod tests {
         assert_eq!(config.grade(Decimal::new(5999, 2)), "POOR");
         let off = DEFAULT_EVALUATION.replace("decision = 15", "decision = 16");
         assert!(EvaluationConfig::parse(&off, "evaluation.toml").unwrap_err().contains("add up to 101"));
+        // The eight maxima of the ex-ante assessment: 20+15+15+15+10+10+10+5 = 100; one point more is refused.
+        let shipped = EvaluationConfig::default_config();
+        assert_eq!(shipped.assessment.maxima.iter().sum::<Decimal>(), Decimal::ONE_HUNDRED);
+        let more = DEFAULT_EVALUATION.replace("maxima = [20,", "maxima = [21,");
+        assert!(EvaluationConfig::parse(&more, "evaluation.toml").unwrap_err().contains("add up to 101, not 100"));
         let missing = DEFAULT_EVALUATION.replace("[profiles.construction]", "[profiles.building]");
         assert!(
             EvaluationConfig::parse(&missing, "evaluation.toml").unwrap_err().contains("'construction' is missing")

@@ -75,7 +75,8 @@ pub fn render(doc: &Document) -> String {
          h1{{text-align:center}} .subtitle{{text-align:center;color:#555}} table{{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}}\
          th,td{{border:1px solid #bbb;padding:4px 6px;font-size:14px;vertical-align:top;overflow-wrap:anywhere}} th{{background:#eef2f7}} caption{{font-weight:bold;padding:4px}}\
          td.num,th.num{{text-align:right;white-space:nowrap}} thead{{display:table-header-group}} tr{{break-inside:avoid}}\
-         figure{{margin:1em 0}} figcaption{{font-weight:bold}} .legend{{font-size:13px}}</style></head><body>\
+         figure{{margin:1em 0}} figcaption{{font-weight:bold}} .legend{{font-size:13px}}\
+         @media print{{@page{{size:A4;margin:2cm;@bottom-center{{content:\"第 \" counter(page) \" 页 共 \" counter(pages) \" 页\";font-size:9pt;color:#777}}}} body{{max-width:none;margin:0}}}}</style></head><body>\
          <h1>{title}</h1><p class=\"subtitle\">{subtitle}<br>生成日期:{generated}</p>",
         title = escape(&doc.title),
         subtitle = escape(&doc.subtitle),

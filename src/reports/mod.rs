@@ -3,8 +3,11 @@
 //! plain document — sections of paragraphs, tables and charts — and rendered twice:
 //! as HTML for the screen ([`html`]) and as PDF typeset by Typst ([`pdf`]).
 
+mod assessment;
 pub mod html;
 pub mod pdf;
+
+pub use assessment::assessment_report;
 
 use std::collections::BTreeMap;
 
@@ -19,7 +22,7 @@ use crate::db::Money;
 use crate::db::values::{Month, stored_decimal};
 use crate::debt;
 use crate::error::Result;
-use crate::evaluation::{self, ASSESSMENT_POINTS, checks};
+use crate::evaluation::{self, checks};
 use crate::ledger::entities::{bond, department};
 use crate::monitoring::facts::ProjectFacts;
 use crate::monitoring::rules::latest_attainment;
@@ -632,84 +635,6 @@ pub async fn project_overview(ctx: &Ctx, code: &str) -> Result<Document> {
         subtitle: facts.project.code.clone(),
         generated: today.to_string(),
         sections: overview_sections(&c, &last_twelve_months(today), "近12个月"),
-    })
-}
-
-/// The ex-ante assessment report: the system's own checks beside the latest recorded
-/// assessment's eight points and conclusion (a draft when none is recorded).
-pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
-    let project = crate::ledger::project_by_code(&ctx.db, "projectCode", code).await?;
-    let (facts, auto) = checks::checks_of(ctx, project).await?;
-    let c = context(ctx, &facts, ctx.clock.today()).await?;
-    let points = match facts.assessment() {
-        Some(a) => {
-            evaluation::entities::assessment_point::Entity::find()
-                .filter(evaluation::entities::assessment_point::Column::AssessmentId.eq(a.id))
-                .all(&ctx.db)
-                .await?
-        }
-        None => Vec::new(),
-    };
-    let mut checks_section = section("六、系统核验");
-    checks_section.paragraphs.push("以下事项由系统根据已登记数据自动核验,与监测预警规则一致。".into());
-    checks_section.tables.push(table(
-        "自动核验结果",
-        &["评估要点", "核验事项", "结果", "说明"],
-        auto.iter()
-            .map(|a| {
-                vec![
-                    a.point.to_string(),
-                    a.name.to_string(),
-                    if a.passed { "通过" } else { "未通过" }.to_string(),
-                    a.detail.clone(),
-                ]
-            })
-            .collect(),
-    ));
-    let mut review = section("七、评估要点");
-    review.tables.push(table(
-        "评估要点评分",
-        &["序号", "评估要点", "得分", "评估意见"],
-        ASSESSMENT_POINTS
-            .iter()
-            .enumerate()
-            .map(|(i, title)| {
-                let row = points.iter().find(|p| p.point == i as i32 + 1);
-                let automatic: Vec<String> =
-                    auto.iter().filter(|a| a.point == i as i32 + 1).map(|a| format!("[系统]{}", a.detail)).collect();
-                let comment = row.and_then(|r| r.comment.clone()).into_iter().chain(automatic).collect::<Vec<_>>();
-                vec![
-                    (i + 1).to_string(),
-                    title.to_string(),
-                    text(row.and_then(|r| r.score.as_deref())),
-                    if comment.is_empty() { "—".into() } else { comment.join(" ") },
-                ]
-            })
-            .collect(),
-    ));
-    let mut conclusion = section("八、评估结论");
-    conclusion.paragraphs.push(match facts.assessment() {
-        Some(a) => format!("评估结论:{}(评估日期 {})。", a.conclusion, a.submitted_on),
-        None => "尚未登记评估结论:本报告为系统核验草稿。".into(),
-    });
-    let failed: Vec<&str> = auto.iter().filter(|a| !a.passed).map(|a| a.name).collect();
-    if !failed.is_empty() {
-        conclusion.paragraphs.push(format!("系统核验未通过事项:{},建议完善后再申报。", failed.join("、")));
-    }
-    Ok(Document {
-        title: "专项债券项目事前绩效评估报告".into(),
-        subtitle: format!("{}({})", facts.project.name, facts.project.code),
-        generated: ctx.clock.today().to_string(),
-        sections: vec![
-            basic_facts(&c),
-            funding(&c, "二、资金来源与到位可行性"),
-            coverage(&c, "三、收益预测与本息覆盖"),
-            debt_service(&c, "四、偿债计划"),
-            indicators(&c, "五、绩效目标"),
-            checks_section,
-            review,
-            conclusion,
-        ],
     })
 }
 

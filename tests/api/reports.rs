@@ -8,6 +8,7 @@ use bondwatch::api::Anonymous;
 use bondwatch::auth::Role;
 use bondwatch::config::Settings;
 use bondwatch::demo;
+use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -115,20 +116,65 @@ async fn the_assessment_checks_itself_and_its_report_says_so() {
     let pdf = get(&app, "/reports/HY-MZ-02/assessment.pdf", Some(&app.token)).await;
     assert_eq!(pdf.status(), 200);
     let text = pdf_text(&pdf.bytes().await.unwrap());
+    // The outline of 财预〔2021〕61号, in order (lines joined and spaces dropped: pdftotext spaces out a justified line).
+    let flat = text.replace(['\n', ' '], "");
+    let mut at = 0;
     for heading in [
         "事前绩效评估报告",
-        "三、收益预测与本息覆盖",
-        "表 3 本息覆盖倍数敏感性分析",
-        "六、系统核验",
-        "七、评估要点",
+        "一、",
+        "二、资金来源与到位可行性",
+        "三、收入、成本与收益预测",
+        "四、本息覆盖与敏感性分析",
+        "本息覆盖倍数敏感性分析",
+        "五、偿债计划与偿债风险点",
+        "偿债风险点:",
+        "六、绩效目标(申报)",
+        "七、评估要点与评分",
         "八、评估结论",
-        "负面清单",
     ] {
-        assert!(text.contains(heading), "{heading} in:\n{text}");
+        let found = flat[at..].find(heading).unwrap_or_else(|| panic!("{heading} after {at} in:\n{text}"));
+        at += found + heading.len();
     }
+    assert!(text.contains("负面清单"));
     let conclusion = troubled["project"]["assessment"]["conclusion"].as_str().unwrap();
-    assert!(text.contains(conclusion), "the recorded conclusion {conclusion}");
+    assert!(text.contains(&format!("评估结论:{conclusion}")), "the recorded conclusion {conclusion}");
     assert!(text.contains("收入-10%"), "the sensitivity table");
+    // Before the project starts there is nothing to measure: targets without actuals.
+    assert!(!text.contains("实际完成") && !text.contains("达成率"), "no actuals in an ex-ante assessment");
+    let pages = text.matches("页 共").count();
+    assert!(pages >= 2 && text.contains(&format!("第 1 页 共 {pages} 页")), "第 n 页 共 m 页 on each of {pages} pages");
+
+    // The scoring table of the HTML (the same document): eight maxima adding up to 100,
+    // the scores as printed adding up to the printed total, a failed finding never left
+    // beside a bare approval.
+    let html = get(&app, "/reports/HY-MZ-02/assessment.html", Some(&app.token)).await.text().await.unwrap();
+    let table = &html[html.find("评估要点评分表").expect("the scoring table")..];
+    let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+    let rows: Vec<Vec<String>> = body
+        .split("<tr>")
+        .skip(1)
+        .map(|r| {
+            r.split("<td").skip(1).map(|c| c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()].to_string()).collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 9, "eight points and the total");
+    let number = |s: &str| s.parse::<Decimal>().unwrap_or_else(|_| panic!("a number, not {s}"));
+    // 20 + 15 + 15 + 15 + 10 + 10 + 10 + 5 = 100 (jobs/evaluation.toml).
+    let maxima: Vec<Decimal> = rows[..8].iter().map(|r| number(&r[2])).collect();
+    assert_eq!(maxima.iter().sum::<Decimal>(), Decimal::ONE_HUNDRED);
+    assert_eq!(rows[8][2], "100.00");
+    // Not supported: each point scored 55% of its maximum, 11 + 8.25 × 3 + 5.5 × 3 + 2.75 = 55.
+    let scores: Vec<Decimal> = rows[..8].iter().map(|r| number(&r[3])).collect();
+    assert_eq!(scores[0], Decimal::new(11, 0));
+    let total = number(&rows[8][3]);
+    assert_eq!(total, Decimal::from(55));
+    assert!((scores.iter().sum::<Decimal>() - total).abs() <= Decimal::new(1, 2) * Decimal::from(8));
+    for r in &rows[..8] {
+        if r[4].contains("未通过") {
+            assert!(r[5].contains("未通过"), "a failed finding is said beside the judgement: {r:?}");
+        }
+    }
+    assert!(!html.contains("经审核,符合要求"), "no generic approval");
 }
 
 #[tokio::test]
