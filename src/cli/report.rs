@@ -1,4 +1,4 @@
-//! `bondwatch report evaluation|assessment`.
+//! `bondwatch report evaluation|assessment|department`.
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
@@ -43,6 +43,27 @@ pub enum ReportCommand {
         #[command(flatten)]
         common: ReportArgs,
     },
+    /// A department's year for its feedback meeting: its projects' scores, its ranking,
+    /// alerts, rectifications and the results application's suggestion.
+    Department(DepartmentArgs),
+}
+
+#[derive(Args)]
+pub struct DepartmentArgs {
+    /// The department's code.
+    #[arg(long)]
+    department: String,
+    /// The year evaluated.
+    #[arg(long)]
+    year: i32,
+    /// The file to write.
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// pdf or html.
+    #[arg(long, default_value = "pdf")]
+    format: String,
+    #[command(flatten)]
+    common: ReportArgs,
 }
 
 #[derive(Args)]
@@ -102,6 +123,14 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             };
             write(&out, &bytes)?;
             println!("evaluation report of {code} for {year} written to {}", out.display());
+        }
+        ReportCommand::Department(DepartmentArgs { department, year, out, format, common }) => {
+            let ctx = common.open().await?;
+            let format = report_format(&format, false)?;
+            check_font(&ctx, format)?;
+            let doc = reports::department_report(&ctx, &department, year).await?;
+            write(&out, &reports::render(&ctx, doc, format.unwrap_or(Format::Pdf)).await?)?;
+            println!("department report of {department} for {year} written to {}", out.display());
         }
         ReportCommand::Evaluation { project: None, year, out, format, common } => {
             let ctx = common.open().await?;

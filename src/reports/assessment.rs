@@ -8,7 +8,9 @@
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Document, Section, basic_facts, context, coverage, debt_service, funding, section, table, text, wan};
+use super::{
+    Document, Section, basic_facts, context, coverage, debt_service, declared_targets, funding, section, table, wan,
+};
 use crate::Ctx;
 use crate::db::Money;
 use crate::error::Result;
@@ -140,13 +142,14 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
         title: "专项债券项目事前绩效评估报告".into(),
         subtitle: format!("{}({})", facts.project.name, facts.project.code),
         generated: ctx.clock.today().to_string(),
+        cover: Vec::new(),
         sections: vec![
             basic_facts(&c),
             funding(&c, "二、资金来源与到位可行性"),
             forecast(&c),
             coverage(&c, "四、本息覆盖与敏感性分析"),
             repayment(&c, &auto),
-            targets(&c),
+            declared_targets(&c, "六、绩效目标(申报)"),
             review,
             conclusion,
         ],
@@ -219,30 +222,5 @@ fn repayment(c: &super::Context<'_>, auto: &[checks::AutoCheck]) -> Section {
     } else {
         format!("偿债风险点:{}。", risks.join(";"))
     });
-    s
-}
-
-/// 六: the targets as declared — before the project starts there is nothing to measure.
-fn targets(c: &super::Context<'_>) -> Section {
-    let mut s = section("六、绩效目标(申报)");
-    let rows: Vec<Vec<String>> = c
-        .facts
-        .indicators
-        .iter()
-        .map(|i| {
-            let x = &i.indicator;
-            vec![
-                text(Some(&x.level1)),
-                text(Some(&x.level2)),
-                text(Some(&x.name)),
-                text(Some(&x.target_text)),
-                text(x.basis.as_deref()),
-            ]
-        })
-        .collect();
-    if rows.is_empty() {
-        s.paragraphs.push("项目未申报绩效目标。".into());
-    }
-    s.tables.push(table("绩效目标申报表", &["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"], rows));
     s
 }

@@ -76,12 +76,20 @@ pub fn render(doc: &Document) -> String {
          th,td{{border:1px solid #bbb;padding:4px 6px;font-size:14px;vertical-align:top;overflow-wrap:anywhere}} th{{background:#eef2f7}} caption{{font-weight:bold;padding:4px}}\
          td.num,th.num{{text-align:right;white-space:nowrap}} thead{{display:table-header-group}} tr{{break-inside:avoid}}\
          figure{{margin:1em 0}} figcaption{{font-weight:bold}} .legend{{font-size:13px}}\
-         @media print{{@page{{size:A4;margin:2cm;@bottom-center{{content:\"第 \" counter(page) \" 页 共 \" counter(pages) \" 页\";font-size:9pt;color:#777}}}} body{{max-width:none;margin:0}}}}</style></head><body>\
+         table.cover{{width:60%;margin:2em auto 3em}} table.cover th{{width:35%;text-align:left}} h3{{font-size:16px}}\
+         @media print{{table.cover{{break-after:page}} @page{{size:A4;margin:2cm;@bottom-center{{content:\"第 \" counter(page) \" 页 共 \" counter(pages) \" 页\";font-size:9pt;color:#777}}}} body{{max-width:none;margin:0}}}}</style></head><body>\
          <h1>{title}</h1><p class=\"subtitle\">{subtitle}<br>生成日期:{generated}</p>",
         title = escape(&doc.title),
         subtitle = escape(&doc.subtitle),
         generated = escape(&doc.generated)
     );
+    if !doc.cover.is_empty() {
+        out.push_str("<table class=\"cover\"><tbody>");
+        for [label, value] in &doc.cover {
+            let _ = write!(out, "<tr><th>{}</th><td>{}</td></tr>", escape(label), escape(value));
+        }
+        out.push_str("</tbody></table>");
+    }
     out.push_str(&sections(&doc.sections));
     out.push_str("</body></html>");
     out
@@ -91,7 +99,8 @@ pub fn render(doc: &Document) -> String {
 pub fn sections(sections: &[Section]) -> String {
     let mut out = String::new();
     for s in sections {
-        let _ = write!(out, "<section><h2>{}</h2>", escape(&s.heading));
+        let h = if s.level >= 2 { "h3" } else { "h2" };
+        let _ = write!(out, "<section><{h}>{}</{h}>", escape(&s.heading));
         for p in &s.paragraphs {
             let _ = write!(out, "<p>{}</p>", escape(p));
         }

@@ -4,17 +4,21 @@
 //! as HTML for the screen ([`html`]) and as PDF typeset by Typst ([`pdf`]).
 
 mod assessment;
+mod department_report;
+mod evaluation_report;
 pub mod html;
 pub mod pdf;
 
 pub use assessment::assessment_report;
+pub use department_report::department_report;
+pub use evaluation_report::{evaluation_document, evaluation_report};
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 use serde::Serialize;
 
 use crate::Ctx;
@@ -26,7 +30,6 @@ use crate::evaluation::{self, checks};
 use crate::ledger::entities::{bond, department};
 use crate::monitoring::facts::ProjectFacts;
 use crate::monitoring::rules::latest_attainment;
-use crate::monitoring::store::alert;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Document {
@@ -34,12 +37,16 @@ pub struct Document {
     pub subtitle: String,
     /// The date it was made (office time).
     pub generated: String,
+    /// A cover page of (label, value) lines; none when empty.
+    pub cover: Vec<[String; 2]>,
     pub sections: Vec<Section>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Section {
     pub heading: String,
+    /// 1 for a chapter (一、…), 2 for a part of one ((一)…).
+    pub level: u8,
     pub paragraphs: Vec<String>,
     pub tables: Vec<TableBlock>,
     pub charts: Vec<Chart>,
@@ -178,7 +185,14 @@ fn table(caption: &str, headers: &[&str], rows: Vec<Vec<String>>) -> TableBlock 
 }
 
 fn section(heading: &str) -> Section {
-    Section { heading: heading.into(), ..Section::default() }
+    Section { heading: heading.into(), level: 1, ..Section::default() }
+}
+
+/// A section made for one report, set as a part of another's chapter.
+fn part(mut s: Section, heading: &str) -> Section {
+    s.heading = heading.into();
+    s.level = 2;
+    s
 }
 
 struct Context<'a> {
@@ -458,41 +472,30 @@ fn indicators(c: &Context<'_>, heading: &str) -> Section {
     s
 }
 
-async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Section> {
-    let mut s = section("八、预警及处置情况");
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(c.as_of);
-    let rows = alert::Entity::find()
-        .filter(alert::Column::ProjectId.eq(c.facts.project.id))
-        .order_by_asc(alert::Column::FirstSeenAt)
-        .all(&ctx.db)
-        .await?;
-    let in_year: Vec<&alert::Model> = rows
+/// The targets as declared, without actuals: what the assessment judges before the
+/// project starts, and what an evaluation measures against.
+fn declared_targets(c: &Context<'_>, heading: &str) -> Section {
+    let mut s = section(heading);
+    let rows: Vec<Vec<String>> = c
+        .facts
+        .indicators
         .iter()
-        .filter(|a| a.first_seen_at.date_naive() <= c.as_of && a.last_seen_at.date_naive() >= start)
+        .map(|i| {
+            let x = &i.indicator;
+            vec![
+                text(Some(&x.level1)),
+                text(Some(&x.level2)),
+                text(Some(&x.name)),
+                text(Some(&x.target_text)),
+                text(x.basis.as_deref()),
+            ]
+        })
         .collect();
-    let resolved = in_year.iter().filter(|a| a.status == "RESOLVED").count();
-    s.paragraphs.push(format!("{year}年共发生预警{}条,已解除{resolved}条。", in_year.len()));
-    s.tables.push(table(
-        "年度预警",
-        &["规则", "等级", "状态", "首次发现", "内容"],
-        in_year
-            .iter()
-            .map(|a| {
-                vec![
-                    a.rule.clone(),
-                    crate::monitoring::Severity::parse(&a.severity).map(|s| s.label()).unwrap_or("").into(),
-                    crate::codes::label_or_code(
-                        &a.status,
-                        crate::codes::AlertStatus::parse,
-                        crate::codes::AlertStatus::label,
-                    ),
-                    a.first_seen_at.date_naive().to_string(),
-                    a.message.clone(),
-                ]
-            })
-            .collect(),
-    ));
-    Ok(s)
+    if rows.is_empty() {
+        s.paragraphs.push("项目未申报绩效目标。".into());
+    }
+    s.tables.push(table("绩效目标申报表", &["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"], rows));
+    s
 }
 
 /// 决策 管理 产出 可持续性, from the name the scores and alerts store.
@@ -502,100 +505,6 @@ pub fn dimension_name(d: &str) -> &'static str {
 
 pub fn grade_name(grade: &str) -> &'static str {
     crate::codes::Grade::parse(grade).map_or("", crate::codes::Grade::label)
-}
-
-/// The performance evaluation report of a project for a year (as of its 31 December,
-/// or today for the current year).
-pub async fn evaluation_report(ctx: &Ctx, code: &str, year: i32) -> Result<Document> {
-    let (facts, result) = evaluation::score_project(ctx, code, year).await?;
-    evaluation_document(ctx, &facts, &result, year).await
-}
-
-/// The evaluation report of a project already scored (the batch scores, stores, then writes).
-pub async fn evaluation_document(
-    ctx: &Ctx,
-    facts: &ProjectFacts,
-    result: &evaluation::score::Evaluation,
-    year: i32,
-) -> Result<Document> {
-    let as_of = evaluation::evaluated_as_of(year, ctx.clock.today());
-    let c = context(ctx, facts, as_of).await?;
-    let mut scoring = section("九、绩效评分");
-    scoring.paragraphs.push(format!(
-        "按{}类项目权重评分,总分{}分,评价等级为“{}”。",
-        crate::codes::label_or_code(&result.profile, crate::codes::Profile::parse, crate::codes::Profile::label),
-        crate::figures::fixed(result.total, 2),
-        grade_name(result.grade)
-    ));
-    let mut rows = Vec::new();
-    for d in &result.dimensions {
-        rows.push(vec![
-            format!("{}(权重{})", dimension_name(d.dimension), d.weight.normalize()),
-            String::new(),
-            crate::figures::fixed(d.weight, 2),
-            crate::figures::fixed(d.score, 2),
-            String::new(),
-        ]);
-        for i in &d.items {
-            rows.push(vec![
-                String::new(),
-                i.name.clone(),
-                crate::figures::fixed(i.max_score, 2),
-                crate::figures::fixed(i.score, 2),
-                i.reason.clone(),
-            ]);
-        }
-    }
-    scoring.tables.push(table("评分表", &["维度", "指标", "分值", "得分", "扣分原因"], rows));
-    let deductions: Vec<String> = result
-        .dimensions
-        .iter()
-        .flat_map(|d| d.items.iter())
-        // Half a cent of a point is rounding, not a deduction.
-        .filter(|i| i.max_score - i.score >= Decimal::new(5, 3))
-        .map(|i| format!("{}:{}", i.name, i.reason))
-        .collect();
-    let mut conclusion = section("十、结论与建议");
-    conclusion.paragraphs.push(format!(
-        "{}{}年度绩效评价得分{}分,等级“{}”。{}",
-        facts.project.name,
-        year,
-        crate::figures::fixed(result.total, 2),
-        grade_name(result.grade),
-        if result.total < Decimal::from(60) {
-            "得分低于60分,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。"
-        } else {
-            ""
-        }
-    ));
-    // The rectification the 差 opened, when the evaluation was stored (domain.md §9).
-    let rectification = crate::results::of_project(&ctx.db, facts.project.id)
-        .await?
-        .into_iter()
-        .find(|r| r.year == Some(year) && r.source == crate::codes::RectificationSource::Evaluation.as_str());
-    if let Some(r) = rectification {
-        let status = crate::codes::RectificationStatus::parse(&r.status).map_or(r.status.as_str(), |s| s.label());
-        conclusion.paragraphs.push(format!(
-            "已于{}下达整改事项,整改期限为{},当前状态:{status}。",
-            r.opened_on.format("%Y年%-m月%-d日"),
-            r.due_on.format("%Y年%-m月%-d日")
-        ));
-    }
-    if deductions.is_empty() {
-        conclusion.paragraphs.push("各项指标均未扣分,建议保持现有管理水平。".into());
-    } else {
-        conclusion.paragraphs.push("建议针对以下扣分事项整改:".into());
-        conclusion.paragraphs.extend(deductions.into_iter().enumerate().map(|(i, d)| format!("{}. {d}", i + 1)));
-    }
-    Ok(Document {
-        title: format!("{year}年度专项债券项目绩效评价报告"),
-        subtitle: format!("{}({})", facts.project.name, facts.project.code),
-        generated: ctx.clock.today().to_string(),
-        sections: overview_sections(&c, &months_of(year, as_of), &format!("{year}年"))
-            .into_iter()
-            .chain([alerts_of_year(ctx, &c, year).await?, scoring, conclusion])
-            .collect(),
-    })
 }
 
 /// Sections one to seven of the evaluation report: the facts, money, works, debt,
@@ -634,6 +543,7 @@ pub async fn project_overview(ctx: &Ctx, code: &str) -> Result<Document> {
         title: facts.project.name.clone(),
         subtitle: facts.project.code.clone(),
         generated: today.to_string(),
+        cover: Vec::new(),
         sections: overview_sections(&c, &last_twelve_months(today), "近12个月"),
     })
 }

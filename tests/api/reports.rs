@@ -46,31 +46,62 @@ async fn the_evaluation_report_in_pdf_and_html_carries_every_section_and_the_fig
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF"));
     let text = pdf_text(&bytes);
+    // The outline of 财预〔2020〕10号, in order (lines joined and spaces dropped: pdftotext
+    // spaces out a justified line).
+    let flat = text.replace(['\n', ' '], "");
+    let mut at = 0;
     for heading in [
-        "2025 年度专项债券项目绩效评价报告",
+        "2025年度专项债券项目绩效评价报告",
+        "评价机构",
+        "评价得分与等级",
         "一、项目基本情况",
-        "二、资金筹措与分配",
-        "三、资金支出与建设进度",
-        "四、还本付息计划",
-        "五、本息覆盖与敏感性分析",
-        "六、项目收益实现情况",
-        "七、绩效指标完成情况",
-        "八、预警及处置情况",
-        "九、绩效评分",
-        "十、结论与建议",
-        "图 1 2025 年累计支出进度与计划",
-        "表 8 评分表",
+        "(一)项目概况",
+        "(二)资金筹措与债券",
+        "(三)绩效目标",
+        "二、绩效评价工作开展情况",
+        "(四)评价指标体系",
+        "三、综合评价结论",
+        "四、绩效分析",
+        "(一)决策",
+        "(二)管理(过程)",
+        "(三)产出",
+        "(四)可持续性(效益)",
+        "五、主要经验做法、存在的问题及原因",
+        "六、有关建议",
+        "七、其他需要说明的问题",
+        "附件",
+        "附件2还本付息计划",
+        "附件3本息覆盖与敏感性分析",
+        "附件5绩效指标完成情况",
     ] {
-        assert!(text.contains(heading), "{heading} is in the PDF:\n{text}");
+        let found = flat[at..].find(heading).unwrap_or_else(|| panic!("{heading} after {at} in:\n{text}"));
+        at += found + heading.len();
     }
+    let pages = text.matches("页 共").count();
+    assert!(text.contains(&format!("第 1 页 共 {pages} 页")), "第 n 页 共 m 页");
     assert!(text.contains("42,000.00"), "the approved investment in 万元, with its thousands separator");
-    let total_text = format!("总分 {total} 分");
-    assert!(text.contains(&total_text), "{total_text} in:\n{text}");
+    assert!(flat.contains(&format!("总分{total}分")), "总分{total}分 in:\n{text}");
 
     let html = get(&app, "/reports/HY-JT-01/2025/evaluation.html", Some(&app.token)).await;
     assert_eq!(html.headers()["content-type"], "text/html; charset=utf-8");
     let html = html.text().await.unwrap();
-    assert!(html.contains("十、结论与建议") && html.contains("<svg") && html.contains(&format!("总分{total}分")));
+    assert!(html.contains("三、综合评价结论") && html.contains("<svg") && html.contains(&format!("总分{total}分")));
+    // The items of the four dimensions' tables as printed add up to the printed total,
+    // within 0.01 for each item.
+    let mut sum = Decimal::ZERO;
+    let mut items = 0;
+    for caption in ["决策指标评分", "管理指标评分", "产出指标评分", "可持续性指标评分"] {
+        let table = &html[html.find(caption).unwrap_or_else(|| panic!("{caption}"))..];
+        let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+        for row in body.split("<tr>").skip(1) {
+            let cells: Vec<&str> =
+                row.split("<td").skip(1).map(|c| &c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()]).collect();
+            sum += cells[2].parse::<Decimal>().unwrap();
+            items += 1;
+        }
+    }
+    let printed: Decimal = total.parse().unwrap();
+    assert!((sum - printed).abs() <= Decimal::new(1, 2) * Decimal::from(items), "{sum} against {printed}");
     assert!(!html.contains("<script"), "a static page");
     // Amounts right-aligned in 万元 with separators; the header repeats on each printed page.
     assert!(html.contains(r#"<td class="num">42,000.00</td>"#), "the approved investment, right-aligned");
@@ -276,6 +307,37 @@ fn the_cli_writes_every_project_with_progress_and_the_scoring_sheet() {
     let ranking = book.worksheet_range("部门排名").unwrap();
     assert_eq!(ranking.rows().next().unwrap()[5], calamine::Data::String("60分以下项目数".into()));
     assert!(ranking.rows().count() > 3);
+
+    // A department's year for its feedback meeting: the sections in order, its place in
+    // the ranking, and the suggestion the 结果应用 sheet gives it.
+    let results = book.worksheet_range("结果应用").unwrap();
+    let header: Vec<String> = results.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col =
+        |name: &str| header.iter().position(|h| h.contains(name)).unwrap_or_else(|| panic!("{name} in {header:?}"));
+    let row = results.rows().find(|r| r[col("部门编码")] == "HY-ZJ").expect("the department's row").to_vec();
+    let suggestion = row[col("建议")].to_string();
+    let feedback = dir.path().join("dept.pdf");
+    let dept =
+        run(&["report", "department", "--department", "HY-ZJ", "--year", "2025", "--out", feedback.to_str().unwrap()]);
+    assert!(dept.status.success(), "{dept:?}");
+    let text = pdf_text(&std::fs::read(&feedback).unwrap());
+    let flat = text.replace(['\n', ' '], "");
+    let mut at = 0;
+    for heading in [
+        "2025年度专项债券项目绩效评价结果反馈",
+        "一、项目绩效评价结果",
+        "二、部门排名",
+        "三、预警情况",
+        "四、整改情况",
+        "五、评价结果应用建议",
+    ] {
+        at += flat[at..].find(heading).unwrap_or_else(|| panic!("{heading} in:\n{text}")) + heading.len();
+    }
+    assert!(flat.contains("个部门中排第"), "its place:\n{text}");
+    assert!(flat.contains(&suggestion.replace(' ', "")), "the suggestion “{suggestion}” in:\n{text}");
+    for code in ["HY-ZJ-01", "HY-ZJ-02", "HY-ZJ-03"] {
+        assert!(flat.contains(code), "{code} is listed");
+    }
 
     let one = dir.path().join("one.pdf");
     let pdf = run(&["report", "evaluation", "--project", "HY-JT-01", "--year", "2025", "--out", one.to_str().unwrap()]);

@@ -174,10 +174,21 @@ async fn a_poor_grade_opens_one_rectification_and_the_year_ends_in_a_suggestion(
     // The evaluation report says the rectification and its due date; the 结果应用 export
     // and the scoring workbook's sheet carry the department's row.
     let doc = bondwatch::reports::evaluation_report(&app.ctx, "P1", 2025).await.unwrap();
-    let html =
-        String::from_utf8(bondwatch::reports::render(&app.ctx, doc, bondwatch::reports::Format::Html).await.unwrap())
-            .unwrap();
+    let html = String::from_utf8(
+        bondwatch::reports::render(&app.ctx, doc.clone(), bondwatch::reports::Format::Html).await.unwrap(),
+    )
+    .unwrap();
     assert!(html.contains("下达整改事项,整改期限为2026年8月14日,当前状态:待整改"), "the report's conclusion");
+    // And the PDF, read back, says it under 六、有关建议.
+    let pdf = bondwatch::reports::render(&app.ctx, doc, bondwatch::reports::Format::Pdf).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.pdf"), &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(dir.path().join("r.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace(['\n', ' '], "");
+    let advice = text.find("六、有关建议").expect("the suggestions");
+    let sentence =
+        text.find("下达整改事项,整改期限为2026年8月14日,当前状态:待整改").expect("the rectification in the PDF");
+    assert!(sentence > advice && sentence < text.find("七、其他需要说明的问题").unwrap(), "among the suggestions");
     let table = bondwatch::spreadsheets::table(&app.ctx, bondwatch::spreadsheets::Export::Results(2025)).await.unwrap();
     assert_eq!(table.sheet, "结果应用");
     let book = bondwatch::reports::scoring_workbook(&app.ctx, 2025, None).await.unwrap();
