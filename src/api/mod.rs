@@ -208,7 +208,7 @@ fn null_for_non_null(doc: &ExecutableDocument, request: &async_graphql::Request)
 }
 
 /// `Origin` names the host the request was sent to (`Host`): the page is this server's.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     match (value(header::ORIGIN), value(header::HOST)) {
         (Some(origin), Some(host)) => {

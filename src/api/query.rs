@@ -73,6 +73,9 @@ fn after_key(after: Option<String>) -> GqlResult<Option<String>> {
     after.map(|a| decode_cursor(&a)).transpose().gql()
 }
 
+/// The mark of a cursor that is a position in an ordered list, not an id.
+const POSITION: &str = "+";
+
 /// The order of a list of alerts.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
 #[graphql(remote = "crate::monitoring::store::AlertOrder")]
@@ -313,7 +316,9 @@ impl Query {
     }
 
     /// Alerts in an order (newest first unless asked; SEVERITY is the office's work list:
-    /// most severe, then longest open, first), fifty a page.
+    /// most severe, then longest open, first; `reverse` turns an order round), fifty a
+    /// page. A cursor belongs to its order: newest-first pages follow an id, the others a
+    /// position (a sweep that resolves alerts meanwhile moves the later pages).
     async fn alerts(
         &self,
         ctx: &Context<'_>,
@@ -321,10 +326,21 @@ impl Query {
         #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
         #[graphql(default)] order_by: AlertOrder,
-        #[graphql(default = false)] descending: bool,
+        #[graphql(default = false)] reverse: bool,
     ) -> GqlResult<AlertConnection> {
         let first = page_size(first, 50)?;
-        let after = after_key(after)?.map(|a| crate::ledger::records::parse_id("after", &a)).transpose().gql()?;
+        let order: crate::monitoring::store::AlertOrder = order_by.into();
+        let newest = order == crate::monitoring::store::AlertOrder::Newest;
+        let after = match after_key(after)? {
+            None => None,
+            Some(key) => {
+                let position = key.strip_prefix(POSITION);
+                if position.is_some() == newest {
+                    return Err(Error::validation("after", "该游标属于另一种排序;请从第一页重新翻页")).gql();
+                }
+                Some(crate::ledger::records::parse_id("after", position.unwrap_or(&key)).gql()?)
+            }
+        };
         let f = filter.unwrap_or_default();
         let db = &app(ctx).db;
         let project_id = match &f.project_code {
@@ -346,15 +362,14 @@ impl Query {
             department_id,
             unresolved: f.unresolved.unwrap_or(false),
         };
-        let order = order_by.into();
         let (rows, more, total) =
-            crate::monitoring::store::list(db, &filter, order, descending, first, after).await.gql()?;
+            crate::monitoring::store::list(db, &filter, order, reverse, first, after).await.gql()?;
         // Newest first pages by id; any other order by how many are listed already.
-        let end = match order {
-            crate::monitoring::store::AlertOrder::Newest => rows.last().map(|a| a.id),
-            _ => (!rows.is_empty()).then(|| after.unwrap_or(0) + rows.len() as i64),
+        let end = match newest {
+            true => rows.last().map(|a| a.id.to_string()),
+            false => (!rows.is_empty()).then(|| format!("{POSITION}{}", after.unwrap_or(0) + rows.len() as i64)),
         };
-        let end = end.map(|e| encode_cursor(&e.to_string()));
+        let end = end.map(|e| encode_cursor(&e));
         Ok(AlertConnection {
             nodes: rows.into_iter().map(Alert).collect(),
             page_info: PageInfo { has_next_page: more, end_cursor: end },

@@ -461,8 +461,12 @@ impl Project {
         let found = crate::results::self_evaluation_of(&app(ctx).db, self.0.id, year).await.gql()?;
         Ok(found.map(super::results::SelfEvaluation))
     }
-    /// Its rectifications (整改事项), oldest first.
+    /// Its rectifications (整改事项), oldest first: for its department's staff, the office
+    /// and readers; empty for another department's staff.
     async fn rectifications(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::results::Rectification>> {
+        if !super::mutation::caller(ctx)?.reads_department(self.0.department_id) {
+            return Ok(Vec::new());
+        }
         let rows = crate::results::of_project(&app(ctx).db, self.0.id).await.gql()?;
         Ok(rows.into_iter().map(super::results::Rectification).collect())
     }

@@ -69,6 +69,21 @@ impl Caller {
         Caller { username: "anonymous".into(), role: Role::Researcher, department_id: None }
     }
 
+    /// The department whose data alone this caller reads, when it is held to one: a
+    /// REPORTER's, or a MANAGER's of one department. The one rule for reading a
+    /// department's rectifications and results.
+    pub fn held_to(&self) -> Option<i64> {
+        match self.role {
+            Role::Reporter | Role::Manager => self.department_id,
+            Role::Admin | Role::Researcher => None,
+        }
+    }
+
+    /// May this caller read data of `department_id` that is kept to its department?
+    pub fn reads_department(&self, department_id: i64) -> bool {
+        self.held_to().is_none_or(|own| own == department_id)
+    }
+
     /// A REPORTER writes only for its own department; everyone else the policy let through may.
     pub fn check_department(&self, department_id: i64, what: &str) -> Result<()> {
         match (self.role, self.department_id) {

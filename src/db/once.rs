@@ -44,6 +44,11 @@ pub async fn claim(
         username: Set(username.to_string()),
         submitted_at: Set(now),
     };
+    // Keys of posts a month old are of no more use: a form is not resubmitted after that.
+    form_submission::Entity::delete_many()
+        .filter(form_submission::Column::SubmittedAt.lt(now - chrono::Duration::days(30)))
+        .exec(db)
+        .await?;
     match row.insert(db).await {
         Ok(_) => Ok(true),
         Err(e) if super::is_unique_violation(&e) => Ok(false),

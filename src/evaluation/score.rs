@@ -15,6 +15,8 @@ use crate::monitoring::{Finding, Severity};
 pub struct EvaluationConfig {
     pub profiles: std::collections::BTreeMap<String, Weights>,
     pub grades: Grades,
+    /// A file written before the maxima existed gets the shipped ones.
+    #[serde(default)]
     pub assessment: AssessmentMaxima,
 }
 
@@ -22,6 +24,13 @@ pub struct EvaluationConfig {
 #[derive(Clone, Copy, Debug, Deserialize)]
 pub struct AssessmentMaxima {
     pub maxima: [Decimal; 8],
+}
+
+impl Default for AssessmentMaxima {
+    /// 20 + 15 + 15 + 15 + 10 + 10 + 10 + 5 = 100, as jobs/evaluation.toml ships them.
+    fn default() -> Self {
+        AssessmentMaxima { maxima: [20, 15, 15, 15, 10, 10, 10, 5].map(Decimal::from) }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -461,6 +470,12 @@ mod tests {
         // The eight maxima of the ex-ante assessment: 20+15+15+15+10+10+10+5 = 100; one point more is refused.
         let shipped = EvaluationConfig::default_config();
         assert_eq!(shipped.assessment.maxima.iter().sum::<Decimal>(), Decimal::ONE_HUNDRED);
+        assert_eq!(shipped.assessment.maxima, AssessmentMaxima::default().maxima, "the file and the default agree");
+        let older = DEFAULT_EVALUATION.split("[assessment]").next().unwrap();
+        assert_eq!(
+            EvaluationConfig::parse(older, "evaluation.toml").unwrap().assessment.maxima,
+            shipped.assessment.maxima
+        );
         let more = DEFAULT_EVALUATION.replace("maxima = [20,", "maxima = [21,");
         assert!(EvaluationConfig::parse(&more, "evaluation.toml").unwrap_err().contains("add up to 101, not 100"));
         let missing = DEFAULT_EVALUATION.replace("[profiles.construction]", "[profiles.building]");

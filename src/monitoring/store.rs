@@ -20,6 +20,7 @@ use crate::auth::Caller;
 use crate::codes::{AlertEvent, AlertStatus};
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};
+use crate::ledger::projects::Stage;
 
 pub mod alert {
     use sea_orm::entity::prelude::*;
@@ -375,7 +376,7 @@ pub struct AlertFilter {
 }
 
 /// How a list of alerts is ordered; each order has its natural direction, which
-/// `descending` turns round.
+/// `reverse` turns round.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AlertOrder {
     /// Newest first; a page starts after an alert's id.
@@ -393,11 +394,15 @@ pub enum AlertOrder {
     LastSeen,
 }
 
-/// Red first: the rank of a severity in SQL, from the one list of severities.
+/// The rank of a stored code in SQL, in the order of its one list (red first; an open
+/// alert before an acknowledged one; 借 before 用).
+fn rank(column: &str, codes: &[&str]) -> sea_orm::sea_query::SimpleExpr {
+    let cases: String = codes.iter().enumerate().map(|(i, c)| format!(" WHEN '{c}' THEN {i}")).collect();
+    sea_orm::sea_query::Expr::cust(format!("CASE {column}{cases} ELSE {} END", codes.len()))
+}
+
 fn severity_rank() -> sea_orm::sea_query::SimpleExpr {
-    let cases: String =
-        Severity::ALL.iter().enumerate().map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.as_str())).collect();
-    sea_orm::sea_query::Expr::cust(format!("CASE severity{cases} ELSE {} END", Severity::ALL.len()))
+    rank("severity", &Severity::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>())
 }
 
 /// Alerts in `order`, a page of `first` after `after`: an alert's id when newest first,
@@ -406,7 +411,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     f: &AlertFilter,
     order: AlertOrder,
-    descending: bool,
+    reverse: bool,
     first: u64,
     after: Option<i64>,
 ) -> Result<(Vec<alert::Model>, bool, u64)> {
@@ -451,21 +456,23 @@ pub async fn list(
         }
         AlertOrder::Rule | AlertOrder::Dimension | AlertOrder::Stage | AlertOrder::Status => {
             let by = match order {
-                AlertOrder::Rule => alert::Column::Rule,
-                AlertOrder::Dimension => alert::Column::Dimension,
-                AlertOrder::Stage => alert::Column::Stage,
-                _ => alert::Column::Status,
+                AlertOrder::Rule => col(alert::Column::Rule),
+                AlertOrder::Dimension => {
+                    rank("dimension", &Dimension::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>())
+                }
+                AlertOrder::Stage => rank("stage", &Stage::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+                _ => rank("status", &AlertStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
             };
-            vec![(col(by), true), (severity_rank(), true), (col(alert::Column::Id), true)]
+            vec![(by, true), (severity_rank(), true), (col(alert::Column::Id), true)]
         }
         AlertOrder::FirstSeen => vec![(col(alert::Column::FirstSeenAt), true), (col(alert::Column::Id), true)],
         AlertOrder::LastSeen => vec![(col(alert::Column::LastSeenAt), false), (col(alert::Column::Id), false)],
     };
     for (key, ascending) in keys {
-        select = select.order_by(key, if ascending != descending { Asc } else { Desc });
+        select = select.order_by(key, if ascending != reverse { Asc } else { Desc });
     }
     match (order, after) {
-        (AlertOrder::Newest, Some(id)) if descending => select = select.filter(alert::Column::Id.gt(id)),
+        (AlertOrder::Newest, Some(id)) if reverse => select = select.filter(alert::Column::Id.gt(id)),
         (AlertOrder::Newest, Some(id)) => select = select.filter(alert::Column::Id.lt(id)),
         (_, Some(offset)) => select = select.offset(offset.max(0) as u64),
         (_, None) => {}

@@ -46,11 +46,11 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
     let mut total = Decimal::ZERO;
     let mut scored = 0;
     let mut weak = Vec::new();
-    let mut disagreements = Vec::new();
     for (i, title) in ASSESSMENT_POINTS.iter().enumerate() {
         let n = i as i32 + 1;
         let row = points.iter().find(|p| p.point == n);
         let score = row.and_then(|r| r.score.as_deref()).map(crate::db::values::stored_decimal);
+        let over = score.is_some_and(|s| s > maxima[i]);
         if let Some(s) = score {
             total += s;
             scored += 1;
@@ -70,10 +70,7 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
         let failed = found.iter().any(|a| !a.passed);
         let comment = row.and_then(|r| r.comment.clone()).filter(|c| !c.trim().is_empty());
         let judgement = match (comment, failed) {
-            (Some(c), true) => {
-                disagreements.push(n);
-                format!("{c}(系统核验:未通过)")
-            }
+            (Some(c), true) => format!("{c}(系统核验:未通过)"),
             (Some(c), false) => c,
             (None, true) => "未登记意见;系统核验未通过".into(),
             (None, false) => "未登记意见".into(),
@@ -82,7 +79,12 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
             n.to_string(),
             title.to_string(),
             crate::figures::fixed(maxima[i], 2),
-            score.map(|s| crate::figures::fixed(s, 2)).unwrap_or_else(|| "—".into()),
+            match score {
+                // Recorded before the points had their maxima (each was out of 100).
+                Some(s) if over => format!("{}(超过满分)", crate::figures::fixed(s, 2)),
+                Some(s) => crate::figures::fixed(s, 2),
+                None => "—".into(),
+            },
             if findings.is_empty() { "(无系统可核验事项)".into() } else { findings.join(";") },
             judgement,
         ]);
@@ -106,11 +108,15 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
     let mut conclusion = section("八、评估结论");
     match recorded {
         Some(a) => {
+            let scores = match scored {
+                0 => "各要点未评分".to_string(),
+                8 => format!("评分合计{}分(满分100分)", crate::figures::fixed(total, 2)),
+                n => format!("已评分{n}项,合计{}分(八项满分合计100分)", crate::figures::fixed(total, 2)),
+            };
             conclusion.paragraphs.push(format!(
-                "评估结论:{}。评估日期{},评分合计{}分(满分100分)。",
+                "评估结论:{}。评估日期{},{scores}。",
                 a.conclusion,
-                a.submitted_on.format("%Y年%-m月%-d日"),
-                crate::figures::fixed(total, 2)
+                a.submitted_on.format("%Y年%-m月%-d日")
             ));
         }
         None => conclusion
@@ -131,10 +137,12 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
         && a.conclusion == "予以支持"
         && !failed.is_empty()
     {
+        let mut points: Vec<i32> = failed.iter().map(|a| a.point).collect();
+        points.dedup();
         conclusion.paragraphs.push(format!(
             "注意:登记的结论为“予以支持”,但系统核验有{}项未通过(第{}项要点),二者不一致,建议复核后再申报。",
             failed.len(),
-            disagreements.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("、")
+            points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("、")
         ));
     }
 

@@ -90,7 +90,7 @@ pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Docum
         .all(&ctx.db)
         .await?
         .into_iter()
-        .filter(|a| a.first_seen_at.date_naive() <= end && a.last_seen_at.date_naive() >= start)
+        .filter(|a| super::seen_between(a, start, end))
         .collect();
     let count = |d: Dimension, s: Severity| {
         seen.iter().filter(|a| a.dimension == d.as_str() && a.severity == s.as_str()).count()
@@ -124,12 +124,10 @@ pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Docum
     // 四: its rectifications and their state.
     let mut rectifications = section("四、整改情况");
     let caller = crate::auth::Caller::system("report");
-    let filter = crate::results::RectificationFilter {
-        department_id: Some(department.id),
-        year: Some(year),
-        ..Default::default()
-    };
-    let (rows, _, _) = crate::results::list(ctx, &caller, &filter, 10_000, None).await?;
+    let filter = crate::results::RectificationFilter { department_id: Some(department.id), ..Default::default() };
+    let (all, _, _) = crate::results::list(ctx, &caller, &filter, 10_000, None).await?;
+    // The same rectifications as the results application counts for the year.
+    let rows: Vec<_> = all.into_iter().filter(|r| crate::results::counts_in(r, year)).collect();
     let today = ctx.clock.today();
     let accepted = rows.iter().filter(|r| r.status == RectificationStatus::Accepted.as_str()).count();
     rectifications.paragraphs.push(if rows.is_empty() {

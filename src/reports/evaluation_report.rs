@@ -105,7 +105,7 @@ pub async fn evaluation_document(
         "(三)评价原则。科学公正、统筹兼顾、激励约束、公开透明;以数据说话,每项扣分均列明依据。".into(),
         format!(
             "(四)评价指标体系。项目在{year}年末处于“{}”状态,{},故采用{profile}类权重:{}。",
-            label_or_code(&p.status, crate::ledger::projects::ProjectStatus::parse, |s| s.label()),
+            facts.status_on(as_of).label(),
             if result.profile == "operating" { "已进入运营期,效益可以计量" } else { "尚在建设期,效益尚难计量" },
             result
                 .dimensions
@@ -212,17 +212,19 @@ pub async fn evaluation_document(
     // 五 and 六: what went well, what did not and why, and what to do about each.
     let (lessons, advice) = lessons_and_advice(&result.dimensions, &alerts, year);
     let mut suggestions = advice;
+    let poor = result.grade == crate::codes::Grade::Poor.as_str();
     if let Some(r) = &rectification {
         let status = RectificationStatus::parse(&r.status).map_or(r.status.as_str(), |s| s.label());
         suggestions.paragraphs.push(format!(
-            "评价等级为“差”,已于{}下达整改事项,整改期限为{},当前状态:{status}。整改情况作为下一年度债券额度安排的依据。",
+            "{}已于{}下达整改事项,整改期限为{},当前状态:{status}。整改情况作为下一年度债券额度安排的依据。",
+            if poor { "评价等级为“差”," } else { "本年度评价" },
             r.opened_on.format("%Y年%-m月%-d日"),
             r.due_on.format("%Y年%-m月%-d日")
         ));
-    } else if result.total < Decimal::from(60) {
+    } else if poor {
         suggestions
             .paragraphs
-            .push("得分低于60分,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。".into());
+            .push("评价等级为“差”,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。".into());
     }
 
     // 七: what a reader should know about how the score came about.
@@ -373,10 +375,7 @@ async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Vec<ale
         .order_by_asc(alert::Column::FirstSeenAt)
         .all(&ctx.db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|a| a.first_seen_at.date_naive() <= c.as_of && a.last_seen_at.date_naive() >= start)
-        .collect())
+    Ok(rows.into_iter().filter(|a| super::seen_between(a, start, c.as_of)).collect())
 }
 
 fn alerts_table(alerts: &[alert::Model], year: i32) -> Section {

@@ -498,6 +498,12 @@ fn declared_targets(c: &Context<'_>, heading: &str) -> Section {
     s
 }
 
+/// Was an alert open at some time between two days (both included), in the office's days?
+fn seen_between(a: &crate::monitoring::store::alert::Model, start: NaiveDate, end: NaiveDate) -> bool {
+    let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&crate::clock::OFFICE_TZ).date_naive();
+    day(a.first_seen_at) <= end && day(a.last_seen_at) >= start
+}
+
 /// 决策 管理 产出 可持续性, from the name the scores and alerts store.
 pub fn dimension_name(d: &str) -> &'static str {
     crate::monitoring::Dimension::parse(d).map(crate::monitoring::Dimension::label).unwrap_or("")

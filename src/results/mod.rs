@@ -554,10 +554,7 @@ pub async fn list(
     first: u64,
     after: Option<i64>,
 ) -> Result<(Vec<rectification::Model>, bool, u64)> {
-    let department = match caller.role {
-        Role::Reporter => caller.department_id,
-        _ => filter.department_id,
-    };
+    let department = caller.held_to().or(filter.department_id);
     let mut select = rectification::Entity::find().order_by_asc(rectification::Column::Id);
     if let Some(id) = filter.id {
         select = select.filter(rectification::Column::Id.eq(id));
@@ -602,6 +599,13 @@ pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Ve
         .order_by_asc(rectification::Column::Id)
         .all(db)
         .await?)
+}
+
+/// Does a rectification count in `year`'s results? Of the year's evaluation, or opened
+/// in the year with no year of its own: an evaluation of 2025 stored in 2026 counts in
+/// 2025 only.
+pub fn counts_in(r: &rectification::Model, year: i32) -> bool {
+    r.year == Some(year) || (r.year.is_none() && r.opened_on.year() == year)
 }
 
 /// One department's results of a year (domain.md §9).
@@ -650,15 +654,8 @@ pub async fn result_application(ctx: &Ctx, year: i32) -> Result<Vec<ResultApplic
         let scores: Vec<Decimal> = evals.iter().map(|e| stored_decimal(&e.total_score)).collect();
         let mean_score = mean(&scores);
         let grade = mean_score.and_then(|m| Grade::parse(ctx.evaluation.grade(m)));
-        let of_year: Vec<&rectification::Model> = rects
-            .iter()
-            // Of the year's evaluations, or opened in the year with no year of their own:
-            // an evaluation of 2025 stored in 2026 counts in 2025 only.
-            .filter(|r| {
-                own.contains(&r.project_id)
-                    && (r.year == Some(year) || (r.year.is_none() && r.opened_on.year() == year))
-            })
-            .collect();
+        let of_year: Vec<&rectification::Model> =
+            rects.iter().filter(|r| own.contains(&r.project_id) && counts_in(r, year)).collect();
         let accepted = of_year.iter().filter(|r| r.status == RectificationStatus::Accepted.as_str()).count();
         let overdue = of_year
             .iter()

@@ -340,6 +340,7 @@ pub(crate) fn no_redirects() -> reqwest::Client {
 async fn log_in(app: &TestApp, client: &reqwest::Client, next: &str) -> (String, String) {
     let r = client
         .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
         .form(&[("username", "admin"), ("password", DEMO_PASSWORD), ("next", next)])
         .send()
         .await
@@ -362,6 +363,7 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     // A wrong password: the form again, with the reason, and no cookie.
     let r = client
         .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
         .form(&[("username", "admin"), ("password", "wrong-password"), ("next", "/")])
         .send()
         .await
@@ -373,6 +375,7 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     // The session cookie is HttpOnly and SameSite=Strict; `next` never leaves the site.
     let r = client
         .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
         .form(&[("username", "admin"), ("password", DEMO_PASSWORD), ("next", "/alerts")])
         .send()
         .await
@@ -420,6 +423,7 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     // Waiving without a reason (a browser would not send it) names the field, changes nothing.
     let r = client
         .post(format!("{}/alerts/{id}/waive", app.url))
+        .header("origin", &app.url)
         .header("cookie", &cookie)
         .form(&[("reason", "  "), ("back", "/")])
         .send()
@@ -434,6 +438,7 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     let back = "/alerts?status=ACKNOWLEDGED&department=*";
     let r = client
         .post(format!("{}/alerts/{acknowledged}/acknowledge", app.url))
+        .header("origin", &app.url)
         .header("cookie", &cookie)
         .form(&[("note", "已督促整改"), ("back", back)])
         .send()
@@ -477,13 +482,20 @@ async fn sessions_and_forms_of_the_dashboard_over_http() {
     assert!(r.text().await.unwrap().contains("NO-SUCH"));
 
     // Logging out ends the session: the cookie no longer opens a page.
-    let r = client.post(format!("{}/logout", app.url)).header("cookie", &cookie).send().await.unwrap();
+    let r = client
+        .post(format!("{}/logout", app.url))
+        .header("origin", &app.url)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/login"));
     let r = client.get(format!("{}/", app.url)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(r.status(), 303);
     // A button pressed after the session ended: to the login page, then back to the page.
     let r = client
         .post(format!("{}/alerts/{id}/acknowledge", app.url))
+        .header("origin", &app.url)
         .header("cookie", &cookie)
         .form(&[("back", "/alerts")])
         .send()
@@ -814,6 +826,7 @@ async fn a_unit_sees_its_own_rectifications_only() {
     let client = no_redirects();
     let r = client
         .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
         .form(&[("username", "jiaotong"), ("password", DEMO_PASSWORD), ("next", "/")])
         .send()
         .await
@@ -829,6 +842,7 @@ async fn a_unit_sees_its_own_rectifications_only() {
     // A forged response to another department's rectification is refused and writes nothing.
     let r = client
         .post(format!("{}/rectifications/{other_id}/submit", app.url))
+        .header("origin", &app.url)
         .header("cookie", &cookie)
         .form(&[("response", "伪造")])
         .send()
@@ -841,4 +855,29 @@ async fn a_unit_sees_its_own_rectifications_only() {
         .unwrap()
         .unwrap();
     assert_ne!(row.response.as_deref(), Some("伪造"));
+    // Nor does the API show another department's rectifications on its project: the
+    // unit's staff see their own department's only, the office every one.
+    let reporter = app.token_for("jt-api", bondwatch::auth::Role::Reporter, Some("HY-JT")).await;
+    let query = "query($id: ID!) { rectification(id: $id) { project { code rectifications { id steps { body } } } } }";
+    let seen = app.ok(query, json!({"id": other_id})).await;
+    let code = seen["rectification"]["project"]["code"].as_str().unwrap().to_string();
+    assert!(!seen["rectification"]["project"]["rectifications"].as_array().unwrap().is_empty(), "the office sees them");
+    let (_, body) = app
+        .send(
+            Some(&reporter),
+            "query($c: String!) { project(code: $c) { rectifications { id steps { body } } } }",
+            json!({"c": code}),
+        )
+        .await;
+    assert_eq!(body["data"]["project"]["rectifications"], json!([]), "{body}");
+    // A form posted without an Origin (a browser that sends none, a script) is refused too.
+    let r = client
+        .post(format!("{}/rectifications/{}/submit", app.url, own[0]["id"].as_str().unwrap()))
+        .header("cookie", &cookie)
+        .form(&[("response", "无来源")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("须从本系统的页面提交"));
 }

@@ -203,6 +203,7 @@ async fn a_form_posted_twice_records_once() {
     let client = no_redirects();
     let r = client
         .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
         .form(&[("username", "jiaotong"), ("password", DEMO_PASSWORD), ("next", "/")])
         .send()
         .await
@@ -220,13 +221,17 @@ async fn a_form_posted_twice_records_once() {
     let key = form_key(&page, "progress");
     let before = bondwatch::ledger::entities::progress_report::Entity::find().count(&app.ctx.db).await.unwrap();
     let post = || {
-        client.post(format!("{}/projects/{code}/record/progress", app.url)).header("cookie", &cookie).form(&[
-            ("formKey", key.as_str()),
-            ("period", "2026-04"),
-            ("plannedPercent", "30"),
-            ("actualPercent", "31"),
-            ("note", "第一次"),
-        ])
+        client
+            .post(format!("{}/projects/{code}/record/progress", app.url))
+            .header("origin", &app.url)
+            .header("cookie", &cookie)
+            .form(&[
+                ("formKey", key.as_str()),
+                ("period", "2026-04"),
+                ("plannedPercent", "30"),
+                ("actualPercent", "31"),
+                ("note", "第一次"),
+            ])
     };
     let (first, second) = tokio::join!(post().send(), post().send());
     let mut locations: Vec<String> = [first.unwrap(), second.unwrap()]
@@ -262,13 +267,17 @@ async fn a_form_posted_twice_records_once() {
     // A refused post gives its key back: the corrected form goes through with it.
     let refused_key = form_key(&page, "payment");
     let pay = |amount: &'static str| {
-        client.post(format!("{}/projects/{code}/record/payment", app.url)).header("cookie", &cookie).form(&[
-            ("formKey", refused_key.as_str()),
-            ("amount", amount),
-            ("paidOn", "2026-06-01"),
-            ("payee", "某公司"),
-            ("economicClass", "310"),
-        ])
+        client
+            .post(format!("{}/projects/{code}/record/payment", app.url))
+            .header("origin", &app.url)
+            .header("cookie", &cookie)
+            .form(&[
+                ("formKey", refused_key.as_str()),
+                ("amount", amount),
+                ("paidOn", "2026-06-01"),
+                ("payee", "某公司"),
+                ("economicClass", "310"),
+            ])
     };
     let bad = pay("-5").send().await.unwrap();
     assert_eq!(bad.status(), 400);
@@ -281,6 +290,7 @@ async fn a_form_posted_twice_records_once() {
 async fn cookie_of(app: &TestApp, username: &str) -> String {
     let r = no_redirects()
         .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
         .form(&[("username", username), ("password", DEMO_PASSWORD), ("next", "/")])
         .send()
         .await
@@ -322,7 +332,9 @@ async fn the_alerts_are_a_work_list_sorted_by_severity_with_their_history() {
     assert_eq!(row_ids(&first), expected, "most severe, then longest open, first");
     // The next page goes on where the first stopped.
     if open.len() > 50 {
-        let second = page(&app, &cookie, "/alerts?department=*&after=Ym9uZHdhdGNoOjUw").await;
+        let next =
+            first.split("class=\"more\"><a href=\"").nth(1).and_then(|r| r.split('"').next()).expect("a next page");
+        let second = page(&app, &cookie, &next.replace("&amp;", "&")).await;
         let rest: Vec<String> = open.iter().skip(50).take(50).map(|a| a["id"].as_str().unwrap().to_string()).collect();
         assert_eq!(row_ids(&second), rest);
     }

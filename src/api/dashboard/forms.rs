@@ -66,6 +66,17 @@ pub struct Form {
     /// The GraphQL text: `$project` is the page's project, each field a variable.
     pub document: &'static str,
     pub fields: &'static [Field],
+    /// Recorded by the debt office (the treasury) alone, though the mutation serves
+    /// others too: a department may record its payments, not the transfers to it.
+    pub office_only: bool,
+}
+
+impl Form {
+    /// May this viewer use the form on a project of `department`?
+    pub fn usable_by(&self, viewer: &super::layout::Viewer, department: &str) -> bool {
+        viewer.may(self.mutation, Some(department))
+            && (!self.office_only || viewer.caller.role == crate::auth::Role::Admin)
+    }
 }
 
 const JUDGEMENTS: &[(&str, &str)] = &[("达成", "达成"), ("部分达成", "部分达成"), ("未达成", "未达成")];
@@ -76,6 +87,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "receipt",
         title: "到账(债券资金到达国库)",
         mutation: "recordReceipt",
+        office_only: false,
         document: "mutation($project: String!, $bondCode: String!, $amount: Money!, $receivedOn: Date!) {
             recordReceipt(input: {projectCode: $project, bondCode: $bondCode, amount: $amount, receivedOn: $receivedOn}) { received } }",
         fields: &[
@@ -88,6 +100,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "transfer",
         title: "拨付(国库→项目单位)",
         mutation: "recordDisbursement",
+        office_only: true,
         document: "mutation($project: String!, $bondCode: String, $paidOn: Date!, $amount: Money!, $payee: String!, $economicClass: String!, $voucherNo: String, $key: String) {
             recordDisbursement(input: {projectCode: $project, bondCode: $bondCode, kind: TRANSFER, paidOn: $paidOn, amount: $amount,
               payee: $payee, economicClass: $economicClass, voucherNo: $voucherNo}, idempotencyKey: $key) { id } }",
@@ -104,6 +117,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "payment",
         title: "支出(项目单位→最终收款人)",
         mutation: "recordDisbursement",
+        office_only: false,
         document: "mutation($project: String!, $bondCode: String, $paidOn: Date!, $amount: Money!, $payee: String!, $economicClass: String!, $voucherNo: String, $key: String) {
             recordDisbursement(input: {projectCode: $project, bondCode: $bondCode, kind: PAYMENT, paidOn: $paidOn, amount: $amount,
               payee: $payee, economicClass: $economicClass, voucherNo: $voucherNo}, idempotencyKey: $key) { id } }",
@@ -120,6 +134,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "reversal",
         title: "红冲(冲销一笔拨付或支出)",
         mutation: "reverseDisbursement",
+        office_only: false,
         document: "mutation($id: ID!, $reason: String!) { reverseDisbursement(id: $id, reason: $reason) { id } }",
         fields: &[
             field("id", "被冲销的记录", Kind::Listed("disbursements"), true),
@@ -130,6 +145,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "progress",
         title: "月度进度(双监控)",
         mutation: "recordProgress",
+        office_only: false,
         document: "mutation($project: String!, $period: String!, $plannedPercent: Decimal!, $actualPercent: Decimal!, $submittedOn: Date, $note: String) {
             recordProgress(input: {projectCode: $project, period: $period, plannedPercent: $plannedPercent, actualPercent: $actualPercent,
               submittedOn: $submittedOn, note: $note}) { period } }",
@@ -145,6 +161,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "revenue",
         title: "收益",
         mutation: "recordRevenue",
+        office_only: false,
         document: "mutation($project: String!, $period: String!, $source: String!, $collected: Money!, $transferred: Money!, $collectedOn: Date, $transferredOn: Date, $key: String) {
             recordRevenue(input: {projectCode: $project, period: $period, source: $source, collected: $collected, transferred: $transferred,
               collectedOn: $collectedOn, transferredOn: $transferredOn}, idempotencyKey: $key) { id } }",
@@ -161,6 +178,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "revenue-reversal",
         title: "收益红冲",
         mutation: "reverseRevenue",
+        office_only: false,
         document: "mutation($id: ID!, $reason: String!) { reverseRevenue(id: $id, reason: $reason) { id } }",
         fields: &[
             field("id", "被冲销的收益", Kind::Listed("revenue"), true),
@@ -171,6 +189,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "indicator",
         title: "指标实际值",
         mutation: "recordIndicatorActual",
+        office_only: false,
         document: "mutation($indicatorId: ID!, $period: String!, $actual: String!, $judgement: String) {
             recordIndicatorActual(input: {indicatorId: $indicatorId, period: $period, actual: $actual, judgement: $judgement}) { id } }",
         fields: &[
@@ -184,6 +203,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "debt-service",
         title: "还本付息",
         mutation: "recordDebtServicePayment",
+        office_only: false,
         document: "mutation($project: String!, $bondCode: String!, $dueDate: Date!, $amount: Money!, $paidOn: Date!, $refinancingBondCode: String, $refinancedAmount: Money) {
             recordDebtServicePayment(input: {bondCode: $bondCode, projectCode: $project, dueDate: $dueDate, amount: $amount, paidOn: $paidOn,
               refinancingBondCode: $refinancingBondCode, refinancedAmount: $refinancedAmount}) { paid } }",
@@ -199,6 +219,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "adjustment",
         title: "用途调整(调出到其他项目)",
         mutation: "adjustUse",
+        office_only: false,
         document: "mutation($project: String!, $bondCode: String!, $toProjectCode: String!, $amount: Money!, $reason: String!, $approvedOn: Date!) {
             adjustUse(input: {bondCode: $bondCode, fromProjectCode: $project, toProjectCode: $toProjectCode, amount: $amount,
               reason: $reason, approvedOn: $approvedOn}) { id } }",
@@ -214,6 +235,7 @@ pub const PROJECT_FORMS: &[Form] = &[
         id: "status",
         title: "项目状态变更",
         mutation: "setProjectStatus",
+        office_only: false,
         document: "mutation($project: String!, $status: ProjectStatus!, $effectiveOn: Date, $note: String) {
             setProjectStatus(code: $project, status: $status, effectiveOn: $effectiveOn, note: $note) { status } }",
         fields: &[
@@ -330,11 +352,17 @@ fn refused(field: &str, message: String) -> Refusal {
 
 /// An amount as typed (`1,234.5`), in yuan: exact, or why not.
 fn yuan(field: &Field, text: &str) -> Result<String, Refusal> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | '\u{ff0c}' | ' ')).collect();
-    let typed: Decimal =
-        cleaned.parse().map_err(|_| refused(field.name, format!("{}:“{text}”不是金额", field.label)))?;
+    let not_an_amount = || refused(field.name, format!("{}:“{text}”不是金额", field.label));
+    let spaced: String = text.chars().filter(|c| *c != ' ').map(|c| if c == '\u{ff0c}' { ',' } else { c }).collect();
+    // Thousands separators only where they belong: 1,234,567.89, not 1,5.
+    let whole = spaced.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = whole.trim_start_matches('-').split(',').collect();
+    if groups.len() > 1 && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+        return Err(not_an_amount());
+    }
+    let typed: Decimal = spaced.replace(',', "").parse().map_err(|_| not_an_amount())?;
     let (value, unit) = match field.kind {
-        Kind::Wan => (typed * Decimal::from(10_000), "万元"),
+        Kind::Wan => (typed.checked_mul(Decimal::from(10_000)).ok_or_else(not_an_amount)?, "万元"),
         _ => (typed, "元"),
     };
     if value.normalize().scale() > 2 {

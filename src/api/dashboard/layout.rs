@@ -148,7 +148,9 @@ fn printed_by(title: &str, viewer: &Viewer) -> String {
         let escaped: String = text
             .chars()
             .map(|c| match c {
-                '"' | '\\' | '<' | '>' | '\n' => format!("\\{:x} ", c as u32),
+                '"' | '\\' | '<' | '>' => format!("\\{:x} ", c as u32),
+                // A newline, \r or \f would end a CSS string: every control character is escaped.
+                c if c.is_control() => format!("\\{:x} ", c as u32),
                 c => c.to_string(),
             })
             .collect();

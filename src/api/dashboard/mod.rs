@@ -171,6 +171,11 @@ impl Refusal {
         matches!(self.code.as_str(), "VALIDATION" | "CONFLICT" | "NOT_FOUND")
     }
 
+    /// The status a form shown again with this refusal answers with.
+    fn status(&self) -> StatusCode {
+        if self.code == "CONFLICT" { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST }
+    }
+
     /// Does it name this input of a form (`dueOn` for the API's `input.dueOn`)?
     fn names(&self, input: &str) -> bool {
         self.field.as_deref().is_some_and(|f| f.rsplit('.').next() == Some(input))
@@ -185,6 +190,49 @@ impl From<Refusal> for PageError {
         };
         PageError::from_code(&r.code, message)
     }
+}
+
+/// What a form's post came to, run once per form key.
+pub(super) enum Posted {
+    Done(Value),
+    /// An earlier post with the same key holds it: nothing more was recorded.
+    Again,
+    Refused(Refusal),
+}
+
+/// Runs a form's mutation as `caller` once for `key` (the form's, made when it was
+/// shown). A refusal the clerk can put right, or one of rights, gives the key back so
+/// the corrected form can go; any other failure keeps it, as the write may have
+/// happened.
+async fn once(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    form: &str,
+    document: &str,
+    variables: Value,
+) -> Result<Posted, PageError> {
+    let db = &state.ctx.db;
+    if !crate::db::once::claim(db, key, form, &caller.username, state.ctx.clock.now()).await? {
+        return Ok(Posted::Again);
+    }
+    match ask(state, caller, document, variables).await {
+        Ok(data) => Ok(Posted::Done(data)),
+        Err(refusal) => {
+            if refusal.on_the_form() || refusal.code == "FORBIDDEN" {
+                crate::db::once::release(db, key).await?;
+            }
+            Ok(Posted::Refused(refusal))
+        }
+    }
+}
+
+/// A form's key as posted: made by this server, so short and plain.
+fn form_key(posted: Option<&String>) -> Result<String, PageError> {
+    posted
+        .filter(|k| !k.is_empty() && k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric()))
+        .cloned()
+        .ok_or_else(|| PageError::new(StatusCode::BAD_REQUEST, "表单已失效,请刷新页面后重新填写"))
 }
 
 /// Runs a query or mutation of the API as `caller`; the first error becomes the page's.
@@ -342,13 +390,12 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     ([(header::SET_COOKIE, cleared_cookie())], Redirect::to("/login")).into_response()
 }
 
-/// Refuses a form posted from another site's page (the cookie's SameSite=Strict
-/// already keeps it out; this also covers browsers that ignore SameSite).
+/// Refuses a form not posted from this site's own page: the Origin must name this host,
+/// as for the API's cookie-authenticated writes (the cookie's SameSite=Strict already
+/// keeps other sites out; this also covers browsers that ignore SameSite).
 fn refuse_other_site(headers: &HeaderMap) -> Option<Response> {
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())?;
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    (origin.split("://").nth(1) != host)
-        .then(|| (StatusCode::FORBIDDEN, "其他网站的表单不能提交到本系统").into_response())
+    (!super::same_origin(headers))
+        .then(|| (StatusCode::FORBIDDEN, "表单须从本系统的页面提交(请求来源 Origin 不是本站)").into_response())
 }
 
 #[derive(Deserialize)]

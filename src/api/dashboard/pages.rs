@@ -342,9 +342,9 @@ pub struct AlertQuery {
     after: Option<String>,
 }
 
-const ALERTS: &str = r#"query($filter: AlertFilter, $after: String, $order: AlertOrder!, $desc: Boolean!) {
+const ALERTS: &str = r#"query($filter: AlertFilter, $after: String, $order: AlertOrder!, $reverse: Boolean!) {
   departments { code name }
-  alerts(filter: $filter, first: 50, after: $after, orderBy: $order, descending: $desc) { totalCount pageInfo { hasNextPage endCursor }
+  alerts(filter: $filter, first: 50, after: $after, orderBy: $order, reverse: $reverse) { totalCount pageInfo { hasNextPage endCursor }
     nodes { id rule dimension stage severity message measured threshold status firstSeenAt lastSeenAt
       project { code name } bond { code } department { code name } history { event at username note } } }
 }"#;
@@ -389,7 +389,7 @@ pub async fn alerts(
         let sort = offered("排序", chosen(&q.sort), &sorts)?.unwrap_or_else(|| "severity".into());
         let order = SORTS.iter().find(|(k, _, _)| *k == sort).map_or("SEVERITY", |(_, o, _)| *o);
         let descending = q.desc.as_deref() == Some("1");
-        let vars = json!({"filter": filter, "after": chosen(&q.after), "order": order, "desc": descending});
+        let vars = json!({"filter": filter, "after": chosen(&q.after), "order": order, "reverse": descending});
         let data = run(&state, &viewer.caller, ALERTS, vars).await?;
         let sorting = Sorting {
             query: uri

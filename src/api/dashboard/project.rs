@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use super::forms::{self, Choices, Draft};
 use super::layout::*;
 use super::pages::{alert_table, not_found};
-use super::{AppState, PageError, answer, ask, poster, run, show, urlencode};
+use super::{AppState, PageError, Posted, answer, poster, run, show, urlencode};
 use crate::figures;
 use crate::monitoring::Severity;
 
@@ -206,8 +206,7 @@ fn results_section(p: &Value, code: &str, year: i32) -> Markup {
 
 /// 录入: the forms this viewer may use on this project, each folded until opened.
 fn record_section(viewer: &Viewer, p: &Value, code: &str, department: &str, draft: &Draft) -> Markup {
-    let usable: Vec<&forms::Form> =
-        forms::PROJECT_FORMS.iter().filter(|f| viewer.may(f.mutation, Some(department))).collect();
+    let usable: Vec<&forms::Form> = forms::PROJECT_FORMS.iter().filter(|f| f.usable_by(viewer, department)).collect();
     if usable.is_empty() {
         return html! {};
     }
@@ -235,6 +234,7 @@ fn choices_of(p: &Value) -> Choices {
             (text(&a["bond"], "code").to_string(), format!("{} {}", text(&a["bond"], "code"), text(&a["bond"], "name")))
         })
         .collect();
+    bonds.sort();
     bonds.dedup();
     let reversible = |rows: &[Value]| -> Vec<Value> {
         let reversed: Vec<&str> = rows.iter().filter_map(|r| r["reversalOf"].as_str()).collect();
@@ -314,44 +314,25 @@ pub async fn record(
     let Some(form) = forms::project_form(&id) else {
         return PageError::new(StatusCode::NOT_FOUND, format!("没有“{id}”这张表单")).render(None, Some(&back));
     };
-    let Some(key) = posted.get("formKey").filter(|k| !k.is_empty() && k.len() <= 64).cloned() else {
-        return PageError::new(StatusCode::BAD_REQUEST, "表单已失效,请刷新页面后重新填写").render(None, Some(&back));
+    let key = match super::form_key(posted.get("formKey")) {
+        Ok(k) => k,
+        Err(e) => return e.render(None, Some(&back)),
     };
-    let again = |refusal: super::Refusal| {
-        let status = if refusal.code == "CONFLICT" { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+    let shown_again = async |refusal: super::Refusal, caller: crate::auth::Caller| {
+        let status = refusal.status();
         let draft = Draft { form: form.id, values: posted.clone(), refusal: Some(refusal) };
-        (status, draft)
+        answer(&state, caller, status, async |viewer: Viewer| project_page(&state, &viewer, &code, &draft, None).await)
+            .await
     };
     let variables = match forms::variables(form, &code, &posted) {
         Ok(v) => v,
-        Err(refusal) => {
-            let (status, draft) = again(refusal);
-            return answer(&state, caller, status, async |viewer: Viewer| {
-                project_page(&state, &viewer, &code, &draft, None).await
-            })
-            .await;
-        }
+        Err(refusal) => return shown_again(refusal, caller).await,
     };
-    let db = &state.ctx.db;
-    match crate::db::once::claim(db, &key, form.id, &caller.username, state.ctx.clock.now()).await {
-        Ok(true) => {}
-        Ok(false) => return Redirect::to(&format!("{back}?recorded={}&again=1#record", form.id)).into_response(),
-        Err(e) => return PageError::from(e).render(None, Some(&back)),
-    }
-    match ask(&state, &caller, form.document, variables).await {
-        Ok(_) => Redirect::to(&format!("{back}?recorded={}#record", form.id)).into_response(),
-        Err(refusal) => {
-            if let Err(e) = crate::db::once::release(db, &key).await {
-                return PageError::from(e).render(None, Some(&back));
-            }
-            if !refusal.on_the_form() {
-                return PageError::from(refusal).render(None, Some(&back));
-            }
-            let (status, draft) = again(refusal);
-            answer(&state, caller, status, async |viewer: Viewer| {
-                project_page(&state, &viewer, &code, &draft, None).await
-            })
-            .await
-        }
+    match super::once(&state, &caller, &key, form.id, form.document, variables).await {
+        Ok(Posted::Done(_)) => Redirect::to(&format!("{back}?recorded={}#record", form.id)).into_response(),
+        Ok(Posted::Again) => Redirect::to(&format!("{back}?recorded={}&again=1#record", form.id)).into_response(),
+        Ok(Posted::Refused(refusal)) if refusal.on_the_form() => shown_again(refusal, caller).await,
+        Ok(Posted::Refused(refusal)) => PageError::from(refusal).render(None, Some(&back)),
+        Err(e) => e.render(None, Some(&back)),
     }
 }

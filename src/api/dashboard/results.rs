@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::forms::Draft;
 use super::layout::*;
 use super::pages::{next_page, not_found, offered};
-use super::{AppState, PageError, Refusal, answer, ask, poster, run, show, urlencode};
+use super::{AppState, PageError, Posted, Refusal, answer, ask, poster, run, show, urlencode};
 use crate::codes::{Grade, RectificationSource, RectificationStatus, RectificationStep, label_or_code};
 
 fn status_name(code: &str) -> String {
@@ -323,7 +323,7 @@ pub async fn act(
     match ask(&state, &caller, mutation, variables).await {
         Ok(_) => Redirect::to(&back).into_response(),
         Err(refusal) if refusal.on_the_form() => {
-            let status = if refusal.code == "CONFLICT" { StatusCode::CONFLICT } else { StatusCode::BAD_REQUEST };
+            let status = refusal.status();
             let draft = Draft {
                 form: name,
                 values: values.iter().map(|(k, v)| (k.to_string(), v.as_deref().unwrap_or("").to_string())).collect(),
@@ -372,6 +372,7 @@ async fn open_page(state: &AppState, viewer: &Viewer, draft: &Draft) -> Result<(
     let content = html! {
         h1 { "下达整改" }
         form.record method="post" action="/rectifications" {
+            input type="hidden" name="formKey" value=(match v("formKey") { "" => crate::db::once::new_key(), k => k.to_string() });
             (draft.atop("open", &OPEN_INPUTS))
             label { "项目编码(必填)" input type="text" name="projectCode" required value=(v("projectCode")); (draft.beside("open", "projectCode", &[])) }
             label { "来源预警编号(可空)" input type="text" name="alertId" value=(v("alertId")); (draft.beside("open", "alertId", &[])) }
@@ -387,6 +388,8 @@ async fn open_page(state: &AppState, viewer: &Viewer, draft: &Draft) -> Result<(
 
 #[derive(Deserialize)]
 pub struct OpenForm {
+    #[serde(rename = "formKey")]
+    form_key: Option<String>,
     #[serde(rename = "projectCode")]
     project_code: Option<String>,
     #[serde(rename = "alertId")]
@@ -404,7 +407,12 @@ pub async fn open(State(state): State<AppState>, headers: HeaderMap, Form(form):
         Ok(c) => c,
         Err(response) => return response,
     };
+    let key = match super::form_key(form.form_key.as_ref()) {
+        Ok(k) => k,
+        Err(e) => return e.render(None, Some("/rectifications/new")),
+    };
     let typed = [
+        ("formKey", &form.form_key),
         ("projectCode", &form.project_code),
         ("alertId", &form.alert_id),
         ("year", &form.year),
@@ -442,19 +450,20 @@ pub async fn open(State(state): State<AppState>, headers: HeaderMap, Form(form):
         "dueOn": chosen(&form.due_on).unwrap_or_default(),
     });
     let mutation = "mutation($input: RectificationInput!) { openRectification(input: $input) { id } }";
-    match ask(&state, &caller, mutation, json!({"input": input})).await {
-        Ok(data) => {
+    match super::once(&state, &caller, &key, "openRectification", mutation, json!({"input": input})).await {
+        Ok(Posted::Done(data)) => {
             let id = data["openRectification"]["id"].as_str().unwrap_or("").to_string();
             Redirect::to(&format!("/rectifications/{}", urlencode(&id))).into_response()
         }
-        Err(refusal) if refusal.on_the_form() => {
+        // Posted twice: the first opened it; the list shows it.
+        Ok(Posted::Again) => Redirect::to("/rectifications").into_response(),
+        Ok(Posted::Refused(refusal)) if refusal.on_the_form() => {
+            let status = refusal.status();
             let draft = draft_of(refusal);
-            answer(&state, caller, StatusCode::BAD_REQUEST, async |viewer: Viewer| {
-                open_page(&state, &viewer, &draft).await
-            })
-            .await
+            answer(&state, caller, status, async |viewer: Viewer| open_page(&state, &viewer, &draft).await).await
         }
-        Err(refusal) => PageError::from(refusal).render(None, Some("/rectifications/new")),
+        Ok(Posted::Refused(refusal)) => PageError::from(refusal).render(None, Some("/rectifications/new")),
+        Err(e) => e.render(None, Some("/rectifications/new")),
     }
 }
 

@@ -166,11 +166,27 @@ pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, Form(for
         Ok(u) => u,
         Err(e) => return PageError::from(e).render(None, Some("/sheets")),
     };
+    // Confirmed twice (a double click, two replicas): the first imports, the second is told.
+    let key = format!("upload{}", upload.id);
+    let db = &state.ctx.db;
+    match crate::db::once::claim(db, &key, "importWorkbook", &caller.username, state.ctx.clock.now()).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return PageError::new(StatusCode::CONFLICT, "该工作簿已确认导入(或正在导入),未重复导入")
+                .render(None, Some("/sheets"));
+        }
+        Err(e) => return PageError::from(e).render(None, Some("/sheets")),
+    }
     let report =
         match import(&state.ctx, &caller, Source::Bytes(upload.content.clone()), ImportOptions::default()).await {
             Ok(r) => r,
             Err(e) => return PageError::from(e).render(None, Some("/sheets")),
         };
+    if !report.written
+        && let Err(e) = crate::db::once::release(db, &key).await
+    {
+        return PageError::from(e).render(None, Some("/sheets"));
+    }
     if report.written
         && let Err(e) = pending::drop_upload(&state.ctx.db, upload.id).await
     {
