@@ -333,6 +333,18 @@ async fn what_a_page_shows_and_which_buttons_work_follow_role_and_department() {
     b.finish().await;
 }
 
+/// Logs `username` in over HTTP: the session cookie.
+pub(crate) async fn cookie_of(app: &TestApp, username: &str) -> String {
+    let r = no_redirects()
+        .post(format!("{}/login", app.url))
+        .header("origin", &app.url)
+        .form(&[("username", username), ("password", DEMO_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
 pub(crate) fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
 }
@@ -824,14 +836,7 @@ async fn a_unit_sees_its_own_rectifications_only() {
         .partition(|r| r["project"]["department"]["code"] == "HY-JT");
     assert!(!own.is_empty() && !other.is_empty(), "{api}");
     let client = no_redirects();
-    let r = client
-        .post(format!("{}/login", app.url))
-        .header("origin", &app.url)
-        .form(&[("username", "jiaotong"), ("password", DEMO_PASSWORD), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = cookie_of(&app, "jiaotong").await;
     let get = |path: String| client.get(format!("{}{path}", app.url)).header("cookie", &cookie).send();
     let page = get("/rectifications?department=*".into()).await.unwrap().text().await.unwrap();
     assert_eq!(page.matches("<tr id=\"rectification-").count(), own.len(), "its own, even when asking for all");

@@ -352,3 +352,25 @@ fn the_cli_writes_every_project_with_progress_and_the_scoring_sheet() {
     assert!(!fontless.status.success());
     assert!(String::from_utf8_lossy(&fontless.stderr).contains("apt-get install fonts-noto-cjk"), "{fontless:?}");
 }
+
+/// Both reports of every demo project render to the end, in PDF and HTML.
+#[tokio::test]
+async fn both_reports_of_every_demo_project_render() {
+    let app = TestApp::spawn().await;
+    demo::load(&app.ctx, |_| {}).await.unwrap();
+    let codes = bondwatch::ledger::queries::all_project_codes(&app.ctx.db).await.unwrap();
+    assert_eq!(codes.len(), 13);
+    for code in &codes {
+        for (path, last) in [
+            (format!("/reports/{code}/2025/evaluation.pdf"), "附件6 年度预警及处置情况"),
+            (format!("/reports/{code}/assessment.pdf"), "八、评估结论"),
+        ] {
+            let r = get(&app, &path, Some(&app.token)).await;
+            assert_eq!(r.status(), 200, "{path}");
+            let text = pdf_text(&r.bytes().await.unwrap()).replace(['\n', ' '], "");
+            assert!(text.contains(&last.replace(' ', "")), "{path} reaches {last}");
+            let html = get(&app, &path.replace(".pdf", ".html"), Some(&app.token)).await.text().await.unwrap();
+            assert!(html.contains(last) && html.ends_with("</html>"), "{path} as HTML");
+        }
+    }
+}

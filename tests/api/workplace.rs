@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
-use crate::dashboard::{demo_app, no_redirects};
+use crate::dashboard::{cookie_of, demo_app, no_redirects};
 use crate::helpers::TestApp;
 use bondwatch::demo::DEMO_PASSWORD;
 use bondwatch::ledger::entities::disbursement;
@@ -201,14 +201,7 @@ async fn a_form_posted_twice_records_once() {
     let app = demo_app().await;
     let code = projects_of(&app, Some("HY-JT")).await[0]["code"].as_str().unwrap().to_string();
     let client = no_redirects();
-    let r = client
-        .post(format!("{}/login", app.url))
-        .header("origin", &app.url)
-        .form(&[("username", "jiaotong"), ("password", DEMO_PASSWORD), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = cookie_of(&app, "jiaotong").await;
     let page = client
         .get(format!("{}/projects/{code}", app.url))
         .header("cookie", &cookie)
@@ -284,18 +277,6 @@ async fn a_form_posted_twice_records_once() {
     assert!(bad.text().await.unwrap().contains("data-field=\"amount\""));
     let good = pay("5").send().await.unwrap();
     assert_eq!(good.headers()["location"].to_str().unwrap(), format!("/projects/{code}?recorded=payment#record"));
-}
-
-/// Logs `username` in over HTTP: the session cookie.
-async fn cookie_of(app: &TestApp, username: &str) -> String {
-    let r = no_redirects()
-        .post(format!("{}/login", app.url))
-        .header("origin", &app.url)
-        .form(&[("username", username), ("password", DEMO_PASSWORD), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
 async fn page(app: &TestApp, cookie: &str, path: &str) -> String {
