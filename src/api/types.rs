@@ -99,6 +99,14 @@ pub fn enum_from_name<E: async_graphql::resolver_utils::EnumType>(stored: &str) 
     enum_from(stored)
 }
 
+/// A stored code as its GraphQL enum; a code the enum does not know is the store's
+/// fault, said as such — never shown as some other value.
+pub fn stored<E: async_graphql::resolver_utils::EnumType>(code: &str, what: &str) -> GqlResult<E> {
+    enum_from(code)
+        .ok_or_else(|| crate::error::Error::Internal(format!("a stored {what} '{code}' that no code names")))
+        .gql()
+}
+
 fn enum_from<E: async_graphql::resolver_utils::EnumType>(stored: &str) -> Option<E> {
     E::items().iter().find(|i| i.name == stored).map(|i| i.value)
 }
@@ -284,8 +292,8 @@ impl Project {
     async fn construction_content(&self) -> Option<&str> {
         self.0.construction_content.as_deref()
     }
-    async fn status(&self) -> ProjectStatus {
-        DomainStatus::parse(&self.0.status).unwrap_or(DomainStatus::Proposed).into()
+    async fn status(&self) -> GqlResult<ProjectStatus> {
+        stored(&self.0.status, "project status")
     }
     /// 借 用 管 还, from the status (domain.md §1).
     async fn stage(&self, ctx: &Context<'_>) -> GqlResult<Stage> {
@@ -508,8 +516,8 @@ impl Bond {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn kind(&self) -> BondKind {
-        enum_from(&self.0.kind).unwrap_or(BondKind::Special)
+    async fn kind(&self) -> GqlResult<BondKind> {
+        stored(&self.0.kind, "bond kind")
     }
     async fn issue_date(&self) -> DateScalar {
         self.0.issue_date.into()
@@ -634,8 +642,8 @@ impl Disbursement {
             None => Ok(None),
         }
     }
-    async fn kind(&self) -> PaymentKind {
-        enum_from(&self.0.kind).unwrap_or(PaymentKind::Payment)
+    async fn kind(&self) -> GqlResult<PaymentKind> {
+        stored(&self.0.kind, "disbursement kind")
     }
     async fn paid_on(&self) -> DateScalar {
         self.0.paid_on.into()
@@ -855,8 +863,10 @@ impl Indicator {
         self.row.basis.as_deref()
     }
     /// Values of the two previous years, as written.
-    async fn history(&self) -> Vec<Option<String>> {
-        serde_json::from_str(&self.row.history).unwrap_or_default()
+    async fn history(&self) -> GqlResult<Vec<Option<String>>> {
+        serde_json::from_str(&self.row.history)
+            .map_err(|e| crate::error::Error::Internal(format!("an indicator's stored history cannot be read: {e}")))
+            .gql()
     }
     /// The target text parsed (domain.md §3); what cannot be parsed is QUALITATIVE.
     async fn target(&self) -> ParsedTarget {
@@ -1149,14 +1159,14 @@ impl Alert {
     async fn rule(&self) -> &str {
         &self.0.rule
     }
-    async fn dimension(&self) -> Dimension {
-        enum_from(&self.0.dimension).unwrap_or(Dimension::Decision)
+    async fn dimension(&self) -> GqlResult<Dimension> {
+        stored(&self.0.dimension, "alert dimension")
     }
-    async fn stage(&self) -> Stage {
-        enum_from(&self.0.stage).unwrap_or(Stage::Borrowing)
+    async fn stage(&self) -> GqlResult<Stage> {
+        stored(&self.0.stage, "alert stage")
     }
-    async fn severity(&self) -> Severity {
-        enum_from(&self.0.severity).unwrap_or(Severity::Yellow)
+    async fn severity(&self) -> GqlResult<Severity> {
+        stored(&self.0.severity, "alert severity")
     }
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Option<Project>> {
         match self.0.project_id {
@@ -1203,8 +1213,8 @@ impl Alert {
     async fn evidence(&self) -> &str {
         &self.0.evidence
     }
-    async fn status(&self) -> AlertStatus {
-        enum_from(&self.0.status).unwrap_or(AlertStatus::Open)
+    async fn status(&self) -> GqlResult<AlertStatus> {
+        stored(&self.0.status, "alert status")
     }
     async fn first_seen_at(&self) -> super::scalars::DateTimeScalar {
         super::scalars::DateTimeScalar(self.0.first_seen_at)
@@ -1470,8 +1480,8 @@ impl DigestSubscription {
     async fn department_codes(&self) -> Vec<String> {
         crate::digest::departments_of(&self.0)
     }
-    async fn min_severity(&self) -> Severity {
-        enum_from(&self.0.min_severity).unwrap_or(Severity::Yellow)
+    async fn min_severity(&self) -> GqlResult<Severity> {
+        stored(&self.0.min_severity, "subscription severity")
     }
     /// A digest job of jobs/schedule.toml.
     async fn job(&self) -> &str {
@@ -1534,17 +1544,6 @@ pub enum Grade {
 
 pub struct Evaluation(pub crate::evaluation::stored::Model);
 
-impl Evaluation {
-    fn detail(&self) -> serde_json::Value {
-        serde_json::from_str(&self.0.detail).unwrap_or_default()
-    }
-}
-
-fn decimal_of(v: &serde_json::Value) -> DecimalScalar {
-    let d = v.as_str().and_then(|s| s.parse::<rust_decimal::Decimal>().ok()).unwrap_or_default();
-    DecimalScalar::rounded(d, 2)
-}
-
 #[Object]
 impl Evaluation {
     async fn project(&self, ctx: &Context<'_>) -> GqlResult<Project> {
@@ -1556,36 +1555,35 @@ impl Evaluation {
     async fn total_score(&self) -> DecimalScalar {
         DecimalScalar(self.0.total_score.clone())
     }
-    async fn grade(&self) -> Grade {
-        enum_from(&self.0.grade).unwrap_or(Grade::Poor)
+    async fn grade(&self) -> GqlResult<Grade> {
+        stored(&self.0.grade, "evaluation grade")
     }
     /// `operating` or `construction`: the weight profile of jobs/evaluation.toml used.
     async fn profile(&self) -> &str {
         &self.0.profile
     }
-    async fn dimensions(&self) -> Vec<DimensionScore> {
-        let detail = self.detail();
-        detail["dimensions"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|d| DimensionScore {
-                dimension: enum_from(d["dimension"].as_str().unwrap_or("")).unwrap_or(Dimension::Decision),
-                weight: decimal_of(&d["weight"]),
-                score: decimal_of(&d["score"]),
-                items: d["items"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|i| ScoreItem {
-                        name: i["name"].as_str().unwrap_or("").into(),
-                        max_score: decimal_of(&i["max_score"]),
-                        score: decimal_of(&i["score"]),
-                        reason: i["reason"].as_str().unwrap_or("").into(),
-                    })
-                    .collect(),
+    async fn dimensions(&self) -> GqlResult<Vec<DimensionScore>> {
+        let rounded = |d: rust_decimal::Decimal| DecimalScalar::rounded(d, 2);
+        self.0
+            .dimensions()
+            .gql()?
+            .into_iter()
+            .map(|d| {
+                Ok(DimensionScore {
+                    dimension: stored(&d.dimension, "evaluation dimension")?,
+                    weight: rounded(d.weight),
+                    score: rounded(d.score),
+                    items: d
+                        .items
+                        .into_iter()
+                        .map(|i| ScoreItem {
+                            name: i.name,
+                            max_score: rounded(i.max_score),
+                            score: rounded(i.score),
+                            reason: i.reason,
+                        })
+                        .collect(),
+                })
             })
             .collect()
     }

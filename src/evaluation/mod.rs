@@ -126,6 +126,63 @@ pub mod stored {
     crate::plain_entity!();
 }
 
+/// An evaluation's dimensions and items as stored (`stored::Model::detail`), read back
+/// typed: what the API, the scoring sheet and the exports show of a stored evaluation.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct StoredDetail {
+    pub dimensions: Vec<StoredDimension>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct StoredDimension {
+    pub dimension: String,
+    pub weight: Decimal,
+    pub score: Decimal,
+    pub items: Vec<StoredItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct StoredItem {
+    pub name: String,
+    pub max_score: Decimal,
+    pub score: Decimal,
+    pub reason: String,
+}
+
+impl stored::Model {
+    /// Its dimensions and items; a detail that cannot be read is the store's fault.
+    pub fn dimensions(&self) -> Result<Vec<StoredDimension>> {
+        serde_json::from_str::<StoredDetail>(&self.detail)
+            .map(|d| d.dimensions)
+            .map_err(|e| Error::Internal(format!("the stored evaluation {} cannot be read: {e}", self.id)))
+    }
+}
+
+impl From<&score::Evaluation> for StoredDetail {
+    fn from(e: &score::Evaluation) -> StoredDetail {
+        let dimensions = e
+            .dimensions
+            .iter()
+            .map(|d| StoredDimension {
+                dimension: d.dimension.into(),
+                weight: d.weight,
+                score: d.score,
+                items: d
+                    .items
+                    .iter()
+                    .map(|i| StoredItem {
+                        name: i.name.clone(),
+                        max_score: i.max_score,
+                        score: i.score,
+                        reason: i.reason.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        StoredDetail { dimensions }
+    }
+}
+
 /// The date a year is evaluated as of: 31 December, or today for the current year.
 pub fn evaluated_as_of(year: i32, today: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today)

@@ -574,20 +574,19 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
         ]),
         rows: Vec::new(),
     };
-    let mut add = |code: &str, name: &str, total: Decimal, grade: &str, dims: &serde_json::Value| {
-        for d in dims.as_array().into_iter().flatten() {
-            for i in d["items"].as_array().into_iter().flatten() {
-                let value = |k: &str| i[k].as_str().and_then(|v| v.parse::<Decimal>().ok()).unwrap_or_default();
+    let mut add = |code: &str, name: &str, total: Decimal, grade: &str, dims: &[evaluation::StoredDimension]| {
+        for d in dims {
+            for i in &d.items {
                 sheet.rows.push(vec![
                     code.into(),
                     name.into(),
                     number(total),
                     grade_name(grade).into(),
-                    dimension_name(d["dimension"].as_str().unwrap_or("")).into(),
-                    i["name"].as_str().unwrap_or("").into(),
-                    number(value("max_score")),
-                    number(value("score")),
-                    i["reason"].as_str().unwrap_or("").into(),
+                    dimension_name(&d.dimension).into(),
+                    i.name.clone().into(),
+                    number(i.max_score),
+                    number(i.score),
+                    i.reason.clone().into(),
                 ]);
             }
         }
@@ -596,13 +595,12 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
     match project {
         Some(code) => {
             let (facts, result) = evaluation::score_project(ctx, code, year).await?;
-            let json = serde_json::to_value(&result).unwrap_or_default();
             add(
                 &facts.project.code,
                 &facts.project.name,
                 crate::figures::round_half_up(result.total, 2),
                 result.grade,
-                &json["dimensions"],
+                &evaluation::StoredDetail::from(&result).dimensions,
             );
             tables.push(sheet);
         }
@@ -614,9 +612,8 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
                 .map(|p| (p.id, (p.code, p.name)))
                 .collect();
             for e in evaluation::ranked(ctx, year, None).await? {
-                let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
                 let (code, name) = names.get(&e.project_id).cloned().unwrap_or_default();
-                add(&code, &name, stored_decimal(&e.total_score), &e.grade, &detail["dimensions"]);
+                add(&code, &name, stored_decimal(&e.total_score), &e.grade, &e.dimensions()?);
             }
             tables.push(sheet);
             let ranking = evaluation::department_ranking(ctx, year).await?;

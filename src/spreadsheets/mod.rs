@@ -332,17 +332,16 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                     .enumerate()
                     .map(|(i, e)| {
                         let [code, name, dept] = project_cells(Some(e.project_id));
-                        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+                        let dimensions = e.dimensions()?;
                         let dimension = |d: &str| {
-                            detail["dimensions"]
-                                .as_array()
-                                .and_then(|all| all.iter().find(|x| x["dimension"] == d))
-                                .and_then(|x| x["score"].as_str()?.parse::<Decimal>().ok())
-                                .map(|s| Cell::Number(s, 2))
+                            dimensions
+                                .iter()
+                                .find(|x| x.dimension == d)
+                                .map(|x| Cell::Number(x.score, 2))
                                 .unwrap_or(Cell::Empty)
                         };
                         let grade = label_or_code(&e.grade, Grade::parse, Grade::label);
-                        vec![
+                        Ok(vec![
                             Cell::Number(Decimal::from(i + 1), 0),
                             code,
                             name,
@@ -355,9 +354,9 @@ pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
                             dimension("MANAGEMENT"),
                             dimension("OUTPUT"),
                             dimension("SUSTAINABILITY"),
-                        ]
+                        ])
                     })
-                    .collect(),
+                    .collect::<Result<_>>()?,
             }
         }
     })

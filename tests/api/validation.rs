@@ -415,3 +415,19 @@ async fn every_error_has_a_code() {
     }
     assert_eq!(app.snapshot().await, before, "nothing written");
 }
+
+/// A stored code that no enum names (a hand-edited row, a code from a newer version) is
+/// said as the store's fault, never shown as some other value.
+#[tokio::test]
+async fn a_stored_code_no_enum_names_is_an_error_not_another_value() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.ctx.db;
+    db.execute_raw(Statement::from_string(db.get_database_backend(), "UPDATE bonds SET kind = 'PURPLE'".to_string()))
+        .await
+        .unwrap();
+    let (_, body) = app.send(Some(&app.token), r#"{ bond(code: "B1") { kind } }"#, serde_json::json!({})).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL", "{body}");
+    assert!(body["data"].is_null() || body["data"]["bond"].is_null(), "no value in its place: {body}");
+}
