@@ -137,8 +137,8 @@ fn capped(x: Decimal) -> Decimal {
     x.clamp(Decimal::ZERO, Decimal::ONE)
 }
 
-fn item(name: &str, share: &str, fraction: Option<Decimal>, reason: String) -> Item {
-    Item { name: name.into(), share: share.parse().unwrap_or_default(), fraction, reason }
+fn item(name: &str, share: Decimal, fraction: Option<Decimal>, reason: String) -> Item {
+    Item { name: name.into(), share, fraction, reason }
 }
 
 /// Shares the dimension's weight over its items; items with nothing to measure hand
@@ -265,10 +265,10 @@ pub fn evaluate(
     let coverage_fraction = coverage.map(|c| capped((c - Decimal::ONE) / Decimal::new(2, 1)));
     let mismatched = findings.iter().any(|x| x.rule == "D7");
     let decision = vec![
-        item("事前绩效评估", "0.3", Some(assessed.0), assessed.1),
+        item("事前绩效评估", Decimal::new(3, 1), Some(assessed.0), assessed.1),
         item(
             "绩效目标完整性和量化程度",
-            "0.3",
+            Decimal::new(3, 1),
             targets,
             if declared {
                 format!("具备{levels}类一级指标,{quantified}/{}个指标已量化", with_target.len())
@@ -278,7 +278,7 @@ pub fn evaluate(
         ),
         item(
             "本息覆盖倍数",
-            "0.2",
+            Decimal::new(2, 1),
             coverage_fraction,
             coverage
                 .map(|c| format!("本息覆盖倍数{}(1.2及以上满分,1.0以下不得分)", crate::figures::COVERAGE.show(c)))
@@ -286,7 +286,7 @@ pub fn evaluate(
         ),
         item(
             "期限匹配",
-            "0.2",
+            Decimal::new(2, 1),
             (!f.books.is_empty()).then_some(if mismatched { Decimal::ZERO } else { Decimal::ONE }),
             if mismatched {
                 "债券期限与收益期不匹配".into()
@@ -367,29 +367,34 @@ pub fn evaluate(
     let management = vec![
         item(
             "资金到位率",
-            "0.2",
+            Decimal::new(2, 1),
             in_place,
             format!("到位{}/计划{}", crate::monitoring::wan(received), crate::monitoring::wan(planned)),
         ),
-        item("支出进度与用款计划", "0.25", spend_vs_plan, format!("已支出{}", crate::monitoring::wan(paid))),
-        item("资金闲置", "0.15", Some(idle.0), format!("资金闲置(M2){}", idle.1)),
-        item("支出合规", "0.2", payments, format!("违规或挪用支出{}", crate::monitoring::wan(bad))),
-        item("监控报告及时性", "0.1", reports, format!("{on_time}/{}个月按时报送", months.len())),
-        item("用途调整", "0.1", Some(adjusted.0), format!("用途调整(M7){}", adjusted.1)),
+        item(
+            "支出进度与用款计划",
+            Decimal::new(25, 2),
+            spend_vs_plan,
+            format!("已支出{}", crate::monitoring::wan(paid)),
+        ),
+        item("资金闲置", Decimal::new(15, 2), Some(idle.0), format!("资金闲置(M2){}", idle.1)),
+        item("支出合规", Decimal::new(2, 1), payments, format!("违规或挪用支出{}", crate::monitoring::wan(bad))),
+        item("监控报告及时性", Decimal::new(1, 1), reports, format!("{on_time}/{}个月按时报送", months.len())),
+        item("用途调整", Decimal::new(1, 1), Some(adjusted.0), format!("用途调整(M7){}", adjusted.1)),
     ];
 
     // 产出
     let group =
         |pred: &dyn Fn(&IndicatorFacts) -> bool| of_year.iter().copied().filter(|i| pred(i)).collect::<Vec<_>>();
-    let scored = |name: &str, share: &str, list: Vec<&IndicatorFacts>| {
+    let scored = |name: &str, share: Decimal, list: Vec<&IndicatorFacts>| {
         let (fraction, reason) = group_score(&list, declared, year);
         item(name, share, fraction, reason)
     };
     let output = vec![
-        scored("数量指标完成", "0.35", group(&|i| i.indicator.level2 == "数量指标")),
-        scored("质量指标达标", "0.25", group(&|i| i.indicator.level2 == "质量指标")),
-        scored("时效指标", "0.2", group(&|i| i.indicator.level2 == "时效指标")),
-        scored("成本指标", "0.2", group(&|i| i.indicator.level1 == "成本指标")),
+        scored("数量指标完成", Decimal::new(35, 2), group(&|i| i.indicator.level2 == "数量指标")),
+        scored("质量指标达标", Decimal::new(25, 2), group(&|i| i.indicator.level2 == "质量指标")),
+        scored("时效指标", Decimal::new(2, 1), group(&|i| i.indicator.level2 == "时效指标")),
+        scored("成本指标", Decimal::new(2, 1), group(&|i| i.indicator.level1 == "成本指标")),
     ];
 
     // 可持续性
@@ -420,11 +425,11 @@ pub fn evaluate(
         (a, b) => a.or(b),
     };
     let sustainability = vec![
-        scored("效益指标", "0.3", group(&|i| i.indicator.level1 == "效益指标")),
-        scored("满意度指标", "0.2", group(&|i| i.indicator.level1 == "满意度指标")),
+        scored("效益指标", Decimal::new(3, 1), group(&|i| i.indicator.level1 == "效益指标")),
+        scored("满意度指标", Decimal::new(2, 1), group(&|i| i.indicator.level1 == "满意度指标")),
         item(
             "收益实现率",
-            "0.25",
+            Decimal::new(25, 2),
             realisation,
             if f.forecast.is_empty() {
                 "未登记收益预测".to_string()
@@ -432,7 +437,7 @@ pub fn evaluate(
                 format!("已实现专项收入{}", crate::monitoring::wan(position.collected))
             },
         ),
-        item("滚动覆盖与按时还本付息", "0.25", repayment, format!("年内到期{}笔", due_in_year.len())),
+        item("滚动覆盖与按时还本付息", Decimal::new(25, 2), repayment, format!("年内到期{}笔", due_in_year.len())),
     ];
 
     let candidates = [
@@ -487,9 +492,9 @@ mod tests {
     #[test]
     fn a_dimension_shares_its_weight_over_what_can_be_measured() {
         let items = vec![
-            item("a", "0.5", Some(Decimal::ONE), "满分".into()),
-            item("b", "0.3", Some(Decimal::new(5, 1)), "一半".into()),
-            item("c", "0.2", None, "无数据".into()),
+            item("a", Decimal::new(5, 1), Some(Decimal::ONE), "满分".into()),
+            item("b", Decimal::new(3, 1), Some(Decimal::new(5, 1)), "一半".into()),
+            item("c", Decimal::new(2, 1), None, "无数据".into()),
         ];
         let d = score_dimension("DECISION", Decimal::from(40), items);
         // a: 40 × 0.5/0.8 = 25; b: 40 × 0.3/0.8 = 15, half of it = 7.5; c hands its share on.
