@@ -4,6 +4,7 @@
 //! debt-service payment; a bad amount is refused beside its field and writes nothing; a
 //! form posted twice records once.
 
+use calamine::Reader;
 use rust_decimal::Decimal;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
@@ -346,6 +347,13 @@ async fn the_alerts_are_a_work_list_sorted_by_severity_with_their_history() {
     assert!(row(&a).contains("发现 · 系统巡检"), "raised by the sweep");
 }
 
+/// An export downloaded with the session cookie, opened as a workbook.
+async fn xlsx(app: &TestApp, cookie: &str, path: &str) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    let r = no_redirects().get(format!("{}{path}", app.url)).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).expect("an xlsx workbook")
+}
+
 /// The text of a PDF, page by page (poppler's pdftotext).
 fn pdf_pages(pdf: &[u8]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
@@ -450,33 +458,14 @@ async fn a_workbook_is_checked_then_imported_and_exports_download_from_the_brows
     let cookie = cookie_of(&app, "admin").await;
     let html = page(&app, &cookie, "/alerts?severity=RED&department=*").await;
     assert!(html.contains("href=\"/exports/alerts.xlsx?severity=RED&amp;unresolved=1\""), "the list links its export");
-    let bytes = no_redirects()
-        .get(format!("{}/exports/alerts.xlsx?severity=RED&unresolved=1", app.url))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut book = xlsx(&app, &cookie, "/exports/alerts.xlsx?severity=RED&unresolved=1").await;
     let rows = book.worksheet_range("预警").unwrap().rows().count() - 1;
     let api = app.ok("{ alerts(filter: {severity: RED, unresolved: true}) { totalCount } }", json!({})).await;
     assert_eq!(rows as i64, api["alerts"]["totalCount"].as_i64().unwrap());
     // A bond's schedule, from its page: its lines only.
     let bond = app.ok("{ bonds(first: 1) { nodes { code schedule { dueDate } } } }", json!({})).await;
     let code = bond["bonds"]["nodes"][0]["code"].as_str().unwrap();
-    let bytes = no_redirects()
-        .get(format!("{}/exports/schedule.xlsx?bond={code}", app.url))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut book = xlsx(&app, &cookie, &format!("/exports/schedule.xlsx?bond={code}")).await;
     let lines = book.worksheet_range("还本付息计划").unwrap().rows().count() - 1;
     assert_eq!(lines, bond["bonds"]["nodes"][0]["schedule"].as_array().unwrap().len());
     let refused = no_redirects()
