@@ -42,7 +42,7 @@ for backend in $backends; do
   server=$!; pids+=("$server")
   for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:$port/healthz && break; sleep 0.5; done
   base=http://127.0.0.1:$port
-  cookie=$(curl -s -o /dev/null -D - -d 'username=admin&password=bondwatch-demo&next=/' "$base/login" \
+  cookie=$(curl -s -o /dev/null -D - -H "Origin: $base" -d 'username=admin&password=bondwatch-demo&next=/' "$base/login" \
     | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
   [ -n "$cookie" ] || { echo "cannot log in to the demo at $base" >&2; exit 1; }
   # The project with the most alerts: the heaviest project page of the demo.
