@@ -35,7 +35,83 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
     };
     let maxima = ctx.evaluation.assessment.maxima;
 
-    // 七: each point with its maximum, score, the system's findings and the office's judgement.
+    let Scored { review, total, scored, weak } = scored(&points, &auto, &maxima);
+
+    // 八: the conclusion and its reasons.
+    let failed: Vec<&checks::AutoCheck> = auto.iter().filter(|a| !a.passed).collect();
+    let mut conclusion = section("八、评估结论");
+    match recorded {
+        Some(a) => {
+            let scores = match scored {
+                0 => "各要点未评分".to_string(),
+                8 => format!("评分合计{}分(满分100分)", crate::figures::fixed(total, 2)),
+                n => format!("已评分{n}项,合计{}分(八项满分合计100分)", crate::figures::fixed(total, 2)),
+            };
+            conclusion.paragraphs.push(format!(
+                "评估结论:{}。评估日期{},{scores}。",
+                a.conclusion,
+                a.submitted_on.format("%Y年%-m月%-d日")
+            ));
+        }
+        None => conclusion
+            .paragraphs
+            .push(format!("尚未登记评估结论,本报告为系统核验稿;按系统核验,建议结论为“{}”。", suggested(&failed))),
+    }
+    let mut reasons = Vec::new();
+    if failed.is_empty() {
+        reasons.push("系统可核验的事项均已通过".to_string());
+    } else {
+        reasons.extend(failed.iter().map(|a| format!("{}未通过({})", a.name, bare(&a.detail))));
+    }
+    if !weak.is_empty() {
+        reasons.push(format!("得分偏低的要点:{}", weak.join("、")));
+    }
+    conclusion.paragraphs.push(format!("理由:{}。", reasons.join(";")));
+    if let Some(a) = recorded
+        && a.conclusion == "予以支持"
+        && !failed.is_empty()
+    {
+        let mut points: Vec<i32> = failed.iter().map(|a| a.point).collect();
+        points.dedup();
+        conclusion.paragraphs.push(format!(
+            "注意:登记的结论为“予以支持”,但系统核验有{}项未通过(第{}项要点),二者不一致,建议复核后再申报。",
+            failed.len(),
+            points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("、")
+        ));
+    }
+
+    Ok(Document {
+        title: "专项债券项目事前绩效评估报告".into(),
+        subtitle: format!("{}({})", facts.project.name, facts.project.code),
+        generated: ctx.clock.today().to_string(),
+        cover: Vec::new(),
+        sections: vec![
+            basic_facts(&c),
+            funding(&c, "二、资金来源与到位可行性"),
+            forecast(&c),
+            coverage(&c, "四、本息覆盖与敏感性分析"),
+            repayment(&c, &auto),
+            declared_targets(&c, "六、绩效目标(申报)"),
+            review,
+            conclusion,
+        ],
+    })
+}
+
+/// 七 as scored: the table, the total, how many points were scored, the weak ones.
+struct Scored {
+    review: Section,
+    total: Decimal,
+    scored: usize,
+    weak: Vec<String>,
+}
+
+/// 七: each point with its maximum, score, the system's findings and the office's judgement.
+fn scored(
+    points: &[evaluation::entities::assessment_point::Model],
+    auto: &[checks::AutoCheck],
+    maxima: &[Decimal; 8],
+) -> Scored {
     let mut review = section("七、评估要点与评分");
     review.paragraphs.push(
         "按财预〔2021〕61号的八项评估要点逐项评分(满分合计100分)。系统能核验的事项列出核验发现及其数据;\
@@ -103,65 +179,7 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
         rows,
     ));
 
-    // 八: the conclusion and its reasons.
-    let failed: Vec<&checks::AutoCheck> = auto.iter().filter(|a| !a.passed).collect();
-    let mut conclusion = section("八、评估结论");
-    match recorded {
-        Some(a) => {
-            let scores = match scored {
-                0 => "各要点未评分".to_string(),
-                8 => format!("评分合计{}分(满分100分)", crate::figures::fixed(total, 2)),
-                n => format!("已评分{n}项,合计{}分(八项满分合计100分)", crate::figures::fixed(total, 2)),
-            };
-            conclusion.paragraphs.push(format!(
-                "评估结论:{}。评估日期{},{scores}。",
-                a.conclusion,
-                a.submitted_on.format("%Y年%-m月%-d日")
-            ));
-        }
-        None => conclusion
-            .paragraphs
-            .push(format!("尚未登记评估结论,本报告为系统核验稿;按系统核验,建议结论为“{}”。", suggested(&failed))),
-    }
-    let mut reasons = Vec::new();
-    if failed.is_empty() {
-        reasons.push("系统可核验的事项均已通过".to_string());
-    } else {
-        reasons.extend(failed.iter().map(|a| format!("{}未通过({})", a.name, bare(&a.detail))));
-    }
-    if !weak.is_empty() {
-        reasons.push(format!("得分偏低的要点:{}", weak.join("、")));
-    }
-    conclusion.paragraphs.push(format!("理由:{}。", reasons.join(";")));
-    if let Some(a) = recorded
-        && a.conclusion == "予以支持"
-        && !failed.is_empty()
-    {
-        let mut points: Vec<i32> = failed.iter().map(|a| a.point).collect();
-        points.dedup();
-        conclusion.paragraphs.push(format!(
-            "注意:登记的结论为“予以支持”,但系统核验有{}项未通过(第{}项要点),二者不一致,建议复核后再申报。",
-            failed.len(),
-            points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("、")
-        ));
-    }
-
-    Ok(Document {
-        title: "专项债券项目事前绩效评估报告".into(),
-        subtitle: format!("{}({})", facts.project.name, facts.project.code),
-        generated: ctx.clock.today().to_string(),
-        cover: Vec::new(),
-        sections: vec![
-            basic_facts(&c),
-            funding(&c, "二、资金来源与到位可行性"),
-            forecast(&c),
-            coverage(&c, "四、本息覆盖与敏感性分析"),
-            repayment(&c, &auto),
-            declared_targets(&c, "六、绩效目标(申报)"),
-            review,
-            conclusion,
-        ],
-    })
+    Scored { review, total, scored, weak }
 }
 
 /// A finding's sentence without its full stop, to sit inside another sentence.

@@ -6,12 +6,12 @@
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Document, dimension_name, grade_name, section, table};
+use super::{Document, Section, dimension_name, grade_name, section, table};
 use crate::Ctx;
 use crate::codes::{RectificationStatus, label_or_code};
 use crate::error::Result;
 use crate::figures::fixed;
-use crate::ledger::entities::project;
+use crate::ledger::entities::{department, project};
 use crate::monitoring::{Dimension, Severity};
 
 pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Document> {
@@ -45,81 +45,8 @@ pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Docum
             .collect(),
     ));
 
-    // 二: its place among the departments.
-    let mut ranking = section("二、部门排名");
-    let ranks = crate::evaluation::department_ranking(ctx, year).await?;
-    ranking.paragraphs.push(match ranks.iter().find(|r| r.department.id == department.id) {
-        Some(r) => format!(
-            "{year}年度在{}个部门中排第{}名,平均分{}分,60分以下项目{}个。",
-            ranks.len(),
-            r.rank,
-            fixed(r.average, 2),
-            r.under_60
-        ),
-        None => format!("{year}年度尚无评价结果,未参加排名。"),
-    });
-    ranking.tables.push(table(
-        "部门排名",
-        &["名次", "部门", "评价项目", "平均分", "60分以下"],
-        ranks
-            .iter()
-            .map(|r| {
-                vec![
-                    r.rank.to_string(),
-                    r.department.name.clone(),
-                    r.projects.to_string(),
-                    fixed(r.average, 2),
-                    r.under_60.to_string(),
-                ]
-            })
-            .collect(),
-    ));
-
-    // 三: its alerts of the year, by dimension and severity.
-    let mut alerts = section("三、预警情况");
-    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-    let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-    use crate::monitoring::store::alert;
-    let seen: Vec<alert::Model> = alert::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(alert::Column::ProjectId.is_in(ids))
-                .add(alert::Column::DepartmentId.eq(department.id)),
-        )
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .filter(|a| super::seen_between(a, start, end))
-        .collect();
-    let count = |d: Dimension, s: Severity| {
-        seen.iter().filter(|a| a.dimension == d.as_str() && a.severity == s.as_str()).count()
-    };
-    alerts.paragraphs.push(format!(
-        "{year}年共发生预警{}条,其中红色{}条,已解除{}条。",
-        seen.len(),
-        seen.iter().filter(|a| a.severity == Severity::Red.as_str()).count(),
-        seen.iter().filter(|a| a.status == "RESOLVED").count()
-    ));
-    let headers: Vec<String> = std::iter::once("维度".to_string())
-        .chain(Severity::ALL.iter().map(|s| s.label().to_string()))
-        .chain(["合计".into()])
-        .collect();
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    alerts.tables.push(table(
-        "预警(按维度与等级)",
-        &headers,
-        Dimension::ALL
-            .iter()
-            .map(|d| {
-                let n: Vec<usize> = Severity::ALL.iter().map(|s| count(*d, *s)).collect();
-                std::iter::once(dimension_name(d.as_str()).to_string())
-                    .chain(n.iter().map(|x| x.to_string()))
-                    .chain([n.iter().sum::<usize>().to_string()])
-                    .collect()
-            })
-            .collect(),
-    ));
+    let ranking = ranking_section(ctx, &department, year).await?;
+    let alerts = alerts_section(ctx, &department, &projects, year).await?;
 
     // 四: its rectifications and their state.
     let mut rectifications = section("四、整改情况");
@@ -179,4 +106,93 @@ pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Docum
         cover: Vec::new(),
         sections: vec![scores, ranking, alerts, rectifications, application],
     })
+}
+
+/// 二: its place among the departments.
+async fn ranking_section(ctx: &Ctx, department: &department::Model, year: i32) -> Result<Section> {
+    let mut ranking = section("二、部门排名");
+    let ranks = crate::evaluation::department_ranking(ctx, year).await?;
+    ranking.paragraphs.push(match ranks.iter().find(|r| r.department.id == department.id) {
+        Some(r) => format!(
+            "{year}年度在{}个部门中排第{}名,平均分{}分,60分以下项目{}个。",
+            ranks.len(),
+            r.rank,
+            fixed(r.average, 2),
+            r.under_60
+        ),
+        None => format!("{year}年度尚无评价结果,未参加排名。"),
+    });
+    ranking.tables.push(table(
+        "部门排名",
+        &["名次", "部门", "评价项目", "平均分", "60分以下"],
+        ranks
+            .iter()
+            .map(|r| {
+                vec![
+                    r.rank.to_string(),
+                    r.department.name.clone(),
+                    r.projects.to_string(),
+                    fixed(r.average, 2),
+                    r.under_60.to_string(),
+                ]
+            })
+            .collect(),
+    ));
+
+    Ok(ranking)
+}
+
+/// 三: its alerts of the year, by dimension and severity.
+async fn alerts_section(
+    ctx: &Ctx,
+    department: &department::Model,
+    projects: &[project::Model],
+    year: i32,
+) -> Result<Section> {
+    let mut alerts = section("三、预警情况");
+    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    use crate::monitoring::store::alert;
+    let seen: Vec<alert::Model> = alert::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(alert::Column::ProjectId.is_in(ids))
+                .add(alert::Column::DepartmentId.eq(department.id)),
+        )
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .filter(|a| super::seen_between(a, start, end))
+        .collect();
+    let count = |d: Dimension, s: Severity| {
+        seen.iter().filter(|a| a.dimension == d.as_str() && a.severity == s.as_str()).count()
+    };
+    alerts.paragraphs.push(format!(
+        "{year}年共发生预警{}条,其中红色{}条,已解除{}条。",
+        seen.len(),
+        seen.iter().filter(|a| a.severity == Severity::Red.as_str()).count(),
+        seen.iter().filter(|a| a.status == "RESOLVED").count()
+    ));
+    let headers: Vec<String> = std::iter::once("维度".to_string())
+        .chain(Severity::ALL.iter().map(|s| s.label().to_string()))
+        .chain(["合计".into()])
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    alerts.tables.push(table(
+        "预警(按维度与等级)",
+        &headers,
+        Dimension::ALL
+            .iter()
+            .map(|d| {
+                let n: Vec<usize> = Severity::ALL.iter().map(|s| count(*d, *s)).collect();
+                std::iter::once(dimension_name(d.as_str()).to_string())
+                    .chain(n.iter().map(|x| x.to_string()))
+                    .chain([n.iter().sum::<usize>().to_string()])
+                    .collect()
+            })
+            .collect(),
+    ));
+
+    Ok(alerts)
 }

@@ -61,7 +61,6 @@ pub async fn evaluation_document(
     let p = &facts.project;
     let grade = grade_name(result.grade);
     let total = fixed(result.total, 2);
-    let profile = label_or_code(&result.profile, Profile::parse, Profile::label);
     let alerts = alerts_of_year(ctx, &c, year).await?;
     let rectification = crate::results::of_project(&ctx.db, p.id)
         .await?
@@ -88,7 +87,61 @@ pub async fn evaluation_document(
         part(declared_targets(&c, ""), "(三)绩效目标"),
     ];
 
-    // 二: how the evaluation was done.
+    let how = how_it_was_done(ctx, &c, result, year);
+    let overall = overall_result(&p.name, result, year);
+    let analysis = analysis_of(result);
+    // 五 and 六: what went well, what did not and why, and what to do about each.
+    let (lessons, advice) = lessons_and_advice(&result.dimensions, &alerts, year);
+    let mut suggestions = advice;
+    let poor = result.grade == crate::codes::Grade::Poor.as_str();
+    if let Some(r) = &rectification {
+        let status = RectificationStatus::parse(&r.status).map_or(r.status.as_str(), |s| s.label());
+        suggestions.paragraphs.push(format!(
+            "{}已于{}下达整改事项,整改期限为{},当前状态:{status}。整改情况作为下一年度债券额度安排的依据。",
+            if poor { "评价等级为“差”," } else { "本年度评价" },
+            r.opened_on.format("%Y年%-m月%-d日"),
+            r.due_on.format("%Y年%-m月%-d日")
+        ));
+    } else if poor {
+        suggestions
+            .paragraphs
+            .push("评价等级为“差”,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。".into());
+    }
+
+    let other = other_matters(facts, result, year);
+
+    // 附件: the tables a reviewer checks the figures against.
+    let appendix = vec![
+        section("附件"),
+        part(spending(&c, &months_of(year, as_of), &format!("{year}年")), "附件1 资金支出与建设进度"),
+        part(debt_service(&c, ""), "附件2 还本付息计划"),
+        part(coverage(&c, ""), "附件3 本息覆盖与敏感性分析"),
+        part(revenue(&c), "附件4 项目收益实现情况"),
+        part(indicators(&c, ""), "附件5 绩效指标完成情况"),
+        part(alerts_table(&alerts, year), "附件6 年度预警及处置情况"),
+    ];
+
+    Ok(Document {
+        title: format!("{year}年度专项债券项目绩效评价报告"),
+        subtitle: format!("{}({})", p.name, p.code),
+        generated: today.to_string(),
+        cover,
+        sections: facts_parts
+            .into_iter()
+            .chain([how, overall])
+            .chain(analysis)
+            .chain([lessons, suggestions, other])
+            .chain(appendix)
+            .collect(),
+    })
+}
+
+/// 二: how the evaluation was done: purpose, scope, principles, the indicator system
+/// with the profile's weights and why, method and standards, the data and its date.
+fn how_it_was_done(ctx: &Ctx, c: &Context<'_>, result: &evaluation::score::Evaluation, year: i32) -> Section {
+    let (facts, as_of) = (c.facts, c.as_of);
+    let p = &facts.project;
+    let profile = label_or_code(&result.profile, Profile::parse, Profile::label);
     let mut how = section("二、绩效评价工作开展情况");
     how.paragraphs.extend([
         format!(
@@ -146,7 +199,12 @@ pub async fn evaluation_document(
             .collect(),
     ));
 
-    // 三: the overall result, in a paragraph a reader can quote.
+    how
+}
+
+/// 三: the overall result, in a paragraph a reader can quote, and the score by dimension.
+fn overall_result(name: &str, result: &evaluation::score::Evaluation, year: i32) -> Section {
+    let (grade, total) = (grade_name(result.grade), fixed(result.total, 2));
     let mut overall = section("三、综合评价结论");
     let parts: Vec<String> = result
         .dimensions
@@ -161,7 +219,7 @@ pub async fn evaluation_document(
         .collect();
     overall.paragraphs.push(format!(
         "{}{year}年度绩效评价总分{total}分,评价等级为“{grade}”。其中{}。{}",
-        p.name,
+        name,
         parts.join("、"),
         match lost.iter().max_by_key(|(_, l)| *l) {
             Some((d, l)) => format!("失分主要在{d}方面({}分)。", fixed(*l, 2)),
@@ -187,7 +245,11 @@ pub async fn evaluation_document(
             .collect(),
     ));
 
-    // 四: dimension by dimension, each item with its score, maximum and basis.
+    overall
+}
+
+/// 四: dimension by dimension, each item with its score, maximum and basis.
+fn analysis_of(result: &evaluation::score::Evaluation) -> Vec<Section> {
     let mut analysis = vec![section("四、绩效分析")];
     for d in &result.dimensions {
         let (heading, _) = dimension_words(d.dimension);
@@ -209,25 +271,12 @@ pub async fn evaluation_document(
         analysis.push(s);
     }
 
-    // 五 and 六: what went well, what did not and why, and what to do about each.
-    let (lessons, advice) = lessons_and_advice(&result.dimensions, &alerts, year);
-    let mut suggestions = advice;
-    let poor = result.grade == crate::codes::Grade::Poor.as_str();
-    if let Some(r) = &rectification {
-        let status = RectificationStatus::parse(&r.status).map_or(r.status.as_str(), |s| s.label());
-        suggestions.paragraphs.push(format!(
-            "{}已于{}下达整改事项,整改期限为{},当前状态:{status}。整改情况作为下一年度债券额度安排的依据。",
-            if poor { "评价等级为“差”," } else { "本年度评价" },
-            r.opened_on.format("%Y年%-m月%-d日"),
-            r.due_on.format("%Y年%-m月%-d日")
-        ));
-    } else if poor {
-        suggestions
-            .paragraphs
-            .push("评价等级为“差”,应向主管部门反馈并限期整改,整改情况作为下一年度债券额度安排的依据。".into());
-    }
+    analysis
+}
 
-    // 七: what a reader should know about how the score came about.
+/// 七: what a reader should know about how the score came about: weight handed over,
+/// qualitative judgements, actuals missing.
+fn other_matters(facts: &ProjectFacts, result: &evaluation::score::Evaluation, year: i32) -> Section {
     let mut other = section("七、其他需要说明的问题");
     let handed: Vec<String> = result
         .dimensions
@@ -259,30 +308,7 @@ pub async fn evaluation_document(
         other.paragraphs.push(format!("(三)数据缺失:{missing}个绩效指标未填报{year}年实际值,按未完成计分。"));
     }
 
-    // 附件: the tables a reviewer checks the figures against.
-    let appendix = vec![
-        section("附件"),
-        part(spending(&c, &months_of(year, as_of), &format!("{year}年")), "附件1 资金支出与建设进度"),
-        part(debt_service(&c, ""), "附件2 还本付息计划"),
-        part(coverage(&c, ""), "附件3 本息覆盖与敏感性分析"),
-        part(revenue(&c), "附件4 项目收益实现情况"),
-        part(indicators(&c, ""), "附件5 绩效指标完成情况"),
-        part(alerts_table(&alerts, year), "附件6 年度预警及处置情况"),
-    ];
-
-    Ok(Document {
-        title: format!("{year}年度专项债券项目绩效评价报告"),
-        subtitle: format!("{}({})", p.name, p.code),
-        generated: today.to_string(),
-        cover,
-        sections: facts_parts
-            .into_iter()
-            .chain([how, overall])
-            .chain(analysis)
-            .chain([lessons, suggestions, other])
-            .chain(appendix)
-            .collect(),
-    })
+    other
 }
 
 /// 五 and 六: the dimensions with no deduction as experience; the deductions and the
