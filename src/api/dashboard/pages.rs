@@ -419,20 +419,7 @@ pub async fn alerts(
         let with_all = |all: &str, rest: Vec<(String, String)>| {
             std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
         };
-        // The export is what the list shows: the same filters, most severe first.
-        let export = {
-            let mut q: Vec<String> = [("severity", &severity), ("dimension", &dimension), ("stage", &stage)]
-                .iter()
-                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", urlencode(v))))
-                .collect();
-            q.extend(department.as_ref().map(|d| format!("department={}", urlencode(d))));
-            match status.as_deref() {
-                None => q.push("unresolved=1".into()),
-                Some("ALL") => {}
-                Some(s) => q.push(format!("status={s}")),
-            }
-            format!("/exports/alerts.xlsx?{}", q.join("&"))
-        };
+        let export = alerts_export(&severity, &dimension, &stage, &department, status.as_deref());
         let content = html! {
             h1 { "预警" span.count { "共 " (data["alerts"]["totalCount"]) " 条" } }
             form.filters method="get" action="/alerts" {
@@ -457,6 +444,27 @@ pub async fn alerts(
         Ok(("预警".to_string(), content))
     })
     .await
+}
+
+/// The export of the alerts list: the same filters, most severe first.
+fn alerts_export(
+    severity: &Option<String>,
+    dimension: &Option<String>,
+    stage: &Option<String>,
+    department: &Option<String>,
+    status: Option<&str>,
+) -> String {
+    let mut q: Vec<String> = [("severity", severity), ("dimension", dimension), ("stage", stage)]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", urlencode(v))))
+        .collect();
+    q.extend(department.as_ref().map(|d| format!("department={}", urlencode(d))));
+    match status {
+        None => q.push("unresolved=1".into()),
+        Some("ALL") => {}
+        Some(s) => q.push(format!("status={s}")),
+    }
+    format!("/exports/alerts.xlsx?{}", q.join("&"))
 }
 
 /// The link to the next page of a list: this page's query with `after` set to the
