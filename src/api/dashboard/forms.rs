@@ -365,10 +365,14 @@ fn yuan(field: &Field, text: &str) -> Result<String, Refusal> {
         Kind::Wan => (typed.checked_mul(Decimal::from(10_000)).ok_or_else(not_an_amount)?, "万元"),
         _ => (typed, "元"),
     };
-    if value.normalize().scale() > 2 {
-        return Err(refused(field.name, format!("{}:{text} {unit} 精确不到分(换算为元最多两位小数)", field.label)));
+    // The store's own rule for an amount: whole fen, within its range.
+    match crate::db::Money::from_decimal(value) {
+        Ok(m) => Ok(m.to_string()),
+        Err(crate::db::money::MoneyError::TooPrecise(_)) => {
+            Err(refused(field.name, format!("{}:{text} {unit} 精确不到分(换算为元最多两位小数)", field.label)))
+        }
+        Err(e) => Err(refused(field.name, format!("{}:{e}", field.label))),
     }
-    Ok(crate::figures::fixed(value, 2))
 }
 
 /// The mutation's variables from a posted form: each field checked and converted, the

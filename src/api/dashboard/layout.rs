@@ -41,6 +41,40 @@ pub fn role_name(role: Role) -> &'static str {
     }
 }
 
+/// A query parameter as chosen: a blank one is no choice.
+pub fn chosen(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// The department a list is filtered to: as asked (`*` or blank: all), else the
+/// viewer's own — a department's staff start at their department.
+pub fn department_filter(viewer: &Viewer, asked: Option<&str>) -> Option<String> {
+    match asked {
+        None => viewer.department_code.clone(),
+        Some("*") | Some("") => None,
+        Some(d) => Some(d.to_string()),
+    }
+}
+
+/// A filter's select box: (value, text) options, the current value selected.
+pub fn choice(name: &str, label: &str, options: &[(String, String)], current: &str) -> Markup {
+    html! {
+        label { (label)
+            select name=(name) {
+                @for (value, text) in options { option value=(value) selected[current == value] { (text) } }
+            }
+        }
+    }
+}
+
+/// The department filter's select box: 全部部门, then the API's departments.
+pub fn department_choice(departments: &Value, current: Option<&str>) -> Markup {
+    let options: Vec<(String, String)> = std::iter::once(("*".to_string(), "全部部门".to_string()))
+        .chain(departments.as_array().into_iter().flatten().map(|d| (text(d, "code").into(), text(d, "name").into())))
+        .collect();
+    choice("department", "部门", &options, current.unwrap_or("*"))
+}
+
 /// Text of a JSON field, or "".
 pub fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or("")

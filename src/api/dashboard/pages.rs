@@ -360,12 +360,7 @@ pub async fn alerts(
     uri: Uri,
 ) -> Response {
     show(&state, &headers, &uri, async |viewer: Viewer| {
-        let chosen = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_string);
-        let department = match q.department.as_deref() {
-            None => viewer.department_code.clone(),
-            Some("*") | Some("") => None,
-            Some(d) => Some(d.to_string()),
-        };
+        let department = department_filter(&viewer, q.department.as_deref());
         // A value the filters do not offer (a hand-edited address) is said in Chinese, with what is allowed.
         let severities: Vec<(&str, &str)> = Severity::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
         let dimensions: Vec<(&str, &str)> = Dimension::ALL.iter().map(|d| (d.as_str(), d.label())).collect();
@@ -406,15 +401,7 @@ pub async fn alerts(
         let nodes: Vec<&Value> = data["alerts"]["nodes"].as_array().unwrap_or(&empty).iter().collect();
         let back = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/alerts".into());
         let select = |name: &str, label: &str, options: Vec<(String, String)>, current: Option<&str>| {
-            html! {
-                label { (label)
-                    select name=(name) {
-                        @for (value, text) in &options {
-                            option value=(value) selected[current.unwrap_or("") == value] { (text) }
-                        }
-                    }
-                }
-            }
+            choice(name, label, &options, current.unwrap_or(""))
         };
         let with_all = |all: &str, rest: Vec<(String, String)>| {
             std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
@@ -426,11 +413,7 @@ pub async fn alerts(
                 (select("severity", "等级", with_all("全部", Severity::ALL.iter().map(|s| (s.as_str().into(), s.label().into())).collect()), q.severity.as_deref()))
                 (select("dimension", "维度", with_all("全部", Dimension::ALL.iter().map(|d| (d.as_str().into(), d.label().into())).collect()), q.dimension.as_deref()))
                 (select("stage", "阶段", with_all("全部", super::layout::stages().map(|s| (s.to_string(), stage_name(s).into())).collect()), q.stage.as_deref()))
-                (select("department", "部门",
-                    std::iter::once(("*".to_string(), "全部部门".to_string()))
-                        .chain(data["departments"].as_array().unwrap_or(&empty).iter().map(|d| (text(d, "code").into(), text(d, "name").into())))
-                        .collect(),
-                    Some(department.as_deref().unwrap_or("*"))))
+                (department_choice(&data["departments"], department.as_deref()))
                 (select("status", "状态",
                     with_all("未解除", std::iter::once(("ALL".to_string(), "全部".to_string()))
                         .chain(alert_statuses().map(|s| (s.to_string(), alert_status_name(s).into()))).collect()),

@@ -26,11 +26,6 @@ fn status_badge(code: &str) -> Markup {
     html! { span class={"rstatus rstatus-" (code.to_lowercase())} { (status_name(code)) } }
 }
 
-/// A blank query parameter is no choice.
-fn chosen(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
-}
-
 /// A year typed in the address, said in Chinese when it is not one.
 fn year_of(text: Option<String>, default: i32) -> Result<i32, PageError> {
     match text {
@@ -69,11 +64,7 @@ pub async fn rectifications(
     uri: Uri,
 ) -> Response {
     show(&state, &headers, &uri, async |viewer: Viewer| {
-        let department = match q.department.as_deref() {
-            None => viewer.department_code.clone(),
-            Some("*") | Some("") => None,
-            Some(d) => Some(d.to_string()),
-        };
+        let department = department_filter(&viewer, q.department.as_deref());
         let statuses: Vec<(&str, &str)> = RectificationStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
         let status = offered("状态", chosen(&q.status), &statuses)?;
         let overdue = offered("逾期", chosen(&q.overdue), &[("true", "已逾期"), ("false", "未逾期")])?;
@@ -88,25 +79,14 @@ pub async fn rectifications(
         let data = run(&state, &viewer.caller, LIST, json!({"filter": filter, "after": chosen(&q.after)})).await?;
         let empty = Vec::new();
         let nodes = data["rectifications"]["nodes"].as_array().unwrap_or(&empty);
-        let select = |name: &str, label: &str, options: Vec<(String, String)>, current: &str| {
-            html! {
-                label { (label)
-                    select name=(name) {
-                        @for (value, text) in &options { option value=(value) selected[current == value] { (text) } }
-                    }
-                }
-            }
-        };
+        let select =
+            |name: &str, label: &str, options: Vec<(String, String)>, current: &str| choice(name, label, &options, current);
         let all = |rest: Vec<(String, String)>| std::iter::once((String::new(), "全部".to_string())).chain(rest).collect();
         let content = html! {
             h1 { "整改事项" span.count { "共 " (data["rectifications"]["totalCount"]) " 项" } }
             form.filters method="get" action="/rectifications" {
                 (select("status", "状态", all(statuses.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect()), status.as_deref().unwrap_or("")))
-                (select("department", "部门",
-                    std::iter::once(("*".to_string(), "全部部门".to_string()))
-                        .chain(data["departments"].as_array().unwrap_or(&empty).iter().map(|d| (text(d, "code").into(), text(d, "name").into())))
-                        .collect(),
-                    department.as_deref().unwrap_or("*")))
+                (department_choice(&data["departments"], department.as_deref()))
                 (select("overdue", "逾期", all(vec![("true".into(), "已逾期".into()), ("false".into(), "未逾期".into())]), overdue.as_deref().unwrap_or("")))
                 label { "年度" input type="number" name="year" min="2000" max="2100" value=[year] placeholder="全部"; }
                 @if let Some(p) = chosen(&q.project) { input type="hidden" name="project" value=(p); }
