@@ -104,13 +104,7 @@ impl Rectification {
     }
     async fn alert(&self, ctx: &Context<'_>) -> GqlResult<Option<Alert>> {
         let Some(id) = self.0.alert_id else { return Ok(None) };
-        use sea_orm::EntityTrait;
-        let found = crate::monitoring::store::alert::Entity::find_by_id(id)
-            .one(&app(ctx).db)
-            .await
-            .map_err(Error::from)
-            .gql()?;
-        Ok(found.map(Alert))
+        Ok(loaders(ctx).alert.load_one(id).await.map_err(super::loaders::load_err)?.map(Alert))
     }
     async fn issue(&self) -> &str {
         &self.0.issue
@@ -147,7 +141,8 @@ impl Rectification {
     }
     /// Its history: opened, each response, each review, in order.
     async fn steps(&self, ctx: &Context<'_>) -> GqlResult<Vec<RectificationStep>> {
-        let rows = results::steps_of(&app(ctx).db, self.0.id).await.gql()?;
+        let mut rows = super::types::load_many(&loaders(ctx).steps_by_rectification, self.0.id).await?;
+        rows.sort_by_key(|s| s.id);
         Ok(rows.into_iter().map(RectificationStep).collect())
     }
 }

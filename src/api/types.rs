@@ -466,8 +466,8 @@ impl Project {
     }
     /// The unit's self-evaluation (自评) of a year in force, when submitted.
     async fn self_evaluation(&self, ctx: &Context<'_>, year: i32) -> GqlResult<Option<super::results::SelfEvaluation>> {
-        let found = crate::results::self_evaluation_of(&app(ctx).db, self.0.id, year).await.gql()?;
-        Ok(found.map(super::results::SelfEvaluation))
+        let rows = load_many(&loaders(ctx).self_evaluations_by_project, self.0.id).await?;
+        Ok(rows.into_iter().find(|s| s.year == year && s.superseded_at.is_none()).map(super::results::SelfEvaluation))
     }
     /// Its rectifications (整改事项), oldest first: for its department's staff, the office
     /// and readers; empty for another department's staff.
@@ -475,7 +475,8 @@ impl Project {
         if !super::mutation::caller(ctx)?.reads_department(self.0.department_id) {
             return Ok(Vec::new());
         }
-        let rows = crate::results::of_project(&app(ctx).db, self.0.id).await.gql()?;
+        let mut rows = load_many(&loaders(ctx).rectifications_by_project, self.0.id).await?;
+        rows.sort_by_key(|r| r.id);
         Ok(rows.into_iter().map(super::results::Rectification).collect())
     }
     /// The stored evaluation of a year (run `evaluate` to compute it).

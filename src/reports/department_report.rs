@@ -3,6 +3,7 @@
 //! ranking, its alerts by dimension, its rectifications and their state, and the results
 //! application's suggestion for next year.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -15,6 +16,7 @@ use crate::ledger::entities::{department, project};
 use crate::monitoring::{Dimension, Severity};
 
 pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Document> {
+    crate::db::values::check_year("year", year)?;
     let department = crate::ledger::department_by_code(&ctx.db, "department", code).await?;
     let projects: Vec<project::Model> =
         project::Entity::find().filter(project::Column::DepartmentId.eq(department.id)).all(&ctx.db).await?;
@@ -150,8 +152,10 @@ async fn alerts_section(
     year: i32,
 ) -> Result<Section> {
     let mut alerts = section("三、预警情况");
-    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-    let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    // A year check_year let through has both days.
+    let (Some(start), Some(end)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
+        return Err(crate::error::Error::validation("year", format!("{year} 不是可评价的年度")));
+    };
     let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
     use crate::monitoring::store::alert;
     let seen: Vec<alert::Model> = alert::Entity::find()

@@ -194,20 +194,6 @@ pub async fn submit_self_evaluation_in(
     Ok(saved)
 }
 
-/// The self-evaluation in force of a project and year.
-pub async fn self_evaluation_of(
-    db: &impl ConnectionTrait,
-    project_id: i64,
-    year: i32,
-) -> Result<Option<self_evaluation::Model>> {
-    Ok(self_evaluation::Entity::find()
-        .filter(self_evaluation::Column::ProjectId.eq(project_id))
-        .filter(self_evaluation::Column::Year.eq(year))
-        .filter(self_evaluation::Column::SupersededAt.is_null())
-        .one(db)
-        .await?)
-}
-
 /// The self-evaluations in force of a year, of one department's projects when given.
 pub async fn self_evaluations(
     ctx: &Ctx,
@@ -581,15 +567,6 @@ pub async fn list(
     let rest: Vec<_> = all.into_iter().filter(|r| after.is_none_or(|a| r.id > a)).collect();
     let more = rest.len() as u64 > first;
     Ok((rest.into_iter().take(first as usize).collect(), more, total))
-}
-
-/// A rectification's steps, in the order they were taken.
-pub async fn steps_of(db: &impl ConnectionTrait, rectification_id: i64) -> Result<Vec<rectification_step::Model>> {
-    Ok(rectification_step::Entity::find()
-        .filter(rectification_step::Column::RectificationId.eq(rectification_id))
-        .order_by_asc(rectification_step::Column::Id)
-        .all(db)
-        .await?)
 }
 
 /// A project's rectifications, oldest first.

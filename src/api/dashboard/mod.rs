@@ -252,7 +252,8 @@ async fn ask(state: &AppState, caller: &Caller, query: &str, variables: Value) -
             e.extensions.as_ref().and_then(|x| x.get(key)).map(|v| v.to_string().trim_matches('"').to_string())
         };
         return Err(Refusal {
-            code: extension("code").unwrap_or_default(),
+            // An error without a code is none the API meant to give: an internal one.
+            code: extension("code").unwrap_or_else(|| "INTERNAL".into()),
             field: extension("field"),
             message: e.message.clone(),
         });
