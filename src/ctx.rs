@@ -4,10 +4,13 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::auth::limiter::LoginLimiter;
+use crate::base::limiter::LoginLimiter;
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::monitoring::RuleConfig;
+use crate::config::evaluation::EvaluationConfig;
+use crate::config::results::ResultsConfig;
+use crate::config::rules::RuleConfig;
+use crate::config::schedule::{DEFAULT_SCHEDULE, JobDef, parse_schedule};
 
 #[derive(Clone, Debug)]
 pub struct Ctx {
@@ -18,11 +21,11 @@ pub struct Ctx {
     /// The alert rules' switches and thresholds, validated at start.
     pub rules: Arc<RuleConfig>,
     /// The scheduled jobs, validated at start (digest subscriptions name one).
-    pub schedule: Arc<Vec<crate::jobs::JobDef>>,
+    pub schedule: Arc<Vec<JobDef>>,
     /// Evaluation weights and grades (`jobs/evaluation.toml`).
-    pub evaluation: Arc<crate::evaluation::score::EvaluationConfig>,
+    pub evaluation: Arc<EvaluationConfig>,
     /// Rectification due days and next year's suggestions (`jobs/results.toml`).
-    pub results: Arc<crate::results::config::ResultsConfig>,
+    pub results: Arc<ResultsConfig>,
 }
 
 impl Ctx {
@@ -35,8 +38,8 @@ impl Ctx {
         let window = chrono::Duration::minutes(settings.auth.login_window_minutes);
         let limiter = LoginLimiter::new(settings.auth.login_max_failures, window);
         let rules = Arc::new(RuleConfig::default_rules());
-        let schedule =
-            crate::jobs::parse_schedule(crate::jobs::DEFAULT_SCHEDULE, "jobs/schedule.toml").unwrap_or_default();
+        let schedule = parse_schedule(DEFAULT_SCHEDULE, "jobs/schedule.toml")
+            .unwrap_or_else(|e| panic!("the shipped schedule is invalid: {e}"));
         Ctx {
             db,
             clock,
@@ -44,8 +47,8 @@ impl Ctx {
             login_limiter: Arc::new(limiter),
             rules,
             schedule: Arc::new(schedule),
-            evaluation: Arc::new(crate::evaluation::score::EvaluationConfig::default_config()),
-            results: Arc::new(crate::results::config::ResultsConfig::default_config()),
+            evaluation: Arc::new(EvaluationConfig::default_config()),
+            results: Arc::new(ResultsConfig::default_config()),
         }
     }
 
@@ -65,7 +68,7 @@ impl Ctx {
         }
     }
 
-    pub fn with_schedule(self, schedule: Vec<crate::jobs::JobDef>) -> Self {
+    pub fn with_schedule(self, schedule: Vec<JobDef>) -> Self {
         Ctx { schedule: Arc::new(schedule), ..self }
     }
 }

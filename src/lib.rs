@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod base;
 pub mod clock;
 pub mod codes;
 pub mod config;
@@ -15,9 +16,12 @@ pub mod error;
 pub mod evaluation;
 pub mod facts;
 pub mod figures;
+#[cfg(test)]
+mod fixtures;
 pub mod jobs;
 pub mod ledger;
 pub mod monitoring;
+pub mod performance;
 pub mod reports;
 pub mod results;
 pub mod spreadsheets;

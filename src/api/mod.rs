@@ -3,13 +3,11 @@
 
 mod dashboard;
 pub mod error;
-pub mod figures;
 mod graphiql;
+pub mod graphql;
 pub mod loaders;
-pub mod mutation;
+pub mod paging;
 pub mod policy;
-pub mod query;
-pub mod results;
 pub mod scalars;
 pub mod types;
 
@@ -29,16 +27,8 @@ use axum::{Json, Router};
 
 use crate::Ctx;
 use crate::auth::{Caller, tokens};
+pub use graphql::{MutationRoot, QueryRoot};
 use loaders::Loaders;
-
-/// The roots, merged from each domain's part.
-#[derive(async_graphql::MergedObject, Default)]
-#[graphql(name = "Query")]
-pub struct QueryRoot(query::Query, results::ResultsQuery);
-
-#[derive(async_graphql::MergedObject, Default)]
-#[graphql(name = "Mutation")]
-pub struct MutationRoot(mutation::Mutation, results::ResultsMutation);
 
 pub type BondwatchSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -423,7 +413,7 @@ async fn export_file(
         Ok(c) => c,
         Err(response) => return response,
     };
-    if caller.role == crate::auth::Role::Manager && caller.department_id.is_some() {
+    if caller.role == crate::auth::Role::Manager && caller.held_to().is_some() {
         return (StatusCode::FORBIDDEN, "导出文件涵盖全部项目;只负责一个部门的管理者请通过 API 查看本部门的数据")
             .into_response();
     }
@@ -432,17 +422,11 @@ async fn export_file(
     };
     let export = match crate::spreadsheets::Export::parse(name, query.year, state.ctx.clock.today()) {
         Ok(e) => e,
-        Err(e) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+        Err(e) => return error::http_error(&e, "导出文件生成失败"),
     };
     let export = match query.narrow(&state.ctx.db, export).await {
         Ok(e) => e,
-        Err(e @ (Error::Validation { .. } | Error::NotFound { .. })) => {
-            return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the export's filters");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "导出文件生成失败").into_response();
-        }
+        Err(e) => return error::http_error(&e, "导出文件生成失败"),
     };
     match crate::spreadsheets::export(&state.ctx, export).await {
         Ok(bytes) => (
@@ -453,10 +437,7 @@ async fn export_file(
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot export {file}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "导出文件生成失败").into_response()
-        }
+        Err(e) => error::http_error(&e, "导出文件生成失败"),
     }
 }
 
@@ -481,9 +462,9 @@ async fn report_file(
     };
     let project = match crate::ledger::project_by_code(&state.ctx.db, "code", code).await {
         Ok(p) => p,
-        Err(e) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+        Err(e) => return error::http_error(&e, "报告生成失败"),
     };
-    if caller.department_id.is_some_and(|d| d != project.department_id) {
+    if !caller.reads_department(project.department_id) {
         return (StatusCode::FORBIDDEN, format!("项目 {code} 属于其他部门")).into_response();
     }
     let doc = match (name, get("year").map(str::parse::<i32>)) {
@@ -507,17 +488,9 @@ async fn report_file(
                 bytes,
             )
                 .into_response(),
-            Err(crate::error::Error::Unavailable(m)) => (StatusCode::SERVICE_UNAVAILABLE, m).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot render the report {code}/{file}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "报告生成失败").into_response()
-            }
+            Err(e) => error::http_error(&e, "报告生成失败"),
         },
-        Err(e @ crate::error::Error::Validation { .. }) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot build the report {code}/{file}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "报告生成失败").into_response()
-        }
+        Err(e) => error::http_error(&e, "报告生成失败"),
     }
 }
 
@@ -532,10 +505,7 @@ async fn template_file() -> Response {
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot write the template");
-            (StatusCode::INTERNAL_SERVER_ERROR, "导入模板生成失败").into_response()
-        }
+        Err(e) => error::http_error(&e, "导入模板生成失败"),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Users, tokens and the audit trail.
+//! Users and tokens (the audit trail's entry is `base::audit`'s).
 
 pub mod user {
     use sea_orm::entity::prelude::*;
@@ -37,19 +37,4 @@ pub mod api_token {
     crate::plain_entity!();
 }
 
-pub mod audit_entry {
-    use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "audit_log")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub at: DateTimeUtc,
-        pub username: String,
-        pub operation: String,
-        pub subject: Option<String>,
-        pub before: Option<String>,
-        pub after: Option<String>,
-    }
-    crate::plain_entity!();
-}
+pub use crate::base::audit::audit_entry;

@@ -155,7 +155,7 @@ async fn evaluate_all(ctx: &Ctx, year: i32, out: &std::path::Path, format: Optio
     for code in &projects {
         bar.set_message(code.clone());
         let (facts, result) = bondwatch::evaluation::score_project(ctx, code, year).await?;
-        bondwatch::evaluation::store(ctx, &operator, &facts.project, year, &result).await?;
+        bondwatch::results::store_evaluation(ctx, &operator, &facts.project, year, &result).await?;
         if let Some(f) = format {
             let doc = reports::evaluation_document(ctx, &facts, &result, year).await?;
             write(

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::config::DebtSettings;
 use crate::db::values::{add_months, stored_decimal};
 use crate::db::{Money, begin_write};
@@ -338,22 +338,7 @@ pub async fn record_debt_service_payment(
         .iter()
         .find(|l| l.project_id == project_id && l.line.due == input.due_date)
         .copied()
-        .ok_or_else(|| {
-            let dues: BTreeSet<String> =
-                book.lines.iter().filter(|l| l.project_id == project_id).map(|l| l.line.due.to_string()).collect();
-            let whose =
-                input.project_code.as_deref().map(|c| format!("项目 {c}")).unwrap_or_else(|| "未分配的面值部分".into());
-            let listed: Vec<String> = dues.into_iter().take(6).collect();
-            Error::not_found(
-                "input.dueDate",
-                format!(
-                    "债券 {} 在 {} 没有 {whose} 的应还本息;{whose} 的到期日为:{}",
-                    bond.code,
-                    input.due_date,
-                    if listed.is_empty() { "无".into() } else { listed.join("、") }
-                ),
-            )
-        })?;
+        .ok_or_else(|| no_line_due(&book, &bond, project_id, &input))?;
     let left = line.line.total() - line.paid;
     if amount > left {
         return Err(Error::validation(
@@ -366,37 +351,7 @@ pub async fn record_debt_service_payment(
             ),
         ));
     }
-    let (refinancing_bond_id, refinanced) = match (
-        input.refinancing_bond_code.as_deref().filter(|c| !c.trim().is_empty()),
-        input.refinanced_amount,
-    ) {
-        (None, None) => (None, Money::ZERO),
-        (None, Some(_)) => {
-            return Err(Error::validation(
-                "input.refinancingBondCode",
-                "填写了再融资偿还金额(refinancedAmount),须同时填写偿还该金额的再融资专项债券(refinancingBondCode)",
-            ));
-        }
-        (Some(code), refinanced) => {
-            let rf = bond_by_code(&txn, "input.refinancingBondCode", code).await?;
-            if rf.kind != "REFINANCING" {
-                return Err(Error::validation("input.refinancingBondCode", format!("债券 {code} 不是再融资专项债券")));
-            }
-            let principal_left = line.line.principal - line.refinanced;
-            let refinanced = refinanced.unwrap_or_else(|| amount.min(principal_left));
-            positive_money("input.refinancedAmount", refinanced)?;
-            if refinanced > amount || refinanced > principal_left {
-                return Err(Error::validation(
-                    "input.refinancedAmount",
-                    format!(
-                        "再融资只能偿还本金:本次还款中最多 {} 元可由再融资偿还(本次还款 {amount} 元,该期本金中尚未以再融资偿还的为 {principal_left} 元)",
-                        amount.min(principal_left)
-                    ),
-                ));
-            }
-            (Some(rf.id), refinanced)
-        }
-    };
+    let (refinancing_bond_id, refinanced) = refinancing_part(&txn, &input, &line, amount).await?;
     let payment = debt_service_payment::ActiveModel {
         id: NotSet,
         bond_id: Set(bond.id),
@@ -427,6 +382,60 @@ pub async fn record_debt_service_payment(
         refinanced: line.refinanced + refinanced,
         ..line
     })
+}
+
+/// The error for a payment against a line that does not exist: the bond's due dates
+/// for the same party (a project or the unallocated face), the first six.
+fn no_line_due(book: &BondBook, bond: &bond::Model, project_id: Option<i64>, input: &DebtServicePaymentInput) -> Error {
+    let dues: BTreeSet<String> =
+        book.lines.iter().filter(|l| l.project_id == project_id).map(|l| l.line.due.to_string()).collect();
+    let whose = input.project_code.as_deref().map(|c| format!("项目 {c}")).unwrap_or_else(|| "未分配的面值部分".into());
+    let listed: Vec<String> = dues.into_iter().take(6).collect();
+    Error::not_found(
+        "input.dueDate",
+        format!(
+            "债券 {} 在 {} 没有 {whose} 的应还本息;{whose} 的到期日为:{}",
+            bond.code,
+            input.due_date,
+            if listed.is_empty() { "无".into() } else { listed.join("、") }
+        ),
+    )
+}
+
+/// The part of a payment repaid from a refinancing bond's proceeds: that bond and the
+/// amount (none and zero without one). Only principal not yet refinanced can be.
+async fn refinancing_part(
+    db: &impl ConnectionTrait,
+    input: &DebtServicePaymentInput,
+    line: &ServiceLine,
+    amount: Money,
+) -> Result<(Option<i64>, Money)> {
+    match (input.refinancing_bond_code.as_deref().filter(|c| !c.trim().is_empty()), input.refinanced_amount) {
+        (None, None) => Ok((None, Money::ZERO)),
+        (None, Some(_)) => Err(Error::validation(
+            "input.refinancingBondCode",
+            "填写了再融资偿还金额(refinancedAmount),须同时填写偿还该金额的再融资专项债券(refinancingBondCode)",
+        )),
+        (Some(code), refinanced) => {
+            let rf = bond_by_code(db, "input.refinancingBondCode", code).await?;
+            if rf.kind != "REFINANCING" {
+                return Err(Error::validation("input.refinancingBondCode", format!("债券 {code} 不是再融资专项债券")));
+            }
+            let principal_left = line.line.principal - line.refinanced;
+            let refinanced = refinanced.unwrap_or_else(|| amount.min(principal_left));
+            positive_money("input.refinancedAmount", refinanced)?;
+            if refinanced > amount || refinanced > principal_left {
+                return Err(Error::validation(
+                    "input.refinancedAmount",
+                    format!(
+                        "再融资只能偿还本金:本次还款中最多 {} 元可由再融资偿还(本次还款 {amount} 元,该期本金中尚未以再融资偿还的为 {principal_left} 元)",
+                        amount.min(principal_left)
+                    ),
+                ));
+            }
+            Ok((Some(rf.id), refinanced))
+        }
+    }
 }
 
 /// Debt-service lines of projects due in `[from, to]`, optionally of one department's projects.

@@ -4,6 +4,7 @@
 //! as its content; [`mail`] sends it at least once, with a stable Message-ID, so the
 //! one resend a crash can force is recognisably the same message.
 
+mod body;
 pub mod mail;
 
 use std::collections::BTreeMap;
@@ -14,13 +15,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Q
 use sha2::{Digest as _, Sha256};
 
 use crate::Ctx;
-use crate::auth::{Caller, Role};
+use crate::base::{Caller, Role};
 use crate::db::{Money, begin_write};
 use crate::error::{Error, Result};
 use crate::ledger::entities::{department, project};
 use crate::ledger::{department_by_code, required_text};
 use crate::monitoring::Severity;
 use crate::monitoring::store::alert;
+use body::{Body, Item};
 
 pub mod subscription {
     use sea_orm::entity::prelude::*;
@@ -94,8 +96,12 @@ async fn check_input(ctx: &Ctx, input: &SubscriptionInput) -> Result<String> {
     for (i, code) in input.department_codes.iter().enumerate() {
         department_by_code(&ctx.db, &format!("input.departmentCodes[{i}]"), code).await?;
     }
-    let digest_jobs: Vec<&str> =
-        ctx.schedule.iter().filter(|j| j.kind == crate::jobs::JobKind::Digest).map(|j| j.name.as_str()).collect();
+    let digest_jobs: Vec<&str> = ctx
+        .schedule
+        .iter()
+        .filter(|j| j.kind == crate::config::schedule::JobKind::Digest)
+        .map(|j| j.name.as_str())
+        .collect();
     if !digest_jobs.contains(&input.job.as_str()) {
         return Err(Error::validation(
             "input.job",
@@ -208,10 +214,6 @@ pub struct Digest {
     pub html: String,
 }
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// Composes the digest for `(since, until]`; none when there is nothing to report
 /// and the subscription does not want an empty digest.
 pub async fn compose(
@@ -237,16 +239,7 @@ pub async fn compose(
         Severity::parse(&a.severity).is_some_and(|s| s <= min)
             && (scope.is_empty() || dept_of(a).is_some_and(|d| scope.contains(&d.code)))
     };
-    let alerts = alert::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(alert::Column::FirstSeenAt.gt(since))
-                .add(alert::Column::ResolvedAt.gt(since))
-                .add(alert::Column::OpenKey.is_not_null()),
-        )
-        .order_by_asc(alert::Column::Id)
-        .all(&ctx.db)
-        .await?;
+    let alerts = alerts_touching(ctx, since).await?;
     let raised: Vec<&alert::Model> =
         alerts.iter().filter(|a| a.first_seen_at > since && a.first_seen_at <= until && in_scope(a)).collect();
     let resolved: Vec<&alert::Model> =
@@ -256,36 +249,14 @@ pub async fn compose(
         .filter(|a| a.open_key.is_some() && matches!(a.severity.as_str(), "RED" | "ORANGE") && in_scope(a))
         .collect();
     let today = until.with_timezone(&crate::clock::OFFICE_TZ).date_naive();
-    let mut due: Vec<(i64, crate::debt::ServiceLine)> = Vec::new();
-    let lines = crate::debt::lines_due(ctx, today, today + chrono::Duration::days(90), None).await?;
-    for l in lines {
-        let Some(p) = l.project_id.and_then(|p| projects.get(&p)) else { continue };
-        let code = departments.get(&p.department_id).map(|d| d.code.clone()).unwrap_or_default();
-        if (scope.is_empty() || scope.contains(&code)) && l.paid < l.line.total() {
-            due.push(((l.line.due - today).num_days(), l));
-        }
-    }
+    let due = due_within_90_days(ctx, today, &scope, &projects, &departments).await?;
     let owed =
         |days: i64| -> Money { due.iter().filter(|(d, _)| *d <= days).map(|(_, l)| l.line.total() - l.paid).sum() };
     let (d30, d60, d90) = (owed(30), owed(60), owed(90));
     if raised.is_empty() && resolved.is_empty() && open_severe.is_empty() && due.is_empty() && !sub.send_empty {
         return Ok(None);
     }
-    let count = |list: &[&alert::Model], s: &str| list.iter().filter(|a| a.severity == s).count();
-    let subject = if raised.is_empty() && resolved.is_empty() && open_severe.is_empty() {
-        "【专项债监测】无新增预警".to_string()
-    } else {
-        format!(
-            "【专项债监测】新增预警{}条(红{} 橙{} 黄{} 蓝{}),已解除{}条,未处理红橙预警{}条",
-            raised.len(),
-            count(&raised, "RED"),
-            count(&raised, "ORANGE"),
-            count(&raised, "YELLOW"),
-            count(&raised, "BLUE"),
-            resolved.len(),
-            open_severe.len()
-        )
-    };
+    let subject = subject_of(&raised, &resolved, &open_severe);
     let base_url = ctx.settings.mail.base_url();
     let base = base_url.trim_end_matches('/');
     let item = |a: &alert::Model| Item {
@@ -302,13 +273,7 @@ pub async fn compose(
         }
         by
     };
-    let mut by_project: BTreeMap<(String, String), Money> = BTreeMap::new();
-    for (_, l) in &due {
-        if let Some(p) = l.project_id.and_then(|p| projects.get(&p)) {
-            let owed = by_project.entry((p.name.clone(), p.code.clone())).or_default();
-            *owed = *owed + (l.line.total() - l.paid);
-        }
-    }
+    let by_project = owed_by_project(&due, &projects);
     let body = Body {
         recipient: &sub.recipient,
         until: until.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M").to_string(),
@@ -325,146 +290,74 @@ pub async fn compose(
     Ok(Some(Digest { subject, text: body.text(), html: body.html() }))
 }
 
-/// An alert as a digest lists it.
-struct Item {
-    severity: Option<Severity>,
-    rule: String,
-    /// The project's name and code.
-    project: Option<(String, String)>,
-    message: String,
+/// The alerts a digest from `since` may list: raised or resolved since then, or still
+/// open; by id.
+async fn alerts_touching(ctx: &Ctx, since: DateTime<Utc>) -> Result<Vec<alert::Model>> {
+    Ok(alert::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(alert::Column::FirstSeenAt.gt(since))
+                .add(alert::Column::ResolvedAt.gt(since))
+                .add(alert::Column::OpenKey.is_not_null()),
+        )
+        .order_by_asc(alert::Column::Id)
+        .all(&ctx.db)
+        .await?)
 }
 
-/// What a digest says, written once as text and once as HTML.
-struct Body<'a> {
-    recipient: &'a str,
-    until: String,
-    sections: Vec<(&'static str, BTreeMap<String, Vec<Item>>)>,
-    counts: [usize; 3],
-    /// Debt service owed within 30, 60 and 90 days.
-    owed: [Money; 3],
-    by_project: BTreeMap<(String, String), Money>,
-    base: &'a str,
+/// The debt service lines of the projects in `scope` (all when empty) due within 90 days
+/// of `today` and not paid in full, each with its days to go.
+async fn due_within_90_days(
+    ctx: &Ctx,
+    today: chrono::NaiveDate,
+    scope: &[String],
+    projects: &BTreeMap<i64, project::Model>,
+    departments: &BTreeMap<i64, department::Model>,
+) -> Result<Vec<(i64, crate::debt::ServiceLine)>> {
+    let mut due: Vec<(i64, crate::debt::ServiceLine)> = Vec::new();
+    let lines = crate::debt::lines_due(ctx, today, today + chrono::Duration::days(90), None).await?;
+    for l in lines {
+        let Some(p) = l.project_id.and_then(|p| projects.get(&p)) else { continue };
+        let code = departments.get(&p.department_id).map(|d| d.code.clone()).unwrap_or_default();
+        if (scope.is_empty() || scope.contains(&code)) && l.paid < l.line.total() {
+            due.push(((l.line.due - today).num_days(), l));
+        }
+    }
+    Ok(due)
 }
 
-const FOOTER: &str = "本邮件由专项债券全生命周期监测系统(bondwatch)自动发送。";
-const WINDOWS: [&str; 3] = ["30天内", "60天内", "90天内"];
-
-/// Mail clients drop style sheets: every element carries its own style.
-const CELL: &str = "border:1px solid #ccc;padding:4px 8px;";
-
-fn sev_colour(s: Option<Severity>) -> &'static str {
-    match s {
-        Some(Severity::Red) => "#c0392b",
-        Some(Severity::Orange) => "#d35400",
-        Some(Severity::Yellow) => "#b7950b",
-        Some(Severity::Blue) => "#2471a3",
-        None => "#555",
+/// What is still owed on the lines `due`, project by project (name, code).
+fn owed_by_project(
+    due: &[(i64, crate::debt::ServiceLine)],
+    projects: &BTreeMap<i64, project::Model>,
+) -> BTreeMap<(String, String), Money> {
+    let mut by_project: BTreeMap<(String, String), Money> = BTreeMap::new();
+    for (_, l) in due {
+        if let Some(p) = l.project_id.and_then(|p| projects.get(&p)) {
+            let owed = by_project.entry((p.name.clone(), p.code.clone())).or_default();
+            *owed = *owed + (l.line.total() - l.paid);
+        }
     }
+    by_project
 }
 
-impl Body<'_> {
-    fn project_url(&self, code: &str) -> String {
-        format!("{}/projects/{code}", self.base)
-    }
-
-    fn text(&self) -> String {
-        let mut text = format!("{}:\n\n以下为截至{}的专项债券项目监测摘要。\n", self.recipient, self.until);
-        for ((title, groups), count) in self.sections.iter().zip(self.counts) {
-            text.push_str(&format!("\n{title}({count}条)\n"));
-            if groups.is_empty() {
-                text.push_str("  无\n");
-            }
-            for (dept, items) in groups {
-                text.push_str(&format!("  {dept}\n"));
-                for i in items {
-                    let sev = i.severity.map(Severity::label).unwrap_or("");
-                    match &i.project {
-                        Some((name, code)) => text.push_str(&format!(
-                            "    [{sev}] {} {name}({code}):{} {}\n",
-                            i.rule,
-                            i.message,
-                            self.project_url(code)
-                        )),
-                        None => text.push_str(&format!("    [{sev}] {} {}\n", i.rule, i.message)),
-                    }
-                }
-            }
-        }
-        text.push_str("\n四、即将到期的还本付息\n");
-        for (window, owed) in WINDOWS.iter().zip(self.owed) {
-            text.push_str(&format!("  {window} {}\n", crate::monitoring::wan(owed)));
-        }
-        for ((name, code), amount) in &self.by_project {
-            text.push_str(&format!("    {name}({code}):{}\n", crate::monitoring::wan(*amount)));
-        }
-        text.push_str(&format!("\n{FOOTER}\n"));
-        text
-    }
-
-    fn html(&self) -> String {
-        let mut html = format!(
-            "<div style=\"font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif;font-size:14px;line-height:1.6;color:#222;max-width:760px\">\
-             <p>{}:</p><p>以下为截至{}的专项债券项目监测摘要。</p>",
-            esc(self.recipient),
-            self.until
-        );
-        let h3 = "style=\"font-size:16px;margin:18px 0 6px;border-bottom:1px solid #ddd\"";
-        for ((title, groups), count) in self.sections.iter().zip(self.counts) {
-            html.push_str(&format!("<h3 {h3}>{title}({count}条)</h3>"));
-            if groups.is_empty() {
-                html.push_str("<p style=\"color:#666\">无</p>");
-            }
-            for (dept, items) in groups {
-                html.push_str(&format!(
-                    "<h4 style=\"font-size:14px;margin:10px 0 4px\">{}</h4><ul style=\"margin:0;padding-left:20px\">",
-                    esc(dept)
-                ));
-                for i in items {
-                    let sev = i.severity.map(Severity::label).unwrap_or("");
-                    let colour = sev_colour(i.severity);
-                    let badge = format!(
-                        "<span style=\"color:#fff;background:{colour};padding:0 6px;border-radius:3px\">{sev}</span>"
-                    );
-                    let subject = match &i.project {
-                        Some((name, code)) => format!(
-                            " <a href=\"{}\" style=\"color:#1a5fb4\">{}({})</a>:",
-                            esc(&self.project_url(code)),
-                            esc(name),
-                            esc(code)
-                        ),
-                        None => " ".into(),
-                    };
-                    html.push_str(&format!("<li>{badge} {}{subject}{}</li>", esc(&i.rule), esc(&i.message)));
-                }
-                html.push_str("</ul>");
-            }
-        }
-        html.push_str(&format!("<h3 {h3}>四、即将到期的还本付息</h3><table style=\"border-collapse:collapse\"><tr>"));
-        for window in WINDOWS {
-            html.push_str(&format!("<th style=\"{CELL}background:#f4f4f4\">{window}</th>"));
-        }
-        html.push_str("</tr><tr>");
-        for owed in self.owed {
-            html.push_str(&format!("<td style=\"{CELL}text-align:right\">{}</td>", crate::monitoring::wan(owed)));
-        }
-        html.push_str("</tr></table>");
-        if !self.by_project.is_empty() {
-            html.push_str(&format!(
-                "<table style=\"border-collapse:collapse;margin-top:8px\"><tr><th style=\"{CELL}background:#f4f4f4\">项目</th><th style=\"{CELL}background:#f4f4f4\">90天内应付(万元)</th></tr>"
-            ));
-            for ((name, code), amount) in &self.by_project {
-                html.push_str(&format!(
-                    "<tr><td style=\"{CELL}\"><a href=\"{}\" style=\"color:#1a5fb4\">{}({})</a></td><td style=\"{CELL}text-align:right\">{}</td></tr>",
-                    esc(&self.project_url(code)),
-                    esc(name),
-                    esc(code),
-                    crate::figures::wan_number(amount.to_decimal())
-                ));
-            }
-            html.push_str("</table>");
-        }
-        html.push_str(&format!("<p style=\"color:#888;font-size:12px;margin-top:18px\">{FOOTER}</p></div>"));
-        html
+/// The subject: the period's counts (new alerts by severity, resolved, red and orange
+/// still open), or that there are no new alerts.
+fn subject_of(raised: &[&alert::Model], resolved: &[&alert::Model], open_severe: &[&alert::Model]) -> String {
+    let count = |list: &[&alert::Model], s: &str| list.iter().filter(|a| a.severity == s).count();
+    if raised.is_empty() && resolved.is_empty() && open_severe.is_empty() {
+        "【专项债监测】无新增预警".to_string()
+    } else {
+        format!(
+            "【专项债监测】新增预警{}条(红{} 橙{} 黄{} 蓝{}),已解除{}条,未处理红橙预警{}条",
+            raised.len(),
+            count(raised, "RED"),
+            count(raised, "ORANGE"),
+            count(raised, "YELLOW"),
+            count(raised, "BLUE"),
+            resolved.len(),
+            open_severe.len()
+        )
     }
 }
 

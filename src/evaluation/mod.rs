@@ -1,15 +1,20 @@
 //! Ex-ante assessment (事前绩效评估) and performance evaluation (绩效评价).
 
 pub mod checks;
-pub mod entities;
+/// The ex-ante assessment's entities, kept with the other performance records.
+pub mod entities {
+    pub use crate::performance::{assessment, assessment_point};
+}
 pub mod score;
+
+pub use crate::performance::stored;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, NotSet, Set};
 
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
 use crate::ledger::{audit, optional_text, project_in_scope};
@@ -105,25 +110,6 @@ pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInpu
     audit(&txn, ctx, caller, "submitAssessment", &project.code, None::<&()>, Some(&model)).await?;
     txn.commit().await?;
     Ok(model)
-}
-
-pub mod stored {
-    use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "evaluations")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub project_id: i64,
-        pub year: i32,
-        pub total_score: String,
-        pub grade: String,
-        pub profile: String,
-        /// The dimensions and items as JSON ([`super::score::Evaluation`]).
-        pub detail: String,
-        pub computed_at: DateTimeUtc,
-    }
-    crate::plain_entity!();
 }
 
 /// An evaluation's dimensions and items as stored (`stored::Model::detail`), read back
@@ -232,15 +218,10 @@ pub async fn score_project(
     Ok((facts, result))
 }
 
-/// Evaluates a project for a year (as of 31 December, or today for the current year)
-/// and stores the result in place of any earlier one; recomputing gives the same.
-pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Result<stored::Model> {
-    let (facts, result) = score_project(ctx, code, year).await?;
-    store(ctx, caller, &facts.project, year, &result).await
-}
-
-/// Stores a project's score for a year in place of any earlier one.
-pub async fn store(
+/// Stores a project's score for a year in place of any earlier one, in the caller's
+/// transaction (results application opens a 差's rectification in the same one).
+pub async fn store_in(
+    txn: &sea_orm::DatabaseTransaction,
     ctx: &Ctx,
     caller: &Caller,
     project: &crate::ledger::entities::project::Model,
@@ -249,12 +230,12 @@ pub async fn store(
 ) -> Result<stored::Model> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let code = &project.code;
-    let detail = serde_json::to_string(result).unwrap_or_else(|_| "{}".into());
-    let txn = begin_write(&ctx.db).await?;
+    let detail = serde_json::to_string(result)
+        .map_err(|e| Error::Internal(format!("the evaluation of {code} {year} cannot be stored: {e}")))?;
     let before = stored::Entity::find()
         .filter(stored::Column::ProjectId.eq(project.id))
         .filter(stored::Column::Year.eq(year))
-        .one(&txn)
+        .one(txn)
         .await?;
     let row = stored::ActiveModel {
         id: before.as_ref().map(|b| sea_orm::Set(b.id)).unwrap_or(NotSet),
@@ -267,11 +248,11 @@ pub async fn store(
         computed_at: Set(ctx.clock.now()),
     };
     let saved = match before {
-        Some(_) => row.update(&txn).await?,
-        None => row.insert(&txn).await?,
+        Some(_) => row.update(txn).await?,
+        None => row.insert(txn).await?,
     };
     audit(
-        &txn,
+        txn,
         ctx,
         caller,
         "evaluate",
@@ -280,9 +261,6 @@ pub async fn store(
         Some(&serde_json::json!({"total": saved.total_score, "grade": saved.grade})),
     )
     .await?;
-    // A 差 opens its rectification (once, however often the evaluation is stored).
-    crate::results::open_for_evaluation(&txn, ctx, caller, project, year, result).await?;
-    txn.commit().await?;
     Ok(saved)
 }
 

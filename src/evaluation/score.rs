@@ -3,100 +3,14 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::db::values::Month;
 use crate::debt;
 use crate::monitoring::facts::{IndicatorFacts, ProjectFacts};
 use crate::monitoring::{Finding, Severity};
 
-/// `jobs/evaluation.toml`.
-#[derive(Clone, Debug, Deserialize)]
-pub struct EvaluationConfig {
-    pub profiles: std::collections::BTreeMap<String, Weights>,
-    pub grades: Grades,
-    /// A file written before the maxima existed gets the shipped ones.
-    #[serde(default)]
-    pub assessment: AssessmentMaxima,
-}
-
-/// The maximum score of each of the eight points of the ex-ante assessment, in order.
-#[derive(Clone, Copy, Debug, Deserialize)]
-pub struct AssessmentMaxima {
-    pub maxima: [Decimal; 8],
-}
-
-impl Default for AssessmentMaxima {
-    /// 20 + 15 + 15 + 15 + 10 + 10 + 10 + 5 = 100, as jobs/evaluation.toml ships them.
-    fn default() -> Self {
-        AssessmentMaxima { maxima: [20, 15, 15, 15, 10, 10, 10, 5].map(Decimal::from) }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Deserialize)]
-pub struct Weights {
-    pub decision: Decimal,
-    pub management: Decimal,
-    pub output: Decimal,
-    pub sustainability: Decimal,
-}
-
-#[derive(Clone, Copy, Debug, Deserialize)]
-pub struct Grades {
-    pub excellent: Decimal,
-    pub good: Decimal,
-    pub fair: Decimal,
-}
-
-pub const DEFAULT_EVALUATION: &str = include_str!("../../jobs/evaluation.toml");
-
-impl EvaluationConfig {
-    /// Parses and checks the file: both profiles, weights adding up to 100, grades in order.
-    pub fn parse(text: &str, name: &str) -> Result<EvaluationConfig, String> {
-        let config: EvaluationConfig = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(0);
-            format!("{name} line {line}: {}", e.message())
-        })?;
-        for profile in ["operating", "construction"] {
-            let w =
-                config.profiles.get(profile).ok_or_else(|| format!("{name}: the profile '{profile}' is missing"))?;
-            let sum = w.decision + w.management + w.output + w.sustainability;
-            if sum != Decimal::ONE_HUNDRED {
-                return Err(format!("{name}: the weights of '{profile}' add up to {sum}, not 100"));
-            }
-        }
-        let g = config.grades;
-        if !(g.fair < g.good && g.good < g.excellent) {
-            return Err(format!("{name}: grades must rise fair < good < excellent"));
-        }
-        let maxima = config.assessment.maxima;
-        if let Some(i) = maxima.iter().position(|m| *m <= Decimal::ZERO) {
-            return Err(format!("{name}: assessment.maxima: point {} has no positive maximum", i + 1));
-        }
-        let sum: Decimal = maxima.iter().sum();
-        if sum != Decimal::ONE_HUNDRED {
-            return Err(format!("{name}: assessment.maxima add up to {sum}, not 100"));
-        }
-        Ok(config)
-    }
-
-    pub fn default_config() -> EvaluationConfig {
-        EvaluationConfig::parse(DEFAULT_EVALUATION, "jobs/evaluation.toml")
-            .unwrap_or_else(|e| panic!("the shipped evaluation file is invalid: {e}"))
-    }
-
-    pub fn grade(&self, total: Decimal) -> &'static str {
-        if total >= self.grades.excellent {
-            "EXCELLENT"
-        } else if total >= self.grades.good {
-            "GOOD"
-        } else if total >= self.grades.fair {
-            "FAIR"
-        } else {
-            "POOR"
-        }
-    }
-}
+pub use crate::config::evaluation::{AssessmentMaxima, DEFAULT_EVALUATION, EvaluationConfig, Grades, Weights};
 
 /// One scored item: its share of the dimension and its score as a fraction 0..1, or
 /// none when there is nothing to measure (its share then goes to the others).
@@ -214,6 +128,7 @@ fn worst(findings: &[Finding], rule: &str) -> Option<Severity> {
 
 /// Scores a project for `year`, as of `as_of` (31 December, or today for the current
 /// year). `findings` are the alerts of the project (and its bonds) seen in the year.
+/// The four dimensions mirror the rules' (`monitoring/rules/*`).
 pub fn evaluate(
     f: &ProjectFacts,
     findings: &[Finding],
@@ -230,8 +145,35 @@ pub fn evaluate(
         output: Decimal::from(25),
         sustainability: Decimal::from(25),
     });
+    let of_year = f.indicators_of_year(year);
+    let candidates = [
+        ("DECISION", weights.decision, decision(f, findings, &of_year, year, as_of)),
+        ("MANAGEMENT", weights.management, management(f, findings, year, as_of)),
+        ("OUTPUT", weights.output, output(&of_year, year)),
+        ("SUSTAINABILITY", weights.sustainability, sustainability(f, &of_year, year, as_of)),
+    ];
+    // A dimension with nothing to measure hands its weight to the others pro rata.
+    let measurable: Decimal =
+        candidates.iter().filter(|(_, _, items)| items.iter().any(|i| i.fraction.is_some())).map(|(_, w, _)| *w).sum();
+    let dimensions: Vec<DimensionScore> = candidates
+        .into_iter()
+        .map(|(name, w, items)| {
+            let weight = if measurable.is_zero() { Decimal::ZERO } else { w * Decimal::ONE_HUNDRED / measurable };
+            score_dimension(name, weight, items)
+        })
+        .collect();
+    let total = crate::figures::round_half_up(dimensions.iter().map(|d| d.score).sum::<Decimal>(), 2);
+    Evaluation { year, profile: profile.into(), total, grade: config.grade(total), dimensions }
+}
 
-    // 决策
+/// 决策: the ex-ante assessment, the year's targets, coverage and the term match.
+fn decision(
+    f: &ProjectFacts,
+    findings: &[Finding],
+    of_year: &[&IndicatorFacts],
+    year: i32,
+    as_of: NaiveDate,
+) -> Vec<Item> {
     let assessment = f.assessment_on(as_of).map(|a| a.conclusion.as_str());
     let assessed = match assessment {
         Some("予以支持") => (Decimal::ONE, "事前绩效评估结论为予以支持".to_string()),
@@ -240,7 +182,6 @@ pub fn evaluate(
         None => (Decimal::ZERO, "未开展事前绩效评估".into()),
     };
     // Only the year's targets (§6): annual ones declared for it, long-term ones in force.
-    let of_year = f.indicators_of_year(year);
     let declared = !of_year.is_empty();
     let levels = ["产出指标", "效益指标", "满意度指标"]
         .iter()
@@ -264,7 +205,7 @@ pub fn evaluate(
     let coverage = debt::project_coverage(&f.books, f.project.id, &f.forecast);
     let coverage_fraction = coverage.map(|c| capped((c - Decimal::ONE) / Decimal::new(2, 1)));
     let mismatched = findings.iter().any(|x| x.rule == "D7");
-    let decision = vec![
+    vec![
         item("事前绩效评估", Decimal::new(3, 1), Some(assessed.0), assessed.1),
         item(
             "绩效目标完整性和量化程度",
@@ -294,9 +235,12 @@ pub fn evaluate(
                 "债券期限与收益期匹配".into()
             },
         ),
-    ];
+    ]
+}
 
-    // 管理
+/// 管理: money in place, spending against plan, idle money, compliant payments, timely
+/// reports and use adjustments.
+fn management(f: &ProjectFacts, findings: &[Finding], year: i32, as_of: NaiveDate) -> Vec<Item> {
     let totals = f.totals(as_of);
     let (funding, received) = (totals.bond_funding, totals.received);
     let planned = f.project.planned_bond_funding;
@@ -314,57 +258,16 @@ pub fn evaluate(
         Some(s) => (Decimal::ZERO, format!("年内出现{}色预警", s.label())),
     };
     let idle = level("M2");
-    // Payments dated in the year (§6); each forbidden or misdirected one counted once,
-    // however many of the year's replays named it.
     let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of);
     let paid_in_year = paid - f.totals(year_start - chrono::Duration::days(1)).paid;
-    let mut named: std::collections::BTreeMap<i64, crate::db::Money> = Default::default();
-    for p in findings
-        .iter()
-        .filter(|x| x.rule == "M5" || x.rule == "M6")
-        .flat_map(|x| x.evidence["payments"].as_array().cloned().unwrap_or_default())
-    {
-        let on: Option<NaiveDate> = p["paid_on"].as_str().and_then(|d| d.parse().ok());
-        let amount = p["amount"].as_str().and_then(|a| a.parse::<crate::db::Money>().ok());
-        if let (Some(id), Some(on), Some(amount)) = (p["id"].as_i64(), on, amount)
-            && on >= year_start
-        {
-            named.insert(id, amount);
-        }
-    }
-    let bad: crate::db::Money = named.values().copied().sum();
+    let bad = misused(findings, year_start);
     let payments =
         (paid_in_year.fen() > 0).then(|| capped(Decimal::ONE - bad.to_decimal() / paid_in_year.to_decimal()));
-    let months: Vec<Month> = {
-        let start = f.project.actual_start.map(Month::of);
-        let mut out = Vec::new();
-        if let Some(mut m) = start {
-            let last = Month::of(as_of);
-            while m < last && m.year <= year {
-                let due = m.next().first_day().with_day(10).unwrap_or(m.next().first_day());
-                if m.year == year && due <= as_of && f.project.actual_completion.is_none_or(|c| m <= Month::of(c)) {
-                    out.push(m);
-                }
-                m = m.next();
-            }
-        }
-        out
-    };
-    let on_time = months
-        .iter()
-        .filter(|m| {
-            let due = m.next().first_day().with_day(10).unwrap_or(m.next().first_day());
-            f.progress
-                .iter()
-                .filter(|r| r.period == m.to_string())
-                .map(|r| r.submitted_on)
-                .min()
-                .is_some_and(|d| d <= due)
-        })
-        .count();
+    let months = report_months(f, year, as_of);
+    let on_time = months.iter().filter(|m| reported_in_time(f, **m)).count();
     let reports = (!months.is_empty()).then(|| Decimal::from(on_time) / Decimal::from(months.len()));
     let adjusted = level("M7");
-    let management = vec![
+    vec![
         item(
             "资金到位率",
             Decimal::new(2, 1),
@@ -381,23 +284,76 @@ pub fn evaluate(
         item("支出合规", Decimal::new(2, 1), payments, format!("违规或挪用支出{}", crate::monitoring::wan(bad))),
         item("监控报告及时性", Decimal::new(1, 1), reports, format!("{on_time}/{}个月按时报送", months.len())),
         item("用途调整", Decimal::new(1, 1), Some(adjusted.0), format!("用途调整(M7){}", adjusted.1)),
-    ];
+    ]
+}
 
-    // 产出
-    let group =
-        |pred: &dyn Fn(&IndicatorFacts) -> bool| of_year.iter().copied().filter(|i| pred(i)).collect::<Vec<_>>();
-    let scored = |name: &str, share: Decimal, list: Vec<&IndicatorFacts>| {
-        let (fraction, reason) = group_score(&list, declared, year);
-        item(name, share, fraction, reason)
-    };
-    let output = vec![
-        scored("数量指标完成", Decimal::new(35, 2), group(&|i| i.indicator.level2 == "数量指标")),
-        scored("质量指标达标", Decimal::new(25, 2), group(&|i| i.indicator.level2 == "质量指标")),
-        scored("时效指标", Decimal::new(2, 1), group(&|i| i.indicator.level2 == "时效指标")),
-        scored("成本指标", Decimal::new(2, 1), group(&|i| i.indicator.level1 == "成本指标")),
-    ];
+/// The payments of the year the rules named forbidden (M5) or misdirected (M6), each
+/// counted once however many of the year's replays named it.
+fn misused(findings: &[Finding], year_start: NaiveDate) -> crate::db::Money {
+    let named: std::collections::BTreeMap<i64, crate::db::Money> = findings
+        .iter()
+        .filter(|x| x.rule == "M5" || x.rule == "M6")
+        .flat_map(|x| x.payments.iter())
+        .filter(|p| p.paid_on >= year_start)
+        .map(|p| (p.id, p.amount))
+        .collect();
+    named.values().copied().sum()
+}
 
-    // 可持续性
+/// The months of `year` whose report was due (the 10th of the next month) by `as_of`,
+/// from the project's start to its completion.
+fn report_months(f: &ProjectFacts, year: i32, as_of: NaiveDate) -> Vec<Month> {
+    let mut out = Vec::new();
+    if let Some(mut m) = f.project.actual_start.map(Month::of) {
+        let last = Month::of(as_of);
+        while m < last && m.year <= year {
+            if m.year == year && report_due(m) <= as_of && f.project.actual_completion.is_none_or(|c| m <= Month::of(c))
+            {
+                out.push(m);
+            }
+            m = m.next();
+        }
+    }
+    out
+}
+
+/// A month's report is due on the 10th of the next.
+fn report_due(m: Month) -> NaiveDate {
+    m.next().first_day().with_day(10).unwrap_or(m.next().first_day())
+}
+
+/// Was the month's first report in by its due date?
+fn reported_in_time(f: &ProjectFacts, m: Month) -> bool {
+    let period = m.to_string();
+    f.progress.iter().filter(|r| r.period == period).map(|r| r.submitted_on).min().is_some_and(|d| d <= report_due(m))
+}
+
+/// The item of a group of the year's indicators (those `pred` picks).
+fn scored(
+    name: &str,
+    share: Decimal,
+    of_year: &[&IndicatorFacts],
+    year: i32,
+    pred: impl Fn(&IndicatorFacts) -> bool,
+) -> Item {
+    let list: Vec<&IndicatorFacts> = of_year.iter().copied().filter(|i| pred(i)).collect();
+    let (fraction, reason) = group_score(&list, !of_year.is_empty(), year);
+    item(name, share, fraction, reason)
+}
+
+/// 产出: the year's quantity, quality, time and cost indicators.
+fn output(of_year: &[&IndicatorFacts], year: i32) -> Vec<Item> {
+    vec![
+        scored("数量指标完成", Decimal::new(35, 2), of_year, year, |i| i.indicator.level2 == "数量指标"),
+        scored("质量指标达标", Decimal::new(25, 2), of_year, year, |i| i.indicator.level2 == "质量指标"),
+        scored("时效指标", Decimal::new(2, 1), of_year, year, |i| i.indicator.level2 == "时效指标"),
+        scored("成本指标", Decimal::new(2, 1), of_year, year, |i| i.indicator.level1 == "成本指标"),
+    ]
+}
+
+/// 可持续性: benefit and satisfaction indicators, revenue realised, rolling coverage and
+/// debt service paid on time.
+fn sustainability(f: &ProjectFacts, of_year: &[&IndicatorFacts], year: i32, as_of: NaiveDate) -> Vec<Item> {
     let position = debt::repayment_position(&f.books, f.project.id, &f.revenue, as_of);
     // No forecast scores 0; one whose first year has not begun has nothing to realise yet.
     let forecast_started = f.forecast.iter().any(|y| y.year <= as_of.year());
@@ -424,9 +380,9 @@ pub fn evaluate(
         (Some(a), Some(b)) => Some((a + b) / Decimal::TWO),
         (a, b) => a.or(b),
     };
-    let sustainability = vec![
-        scored("效益指标", Decimal::new(3, 1), group(&|i| i.indicator.level1 == "效益指标")),
-        scored("满意度指标", Decimal::new(2, 1), group(&|i| i.indicator.level1 == "满意度指标")),
+    vec![
+        scored("效益指标", Decimal::new(3, 1), of_year, year, |i| i.indicator.level1 == "效益指标"),
+        scored("满意度指标", Decimal::new(2, 1), of_year, year, |i| i.indicator.level1 == "满意度指标"),
         item(
             "收益实现率",
             Decimal::new(25, 2),
@@ -438,26 +394,7 @@ pub fn evaluate(
             },
         ),
         item("滚动覆盖与按时还本付息", Decimal::new(25, 2), repayment, format!("年内到期{}笔", due_in_year.len())),
-    ];
-
-    let candidates = [
-        ("DECISION", weights.decision, decision),
-        ("MANAGEMENT", weights.management, management),
-        ("OUTPUT", weights.output, output),
-        ("SUSTAINABILITY", weights.sustainability, sustainability),
-    ];
-    // A dimension with nothing to measure hands its weight to the others pro rata.
-    let measurable: Decimal =
-        candidates.iter().filter(|(_, _, items)| items.iter().any(|i| i.fraction.is_some())).map(|(_, w, _)| *w).sum();
-    let dimensions: Vec<DimensionScore> = candidates
-        .into_iter()
-        .map(|(name, w, items)| {
-            let weight = if measurable.is_zero() { Decimal::ZERO } else { w * Decimal::ONE_HUNDRED / measurable };
-            score_dimension(name, weight, items)
-        })
-        .collect();
-    let total = crate::figures::round_half_up(dimensions.iter().map(|d| d.score).sum::<Decimal>(), 2);
-    Evaluation { year, profile: profile.into(), total, grade: config.grade(total), dimensions }
+    ]
 }
 
 #[cfg(test)]

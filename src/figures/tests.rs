@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::fixtures::{d, healthy, now, yuan};
 use crate::ledger::entities::project_status_change;
-use crate::monitoring::rules::tests::{d, healthy, now, yuan};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()

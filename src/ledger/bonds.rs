@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 use super::entities::{bond, bond_amortization};
 use super::{audit, parse_code, positive_money, required_text, unique_or};
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::db::values::add_years;
 use crate::db::{Money, in_write};
 use crate::error::{Error, Result};
@@ -89,31 +89,7 @@ pub async fn create_bond_in(
             format!("起息日 {value_date} 早于发行日 {}", input.issue_date),
         ));
     }
-    let mut years = BTreeSet::new();
-    let mut total = Decimal::ZERO;
-    for (i, a) in input.amortization.iter().enumerate() {
-        let field = format!("input.amortization[{i}]");
-        if a.year < 1 || a.year > input.term_years {
-            return Err(Error::validation(
-                format!("{field}.year"),
-                format!("还本年度第 {} 年超出债券期限({} 年)", a.year, input.term_years),
-            ));
-        }
-        if !years.insert(a.year) {
-            return Err(Error::validation(format!("{field}.year"), format!("还本年度第 {} 年重复填写", a.year)));
-        }
-        let pct = a.percent_of_face.normalize();
-        if pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED || pct.scale() > 4 {
-            return Err(Error::validation(
-                format!("{field}.percentOfFace"),
-                format!("{pct}% 不是有效的还本比例(应大于 0、不超过 100)"),
-            ));
-        }
-        total += pct;
-    }
-    if !input.amortization.is_empty() && total != Decimal::ONE_HUNDRED {
-        return Err(Error::validation("input.amortization", format!("各期还本比例合计为面值的 {total}%,而不是 100%")));
-    }
+    check_amortization(&input)?;
 
     let created = bond::ActiveModel {
         id: NotSet,
@@ -145,4 +121,35 @@ pub async fn create_bond_in(
     }
     audit(txn, ctx, caller, "createBond", &code, None::<&()>, Some(&created)).await?;
     Ok(created)
+}
+
+/// The amortization schedule: years within the term, each once, percentages of face
+/// that are valid and, when a schedule is given, add up to 100.
+fn check_amortization(input: &BondInput) -> Result<()> {
+    let mut years = BTreeSet::new();
+    let mut total = Decimal::ZERO;
+    for (i, a) in input.amortization.iter().enumerate() {
+        let field = format!("input.amortization[{i}]");
+        if a.year < 1 || a.year > input.term_years {
+            return Err(Error::validation(
+                format!("{field}.year"),
+                format!("还本年度第 {} 年超出债券期限({} 年)", a.year, input.term_years),
+            ));
+        }
+        if !years.insert(a.year) {
+            return Err(Error::validation(format!("{field}.year"), format!("还本年度第 {} 年重复填写", a.year)));
+        }
+        let pct = a.percent_of_face.normalize();
+        if pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED || pct.scale() > 4 {
+            return Err(Error::validation(
+                format!("{field}.percentOfFace"),
+                format!("{pct}% 不是有效的还本比例(应大于 0、不超过 100)"),
+            ));
+        }
+        total += pct;
+    }
+    if !input.amortization.is_empty() && total != Decimal::ONE_HUNDRED {
+        return Err(Error::validation("input.amortization", format!("各期还本比例合计为面值的 {total}%,而不是 100%")));
+    }
+    Ok(())
 }

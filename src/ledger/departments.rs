@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 use super::entities::{department, department_budget, department_budget_line, department_budget_project};
 use super::{audit, department_by_code, optional_text, parse_code, required_text, unique_or};
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::db::{Money, in_write, values::check_year};
 use crate::error::{Error, Result};
 

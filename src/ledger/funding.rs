@@ -8,12 +8,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
 };
 
-use super::entities::{allocation, allocation_increment, receipt, use_adjustment};
-use super::positions::{first_excess, positions};
+use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
+use super::positions::{LedgerRows, first_excess, positions};
 use super::queries::{ledger_rows, sum_money};
 use super::{audit, bond_by_code, positive_money, project_by_code};
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::db::{Money, in_write};
 use crate::error::{Error, Result};
 
@@ -218,19 +218,7 @@ pub async fn adjust_use_in(
     input: UseAdjustmentInput,
 ) -> Result<use_adjustment::Model> {
     let amount = positive_money("input.amount", input.amount)?;
-    let reason = input.reason.trim();
-    if !ADJUSTMENT_REASONS.contains(&reason) {
-        return Err(Error::validation(
-            "input.reason",
-            format!("“{reason}”不是财预〔2021〕110号允许的调整原因;请填写其中之一:{}", ADJUSTMENT_REASONS.join("、")),
-        ));
-    }
-    if input.from_project_code == input.to_project_code {
-        return Err(Error::validation(
-            "input.toProjectCode",
-            "用途调整须把资金调往另一个项目,调出项目与调入项目不能相同",
-        ));
-    }
+    let reason = checked_reason(&input)?;
     let approved_on = input.approved_on;
     let bond = bond_by_code(txn, "input.bondCode", &input.bond_code).await?;
     let from = project_by_code(txn, "input.fromProjectCode", &input.from_project_code).await?;
@@ -242,27 +230,7 @@ pub async fn adjust_use_in(
         ));
     }
     let mut rows = ledger_rows(txn, &[from.id], false).await?.remove(&from.id).unwrap_or_default();
-    let first_allocated = rows.increments.iter().filter(|(b, _, _)| *b == bond.id).map(|(_, on, _)| *on);
-    let first_moved_in =
-        rows.adjustments.iter().filter(|a| a.bond_id == bond.id && a.to_project_id == from.id).map(|a| a.approved_on);
-    match first_allocated.chain(first_moved_in).min() {
-        None => {
-            return Err(Error::validation(
-                "input.fromProjectCode",
-                format!("项目{}没有债券{}的资金,无从调出", from.code, bond.code),
-            ));
-        }
-        Some(first) if approved_on < first => {
-            return Err(Error::validation(
-                "input.approvedOn",
-                format!(
-                    "项目{}于{first}才分配到债券{}的资金,用途调整不能早于该日(批准日{approved_on})",
-                    from.code, bond.code
-                ),
-            ));
-        }
-        Some(_) => {}
-    }
+    check_had_money(&rows, &bond, &from, approved_on)?;
     let position = positions(&rows.ledger(), approved_on).bond(bond.id).cloned().unwrap_or_default();
     let movable = position.allocation - position.paid;
     if amount > movable {
@@ -325,4 +293,44 @@ pub async fn adjust_use_in(
     )
     .await?;
     Ok(model)
+}
+
+/// The adjustment's reason, trimmed, when it is one 财预〔2021〕110号 allows and the
+/// money goes to another project.
+fn checked_reason(input: &UseAdjustmentInput) -> Result<&str> {
+    let reason = input.reason.trim();
+    if !ADJUSTMENT_REASONS.contains(&reason) {
+        return Err(Error::validation(
+            "input.reason",
+            format!("“{reason}”不是财预〔2021〕110号允许的调整原因;请填写其中之一:{}", ADJUSTMENT_REASONS.join("、")),
+        ));
+    }
+    if input.from_project_code == input.to_project_code {
+        return Err(Error::validation(
+            "input.toProjectCode",
+            "用途调整须把资金调往另一个项目,调出项目与调入项目不能相同",
+        ));
+    }
+    Ok(reason)
+}
+
+/// The from-project had the bond's money (allocated or moved in) on the approval date.
+fn check_had_money(rows: &LedgerRows, bond: &bond::Model, from: &project::Model, approved_on: NaiveDate) -> Result<()> {
+    let first_allocated = rows.increments.iter().filter(|(b, _, _)| *b == bond.id).map(|(_, on, _)| *on);
+    let first_moved_in =
+        rows.adjustments.iter().filter(|a| a.bond_id == bond.id && a.to_project_id == from.id).map(|a| a.approved_on);
+    match first_allocated.chain(first_moved_in).min() {
+        None => Err(Error::validation(
+            "input.fromProjectCode",
+            format!("项目{}没有债券{}的资金,无从调出", from.code, bond.code),
+        )),
+        Some(first) if approved_on < first => Err(Error::validation(
+            "input.approvedOn",
+            format!(
+                "项目{}于{first}才分配到债券{}的资金,用途调整不能早于该日(批准日{approved_on})",
+                from.code, bond.code
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
 }

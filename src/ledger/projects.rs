@@ -14,7 +14,7 @@ use super::{
     required_text, unique_or,
 };
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::db::values::{Month, check_year};
 use crate::db::{Money, begin_write, in_write};
 use crate::error::{Error, Problems, Result};

@@ -247,7 +247,7 @@ pub struct ProjectFilter {
     pub category: Option<String>,
     pub search: Option<String>,
     /// Projects with an unresolved alert of at least this severity.
-    pub has_open_alert: Option<crate::monitoring::Severity>,
+    pub has_open_alert: Option<crate::codes::Severity>,
 }
 
 /// A page of projects ordered by code, after the code `after`; with the total count
@@ -290,11 +290,8 @@ pub async fn list_projects(
         );
     }
     if let Some(least) = filter.has_open_alert {
-        let severities: Vec<String> = crate::monitoring::Severity::ALL
-            .iter()
-            .filter(|s| **s <= least)
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
+        let severities: Vec<String> =
+            crate::codes::Severity::ALL.iter().filter(|s| **s <= least).map(|s| format!("'{}'", s.as_str())).collect();
         cond = cond.add(Expr::cust(format!(
             "projects.id IN (SELECT a.project_id FROM alerts a WHERE a.open_key IS NOT NULL AND a.project_id IS NOT NULL AND a.severity IN ({}))",
             severities.join(", ")

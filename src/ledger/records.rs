@@ -15,7 +15,7 @@ use super::{
     required_text,
 };
 use crate::Ctx;
-use crate::auth::{Caller, Role};
+use crate::base::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
 use crate::db::{Money, begin_write, in_write, lost_key_race};
 use crate::error::{Error, Result};

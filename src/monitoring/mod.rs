@@ -2,8 +2,7 @@
 //! pure functions of facts and an as-of date, the alert store with its lifecycle,
 //! and the sweep that runs them in bulk.
 
-pub mod catalogue;
-pub mod config;
+pub use crate::config::rules as config;
 pub mod facts;
 pub mod panel;
 pub mod rules;
@@ -14,8 +13,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+pub use crate::codes::catalogue;
+pub use crate::codes::{Dimension, Severity};
 use crate::db::Money;
-pub use catalogue::{Dimension, Severity};
 pub use config::RuleConfig;
 
 /// What an alert is about. Project-level alerts may also name the bond or indicator.
@@ -57,16 +57,47 @@ pub struct Finding {
     pub message: String,
     /// The figures the rule used.
     pub evidence: Value,
+    /// The payments it names (M5, M6): what the evaluation counts as misused, read
+    /// typed rather than out of `evidence`, which shows the same list.
+    pub payments: Vec<NamedPayment>,
+}
+
+/// A payment a rule names, as its evidence shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NamedPayment {
+    pub id: i64,
+    pub paid_on: NaiveDate,
+    pub amount: Money,
+    /// The economic class, where the rule is about it (M5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    pub voucher: Option<String>,
 }
 
 impl Finding {
     pub fn new(rule: &'static str, severity: Severity, subject: Subject, message: String) -> Finding {
-        Finding { rule, severity, subject, measured: None, threshold: None, message, evidence: Value::Null }
+        Finding {
+            rule,
+            severity,
+            subject,
+            measured: None,
+            threshold: None,
+            message,
+            evidence: Value::Null,
+            payments: Vec::new(),
+        }
     }
 
     pub fn measured(mut self, measured: impl ToString, threshold: impl ToString) -> Finding {
         self.measured = Some(measured.to_string());
         self.threshold = Some(threshold.to_string());
+        self
+    }
+
+    /// Names the payments the finding is about, in its evidence too.
+    pub fn naming(mut self, payments: Vec<NamedPayment>) -> Finding {
+        self.evidence = serde_json::json!({ "payments": payments });
+        self.payments = payments;
         self
     }
 

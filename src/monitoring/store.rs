@@ -12,11 +12,11 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::catalogue::{Dimension, Severity, rule};
 use super::rules::CHECK_RULES;
 use super::{Finding, Subject};
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
+use crate::codes::catalogue::{Dimension, Severity, rule};
 use crate::codes::{AlertEvent, AlertStatus};
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};
@@ -185,85 +185,17 @@ pub async fn apply_in(
     let mut seen_again = Vec::new();
     let mut events = Vec::new();
     let mut created = Vec::new();
-    let mut created_keys = Vec::new();
     for f in findings {
         let key = open_key(f.rule, &f.subject);
-        let evidence = f.evidence.to_string();
         match open.remove(&key) {
             Some(existing) => {
                 applied.updated += 1;
-                let reopen = existing.status == AlertStatus::Waived.as_str()
-                    && f.severity == Severity::Red
-                    && existing.severity != "RED";
-                let changed_severity = existing.severity != f.severity.as_str();
-                let same = !reopen
-                    && !changed_severity
-                    && existing.message == f.message
-                    && existing.measured == f.measured
-                    && existing.threshold == f.threshold
-                    && existing.evidence == evidence;
-                if same {
-                    seen_again.push(existing.id);
-                    continue;
-                }
-                let mut active: alert::ActiveModel = existing.clone().into();
-                active.severity = Set(f.severity.as_str().into());
-                active.message = Set(f.message);
-                active.measured = Set(f.measured);
-                active.threshold = Set(f.threshold);
-                active.evidence = Set(evidence);
-                active.last_seen_at = Set(now);
-                if reopen {
-                    active.status = Set(AlertStatus::Open.as_str().into());
-                }
-                active.update(txn).await?;
-                if reopen {
-                    events.push(new_event(
-                        existing.id,
-                        now,
-                        AlertEvent::Reopened,
-                        "sweep",
-                        Some("RED"),
-                        Some("豁免后升级为红色预警,重新打开"),
-                    ));
-                } else if changed_severity {
-                    events.push(new_event(
-                        existing.id,
-                        now,
-                        AlertEvent::Updated,
-                        "sweep",
-                        Some(f.severity.as_str()),
-                        None,
-                    ));
+                match update(txn, existing, f, now).await? {
+                    Updated::Same(id) => seen_again.push(id),
+                    Updated::Changed(event) => events.extend(event),
                 }
             }
-            None => {
-                let def =
-                    rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
-                created_keys.push(key.clone());
-                created.push(alert::ActiveModel {
-                    id: NotSet,
-                    rule: Set(f.rule.into()),
-                    dimension: Set(def.dimension.as_str().into()),
-                    stage: Set(def.stage.into()),
-                    severity: Set(f.severity.as_str().into()),
-                    project_id: Set(f.subject.project_id),
-                    bond_id: Set(f.subject.bond_id),
-                    department_id: Set(f.subject.department_id),
-                    indicator_id: Set(f.subject.indicator_id),
-                    subject_key: Set(f.subject.key()),
-                    open_key: Set(Some(key)),
-                    message: Set(f.message),
-                    measured: Set(f.measured),
-                    threshold: Set(f.threshold),
-                    evidence: Set(evidence),
-                    status: Set("OPEN".into()),
-                    first_seen_at: Set(now),
-                    last_seen_at: Set(now),
-                    resolved_at: Set(None),
-                    note: Set(None),
-                });
-            }
+            None => created.push((key, new_alert(f, now)?)),
         }
     }
     for chunk in seen_again.chunks(CHUNK) {
@@ -274,20 +206,128 @@ pub async fn apply_in(
             .await?;
     }
     applied.raised = created.len();
-    let mut created = created.into_iter().peekable();
+    events.extend(raise(txn, created, now).await?);
+    let stale: Vec<i64> = open.values().map(|a| a.id).collect();
+    applied.resolved = stale.len();
+    events.extend(resolve(txn, &stale, now).await?);
+    let mut events = events.into_iter().peekable();
+    while events.peek().is_some() {
+        let chunk: Vec<_> = events.by_ref().take(CHUNK).collect();
+        alert_event::Entity::insert_many(chunk).exec_without_returning(txn).await?;
+    }
+    Ok(applied)
+}
+
+/// What a finding did to the open alert it matches.
+enum Updated {
+    /// Nothing changed but the time it was last seen.
+    Same(i64),
+    /// Its text or severity changed; a reopening or a change of severity is an event.
+    Changed(Option<alert_event::ActiveModel>),
+}
+
+/// Brings an open alert up to its finding. A waived alert that turns red is reopened.
+async fn update(txn: &DatabaseTransaction, existing: alert::Model, f: Finding, now: DateTime<Utc>) -> Result<Updated> {
+    let evidence = f.evidence.to_string();
+    let reopen =
+        existing.status == AlertStatus::Waived.as_str() && f.severity == Severity::Red && existing.severity != "RED";
+    let changed_severity = existing.severity != f.severity.as_str();
+    let same = !reopen
+        && !changed_severity
+        && existing.message == f.message
+        && existing.measured == f.measured
+        && existing.threshold == f.threshold
+        && existing.evidence == evidence;
+    if same {
+        return Ok(Updated::Same(existing.id));
+    }
+    let mut active: alert::ActiveModel = existing.clone().into();
+    active.severity = Set(f.severity.as_str().into());
+    active.message = Set(f.message);
+    active.measured = Set(f.measured);
+    active.threshold = Set(f.threshold);
+    active.evidence = Set(evidence);
+    active.last_seen_at = Set(now);
+    if reopen {
+        active.status = Set(AlertStatus::Open.as_str().into());
+    }
+    active.update(txn).await?;
+    let event = if reopen {
+        Some(new_event(
+            existing.id,
+            now,
+            AlertEvent::Reopened,
+            "sweep",
+            Some("RED"),
+            Some("豁免后升级为红色预警,重新打开"),
+        ))
+    } else if changed_severity {
+        Some(new_event(existing.id, now, AlertEvent::Updated, "sweep", Some(f.severity.as_str()), None))
+    } else {
+        None
+    };
+    Ok(Updated::Changed(event))
+}
+
+/// The new alert of a finding no open alert matches.
+fn new_alert(f: Finding, now: DateTime<Utc>) -> Result<alert::ActiveModel> {
+    let def = rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
+    let key = open_key(f.rule, &f.subject);
+    Ok(alert::ActiveModel {
+        id: NotSet,
+        rule: Set(f.rule.into()),
+        dimension: Set(def.dimension.as_str().into()),
+        stage: Set(def.stage.into()),
+        severity: Set(f.severity.as_str().into()),
+        project_id: Set(f.subject.project_id),
+        bond_id: Set(f.subject.bond_id),
+        department_id: Set(f.subject.department_id),
+        indicator_id: Set(f.subject.indicator_id),
+        subject_key: Set(f.subject.key()),
+        open_key: Set(Some(key)),
+        message: Set(f.message),
+        measured: Set(f.measured),
+        threshold: Set(f.threshold),
+        evidence: Set(f.evidence.to_string()),
+        status: Set(AlertStatus::Open.as_str().into()),
+        first_seen_at: Set(now),
+        last_seen_at: Set(now),
+        resolved_at: Set(None),
+        note: Set(None),
+    })
+}
+
+/// Inserts the new alerts in chunks and returns their 'raised' events.
+async fn raise(
+    txn: &DatabaseTransaction,
+    created: Vec<(String, alert::ActiveModel)>,
+    now: DateTime<Utc>,
+) -> Result<Vec<alert_event::ActiveModel>> {
+    let keys: Vec<String> = created.iter().map(|(k, _)| k.clone()).collect();
+    let mut created = created.into_iter().map(|(_, a)| a).peekable();
     while created.peek().is_some() {
         let chunk: Vec<_> = created.by_ref().take(CHUNK).collect();
         alert::Entity::insert_many(chunk).exec_without_returning(txn).await?;
     }
-    for keys in created_keys.chunks(CHUNK) {
+    let mut events = Vec::new();
+    for keys in keys.chunks(CHUNK) {
         let rows = alert::Entity::find().filter(alert::Column::OpenKey.is_in(keys.iter().cloned())).all(txn).await?;
         events.extend(rows.iter().map(|a| new_event(a.id, now, AlertEvent::Raised, "sweep", Some(&a.severity), None)));
     }
-    let stale: Vec<i64> = open.values().map(|a| a.id).collect();
-    applied.resolved = stale.len();
+    Ok(events)
+}
+
+/// Resolves the open alerts no finding matched and returns their 'resolved' events.
+async fn resolve(
+    txn: &DatabaseTransaction,
+    stale: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<alert_event::ActiveModel>> {
+    use sea_orm::sea_query::Expr;
+    let mut events = Vec::new();
     for chunk in stale.chunks(CHUNK) {
         alert::Entity::update_many()
-            .col_expr(alert::Column::Status, Expr::value("RESOLVED"))
+            .col_expr(alert::Column::Status, Expr::value(AlertStatus::Resolved.as_str()))
             .col_expr(alert::Column::OpenKey, Expr::value(Option::<String>::None))
             .col_expr(alert::Column::ResolvedAt, Expr::value(now))
             .filter(alert::Column::Id.is_in(chunk.iter().copied()))
@@ -297,12 +337,7 @@ pub async fn apply_in(
             chunk.iter().map(|id| new_event(*id, now, AlertEvent::Resolved, "sweep", None, Some("条件已解除"))),
         );
     }
-    let mut events = events.into_iter().peekable();
-    while events.peek().is_some() {
-        let chunk: Vec<_> = events.by_ref().take(CHUNK).collect();
-        alert_event::Entity::insert_many(chunk).exec_without_returning(txn).await?;
-    }
-    Ok(applied)
+    Ok(events)
 }
 
 async fn open_alert(db: &impl ConnectionTrait, id: i64) -> Result<alert::Model> {
@@ -323,7 +358,7 @@ async fn check_scope(db: &impl ConnectionTrait, caller: &Caller, a: &alert::Mode
         crate::ledger::check_project_scope(db, caller, project).await
     } else if let Some(dept) = a.department_id {
         caller.check_department(dept, "该预警")
-    } else if caller.role == crate::auth::Role::Reporter {
+    } else if caller.role == crate::base::Role::Reporter {
         let whose = if a.bond_id.is_some() { "债券的预警涉及多个部门" } else { "全区性的预警" };
         Err(Error::Forbidden(format!("{whose},由债务管理部门处理;用户 {} 只能处理本部门项目的预警", caller.username)))
     } else {

@@ -52,7 +52,7 @@ pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Docum
 
     // 四: its rectifications and their state.
     let mut rectifications = section("四、整改情况");
-    let caller = crate::auth::Caller::system("report");
+    let caller = crate::base::Caller::system("report");
     let filter = crate::results::RectificationFilter { department_id: Some(department.id), ..Default::default() };
     let (all, _, _) = crate::results::list(ctx, &caller, &filter, 10_000, None).await?;
     // The same rectifications as the results application counts for the year.

@@ -3,7 +3,7 @@
 //! the office accepts or returns, and each department's year ends in a suggestion for
 //! next year's project arrangements and budget.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
@@ -11,84 +11,19 @@ use sea_orm::{
 };
 
 use crate::Ctx;
-use crate::auth::{Caller, Role};
+use crate::base::{Caller, Role};
 use crate::codes::{Grade, RectificationSource, RectificationStatus, RectificationStep};
-use crate::db::values::{check_year, stored_decimal};
+use crate::db::values::check_year;
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Problems, Result};
-use crate::ledger::entities::{department, project};
+use crate::ledger::entities::project;
 use crate::ledger::{audit, optional_text, project_in_scope, required_text};
 
-pub mod config;
+pub use crate::config::results as config;
 
-pub mod self_evaluation {
-    use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
-    #[sea_orm(table_name = "self_evaluations")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub project_id: i64,
-        pub year: i32,
-        pub total_score: String,
-        pub budget_execution_score: Option<String>,
-        pub output_score: Option<String>,
-        pub benefit_score: Option<String>,
-        pub satisfaction_score: Option<String>,
-        pub note: Option<String>,
-        pub submitted_on: Date,
-        pub submitted_by: String,
-        pub recorded_at: DateTimeUtc,
-        /// Replaced by a later submission for the same project and year.
-        pub superseded_at: Option<DateTimeUtc>,
-    }
-    crate::plain_entity!();
-}
-
-pub mod rectification {
-    use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
-    #[sea_orm(table_name = "rectifications")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub project_id: i64,
-        pub year: Option<i32>,
-        pub source: String,
-        pub alert_id: Option<i64>,
-        pub issue: String,
-        pub requirement: String,
-        pub opened_on: Date,
-        pub due_on: Date,
-        pub status: String,
-        pub response: Option<String>,
-        pub submitted_on: Option<Date>,
-        pub review_note: Option<String>,
-        pub accepted_on: Option<Date>,
-        pub opened_by: String,
-        pub evaluation_key: Option<String>,
-        pub created_at: DateTimeUtc,
-    }
-    crate::plain_entity!();
-}
-
-pub mod rectification_step {
-    use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
-    #[sea_orm(table_name = "rectification_steps")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub rectification_id: i64,
-        /// OPENED, SUBMITTED, ACCEPTED or RETURNED.
-        pub step: String,
-        pub on_date: Date,
-        pub by_user: String,
-        pub body: Option<String>,
-        pub recorded_at: DateTimeUtc,
-    }
-    crate::plain_entity!();
-}
+mod application;
+pub use crate::performance::{deviation, overdue_days, rectification, rectification_step, self_evaluation};
+pub use application::{ResultApplication, counts_in, result_application};
 
 /// The four parts of 10号's self-evaluation form and their maxima.
 pub const PARTS: [(&str, &str, u32); 4] = [
@@ -220,21 +155,6 @@ fn projects_of(department_id: i64) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-/// self − evaluated, in points (signed).
-pub fn deviation(own: &self_evaluation::Model, evaluated: &crate::evaluation::stored::Model) -> Decimal {
-    stored_decimal(&own.total_score) - stored_decimal(&evaluated.total_score)
-}
-
-/// Days late (domain.md §9): from the due date to the submission then accepted or
-/// awaiting review, or to `today` while there is none (open, or returned); 0 in time.
-pub fn overdue_days(r: &rectification::Model, today: NaiveDate) -> i64 {
-    let until = match RectificationStatus::parse(&r.status) {
-        Some(RectificationStatus::Submitted | RectificationStatus::Accepted) => r.submitted_on.unwrap_or(today),
-        _ => today,
-    };
-    (until - r.due_on).num_days().max(0)
-}
-
 async fn step(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
@@ -362,9 +282,32 @@ async fn insert(
     Ok(saved)
 }
 
+/// Evaluates a project for a year (as of 31 December, or today for the current year)
+/// and stores the result in place of any earlier one; recomputing gives the same.
+pub async fn evaluate(ctx: &Ctx, caller: &Caller, code: &str, year: i32) -> Result<crate::performance::stored::Model> {
+    let (facts, result) = crate::evaluation::score_project(ctx, code, year).await?;
+    store_evaluation(ctx, caller, &facts.project, year, &result).await
+}
+
+/// Stores a project's score for a year, and a 差 opens its rectification (once, however
+/// often the evaluation is stored), in one transaction.
+pub async fn store_evaluation(
+    ctx: &Ctx,
+    caller: &Caller,
+    project: &project::Model,
+    year: i32,
+    result: &crate::evaluation::score::Evaluation,
+) -> Result<crate::performance::stored::Model> {
+    let txn = begin_write(&ctx.db).await?;
+    let saved = crate::evaluation::store_in(&txn, ctx, caller, project, year, result).await?;
+    open_for_evaluation(&txn, ctx, caller, project, year, result).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 /// An evaluation graded 差 opens its rectification, listing the deductions as the
 /// issue, due the configured days later; stored again, it opens none.
-pub async fn open_for_evaluation(
+async fn open_for_evaluation(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
     caller: &Caller,
@@ -576,91 +519,4 @@ pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Ve
         .order_by_asc(rectification::Column::Id)
         .all(db)
         .await?)
-}
-
-/// Does a rectification count in `year`'s results? Of the year's evaluation, or opened
-/// in the year with no year of its own: an evaluation of 2025 stored in 2026 counts in
-/// 2025 only.
-pub fn counts_in(r: &rectification::Model, year: i32) -> bool {
-    r.year == Some(year) || (r.year.is_none() && r.opened_on.year() == year)
-}
-
-/// One department's results of a year (domain.md §9).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResultApplication {
-    pub department: department::Model,
-    pub year: i32,
-    pub projects_evaluated: usize,
-    pub mean_score: Option<Decimal>,
-    pub grade: Option<Grade>,
-    pub projects_under_60: usize,
-    pub issued: usize,
-    pub accepted: usize,
-    pub overdue: usize,
-    pub rate_percent: Option<Decimal>,
-    pub mean_self_deviation: Option<Decimal>,
-    pub suggestion: String,
-    pub budget_change_percent: Decimal,
-}
-
-fn mean(values: &[Decimal]) -> Option<Decimal> {
-    (!values.is_empty())
-        .then(|| crate::figures::round_half_up(values.iter().sum::<Decimal>() / Decimal::from(values.len()), 2))
-}
-
-/// Every department's results of `year`: its projects' stored evaluations, their
-/// rectifications (of the year's evaluations, or opened in the year), self-evaluations,
-/// and the suggestion for next year by the grade of the mean.
-pub async fn result_application(ctx: &Ctx, year: i32) -> Result<Vec<ResultApplication>> {
-    check_year("year", year)?;
-    let today = ctx.clock.today();
-    let departments = department::Entity::find().order_by_asc(department::Column::Code).all(&ctx.db).await?;
-    let projects = project::Entity::find().all(&ctx.db).await?;
-    let evaluations = crate::evaluation::stored::Entity::find()
-        .filter(crate::evaluation::stored::Column::Year.eq(year))
-        .all(&ctx.db)
-        .await?;
-    let rects = rectification::Entity::find().all(&ctx.db).await?;
-    let selfs = self_evaluations(ctx, year, None).await?;
-    let mut out = Vec::new();
-    for d in departments {
-        let own: std::collections::BTreeSet<i64> =
-            projects.iter().filter(|p| p.department_id == d.id).map(|p| p.id).collect();
-        let evals: Vec<&crate::evaluation::stored::Model> =
-            evaluations.iter().filter(|e| own.contains(&e.project_id)).collect();
-        let scores: Vec<Decimal> = evals.iter().map(|e| stored_decimal(&e.total_score)).collect();
-        let mean_score = mean(&scores);
-        let grade = mean_score.and_then(|m| Grade::parse(ctx.evaluation.grade(m)));
-        let of_year: Vec<&rectification::Model> =
-            rects.iter().filter(|r| own.contains(&r.project_id) && counts_in(r, year)).collect();
-        let accepted = of_year.iter().filter(|r| r.status == RectificationStatus::Accepted.as_str()).count();
-        let overdue = of_year
-            .iter()
-            .filter(|r| r.status != RectificationStatus::Accepted.as_str() && overdue_days(r, today) > 0)
-            .count();
-        let deviations: Vec<Decimal> = selfs
-            .iter()
-            .filter(|s| own.contains(&s.project_id))
-            .filter_map(|s| evals.iter().find(|e| e.project_id == s.project_id).map(|e| deviation(s, e)))
-            .collect();
-        let (suggestion, percent) = ctx.results.suggestion(grade);
-        out.push(ResultApplication {
-            year,
-            projects_evaluated: evals.len(),
-            mean_score,
-            grade,
-            projects_under_60: scores.iter().filter(|s| **s < Decimal::from(60)).count(),
-            issued: of_year.len(),
-            accepted,
-            overdue,
-            rate_percent: (!of_year.is_empty()).then(|| {
-                crate::figures::round_half_up(Decimal::from(accepted * 100) / Decimal::from(of_year.len()), 2)
-            }),
-            mean_self_deviation: mean(&deviations),
-            suggestion,
-            budget_change_percent: percent,
-            department: d,
-        });
-    }
-    Ok(out)
 }

@@ -19,6 +19,7 @@ use crate::db::Money;
 use crate::error::{Error, Result};
 use crate::ledger::entities::{bond, department, project};
 use crate::ledger::projects::{ProjectStatus, Stage};
+use crate::monitoring::store::AlertFilter;
 use crate::monitoring::{Dimension, Severity};
 
 /// One cell of an exported table.
@@ -133,232 +134,251 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(fail)
 }
 
-async fn names(
-    ctx: &Ctx,
-) -> Result<(HashMap<i64, project::Model>, HashMap<i64, department::Model>, HashMap<i64, bond::Model>)> {
-    let projects = project::Entity::find().order_by_asc(project::Column::Code).all(&ctx.db).await?;
-    let departments = department::Entity::find().all(&ctx.db).await?;
-    let bonds = bond::Entity::find().all(&ctx.db).await?;
-    Ok((
-        projects.into_iter().map(|p| (p.id, p)).collect(),
-        departments.into_iter().map(|d| (d.id, d)).collect(),
-        bonds.into_iter().map(|b| (b.id, b)).collect(),
-    ))
+/// The projects, departments and bonds an export names, by id.
+struct Names {
+    projects: HashMap<i64, project::Model>,
+    departments: HashMap<i64, department::Model>,
+    bonds: HashMap<i64, bond::Model>,
+}
+
+impl Names {
+    async fn load(ctx: &Ctx) -> Result<Names> {
+        let projects = project::Entity::find().order_by_asc(project::Column::Code).all(&ctx.db).await?;
+        let departments = department::Entity::find().all(&ctx.db).await?;
+        let bonds = bond::Entity::find().all(&ctx.db).await?;
+        Ok(Names {
+            projects: projects.into_iter().map(|p| (p.id, p)).collect(),
+            departments: departments.into_iter().map(|d| (d.id, d)).collect(),
+            bonds: bonds.into_iter().map(|b| (b.id, b)).collect(),
+        })
+    }
+
+    /// A project's code, name and department; empty cells without a project.
+    fn project_cells(&self, id: Option<i64>) -> [Cell; 3] {
+        match id.and_then(|p| self.projects.get(&p)) {
+            Some(p) => [
+                p.code.clone().into(),
+                p.name.clone().into(),
+                self.departments.get(&p.department_id).map(|d| d.name.clone()).into(),
+            ],
+            None => [Cell::Empty, Cell::Empty, Cell::Empty],
+        }
+    }
 }
 
 /// The table of an export, as of today.
 pub async fn table(ctx: &Ctx, export: Export) -> Result<Table> {
-    let (projects, departments, bonds) = names(ctx).await?;
-    let project_cells = |id: Option<i64>| -> [Cell; 3] {
-        match id.and_then(|p| projects.get(&p)) {
-            Some(p) => [
-                p.code.clone().into(),
-                p.name.clone().into(),
-                departments.get(&p.department_id).map(|d| d.name.clone()).into(),
-            ],
-            None => [Cell::Empty, Cell::Empty, Cell::Empty],
-        }
-    };
+    let names = Names::load(ctx).await?;
+    match export {
+        Export::Alerts(filter) => alerts_table(ctx, &names, filter).await,
+        Export::Portfolio => portfolio_table(ctx, &names).await,
+        Export::Schedule(bond) => schedule_table(ctx, &names, bond).await,
+        Export::Results(year) => results_table(ctx, year).await,
+        Export::Evaluations(year) => evaluations_table(ctx, &names, year).await,
+    }
+}
+
+/// 预警: the alerts a filter lets through, most severe first.
+async fn alerts_table(ctx: &Ctx, names: &Names, filter: AlertFilter) -> Result<Table> {
+    use crate::monitoring::store::{AlertOrder, list};
     let stamp = |t: chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&crate::clock::OFFICE_TZ).format("%Y-%m-%d %H:%M").to_string()
     };
-    Ok(match export {
-        Export::Alerts(filter) => {
-            use crate::monitoring::store::{AlertOrder, list};
-            let (rows, _, _) = list(&ctx.db, &filter, AlertOrder::Severity, false, u32::MAX as u64, None).await?;
-            Table {
-                sheet: "预警",
-                headers: crate::spreadsheets::headers(&[
-                    "规则",
-                    "维度",
-                    "阶段",
-                    "等级",
-                    "状态",
-                    "项目编码",
-                    "项目名称",
-                    "主管部门",
-                    "债券",
-                    "预警信息",
-                    "实测值",
-                    "阈值",
-                    "首次发现",
-                    "最近发现",
-                    "解除时间",
-                ]),
-                rows: rows
-                    .iter()
-                    .map(|a| {
-                        let [code, name, dept] = project_cells(a.project_id);
-                        let dept = if matches!(dept, Cell::Empty) {
-                            a.department_id.and_then(|d| departments.get(&d)).map(|d| d.name.clone()).into()
-                        } else {
-                            dept
-                        };
-                        vec![
-                            a.rule.clone().into(),
-                            label_or_code(&a.dimension, Dimension::parse, Dimension::label).into(),
-                            label_or_code(&a.stage, Stage::parse, Stage::label).into(),
-                            label_or_code(&a.severity, Severity::parse, Severity::label).into(),
-                            label_or_code(&a.status, AlertStatus::parse, AlertStatus::label).into(),
-                            code,
-                            name,
-                            dept,
-                            a.bond_id.and_then(|b| bonds.get(&b)).map(|b| b.code.clone()).into(),
-                            a.message.clone().into(),
-                            a.measured.clone().into(),
-                            a.threshold.clone().into(),
-                            stamp(a.first_seen_at).into(),
-                            stamp(a.last_seen_at).into(),
-                            a.resolved_at.map(stamp).into(),
-                        ]
-                    })
-                    .collect(),
-            }
+    let (rows, _, _) = list(&ctx.db, &filter, AlertOrder::Severity, false, u32::MAX as u64, None).await?;
+    Ok(Table {
+        sheet: "预警",
+        headers: crate::spreadsheets::headers(&[
+            "规则",
+            "维度",
+            "阶段",
+            "等级",
+            "状态",
+            "项目编码",
+            "项目名称",
+            "主管部门",
+            "债券",
+            "预警信息",
+            "实测值",
+            "阈值",
+            "首次发现",
+            "最近发现",
+            "解除时间",
+        ]),
+        rows: rows
+            .iter()
+            .map(|a| {
+                let [code, name, dept] = names.project_cells(a.project_id);
+                let dept = if matches!(dept, Cell::Empty) {
+                    a.department_id.and_then(|d| names.departments.get(&d)).map(|d| d.name.clone()).into()
+                } else {
+                    dept
+                };
+                vec![
+                    a.rule.clone().into(),
+                    label_or_code(&a.dimension, Dimension::parse, Dimension::label).into(),
+                    label_or_code(&a.stage, Stage::parse, Stage::label).into(),
+                    label_or_code(&a.severity, Severity::parse, Severity::label).into(),
+                    label_or_code(&a.status, AlertStatus::parse, AlertStatus::label).into(),
+                    code,
+                    name,
+                    dept,
+                    a.bond_id.and_then(|b| names.bonds.get(&b)).map(|b| b.code.clone()).into(),
+                    a.message.clone().into(),
+                    a.measured.clone().into(),
+                    a.threshold.clone().into(),
+                    stamp(a.first_seen_at).into(),
+                    stamp(a.last_seen_at).into(),
+                    a.resolved_at.map(stamp).into(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// 项目总览: each project's figures (domain.md §4a) as of today, from the one
+/// definition, loaded a batch at a time.
+async fn portfolio_table(ctx: &Ctx, names: &Names) -> Result<Table> {
+    let mut ordered: Vec<project::Model> = names.projects.values().cloned().collect();
+    ordered.sort_by(|a, b| a.code.cmp(&b.code));
+    let today = ctx.clock.today();
+    let mut rows = Vec::with_capacity(ordered.len());
+    for batch in ordered.chunks(500) {
+        for f in crate::facts::load_projects(&ctx.db, &ctx.settings.debt, batch.to_vec()).await? {
+            let x = crate::figures::project_figures(&f, today);
+            let p = &f.project;
+            let percent = |d: Option<Decimal>| d.map(|r| Cell::Number(r, 2)).unwrap_or(Cell::Empty);
+            rows.push(vec![
+                p.code.clone().into(),
+                p.name.clone().into(),
+                names.departments.get(&p.department_id).map(|d| d.name.clone()).into(),
+                p.category.clone().into(),
+                label_or_code(&p.status, ProjectStatus::parse, ProjectStatus::label).into(),
+                Cell::Money(x.bond_funding),
+                Cell::Money(x.received),
+                Cell::Money(x.transferred),
+                Cell::Money(x.paid),
+                percent(x.spend_rate_percent),
+                percent(x.spend_progress_percent),
+                x.coverage_ratio.map(|c| Cell::Number(c, 4)).unwrap_or(Cell::Empty),
+                Cell::Money(x.overdue_debt_service),
+            ]);
         }
-        Export::Portfolio => {
-            // Each project's figures (domain.md §4a) as of today, from the one definition,
-            // loaded a batch at a time.
-            let mut ordered: Vec<project::Model> = projects.values().cloned().collect();
-            ordered.sort_by(|a, b| a.code.cmp(&b.code));
-            let today = ctx.clock.today();
-            let mut rows = Vec::with_capacity(ordered.len());
-            for batch in ordered.chunks(500) {
-                for f in crate::facts::load_projects(&ctx.db, &ctx.settings.debt, batch.to_vec()).await? {
-                    let x = crate::figures::project_figures(&f, today);
-                    let p = &f.project;
-                    let percent = |d: Option<Decimal>| d.map(|r| Cell::Number(r, 2)).unwrap_or(Cell::Empty);
-                    rows.push(vec![
-                        p.code.clone().into(),
-                        p.name.clone().into(),
-                        departments.get(&p.department_id).map(|d| d.name.clone()).into(),
-                        p.category.clone().into(),
-                        label_or_code(&p.status, ProjectStatus::parse, ProjectStatus::label).into(),
-                        Cell::Money(x.bond_funding),
-                        Cell::Money(x.received),
-                        Cell::Money(x.transferred),
-                        Cell::Money(x.paid),
-                        percent(x.spend_rate_percent),
-                        percent(x.spend_progress_percent),
-                        x.coverage_ratio.map(|c| Cell::Number(c, 4)).unwrap_or(Cell::Empty),
-                        Cell::Money(x.overdue_debt_service),
-                    ]);
-                }
-            }
-            use crate::figures::*;
-            let yuan = |f: Figure| format!("{}(元)", f.label);
-            let pct = |f: Figure| format!("{}(%)", f.label);
-            let headers = [
-                "项目编码".to_string(),
-                "项目名称".into(),
-                "主管部门".into(),
-                "项目类别".into(),
-                "状态".into(),
-                yuan(BOND_FUNDING),
-                yuan(RECEIVED),
-                yuan(TRANSFERRED),
-                yuan(PAID),
-                pct(SPEND_RATE),
-                pct(SPEND_PROGRESS),
-                COVERAGE.label.into(),
-                yuan(OVERDUE_DEBT_SERVICE),
-            ];
-            Table { sheet: "项目总览", headers: headers.to_vec(), rows }
-        }
-        Export::Schedule(bond) => {
-            let only = bond.map(|b| vec![b]);
-            let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, only.as_deref()).await?;
-            let mut lines: Vec<_> = books.iter().flat_map(|b| b.lines.iter().copied()).collect();
-            lines.sort_by_key(|l| (l.line.due, l.bond_id, l.project_id));
-            Table {
-                sheet: "还本付息计划",
-                headers: crate::spreadsheets::headers(&[
-                    "到期日",
-                    "债券编码",
-                    "债券名称",
-                    "项目编码",
-                    "项目名称",
-                    "主管部门",
-                    "本金(元)",
-                    "利息(元)",
-                    "合计(元)",
-                    "已还(元)",
-                    "还款日",
-                ]),
-                rows: lines
-                    .iter()
-                    .map(|l| {
-                        let bond = bonds.get(&l.bond_id);
-                        let [code, name, dept] = project_cells(l.project_id);
-                        let code =
-                            if matches!(code, Cell::Empty) { Cell::Text("(未分配额度)".into()) } else { code };
-                        vec![
-                            l.line.due.to_string().into(),
-                            bond.map(|b| b.code.clone()).into(),
-                            bond.map(|b| b.name.clone()).into(),
-                            code,
-                            name,
-                            dept,
-                            Cell::Money(l.line.principal),
-                            Cell::Money(l.line.interest),
-                            Cell::Money(l.line.total()),
-                            Cell::Money(l.paid),
-                            l.paid_on.map(|d| d.to_string()).into(),
-                        ]
-                    })
-                    .collect(),
-            }
-        }
-        Export::Results(year) => results_table(ctx, year).await?,
-        Export::Evaluations(year) => {
-            let rows = crate::evaluation::ranked(ctx, year, None).await?;
-            Table {
-                sheet: "绩效评价",
-                headers: crate::spreadsheets::headers(&[
-                    "排名",
-                    "项目编码",
-                    "项目名称",
-                    "主管部门",
-                    "评价年度",
-                    "总分",
-                    "等级",
-                    "权重方案",
-                    "决策",
-                    "管理",
-                    "产出",
-                    "可持续性",
-                ]),
-                rows: rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let [code, name, dept] = project_cells(Some(e.project_id));
-                        let dimensions = e.dimensions()?;
-                        let dimension = |d: &str| {
-                            dimensions
-                                .iter()
-                                .find(|x| x.dimension == d)
-                                .map(|x| Cell::Number(x.score, 2))
-                                .unwrap_or(Cell::Empty)
-                        };
-                        let grade = label_or_code(&e.grade, Grade::parse, Grade::label);
-                        Ok(vec![
-                            Cell::Number(Decimal::from(i + 1), 0),
-                            code,
-                            name,
-                            dept,
-                            Cell::Number(Decimal::from(e.year), 0),
-                            Cell::Number(crate::db::values::stored_decimal(&e.total_score), 2),
-                            grade.into(),
-                            label_or_code(&e.profile, Profile::parse, Profile::label).into(),
-                            dimension("DECISION"),
-                            dimension("MANAGEMENT"),
-                            dimension("OUTPUT"),
-                            dimension("SUSTAINABILITY"),
-                        ])
-                    })
-                    .collect::<Result<_>>()?,
-            }
-        }
+    }
+    use crate::figures::*;
+    let yuan = |f: Figure| format!("{}(元)", f.label);
+    let pct = |f: Figure| format!("{}(%)", f.label);
+    let headers = [
+        "项目编码".to_string(),
+        "项目名称".into(),
+        "主管部门".into(),
+        "项目类别".into(),
+        "状态".into(),
+        yuan(BOND_FUNDING),
+        yuan(RECEIVED),
+        yuan(TRANSFERRED),
+        yuan(PAID),
+        pct(SPEND_RATE),
+        pct(SPEND_PROGRESS),
+        COVERAGE.label.into(),
+        yuan(OVERDUE_DEBT_SERVICE),
+    ];
+    Ok(Table { sheet: "项目总览", headers: headers.to_vec(), rows })
+}
+
+/// 还本付息计划: the schedule of one bond, or of all, by due date.
+async fn schedule_table(ctx: &Ctx, names: &Names, bond: Option<i64>) -> Result<Table> {
+    let only = bond.map(|b| vec![b]);
+    let books = crate::debt::load_books(&ctx.db, &ctx.settings.debt, only.as_deref()).await?;
+    let mut lines: Vec<_> = books.iter().flat_map(|b| b.lines.iter().copied()).collect();
+    lines.sort_by_key(|l| (l.line.due, l.bond_id, l.project_id));
+    Ok(Table {
+        sheet: "还本付息计划",
+        headers: crate::spreadsheets::headers(&[
+            "到期日",
+            "债券编码",
+            "债券名称",
+            "项目编码",
+            "项目名称",
+            "主管部门",
+            "本金(元)",
+            "利息(元)",
+            "合计(元)",
+            "已还(元)",
+            "还款日",
+        ]),
+        rows: lines
+            .iter()
+            .map(|l| {
+                let bond = names.bonds.get(&l.bond_id);
+                let [code, name, dept] = names.project_cells(l.project_id);
+                let code = if matches!(code, Cell::Empty) { Cell::Text("(未分配额度)".into()) } else { code };
+                vec![
+                    l.line.due.to_string().into(),
+                    bond.map(|b| b.code.clone()).into(),
+                    bond.map(|b| b.name.clone()).into(),
+                    code,
+                    name,
+                    dept,
+                    Cell::Money(l.line.principal),
+                    Cell::Money(l.line.interest),
+                    Cell::Money(l.line.total()),
+                    Cell::Money(l.paid),
+                    l.paid_on.map(|d| d.to_string()).into(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// 绩效评价: a year's evaluations, ranked, with each dimension's score.
+async fn evaluations_table(ctx: &Ctx, names: &Names, year: i32) -> Result<Table> {
+    let rows = crate::evaluation::ranked(ctx, year, None).await?;
+    Ok(Table {
+        sheet: "绩效评价",
+        headers: crate::spreadsheets::headers(&[
+            "排名",
+            "项目编码",
+            "项目名称",
+            "主管部门",
+            "评价年度",
+            "总分",
+            "等级",
+            "权重方案",
+            "决策",
+            "管理",
+            "产出",
+            "可持续性",
+        ]),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let [code, name, dept] = names.project_cells(Some(e.project_id));
+                let dimensions = e.dimensions()?;
+                let dimension = |d: &str| {
+                    dimensions
+                        .iter()
+                        .find(|x| x.dimension == d)
+                        .map(|x| Cell::Number(x.score, 2))
+                        .unwrap_or(Cell::Empty)
+                };
+                let grade = label_or_code(&e.grade, Grade::parse, Grade::label);
+                Ok(vec![
+                    Cell::Number(Decimal::from(i + 1), 0),
+                    code,
+                    name,
+                    dept,
+                    Cell::Number(Decimal::from(e.year), 0),
+                    Cell::Number(crate::db::values::stored_decimal(&e.total_score), 2),
+                    grade.into(),
+                    label_or_code(&e.profile, Profile::parse, Profile::label).into(),
+                    dimension("DECISION"),
+                    dimension("MANAGEMENT"),
+                    dimension("OUTPUT"),
+                    dimension("SUSTAINABILITY"),
+                ])
+            })
+            .collect::<Result<_>>()?,
     })
 }
 

@@ -5,7 +5,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::error::{Error, Result};
 
 pub mod pending_upload {

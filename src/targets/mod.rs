@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::Ctx;
-use crate::auth::Caller;
+use crate::base::Caller;
 use crate::db::values::{check_year, parse_actual_period};
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};

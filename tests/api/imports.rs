@@ -690,7 +690,7 @@ async fn chinese_output_carries_no_codes() {
     let caller = bondwatch::auth::Caller::system("test");
     for code in bondwatch::ledger::queries::all_project_codes(&ctx.db).await.unwrap() {
         let (facts, result) = bondwatch::evaluation::score_project(ctx, &code, year).await.unwrap();
-        bondwatch::evaluation::store(ctx, &caller, &facts.project, year, &result).await.unwrap();
+        bondwatch::results::store_evaluation(ctx, &caller, &facts.project, year, &result).await.unwrap();
     }
     let mut found = Vec::new();
     for e in [

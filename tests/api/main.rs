@@ -21,5 +21,6 @@ mod queries;
 mod reports;
 mod results;
 mod spreadsheets;
+mod structure;
 mod validation;
 mod workplace;

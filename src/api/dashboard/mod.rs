@@ -10,6 +10,7 @@
 mod forms;
 mod layout;
 mod pages;
+mod portfolio;
 mod project;
 mod results;
 mod sheets;
@@ -31,7 +32,7 @@ use layout::{Viewer, page};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::portfolio))
+        .route("/", get(portfolio::portfolio))
         .route("/projects", get(pages::projects))
         .route("/projects/{code}", get(project::project))
         .route("/projects/{code}/record/{form}", post(project::record))
@@ -80,17 +81,7 @@ impl PageError {
     }
 
     fn from_code(code: &str, message: String) -> PageError {
-        let status = match code {
-            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-            "FORBIDDEN" => StatusCode::FORBIDDEN,
-            "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "VALIDATION" => StatusCode::BAD_REQUEST,
-            "CONFLICT" => StatusCode::CONFLICT,
-            "LIMIT_EXCEEDED" => StatusCode::TOO_MANY_REQUESTS,
-            "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        PageError::new(status, message)
+        PageError::new(super::error::status_of(code), message)
     }
 
     fn render(self, viewer: Option<&Viewer>, back: Option<&str>) -> Response {

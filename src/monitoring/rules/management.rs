@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::super::facts::{BondFacts, ProjectFacts};
-use super::super::{Finding, RuleConfig, Severity, days_between, pct, wan};
+use super::super::{Finding, NamedPayment, RuleConfig, Severity, days_between, pct, wan};
 use super::{is_measurable, latest_attainment};
 use crate::db::Money;
 use crate::db::values::Month;
@@ -232,12 +232,26 @@ pub fn m5(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .map(|(bond, payments)| {
             let total: Money = payments.iter().map(|p| p.amount).sum();
             let classes: Vec<&str> = payments.iter().map(|p| p.economic_class.as_str()).collect();
-            let evidence: Vec<_> = payments.iter().map(|p| json!({"id": p.id, "paid_on": p.paid_on, "amount": p.amount, "class": p.economic_class, "voucher": p.voucher_no})).collect();
-            Finding::new("M5", Severity::Red, bond.map(|b| f.bond_subject(b)).unwrap_or_else(|| f.subject()), format!("项目{}使用债券资金支付{}共{},属于禁止性支出,请立即整改并追回。", f.project.code, classes.join("、"), wan(total)))
-                .measured(wan(total), "0万元")
-                .evidence(json!({"payments": evidence}))
+            let named = payments.iter().map(|p| named(p, Some(p.economic_class.clone()))).collect();
+            Finding::new(
+                "M5",
+                Severity::Red,
+                bond.map(|b| f.bond_subject(b)).unwrap_or_else(|| f.subject()),
+                format!(
+                    "项目{}使用债券资金支付{}共{},属于禁止性支出,请立即整改并追回。",
+                    f.project.code,
+                    classes.join("、"),
+                    wan(total)
+                ),
+            )
+            .measured(wan(total), "0万元")
+            .naming(named)
         })
         .collect()
+}
+
+fn named(p: &crate::ledger::entities::disbursement::Model, class: Option<String>) -> NamedPayment {
+    NamedPayment { id: p.id, paid_on: p.paid_on, amount: p.amount, class, voucher: p.voucher_no.clone() }
 }
 
 /// M6: payments charged to a bond with no allocation to the project made by the
@@ -259,10 +273,7 @@ pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .into_iter()
         .map(|(bond, payments)| {
             let total: Money = payments.iter().map(|p| p.amount).sum();
-            let evidence: Vec<_> = payments
-                .iter()
-                .map(|p| json!({"id": p.id, "paid_on": p.paid_on, "amount": p.amount, "voucher": p.voucher_no}))
-                .collect();
+            let named = payments.iter().map(|p| named(p, None)).collect();
             Finding::new(
                 "M6",
                 Severity::Red,
@@ -270,7 +281,7 @@ pub fn m6(f: &ProjectFacts, _: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
                 format!("项目{}使用未安排给本项目的债券资金支付{},属于挪用,请立即核查。", f.project.code, wan(total)),
             )
             .measured(wan(total), "0万元")
-            .evidence(json!({"payments": evidence}))
+            .naming(named)
         })
         .collect()
 }

@@ -22,7 +22,7 @@ pub fn r1(f: &ProjectFacts, c: &RuleConfig, _: NaiveDate) -> Vec<Finding> {
         .iter()
         .filter_map(|own| {
             let evaluated = f.results.evaluations.iter().find(|e| e.year == own.year)?;
-            let deviation = crate::results::deviation(own, evaluated);
+            let deviation = crate::performance::deviation(own, evaluated);
             let severity = if deviation.abs() > orange {
                 Severity::Orange
             } else if deviation.abs() > yellow {
@@ -61,7 +61,7 @@ pub fn r2(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         .iter()
         .filter(|r| r.status != RectificationStatus::Accepted.as_str() && r.opened_on <= as_of)
         .filter_map(|r| {
-            let late = crate::results::overdue_days(r, as_of);
+            let late = crate::performance::overdue_days(r, as_of);
             if late <= 0 {
                 return None;
             }
