@@ -91,6 +91,25 @@ codes!(
 );
 
 codes!(
+    /// An ex-ante assessment's conclusion (财预〔2021〕61号), stored as written.
+    Conclusion {
+        Support = "予以支持", "予以支持";
+        SupportAfterChanges = "调整完善后予以支持", "调整完善后予以支持";
+        Reject = "不予支持", "不予支持";
+    }
+);
+
+codes!(
+    /// A scheduled job's run: claimed and running, then one of the three ends.
+    JobStatus {
+        Running = "RUNNING", "运行中";
+        Succeeded = "SUCCEEDED", "成功";
+        Failed = "FAILED", "失败";
+        Skipped = "SKIPPED", "跳过";
+    }
+);
+
+codes!(
     /// The kinds of special-purpose bond.
     BondKind {
         Special = "SPECIAL", "普通专项债券";

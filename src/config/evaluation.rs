@@ -4,6 +4,8 @@
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::codes::Grade;
+
 /// `jobs/evaluation.toml`.
 #[derive(Clone, Debug, Deserialize)]
 pub struct EvaluationConfig {
@@ -79,15 +81,15 @@ impl EvaluationConfig {
             .unwrap_or_else(|e| panic!("the shipped evaluation file is invalid: {e}"))
     }
 
-    pub fn grade(&self, total: Decimal) -> &'static str {
+    pub fn grade(&self, total: Decimal) -> Grade {
         if total >= self.grades.excellent {
-            "EXCELLENT"
+            Grade::Excellent
         } else if total >= self.grades.good {
-            "GOOD"
+            Grade::Good
         } else if total >= self.grades.fair {
-            "FAIR"
+            Grade::Fair
         } else {
-            "POOR"
+            Grade::Poor
         }
     }
 }

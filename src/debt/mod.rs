@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
+use crate::codes::InterestFrequency;
 use crate::Ctx;
 use crate::base::Caller;
 use crate::config::DebtSettings;
@@ -32,7 +33,7 @@ pub const BUDGET_SUPPORT: &str = "财政补助";
 /// `semi_annual_above_years` years, semi-annual above).
 pub fn frequency_of(bond: &bond::Model, settings: &DebtSettings) -> Frequency {
     match bond.interest_frequency.as_deref() {
-        Some("ANNUAL") => Frequency::Annual,
+        Some(f) if f == InterestFrequency::Annual.as_str() => Frequency::Annual,
         Some("SEMI_ANNUAL") => Frequency::SemiAnnual,
         _ if bond.term_years as u32 > settings.semi_annual_above_years => Frequency::SemiAnnual,
         _ => Frequency::Annual,

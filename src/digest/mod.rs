@@ -246,7 +246,7 @@ pub async fn compose(
         alerts.iter().filter(|a| a.resolved_at.is_some_and(|r| r > since && r <= until) && in_scope(a)).collect();
     let open_severe: Vec<&alert::Model> = alerts
         .iter()
-        .filter(|a| a.open_key.is_some() && matches!(a.severity.as_str(), "RED" | "ORANGE") && in_scope(a))
+        .filter(|a| a.open_key.is_some() && [Severity::Red, Severity::Orange].iter().any(|s| s.as_str() == a.severity) && in_scope(a))
         .collect();
     let today = until.with_timezone(&crate::clock::OFFICE_TZ).date_naive();
     let due = due_within_90_days(ctx, today, &scope, &projects, &departments).await?;
@@ -351,10 +351,10 @@ fn subject_of(raised: &[&alert::Model], resolved: &[&alert::Model], open_severe:
         format!(
             "【专项债监测】新增预警{}条(红{} 橙{} 黄{} 蓝{}),已解除{}条,未处理红橙预警{}条",
             raised.len(),
-            count(raised, "RED"),
-            count(raised, "ORANGE"),
-            count(raised, "YELLOW"),
-            count(raised, "BLUE"),
+            count(raised, Severity::Red.as_str()),
+            count(raised, Severity::Orange.as_str()),
+            count(raised, Severity::Yellow.as_str()),
+            count(raised, Severity::Blue.as_str()),
             resolved.len(),
             open_severe.len()
         )

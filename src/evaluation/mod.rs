@@ -32,7 +32,6 @@ pub const ASSESSMENT_POINTS: [&str; 8] = [
     "其他需要纳入事前绩效评估的事项",
 ];
 
-pub const CONCLUSIONS: &[&str] = &["予以支持", "调整完善后予以支持", "不予支持"];
 
 pub struct AssessmentPointInput {
     pub point: i32,
@@ -50,7 +49,7 @@ pub struct AssessmentInput {
 /// Records an assessment; the latest one of a project counts, earlier ones stay.
 pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInput) -> Result<assessment::Model> {
     let conclusion = input.conclusion.trim();
-    if !CONCLUSIONS.contains(&conclusion) {
+    if crate::codes::Conclusion::parse(conclusion).is_none() {
         return Err(Error::validation(
             "input.conclusion",
             format!("“{conclusion}”不是评估结论;请填写 予以支持、调整完善后予以支持 或 不予支持"),

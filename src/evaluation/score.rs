@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::codes::Conclusion;
 use crate::db::values::Month;
 use crate::debt;
 use crate::monitoring::facts::{IndicatorFacts, ProjectFacts};
@@ -163,7 +164,7 @@ pub fn evaluate(
         })
         .collect();
     let total = crate::figures::round_half_up(dimensions.iter().map(|d| d.score).sum::<Decimal>(), 2);
-    Evaluation { year, profile: profile.into(), total, grade: config.grade(total), dimensions }
+    Evaluation { year, profile: profile.into(), total, grade: config.grade(total).as_str(), dimensions }
 }
 
 /// 决策: the ex-ante assessment, the year's targets, coverage and the term match.
@@ -176,8 +177,10 @@ fn decision(
 ) -> Vec<Item> {
     let assessment = f.assessment_on(as_of).map(|a| a.conclusion.as_str());
     let assessed = match assessment {
-        Some("予以支持") => (Decimal::ONE, "事前绩效评估结论为予以支持".to_string()),
-        Some("调整完善后予以支持") => (Decimal::new(6, 1), "事前绩效评估结论为调整完善后予以支持".into()),
+        Some(c) if c == Conclusion::Support.as_str() => (Decimal::ONE, "事前绩效评估结论为予以支持".to_string()),
+        Some(c) if c == Conclusion::SupportAfterChanges.as_str() => {
+            (Decimal::new(6, 1), "事前绩效评估结论为调整完善后予以支持".into())
+        }
         Some(other) => (Decimal::ZERO, format!("事前绩效评估结论为{other}")),
         None => (Decimal::ZERO, "未开展事前绩效评估".into()),
     };
@@ -400,13 +403,14 @@ fn sustainability(f: &ProjectFacts, of_year: &[&IndicatorFacts], year: i32, as_o
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::Grade;
 
     #[test]
     fn the_weights_and_grades_are_checked() {
         let config = EvaluationConfig::default_config();
-        assert_eq!(config.grade(Decimal::new(8999, 2)), "GOOD");
-        assert_eq!(config.grade(Decimal::from(90)), "EXCELLENT");
-        assert_eq!(config.grade(Decimal::new(5999, 2)), "POOR");
+        assert_eq!(config.grade(Decimal::new(8999, 2)), Grade::Good);
+        assert_eq!(config.grade(Decimal::from(90)), Grade::Excellent);
+        assert_eq!(config.grade(Decimal::new(5999, 2)), Grade::Poor);
         let off = DEFAULT_EVALUATION.replace("decision = 15", "decision = 16");
         assert!(EvaluationConfig::parse(&off, "evaluation.toml").unwrap_err().contains("add up to 101"));
         // The eight maxima of the ex-ante assessment: 20+15+15+15+10+10+10+5 = 100; one point more is refused.

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
+use crate::codes::{DisbursementKind, TargetScope};
 use crate::db::values::Month;
 use crate::debt::BondBook;
 use crate::debt::coverage::ForecastYear;
@@ -254,12 +255,12 @@ impl ProjectFacts {
     /// The targets that count for a year (§4): the annual ones declared for it and the
     /// long-term ones in force.
     pub fn targets_of_year(&self, year: i32) -> impl Iterator<Item = &performance_target::Model> {
-        self.targets.iter().filter(move |t| t.scope != "ANNUAL" || t.year == Some(year))
+        self.targets.iter().filter(move |t| t.scope != TargetScope::Annual.as_str() || t.year == Some(year))
     }
 
     /// The indicators of [`Self::targets_of_year`].
     pub fn indicators_of_year(&self, year: i32) -> Vec<&IndicatorFacts> {
-        self.indicators.iter().filter(|i| i.scope != "ANNUAL" || i.year == Some(year)).collect()
+        self.indicators.iter().filter(|i| i.scope != TargetScope::Annual.as_str() || i.year == Some(year)).collect()
     }
 
     /// The latest assessment recorded.
@@ -323,7 +324,7 @@ impl ProjectFacts {
             self.disbursements.iter().filter(|d| d.paid_on <= as_of).filter_map(|d| d.reversal_of).collect();
         let refinancing = self.refinancing_bonds();
         self.disbursements.iter().filter(move |d| {
-            d.kind == "PAYMENT"
+            d.kind == DisbursementKind::Payment.as_str()
                 && d.reversal_of.is_none()
                 && !reversed.contains(&d.id)
                 && d.paid_on <= as_of

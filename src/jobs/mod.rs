@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySe
 
 use crate::Ctx;
 use crate::clock::OFFICE_TZ;
+use crate::codes::JobStatus;
 pub use crate::config::schedule::{DEFAULT_SCHEDULE, JobDef, JobKind, parse_schedule};
 use crate::error::Result;
 
@@ -51,9 +52,9 @@ pub enum Outcome {
 
 /// Ends the run `id` — if this replica still holds it: one that lost its database past
 /// the lease and was taken over does not overwrite the new owner's result.
-async fn finish(ctx: &Ctx, id: i64, replica: &str, status: &str, detail: String) -> Result<()> {
+async fn finish(ctx: &Ctx, id: i64, replica: &str, status: JobStatus, detail: String) -> Result<()> {
     let done = job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value(status))
+        .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value(status.as_str()))
         .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value(detail))
         .col_expr(job_run::Column::FinishedAt, sea_orm::sea_query::Expr::value(ctx.clock.now()))
         .filter(job_run::Column::Id.eq(id))
@@ -69,7 +70,7 @@ async fn finish(ctx: &Ctx, id: i64, replica: &str, status: &str, detail: String)
 /// A run that is not beating: started (or last beaten) longer than the lease ago.
 fn stale(ctx: &Ctx, now: DateTime<Utc>) -> sea_orm::Condition {
     let before = now - ctx.settings.jobs.lease();
-    sea_orm::Condition::all().add(job_run::Column::Status.eq("RUNNING")).add(
+    sea_orm::Condition::all().add(job_run::Column::Status.eq(JobStatus::Running.as_str())).add(
         sea_orm::Condition::any().add(job_run::Column::HeartbeatAt.lt(before)).add(
             sea_orm::Condition::all()
                 .add(job_run::Column::HeartbeatAt.is_null())
@@ -87,7 +88,7 @@ async fn claim(ctx: &Ctx, job: &JobDef, slot: DateTime<Utc>, now: DateTime<Utc>,
         scheduled_for: Set(slot),
         started_at: Set(Some(now)),
         finished_at: Set(None),
-        status: Set("RUNNING".into()),
+        status: Set(JobStatus::Running.as_str().into()),
         detail: Set(None),
         claimed_by: Set(replica.into()),
         heartbeat_at: Set(Some(now)),
@@ -164,7 +165,7 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
         // Earlier runs of the job that died are marked failed; the latest slot's is
         // taken over below.
         job_run::Entity::update_many()
-            .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value("FAILED"))
+            .col_expr(job_run::Column::Status, sea_orm::sea_query::Expr::value(JobStatus::Failed.as_str()))
             .col_expr(job_run::Column::Detail, sea_orm::sea_query::Expr::value("运行中断:运行它的副本停止了心跳"))
             .filter(job_run::Column::Job.eq(job.name.as_str()))
             .filter(job_run::Column::ScheduledFor.lt(slot))
@@ -177,12 +178,12 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
         };
         let running = job_run::Entity::find()
             .filter(job_run::Column::Job.eq(job.name.as_str()))
-            .filter(job_run::Column::Status.eq("RUNNING"))
+            .filter(job_run::Column::Status.eq(JobStatus::Running.as_str()))
             .filter(job_run::Column::Id.ne(id))
             .one(&ctx.db)
             .await?;
         if let Some(other) = running {
-            finish(ctx, id, replica, "SKIPPED", format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
+            finish(ctx, id, replica, JobStatus::Skipped, format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
             outcomes.push((job.name.clone(), Outcome::Skipped));
             continue;
         }
@@ -191,12 +192,12 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
         drop(heart);
         let outcome = match result {
             Ok(detail) => {
-                finish(ctx, id, replica, "SUCCEEDED", detail.clone()).await?;
+                finish(ctx, id, replica, JobStatus::Succeeded, detail.clone()).await?;
                 Outcome::Succeeded(detail)
             }
             Err(e) => {
                 tracing::error!(job = %job.name, error = %e, "scheduled job failed");
-                finish(ctx, id, replica, "FAILED", e.to_string()).await?;
+                finish(ctx, id, replica, JobStatus::Failed, e.to_string()).await?;
                 Outcome::Failed(e.to_string())
             }
         };

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 
 use super::entities::{bond, bond_amortization};
 use super::{audit, parse_code, positive_money, required_text, unique_or};
+use crate::codes::{BondKind, InterestFrequency};
 use crate::Ctx;
 use crate::base::Caller;
 use crate::db::values::add_years;
@@ -16,8 +17,6 @@ use crate::db::{Money, in_write};
 use crate::error::{Error, Result};
 
 /// 普通专项, 项目收益专项, 再融资专项.
-pub const BOND_KINDS: &[&str] = &["SPECIAL", "PROJECT_REVENUE", "REFINANCING"];
-pub const FREQUENCIES: &[&str] = &["ANNUAL", "SEMI_ANNUAL"];
 
 pub struct AmortizationInput {
     pub year: i32,
@@ -51,7 +50,7 @@ pub async fn create_bond_in(
     let code = parse_code("input.code", &input.code)?;
     let name = required_text("input.name", &input.name, 300)?;
     super::check_len("input.amortization", input.amortization.len(), 100)?;
-    if !BOND_KINDS.contains(&input.kind.as_str()) {
+    if BondKind::parse(&input.kind).is_none() {
         return Err(Error::validation(
             "input.kind",
             format!(
@@ -61,7 +60,7 @@ pub async fn create_bond_in(
         ));
     }
     if let Some(f) = &input.interest_frequency
-        && !FREQUENCIES.contains(&f.as_str())
+        && InterestFrequency::parse(f).is_none()
     {
         return Err(Error::validation(
             "input.interestFrequency",

@@ -27,6 +27,7 @@ fn of_use_allocation() -> SimpleExpr {
 }
 use super::positions::{LedgerRows, Positions, Totals, positions};
 use super::projects::{ProjectStatus, Stage, principal_due_between};
+use crate::codes::DisbursementKind;
 use crate::db::Money;
 use crate::db::values::add_months;
 use crate::error::{Error, Result};
@@ -184,8 +185,8 @@ pub async fn portfolio_totals(db: &impl ConnectionTrait, as_of: NaiveDate) -> Re
                 "amount",
             )
             .await?,
-            transferred: sum_money(db, by_kind("TRANSFER"), "amount").await? - returned,
-            paid: sum_money(db, by_kind("PAYMENT"), "amount").await?,
+            transferred: sum_money(db, by_kind(DisbursementKind::Transfer.as_str()), "amount").await? - returned,
+            paid: sum_money(db, by_kind(DisbursementKind::Payment.as_str()), "amount").await?,
         },
     })
 }

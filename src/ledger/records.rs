@@ -14,13 +14,13 @@ use super::{
     audit, bond_by_code, check_project_scope, non_negative_money, optional_text, positive_money, project_in_scope,
     required_text,
 };
+use crate::codes::DisbursementKind;
 use crate::Ctx;
 use crate::base::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
 use crate::db::{Money, begin_write, in_write, lost_key_race};
 use crate::error::{Error, Result};
 
-pub const PAYMENT_KINDS: &[&str] = &["TRANSFER", "PAYMENT"];
 
 /// Checks an idempotency key and finds what it already recorded. The same key with
 /// other content is a conflict, not a second record.
@@ -71,13 +71,13 @@ pub async fn record_disbursement_in(
 ) -> Result<disbursement::Model> {
     let key = check_key(idempotency_key)?;
     let amount = positive_money("input.amount", input.amount)?;
-    if !PAYMENT_KINDS.contains(&input.kind.as_str()) {
+    if DisbursementKind::parse(&input.kind).is_none() {
         return Err(Error::validation(
             "input.kind",
             format!("“{}”不是支付类型;应为拨付(TRANSFER)或支出(PAYMENT)", input.kind),
         ));
     }
-    if caller.role == Role::Reporter && input.kind != "PAYMENT" {
+    if caller.role == Role::Reporter && input.kind != DisbursementKind::Payment.as_str() {
         return Err(Error::Forbidden("拨付由国库登记;部门只能登记本部门项目的支出".into()));
     }
     let payee = required_text("input.payee", &input.payee, 300)?;
@@ -145,7 +145,7 @@ pub async fn reverse_disbursement(ctx: &Ctx, caller: &Caller, id: i64, reason: &
         .await?
         .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的拨付或支出记录")))?;
     check_project_scope(&txn, caller, original.project_id).await?;
-    if caller.role == Role::Reporter && original.kind != "PAYMENT" {
+    if caller.role == Role::Reporter && original.kind != DisbursementKind::Payment.as_str() {
         return Err(Error::Forbidden("拨付是国库登记的记录;只有国库可以红冲".into()));
     }
     if original.reversal_of.is_some() {

@@ -230,7 +230,7 @@ enum Updated {
 async fn update(txn: &DatabaseTransaction, existing: alert::Model, f: Finding, now: DateTime<Utc>) -> Result<Updated> {
     let evidence = f.evidence.to_string();
     let reopen =
-        existing.status == AlertStatus::Waived.as_str() && f.severity == Severity::Red && existing.severity != "RED";
+        existing.status == AlertStatus::Waived.as_str() && f.severity == Severity::Red && existing.severity != Severity::Red.as_str();
     let changed_severity = existing.severity != f.severity.as_str();
     let same = !reopen
         && !changed_severity
@@ -258,7 +258,7 @@ async fn update(txn: &DatabaseTransaction, existing: alert::Model, f: Finding, n
             now,
             AlertEvent::Reopened,
             "sweep",
-            Some("RED"),
+            Some(Severity::Red.as_str()),
             Some("豁免后升级为红色预警,重新打开"),
         ))
     } else if changed_severity {
@@ -345,7 +345,7 @@ async fn open_alert(db: &impl ConnectionTrait, id: i64) -> Result<alert::Model> 
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("id", format!("没有 id 为 {id} 的预警")))?;
-    if found.status == "RESOLVED" {
+    if found.status == AlertStatus::Resolved.as_str() {
         return Err(Error::conflict(Some("id"), format!("预警 {id} 已解除:其触发条件已不存在")));
     }
     Ok(found)
@@ -372,7 +372,7 @@ pub async fn acknowledge(ctx: &Ctx, caller: &Caller, id: i64, note: Option<Strin
     let before = open_alert(&txn, id).await?;
     check_scope(&txn, caller, &before).await?;
     let mut active: alert::ActiveModel = before.clone().into();
-    if before.status == "OPEN" {
+    if before.status == AlertStatus::Open.as_str() {
         active.status = Set(AlertStatus::Acknowledged.as_str().into());
     }
     active.note = Set(note.clone().or(before.note.clone()));

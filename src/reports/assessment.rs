@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{
     Document, Section, basic_facts, context, coverage, debt_service, declared_targets, funding, section, table, wan,
 };
+use crate::codes::Conclusion;
 use crate::Ctx;
 use crate::db::Money;
 use crate::error::Result;
@@ -68,7 +69,7 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
     }
     conclusion.paragraphs.push(format!("理由:{}。", reasons.join(";")));
     if let Some(a) = recorded
-        && a.conclusion == "予以支持"
+        && a.conclusion == Conclusion::Support.as_str()
         && !failed.is_empty()
     {
         let mut points: Vec<i32> = failed.iter().map(|a| a.point).collect();
@@ -190,13 +191,14 @@ fn bare(detail: &str) -> &str {
 /// The system's conclusion when the office has recorded none: a project on the negative
 /// list or not compliant is not supported; other failed checks ask for improvements.
 fn suggested(failed: &[&checks::AutoCheck]) -> &'static str {
-    if failed.iter().any(|a| a.point <= 2) {
-        "不予支持"
+    let conclusion = if failed.iter().any(|a| a.point <= 2) {
+        Conclusion::Reject
     } else if failed.is_empty() {
-        "予以支持"
+        Conclusion::Support
     } else {
-        "调整完善后予以支持"
-    }
+        Conclusion::SupportAfterChanges
+    };
+    conclusion.as_str()
 }
 
 /// 三: the implementation plan's forecast of revenue and operating cost, year by year.

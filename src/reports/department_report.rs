@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{Document, Section, dimension_name, grade_name, section, table};
+use crate::codes::AlertStatus;
 use crate::Ctx;
 use crate::codes::{RectificationStatus, label_or_code};
 use crate::error::Result;
@@ -176,7 +177,7 @@ async fn alerts_section(
         "{year}年共发生预警{}条,其中红色{}条,已解除{}条。",
         seen.len(),
         seen.iter().filter(|a| a.severity == Severity::Red.as_str()).count(),
-        seen.iter().filter(|a| a.status == "RESOLVED").count()
+        seen.iter().filter(|a| a.status == AlertStatus::Resolved.as_str()).count()
     ));
     let headers: Vec<String> = std::iter::once("维度".to_string())
         .chain(Severity::ALL.iter().map(|s| s.label().to_string()))

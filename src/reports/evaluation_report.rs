@@ -16,6 +16,7 @@ use super::{
     Context, Document, Section, basic_facts, context, coverage, debt_service, declared_targets, dimension_name,
     funding, grade_name, indicators, months_of, part, revenue, section, spending, table,
 };
+use crate::codes::AlertStatus;
 use crate::Ctx;
 use crate::codes::{Profile, RectificationSource, RectificationStatus, label_or_code};
 use crate::error::Result;
@@ -211,7 +212,7 @@ fn overall_result(name: &str, result: &evaluation::score::Evaluation, year: i32)
         .iter()
         .map(|d| format!("{}{}分(满分{})", dimension_name(d.dimension), fixed(d.score, 2), fixed(d.weight, 2)))
         .collect();
-    let lost: Vec<(&str, Decimal)> = result
+    let lost: Vec<(String, Decimal)> = result
         .dimensions
         .iter()
         .map(|d| (dimension_name(d.dimension), d.weight - d.score))
@@ -360,7 +361,7 @@ fn lessons_and_advice(dimensions: &[DimensionScore], alerts: &[alert::Model], ye
             for a in raised {
                 *rules.entry(a.rule.as_str()).or_default() += 1;
             }
-            let resolved = raised.iter().filter(|a| a.status == "RESOLVED").count();
+            let resolved = raised.iter().filter(|a| a.status == AlertStatus::Resolved.as_str()).count();
             text.push_str(&format!(
                 "{year}年发生预警{}条({}),已解除{resolved}条。",
                 raised.len(),
@@ -406,7 +407,7 @@ async fn alerts_of_year(ctx: &Ctx, c: &Context<'_>, year: i32) -> Result<Vec<ale
 
 fn alerts_table(alerts: &[alert::Model], year: i32) -> Section {
     let mut s = section("");
-    let resolved = alerts.iter().filter(|a| a.status == "RESOLVED").count();
+    let resolved = alerts.iter().filter(|a| a.status == AlertStatus::Resolved.as_str()).count();
     s.paragraphs.push(format!("{year}年共发生预警{}条,已解除{resolved}条。", alerts.len()));
     s.tables.push(table(
         "年度预警",
@@ -416,7 +417,7 @@ fn alerts_table(alerts: &[alert::Model], year: i32) -> Section {
             .map(|a| {
                 vec![
                     a.rule.clone(),
-                    crate::monitoring::Severity::parse(&a.severity).map(|s| s.label()).unwrap_or("").into(),
+                    label_or_code(&a.severity, crate::codes::Severity::parse, crate::codes::Severity::label),
                     label_or_code(&a.status, crate::codes::AlertStatus::parse, crate::codes::AlertStatus::label),
                     a.first_seen_at.with_timezone(&crate::clock::OFFICE_TZ).date_naive().to_string(),
                     a.message.clone(),

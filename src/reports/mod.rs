@@ -78,7 +78,11 @@ fn basic_facts(c: &Context<'_>) -> Section {
         c.department.name,
         p.executing_unit,
         p.category,
-        crate::ledger::projects::ProjectStatus::parse(&p.status).map(|s| s.label()).unwrap_or(""),
+        crate::codes::label_or_code(
+            &p.status,
+            crate::ledger::projects::ProjectStatus::parse,
+            crate::ledger::projects::ProjectStatus::label
+        ),
         p.construction_content.as_deref().map(|t| format!("建设内容:{t}")).unwrap_or_default()
     ));
     s.tables.push(table(
@@ -364,9 +368,10 @@ fn seen_between(a: &crate::monitoring::store::alert::Model, start: NaiveDate, en
     day(a.first_seen_at) <= end && day(a.last_seen_at) >= start
 }
 
-/// 决策 管理 产出 可持续性, from the name the scores and alerts store.
-pub fn dimension_name(d: &str) -> &'static str {
-    crate::monitoring::Dimension::parse(d).map(crate::monitoring::Dimension::label).unwrap_or("")
+/// 决策 管理 产出 可持续性, from the name the scores and alerts store (an unknown one as
+/// it is stored, never a blank).
+pub fn dimension_name(d: &str) -> String {
+    crate::codes::label_or_code(d, crate::codes::Dimension::parse, crate::codes::Dimension::label)
 }
 
 pub fn grade_name(grade: &str) -> &'static str {

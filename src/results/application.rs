@@ -65,7 +65,7 @@ pub async fn result_application(ctx: &Ctx, year: i32) -> Result<Vec<ResultApplic
             evaluations.iter().filter(|e| own.contains(&e.project_id)).collect();
         let scores: Vec<Decimal> = evals.iter().map(|e| stored_decimal(&e.total_score)).collect();
         let mean_score = mean(&scores);
-        let grade = mean_score.and_then(|m| Grade::parse(ctx.evaluation.grade(m)));
+        let grade = mean_score.map(|m| ctx.evaluation.grade(m));
         let of_year: Vec<&rectification::Model> =
             rects.iter().filter(|r| own.contains(&r.project_id) && counts_in(r, year)).collect();
         let accepted = of_year.iter().filter(|r| r.status == RectificationStatus::Accepted.as_str()).count();

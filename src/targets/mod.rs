@@ -14,6 +14,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use crate::codes::TargetScope;
 use crate::Ctx;
 use crate::base::Caller;
 use crate::db::values::{check_year, parse_actual_period};
@@ -22,7 +23,6 @@ use crate::error::{Error, Result};
 use crate::ledger::{audit, department_by_code, optional_text, project_by_code, project_in_scope, required_text};
 use entities::{indicator, indicator_actual, performance_target};
 
-pub const SCOPES: &[&str] = &["LONG_TERM", "ANNUAL"];
 /// 达成, 部分达成, 未达成.
 pub const JUDGEMENTS: &[&str] = &["达成", "部分达成", "未达成"];
 
@@ -68,7 +68,7 @@ pub async fn declare_target_in(
             "projectCode 与 departmentCode 须填且只填一个:projectCode 为项目的绩效目标,departmentCode 为部门整体绩效目标",
         ));
     }
-    if !SCOPES.contains(&input.scope.as_str()) {
+    if TargetScope::parse(&input.scope).is_none() {
         return Err(Error::validation(
             "input.scope",
             format!("“{}”不是绩效目标类型;应为长期目标(LONG_TERM)或年度目标(ANNUAL)", input.scope),
@@ -77,7 +77,7 @@ pub async fn declare_target_in(
     if let Some(y) = input.year {
         check_year("input.year", y)?;
     }
-    if input.scope == "ANNUAL" && input.year.is_none() {
+    if input.scope == TargetScope::Annual.as_str() && input.year.is_none() {
         return Err(Error::validation("input.year", "年度目标须填写所属年度"));
     }
     let description = required_text("input.description", &input.description, 4000)?;

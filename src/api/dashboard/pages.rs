@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::layout::*;
 use super::{AppState, PageError, run, show, urlencode};
+use crate::codes::AlertStatus;
 use crate::monitoring::{Dimension, Severity};
 
 pub(super) fn not_found(what: String) -> PageError {
@@ -94,16 +95,16 @@ pub(super) fn alert_table(
                             td { (day(&a["firstSeenAt"])) }
                             td { (day(&a["lastSeenAt"])) }
                             td.actions {
-                                @if status == "OPEN" && viewer.may("acknowledgeAlert", dept) {
+                                @if status == AlertStatus::Open.as_str() && viewer.may("acknowledgeAlert", dept) {
                                     form.inline method="post" action={"/alerts/" (id) "/acknowledge"} {
                                         input type="hidden" name="back" value=(back);
                                         button.ack type="submit" { "确认" }
                                     }
                                 }
-                                @if let Some(project) = a["project"]["code"].as_str().filter(|_| status != "RESOLVED" && viewer.may("openRectification", dept)) {
+                                @if let Some(project) = a["project"]["code"].as_str().filter(|_| status != AlertStatus::Resolved.as_str() && viewer.may("openRectification", dept)) {
                                     a.rectify href={"/rectifications/new?project=" (urlencode(project)) "&alert=" (id) "&issue=" (urlencode(text(a, "message")))} { "下达整改" }
                                 }
-                                @if (status == "OPEN" || status == "ACKNOWLEDGED") && viewer.may("waiveAlert", dept) {
+                                @if (status == AlertStatus::Open.as_str() || status == AlertStatus::Acknowledged.as_str()) && viewer.may("waiveAlert", dept) {
                                     details.waive {
                                         summary { "豁免" }
                                         form method="post" action={"/alerts/" (id) "/waive"} {

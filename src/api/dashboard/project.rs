@@ -14,6 +14,7 @@ use super::forms::{self, Choices, Draft};
 use super::layout::*;
 use super::pages::{alert_table, not_found};
 use super::{AppState, PageError, Posted, answer, poster, run, show, urlencode};
+use crate::codes::AlertStatus;
 use crate::figures;
 use crate::monitoring::Severity;
 
@@ -80,7 +81,7 @@ async fn project_page(
     let department = text(&p["department"], "code");
     let empty = Vec::new();
     let alerts = p["alerts"].as_array().unwrap_or(&empty);
-    let (past, mut open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == "RESOLVED");
+    let (past, mut open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == AlertStatus::Resolved.as_str());
     // Most severe first; newest first within a severity, as the API gives them.
     open.sort_by_key(|a| Severity::parse(text(a, "severity")));
     let back = format!("/projects/{}", urlencode(code));

@@ -213,7 +213,7 @@ pub fn preview_alert(f: crate::monitoring::Finding, now: chrono::DateTime<chrono
         measured: f.measured,
         threshold: f.threshold,
         evidence: f.evidence.to_string(),
-        status: "OPEN".into(),
+        status: crate::codes::AlertStatus::Open.as_str().into(),
         first_seen_at: now,
         last_seen_at: now,
         resolved_at: None,

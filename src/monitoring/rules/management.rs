@@ -9,6 +9,7 @@ use serde_json::json;
 use super::super::facts::{BondFacts, ProjectFacts};
 use super::super::{Finding, NamedPayment, RuleConfig, Severity, days_between, pct, wan};
 use super::{is_measurable, latest_attainment};
+use crate::codes::TargetScope;
 use crate::db::Money;
 use crate::db::values::Month;
 use crate::figures;
@@ -393,7 +394,7 @@ pub fn m10(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
     let elapsed = Decimal::from(as_of.ordinal()) / Decimal::from(days_in_year);
     f.indicators
         .iter()
-        .filter(|i| i.scope == "ANNUAL" && i.year == Some(as_of.year()) && is_measurable(i) && !i.target.as_ref().is_some_and(|t| t.negative()))
+        .filter(|i| i.scope == TargetScope::Annual.as_str() && i.year == Some(as_of.year()) && is_measurable(i) && !i.target.as_ref().is_some_and(|t| t.negative()))
         .filter_map(|i| {
             let latest = i.latest_on(as_of).filter(|a| a.period.starts_with(&as_of.year().to_string()))?;
             let attained = latest_attainment(i, as_of)?;

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::super::facts::{IndicatorFacts, ProjectFacts};
 use super::super::{Finding, RuleConfig, Severity, days_between, pct};
 use super::{is_measurable, latest_attainment};
+use crate::codes::TargetScope;
 use crate::ledger::projects::ProjectStatus;
 use crate::targets::parse::{TargetKind, attainment};
 
@@ -42,7 +43,7 @@ pub fn o1(f: &ProjectFacts, c: &RuleConfig, as_of: NaiveDate) -> Vec<Finding> {
         })
         .filter_map(|i| {
             let latest = i.latest_on(as_of)?;
-            if i.scope != "ANNUAL" || period_end(&i.year?.to_string())? > as_of {
+            if i.scope != TargetScope::Annual.as_str() || period_end(&i.year?.to_string())? > as_of {
                 return None;
             }
             let attained = latest_attainment(i, as_of)?;
