@@ -3,7 +3,6 @@
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
 
 mod cli;
@@ -19,7 +18,13 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    let args = cli::Cli::parse();
+    let args = match cli::parse() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("bondwatch: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli::run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

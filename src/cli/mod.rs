@@ -23,8 +23,35 @@ use bondwatch::{Ctx, clock, db};
     about = "Follows special-purpose bond projects (专项债项目) from borrowing to repayment"
 )]
 pub struct Cli {
+    /// The settings file (keys as the environment's names without BONDWATCH_, in lower
+    /// case); without it, ./bondwatch.toml when present. Flags and the environment win.
+    #[arg(long, global = true, env = "BONDWATCH_CONFIG", value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The command line, read over the settings file's values.
+pub fn parse() -> anyhow::Result<Cli> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let named = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.to_str() {
+            Some("--config") => args.get(i + 1).map(std::path::PathBuf::from),
+            Some(a) => a.strip_prefix("--config=").map(std::path::PathBuf::from),
+            None => None,
+        })
+        .or_else(|| std::env::var_os("BONDWATCH_CONFIG").map(std::path::PathBuf::from));
+    let default = std::path::Path::new("bondwatch.toml");
+    let mut cmd = Cli::command();
+    if let Some(file) = named.as_deref().or(default.exists().then_some(default)) {
+        let settings = bondwatch::config::file::read(file).map_err(anyhow::Error::msg)?;
+        cmd = bondwatch::config::file::apply(cmd, &settings, file).map_err(anyhow::Error::msg)?;
+    }
+    let matches = cmd.get_matches_from(args);
+    Ok(Cli::from_arg_matches(&matches)?)
 }
 
 #[derive(Subcommand)]

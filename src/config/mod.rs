@@ -1,7 +1,8 @@
-//! One typed configuration: command-line flags win over environment variables,
-//! which win over the defaults.
+//! One typed configuration: command-line flags win over environment variables, which
+//! win over the settings file (`file`), which wins over the defaults.
 
 pub mod evaluation;
+pub mod file;
 pub mod results;
 pub mod rules;
 pub mod schedule;

@@ -479,3 +479,36 @@ async fn a_slot_lost_with_a_killed_server_is_taken_over() {
     assert_eq!(runs[0].scheduled_for, killed[0].scheduled_for);
     assert_ne!(runs[0].claimed_by, killed[0].claimed_by, "by the second server");
 }
+
+#[test]
+fn the_settings_file_sits_between_the_environment_and_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let (from_file, from_env) = (dir.path().join("file.db"), dir.path().join("env.db"));
+    let config = dir.path().join("bondwatch.toml");
+    std::fs::write(&config, format!("database_url = \"sqlite://{}?mode=rwc\"\n", from_file.display())).unwrap();
+    let migrate = |env: Option<&std::path::Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bondwatch"));
+        cmd.args(["migrate", "--config"])
+            .arg(&config)
+            .env("BONDWATCH_LOG", "warn")
+            .env_remove("BONDWATCH_DATABASE_URL");
+        if let Some(db) = env {
+            cmd.env("BONDWATCH_DATABASE_URL", format!("sqlite://{}?mode=rwc", db.display()));
+        }
+        cmd.output().unwrap()
+    };
+    // The file's database over the default bondwatch.db …
+    assert!(migrate(None).status.success());
+    assert!(from_file.exists() && !from_env.exists());
+    // … and the environment's over the file's.
+    std::fs::remove_file(&from_file).unwrap();
+    assert!(migrate(Some(&from_env)).status.success());
+    assert!(from_env.exists() && !from_file.exists());
+    // A misspelt key stops the start, naming the file and the key, and creates nothing.
+    std::fs::write(&config, "databse_url = \"sqlite://nowhere.db?mode=rwc\"\n").unwrap();
+    let out = migrate(None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("bondwatch.toml: databse_url is not a setting bondwatch knows"), "{err}");
+    assert!(err.contains("database_url"), "the settings it knows are listed: {err}");
+}
