@@ -20,6 +20,7 @@ mod positions;
 mod queries;
 mod reports;
 mod results;
+mod snapshots;
 mod spreadsheets;
 mod structure;
 mod validation;
