@@ -13,6 +13,7 @@ pub use crate::base::{Caller, Role, audit, limiter};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
+use crate::db::Unique;
 use crate::Ctx;
 use crate::base::validate::{optional_text, required_text, unique_or};
 use crate::db::begin_write;
@@ -82,7 +83,7 @@ pub async fn add_user(ctx: &Ctx, new: NewUser) -> Result<user::Model> {
     }
     .insert(&txn)
     .await
-    .map_err(|e| unique_or(e, "username", format!("名为 {username} 的用户已存在")))?;
+    .map_err(|e| unique_or(e, Unique::on("users", &["username"]), "username", format!("名为 {username} 的用户已存在")))?;
     audit::record(
         &txn,
         &Caller::system("command line"),

@@ -69,7 +69,8 @@ pub fn ordered_dates(field: &str, first: Option<chrono::NaiveDate>, second: Opti
     Ok(())
 }
 
-/// Maps a unique-constraint failure to a conflict on `field`.
-pub fn unique_or(err: sea_orm::DbErr, field: &str, message: String) -> Error {
-    if crate::db::is_unique_violation(&err) { Error::conflict(Some(field), message) } else { Error::Database(err) }
+/// Maps the failure of the unique constraint `unique` to a conflict on `field`; any
+/// other failure stays the database's.
+pub fn unique_or(err: sea_orm::DbErr, unique: crate::db::Unique, field: &str, message: String) -> Error {
+    if unique.refused(&err) { Error::conflict(Some(field), message) } else { Error::Database(err) }
 }

@@ -67,21 +67,54 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     db.begin_with_options(options).await
 }
 
-/// Runs `work` in a write transaction: committed when it succeeds, rolled back when
-/// it fails. Services are written against a transaction so that an import can run
-/// many of them in one.
-/// A unique constraint refused the row, as the driver reports it (not by its text).
-pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+/// A unique constraint as the migrations make it: on `table`'s `columns`. A refused
+/// write is matched to the constraint it ran into by name, never by guessing: a
+/// different unique violation stays a database error, not a conflict on this field.
+#[derive(Clone, Copy, Debug)]
+pub struct Unique {
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+impl Unique {
+    pub const fn on(table: &'static str, columns: &'static [&'static str]) -> Unique {
+        Unique { table, columns }
+    }
+
+    /// Did `err` run into this constraint?
+    pub fn refused(&self, err: &DbErr) -> bool {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) => self.named_in(&message),
+            _ => false,
+        }
+    }
+
+    /// PostgreSQL names the constraint: `ux_<table>_<columns>` for an index of the
+    /// migrations, `<table>_<column>_key` for a column's own. SQLite lists its columns
+    /// (`UNIQUE constraint failed: <table>.<column>, …`).
+    fn named_in(&self, message: &str) -> bool {
+        let joined = self.columns.join("_");
+        let index = format!("\"ux_{}_{joined}\"", self.table);
+        let column = format!("\"{}_{joined}_key\"", self.table);
+        let listed: Vec<String> = self.columns.iter().map(|c| format!("{}.{c}", self.table)).collect();
+        let sqlite = format!("UNIQUE constraint failed: {}", listed.join(", "));
+        message.contains(&index)
+            || (self.columns.len() == 1 && message.contains(&column))
+            || message.trim_end().ends_with(&sqlite)
+            || message.contains(&format!("{sqlite} "))
+    }
 }
 
 /// A change keyed by an idempotency key lost the race to a concurrent request with the
-/// same key: the unique index refused it. Run once more, it finds that record (or
+/// same key: the key's unique index refused it. Run once more, it finds that record (or
 /// answers `CONFLICT` when the content differs).
-pub fn lost_key_race<T>(result: &crate::error::Result<T>, keyed: bool) -> bool {
-    matches!(result, Err(crate::error::Error::Database(e)) if keyed && is_unique_violation(e))
+pub fn lost_key_race<T>(result: &crate::error::Result<T>, key: Option<Unique>) -> bool {
+    matches!((result, key), (Err(crate::error::Error::Database(e)), Some(k)) if k.refused(e))
 }
 
+/// Runs `work` in a write transaction: committed when it succeeds, rolled back when
+/// it fails. Services are written against a transaction so that an import can run
+/// many of them in one.
 pub async fn in_write<T>(
     db: &DatabaseConnection,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> crate::error::Result<T>,
@@ -90,4 +123,25 @@ pub async fn in_write<T>(
     let out = work(&txn).await?;
     txn.commit().await?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod unique_tests {
+    use super::Unique;
+
+    #[test]
+    fn a_refusal_is_matched_to_its_constraint_by_name_on_both_databases() {
+        let code = Unique::on("projects", &["code"]);
+        // PostgreSQL, a column's own constraint and an index of the migrations.
+        assert!(code.named_in("duplicate key value violates unique constraint \"projects_code_key\""));
+        let key = Unique::on("disbursements", &["idempotency_key"]);
+        assert!(key.named_in("duplicate key value violates unique constraint \"ux_disbursements_idempotency_key\""));
+        assert!(!key.named_in("duplicate key value violates unique constraint \"ux_disbursements_reversal_of\""));
+        // SQLite lists the columns.
+        assert!(code.named_in("UNIQUE constraint failed: projects.code"));
+        assert!(!code.named_in("UNIQUE constraint failed: projects.code_name"));
+        let pair = Unique::on("allocations", &["bond_id", "project_id"]);
+        assert!(pair.named_in("UNIQUE constraint failed: allocations.bond_id, allocations.project_id"));
+        assert!(!Unique::on("allocations", &["bond_id"]).named_in("UNIQUE constraint failed: allocations.bond_id, allocations.project_id"));
+    }
 }

@@ -51,7 +51,7 @@ pub async fn claim(
         .await?;
     match row.insert(db).await {
         Ok(_) => Ok(true),
-        Err(e) if super::is_unique_violation(&e) => Ok(false),
+        Err(e) if super::Unique::on("form_submissions", &["form_key"]).refused(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 
 use super::entities::{bond, bond_amortization};
 use super::{audit, parse_code, positive_money, required_text, unique_or};
+use crate::db::Unique;
 use crate::codes::{BondKind, InterestFrequency};
 use crate::Ctx;
 use crate::base::Caller;
@@ -106,7 +107,7 @@ pub async fn create_bond_in(
     }
     .insert(txn)
     .await
-    .map_err(|e| unique_or(e, "input.code", format!("代码为 {code} 的债券已存在")))?;
+    .map_err(|e| unique_or(e, Unique::on("bonds", &["code"]), "input.code", format!("代码为 {code} 的债券已存在")))?;
     for a in input.amortization {
         bond_amortization::ActiveModel {
             id: NotSet,

@@ -13,6 +13,7 @@ use super::{
     audit, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code, project_in_scope,
     required_text, unique_or,
 };
+use crate::db::Unique;
 use crate::Ctx;
 use crate::base::Caller;
 use crate::db::values::{Month, check_year};
@@ -296,7 +297,7 @@ pub async fn create_project_in(
     let mut active: project::ActiveModel = model.into();
     active.id = NotSet;
     let created =
-        active.insert(txn).await.map_err(|e| unique_or(e, "input.code", format!("代码为 {code} 的项目已存在")))?;
+        active.insert(txn).await.map_err(|e| unique_or(e, Unique::on("projects", &["code"]), "input.code", format!("代码为 {code} 的项目已存在")))?;
     super::history::record(txn, created.id, super::history::Kind::Project, &created, now).await?;
     project_status_change::ActiveModel {
         id: NotSet,

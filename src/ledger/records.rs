@@ -18,7 +18,13 @@ use crate::codes::DisbursementKind;
 use crate::Ctx;
 use crate::base::{Caller, Role};
 use crate::db::values::{Month, parse_percent};
-use crate::db::{Money, begin_write, in_write, lost_key_race};
+use crate::db::{Money, Unique, begin_write, in_write, lost_key_race};
+
+// The constraints a reversal or a keyed record can run into (migration 1).
+const PAYMENT_REVERSAL: Unique = Unique::on("disbursements", &["reversal_of"]);
+const PAYMENT_KEY: Unique = Unique::on("disbursements", &["idempotency_key"]);
+const REVENUE_REVERSAL: Unique = Unique::on("revenue_records", &["reversal_of"]);
+const REVENUE_KEY: Unique = Unique::on("revenue_records", &["idempotency_key"]);
 use crate::error::{Error, Result};
 
 
@@ -58,7 +64,7 @@ pub async fn record_disbursement(
         in_write(&ctx.db, async |txn| record_disbursement_in(txn, ctx, caller, input, idempotency_key).await).await
     };
     let first = once(input.clone()).await;
-    if lost_key_race(&first, idempotency_key.is_some()) { once(input).await } else { first }
+    if lost_key_race(&first, idempotency_key.map(|_| PAYMENT_KEY)) { once(input).await } else { first }
 }
 
 /// [`record_disbursement`] inside the caller's transaction (an import's).
@@ -172,7 +178,7 @@ pub async fn reverse_disbursement(ctx: &Ctx, caller: &Caller, id: i64, reason: &
     }
     .insert(&txn)
     .await
-    .map_err(|e| super::unique_or(e, "id", format!("记录 {id} 已被红冲")))?;
+    .map_err(|e| super::unique_or(e, PAYMENT_REVERSAL, "id", format!("记录 {id} 已被红冲")))?;
     audit(&txn, ctx, caller, "reverseDisbursement", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)
@@ -249,7 +255,7 @@ pub async fn record_revenue(
         in_write(&ctx.db, async |txn| record_revenue_in(txn, ctx, caller, input, idempotency_key).await).await
     };
     let first = once(input.clone()).await;
-    if lost_key_race(&first, idempotency_key.is_some()) { once(input).await } else { first }
+    if lost_key_race(&first, idempotency_key.map(|_| REVENUE_KEY)) { once(input).await } else { first }
 }
 
 /// [`record_revenue`] inside the caller's transaction (an import's).
@@ -337,7 +343,7 @@ pub async fn reverse_revenue(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) 
     }
     .insert(&txn)
     .await
-    .map_err(|e| super::unique_or(e, "id", format!("记录 {id} 已被红冲")))?;
+    .map_err(|e| super::unique_or(e, REVENUE_REVERSAL, "id", format!("记录 {id} 已被红冲")))?;
     audit(&txn, ctx, caller, "reverseRevenue", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)
