@@ -413,7 +413,7 @@ async fn export_file(
         Ok(c) => c,
         Err(response) => return response,
     };
-    if caller.role == crate::auth::Role::Manager && caller.held_to().is_some() {
+    if caller.reads_portfolio_of().is_some() {
         return (StatusCode::FORBIDDEN, "导出文件涵盖全部项目;只负责一个部门的管理者请通过 API 查看本部门的数据")
             .into_response();
     }

@@ -13,9 +13,9 @@ pub use crate::base::{Caller, Role, audit, limiter};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
-use crate::db::Unique;
 use crate::Ctx;
 use crate::base::validate::{optional_text, required_text, unique_or};
+use crate::db::Unique;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
 use crate::ledger::department_by_code;
@@ -83,7 +83,9 @@ pub async fn add_user(ctx: &Ctx, new: NewUser) -> Result<user::Model> {
     }
     .insert(&txn)
     .await
-    .map_err(|e| unique_or(e, Unique::on("users", &["username"]), "username", format!("名为 {username} 的用户已存在")))?;
+    .map_err(|e| {
+        unique_or(e, Unique::on("users", &["username"]), "username", format!("名为 {username} 的用户已存在"))
+    })?;
     audit::record(
         &txn,
         &Caller::system("command line"),

@@ -63,6 +63,16 @@ impl Caller {
         }
     }
 
+    /// The department whose portfolio alone this caller reads (projects, indicators,
+    /// alerts, debt service): a MANAGER's of one department. The one rule for the API's
+    /// lists, the exports and the dashboard.
+    pub fn reads_portfolio_of(&self) -> Option<i64> {
+        match self.role {
+            Role::Manager => self.department_id,
+            Role::Admin | Role::Reporter | Role::Researcher => None,
+        }
+    }
+
     /// May this caller read data of `department_id` that is kept to its department?
     pub fn reads_department(&self, department_id: i64) -> bool {
         self.held_to().is_none_or(|own| own == department_id)

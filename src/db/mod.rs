@@ -142,6 +142,9 @@ mod unique_tests {
         assert!(!code.named_in("UNIQUE constraint failed: projects.code_name"));
         let pair = Unique::on("allocations", &["bond_id", "project_id"]);
         assert!(pair.named_in("UNIQUE constraint failed: allocations.bond_id, allocations.project_id"));
-        assert!(!Unique::on("allocations", &["bond_id"]).named_in("UNIQUE constraint failed: allocations.bond_id, allocations.project_id"));
+        assert!(
+            !Unique::on("allocations", &["bond_id"])
+                .named_in("UNIQUE constraint failed: allocations.bond_id, allocations.project_id")
+        );
     }
 }

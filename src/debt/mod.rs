@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
 
-use crate::codes::InterestFrequency;
 use crate::Ctx;
 use crate::base::Caller;
+use crate::codes::InterestFrequency;
 use crate::config::DebtSettings;
 use crate::db::values::{add_months, stored_decimal};
 use crate::db::{Money, begin_write};

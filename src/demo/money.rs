@@ -29,9 +29,6 @@ pub(super) async fn load_money(ctx: &Ctx, cal: &Calendar, bond_codes: &[String],
     if spec.code == "HY-WJ-01" {
         count += load_first_phase(ctx, cal, bond_codes, spec).await?;
     }
-    if spec.code == "HY-ZJ-02" {
-        count += load_held_in_treasury(ctx, cal, spec, &bond_code, bond).await?;
-    }
     Ok(count)
 }
 
@@ -216,24 +213,6 @@ async fn load_first_phase(ctx: &Ctx, cal: &Calendar, bond_codes: &[String], spec
     )
     .await?;
     Ok(2)
-}
-
-/// HY-ZJ-02's one transfer; returns the disbursements.
-async fn load_held_in_treasury(ctx: &Ctx, cal: &Calendar, spec: &Spec, bond_code: &str, bond: i64) -> Result<usize> {
-    // Money arrived five months ago, and only a little was transferred: held in the treasury.
-    record(
-        ctx,
-        spec.code,
-        Some(bond_code),
-        "TRANSFER",
-        cal.ago(4, 2),
-        bond / 10,
-        "区财政国库集中支付中心",
-        "资本性支出",
-        "HY-ZJ-02-T01".into(),
-    )
-    .await?;
-    Ok(1)
 }
 
 #[allow(clippy::too_many_arguments)]

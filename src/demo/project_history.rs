@@ -13,7 +13,7 @@ use crate::Ctx;
 use crate::db::Money;
 use crate::db::values::{Month, add_months};
 use crate::error::Result;
-use crate::ledger::projects::{ProjectFacts, ProjectInput, ProjectStatus};
+use crate::ledger::projects::{ProjectDetails, ProjectInput, ProjectStatus};
 use crate::ledger::{funding, projects, records};
 
 /// Loads one project with its money, works, revenue, targets and assessment; returns
@@ -52,7 +52,7 @@ pub(super) async fn load_project(
             code: spec.code.into(),
             department_code: spec.dept.into(),
             approved_investment: yuan(investment),
-            facts: ProjectFacts {
+            facts: ProjectDetails {
                 name: Some(spec.name.into()),
                 executing_unit: Some(format!("{}项目建设管理办公室", spec.name)),
                 category: Some(spec.category.into()),

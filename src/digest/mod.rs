@@ -246,7 +246,11 @@ pub async fn compose(
         alerts.iter().filter(|a| a.resolved_at.is_some_and(|r| r > since && r <= until) && in_scope(a)).collect();
     let open_severe: Vec<&alert::Model> = alerts
         .iter()
-        .filter(|a| a.open_key.is_some() && [Severity::Red, Severity::Orange].iter().any(|s| s.as_str() == a.severity) && in_scope(a))
+        .filter(|a| {
+            a.open_key.is_some()
+                && [Severity::Red, Severity::Orange].iter().any(|s| s.as_str() == a.severity)
+                && in_scope(a)
+        })
         .collect();
     let today = until.with_timezone(&crate::clock::OFFICE_TZ).date_naive();
     let due = due_within_90_days(ctx, today, &scope, &projects, &departments).await?;

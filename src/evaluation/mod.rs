@@ -32,7 +32,6 @@ pub const ASSESSMENT_POINTS: [&str; 8] = [
     "其他需要纳入事前绩效评估的事项",
 ];
 
-
 pub struct AssessmentPointInput {
     pub point: i32,
     pub score: Option<Decimal>,

@@ -183,7 +183,14 @@ pub async fn tick(ctx: &Ctx, jobs: &[JobDef], now: DateTime<Utc>, replica: &str)
             .one(&ctx.db)
             .await?;
         if let Some(other) = running {
-            finish(ctx, id, replica, JobStatus::Skipped, format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for)).await?;
+            finish(
+                ctx,
+                id,
+                replica,
+                JobStatus::Skipped,
+                format!("{} 的那次运行尚未结束,本次跳过", other.scheduled_for),
+            )
+            .await?;
             outcomes.push((job.name.clone(), Outcome::Skipped));
             continue;
         }

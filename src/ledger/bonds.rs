@@ -9,15 +9,13 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 
 use super::entities::{bond, bond_amortization};
 use super::{audit, parse_code, positive_money, required_text, unique_or};
-use crate::db::Unique;
-use crate::codes::{BondKind, InterestFrequency};
 use crate::Ctx;
 use crate::base::Caller;
+use crate::codes::{BondKind, InterestFrequency};
+use crate::db::Unique;
 use crate::db::values::add_years;
 use crate::db::{Money, in_write};
 use crate::error::{Error, Result};
-
-/// 普通专项, 项目收益专项, 再融资专项.
 
 pub struct AmortizationInput {
     pub year: i32,

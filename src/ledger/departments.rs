@@ -7,9 +7,9 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 
 use super::entities::{department, department_budget, department_budget_line, department_budget_project};
 use super::{audit, department_by_code, optional_text, parse_code, required_text, unique_or};
-use crate::db::Unique;
 use crate::Ctx;
 use crate::base::Caller;
+use crate::db::Unique;
 use crate::db::{Money, in_write, values::check_year};
 use crate::error::{Error, Result};
 
@@ -39,7 +39,9 @@ pub async fn create_department_in(
     }
     .insert(txn)
     .await
-    .map_err(|e| unique_or(e, Unique::on("departments", &["code"]), "input.code", format!("代码为 {code} 的主管部门已存在")))?;
+    .map_err(|e| {
+        unique_or(e, Unique::on("departments", &["code"]), "input.code", format!("代码为 {code} 的主管部门已存在"))
+    })?;
     audit(txn, ctx, caller, "createDepartment", &code, None::<&()>, Some(&model)).await?;
     Ok(model)
 }

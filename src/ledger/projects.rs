@@ -13,9 +13,9 @@ use super::{
     audit, department_by_code, non_negative_money, optional_text, ordered_dates, parse_code, project_in_scope,
     required_text, unique_or,
 };
-use crate::db::Unique;
 use crate::Ctx;
 use crate::base::Caller;
+use crate::db::Unique;
 use crate::db::values::{Month, check_year};
 use crate::db::{Money, begin_write, in_write};
 use crate::error::{Error, Problems, Result};
@@ -122,7 +122,7 @@ pub fn stage_status(p: &project::Model) -> ProjectStatus {
 }
 
 #[derive(Default)]
-pub struct ProjectFacts {
+pub struct ProjectDetails {
     pub name: Option<String>,
     pub executing_unit: Option<String>,
     pub category: Option<String>,
@@ -144,7 +144,7 @@ pub struct ProjectInput {
     pub department_code: String,
     pub approved_investment: Money,
     /// Every other fact; `name`, `executing_unit` and `category` are required here.
-    pub facts: ProjectFacts,
+    pub facts: ProjectDetails,
 }
 
 fn parse_category(field: &str, value: &str) -> Result<String> {
@@ -184,7 +184,7 @@ pub fn missing_documents(p: &project::Model) -> Vec<&'static str> {
 
 /// Applies `facts` onto `model`, checking each given field and the whole afterwards;
 /// every problem is noted, not only the first.
-fn apply_facts(model: &mut project::Model, facts: ProjectFacts, problems: &mut Problems) {
+fn apply_facts(model: &mut project::Model, facts: ProjectDetails, problems: &mut Problems) {
     if let Some(v) = facts.name
         && let Some(v) = problems.take(required_text("input.name", &v, 300))
     {
@@ -296,8 +296,9 @@ pub async fn create_project_in(
     model.department_id = dept.id;
     let mut active: project::ActiveModel = model.into();
     active.id = NotSet;
-    let created =
-        active.insert(txn).await.map_err(|e| unique_or(e, Unique::on("projects", &["code"]), "input.code", format!("代码为 {code} 的项目已存在")))?;
+    let created = active.insert(txn).await.map_err(|e| {
+        unique_or(e, Unique::on("projects", &["code"]), "input.code", format!("代码为 {code} 的项目已存在"))
+    })?;
     super::history::record(txn, created.id, super::history::Kind::Project, &created, now).await?;
     project_status_change::ActiveModel {
         id: NotSet,
@@ -321,7 +322,7 @@ pub async fn update_project(
     caller: &Caller,
     code: &str,
     expected_version: i32,
-    facts: ProjectFacts,
+    facts: ProjectDetails,
 ) -> Result<project::Model> {
     let txn = begin_write(&ctx.db).await?;
     let current = project_in_scope(&txn, caller, "code", code).await?;

@@ -14,9 +14,9 @@ use super::{
     audit, bond_by_code, check_project_scope, non_negative_money, optional_text, positive_money, project_in_scope,
     required_text,
 };
-use crate::codes::DisbursementKind;
 use crate::Ctx;
 use crate::base::{Caller, Role};
+use crate::codes::DisbursementKind;
 use crate::db::values::{Month, parse_percent};
 use crate::db::{Money, Unique, begin_write, in_write, lost_key_race};
 
@@ -26,7 +26,6 @@ const PAYMENT_KEY: Unique = Unique::on("disbursements", &["idempotency_key"]);
 const REVENUE_REVERSAL: Unique = Unique::on("revenue_records", &["reversal_of"]);
 const REVENUE_KEY: Unique = Unique::on("revenue_records", &["idempotency_key"]);
 use crate::error::{Error, Result};
-
 
 /// Checks an idempotency key and finds what it already recorded. The same key with
 /// other content is a conflict, not a second record.

@@ -229,8 +229,9 @@ enum Updated {
 /// Brings an open alert up to its finding. A waived alert that turns red is reopened.
 async fn update(txn: &DatabaseTransaction, existing: alert::Model, f: Finding, now: DateTime<Utc>) -> Result<Updated> {
     let evidence = f.evidence.to_string();
-    let reopen =
-        existing.status == AlertStatus::Waived.as_str() && f.severity == Severity::Red && existing.severity != Severity::Red.as_str();
+    let reopen = existing.status == AlertStatus::Waived.as_str()
+        && f.severity == Severity::Red
+        && existing.severity != Severity::Red.as_str();
     let changed_severity = existing.severity != f.severity.as_str();
     let same = !reopen
         && !changed_severity

@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{
     Document, Section, basic_facts, context, coverage, debt_service, declared_targets, funding, section, table, wan,
 };
-use crate::codes::Conclusion;
 use crate::Ctx;
+use crate::codes::Conclusion;
 use crate::db::Money;
 use crate::error::Result;
 use crate::evaluation::{self, ASSESSMENT_POINTS, checks};

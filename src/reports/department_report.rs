@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{Document, Section, dimension_name, grade_name, section, table};
-use crate::codes::AlertStatus;
 use crate::Ctx;
+use crate::codes::AlertStatus;
 use crate::codes::{RectificationStatus, label_or_code};
 use crate::error::Result;
 use crate::figures::fixed;

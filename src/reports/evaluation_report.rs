@@ -16,8 +16,8 @@ use super::{
     Context, Document, Section, basic_facts, context, coverage, debt_service, declared_targets, dimension_name,
     funding, grade_name, indicators, months_of, part, revenue, section, spending, table,
 };
-use crate::codes::AlertStatus;
 use crate::Ctx;
+use crate::codes::AlertStatus;
 use crate::codes::{Profile, RectificationSource, RectificationStatus, label_or_code};
 use crate::error::Result;
 use crate::evaluation::{self, score::DimensionScore};

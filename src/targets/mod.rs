@@ -14,9 +14,9 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::codes::TargetScope;
 use crate::Ctx;
 use crate::base::Caller;
+use crate::codes::TargetScope;
 use crate::db::values::{check_year, parse_actual_period};
 use crate::db::{begin_write, in_write};
 use crate::error::{Error, Result};

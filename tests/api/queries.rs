@@ -55,7 +55,7 @@ async fn portfolio(app: &TestApp, n: usize) {
                 code: code.clone(),
                 department_code: format!("D{}", i % 3),
                 approved_investment: Money::from_fen(100_000_000),
-                facts: projects::ProjectFacts {
+                facts: projects::ProjectDetails {
                     name: Some(format!("项目{i}")),
                     executing_unit: Some("单位".into()),
                     category: Some(projects::CATEGORIES[i % 6].into()),

@@ -81,7 +81,8 @@ async fn project_page(
     let department = text(&p["department"], "code");
     let empty = Vec::new();
     let alerts = p["alerts"].as_array().unwrap_or(&empty);
-    let (past, mut open): (Vec<&Value>, Vec<&Value>) = alerts.iter().partition(|a| text(a, "status") == AlertStatus::Resolved.as_str());
+    let (past, mut open): (Vec<&Value>, Vec<&Value>) =
+        alerts.iter().partition(|a| text(a, "status") == AlertStatus::Resolved.as_str());
     // Most severe first; newest first within a severity, as the API gives them.
     open.sort_by_key(|a| Severity::parse(text(a, "severity")));
     let back = format!("/projects/{}", urlencode(code));

@@ -165,7 +165,8 @@ async fn rectification_page(
     }
     let department = text(&r["project"]["department"], "code");
     let status = text(r, "status");
-    let answerable = [RectificationStatus::Open, RectificationStatus::Returned].iter().any(|s| s.as_str() == status) && viewer.may("submitRectification", Some(department));
+    let answerable = [RectificationStatus::Open, RectificationStatus::Returned].iter().any(|s| s.as_str() == status)
+        && viewer.may("submitRectification", Some(department));
     let reviewable = status == "SUBMITTED" && viewer.may("reviewRectification", Some(department));
     let empty = Vec::new();
     let action = |what: &str| format!("/rectifications/{}/{what}", urlencode(id));

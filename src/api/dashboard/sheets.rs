@@ -24,7 +24,7 @@ fn may_import(caller: &Caller) -> bool {
 pub async fn sheets(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     show(&state, &headers, &uri, async |viewer: Viewer| {
         let year = state.ctx.clock.today().year();
-        let scoped = viewer.caller.role == crate::auth::Role::Manager && viewer.caller.department_id.is_some();
+        let scoped = viewer.caller.reads_portfolio_of().is_some();
         let content = html! {
             h1 { "表格" }
             section #downloads {

@@ -81,10 +81,10 @@ pub struct ProjectPatch {
 }
 
 impl ProjectPatch {
-    fn facts(self) -> Result<projects::ProjectFacts> {
+    fn facts(self) -> Result<projects::ProjectDetails> {
         let money = |v: &Option<MoneyScalar>, f: &str| opt(v, f, MoneyScalar::parse_at);
         let date = |v: &Option<DateScalar>, f: &str| opt(v, f, DateScalar::parse_at);
-        Ok(projects::ProjectFacts {
+        Ok(projects::ProjectDetails {
             planned_start: date(&self.planned_start, "input.plannedStart")?,
             planned_completion: date(&self.planned_completion, "input.plannedCompletion")?,
             revenue_start: date(&self.revenue_start, "input.revenueStart")?,

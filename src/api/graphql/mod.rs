@@ -62,10 +62,7 @@ pub struct MutationRoot(
 /// reads that department's projects, indicators, alerts and debt service only.
 /// Asking for another department is refused; asking for none means its own.
 pub(crate) async fn department_scope(ctx: &Context<'_>, requested: Option<String>) -> GqlResult<Option<String>> {
-    let scoped = ctx
-        .data_opt::<crate::auth::Caller>()
-        .filter(|c| c.role == crate::auth::Role::Manager)
-        .and_then(|c| c.department_id);
+    let scoped = ctx.data_opt::<crate::auth::Caller>().and_then(crate::auth::Caller::reads_portfolio_of);
     let Some(id) = scoped else { return Ok(requested) };
     let own = loaders(ctx).department.load_one(id).await.map_err(load_err)?.map(|d| d.code).unwrap_or_default();
     match requested {

@@ -123,7 +123,11 @@ pub(super) fn steps<'a>(ledger: &Ledger<'a>, as_of: NaiveDate) -> Vec<(NaiveDate
         }
     }
     for d in ledger.disbursements.iter().filter(|d| counts(d)) {
-        let step = if d.kind == crate::codes::DisbursementKind::Transfer.as_str() { Step::Transfer(d) } else { Step::Payment(d) };
+        let step = if d.kind == crate::codes::DisbursementKind::Transfer.as_str() {
+            Step::Transfer(d)
+        } else {
+            Step::Payment(d)
+        };
         steps.push((d.paid_on, d.id, step));
     }
     steps.retain(|(on, _, _)| *on <= as_of);

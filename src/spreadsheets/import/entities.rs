@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::ledger::bonds::{AmortizationInput, BondInput};
 use crate::ledger::departments::DepartmentInput;
 use crate::ledger::entities::{bond, department, project};
-use crate::ledger::projects::{ProjectFacts, ProjectInput};
+use crate::ledger::projects::{ProjectDetails, ProjectInput};
 
 /// `3:10;4:10;5:80`: bond year and percent of face, full-width separators accepted.
 fn amortization(text: &str) -> std::result::Result<Vec<AmortizationInput>, String> {
@@ -75,7 +75,7 @@ impl Run<'_> {
         let code = f.required("项目编码");
         let department_code = f.required("主管部门编码");
         let approved = f.money("批复概算");
-        let facts = ProjectFacts {
+        let facts = ProjectDetails {
             name: Some(f.required("项目名称")),
             executing_unit: Some(f.required("项目单位")),
             category: Some(f.required("项目类型")),

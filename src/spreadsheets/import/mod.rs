@@ -70,6 +70,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem of the workbook as a whole, or of a sheet or row with no column.
+    pub(super) fn at(sheet: &str, row: Option<u32>, reason: String) -> Problem {
+        Problem { sheet: sheet.into(), row, column: None, letter: None, value: None, reason }
+    }
+
     /// One line for the clerk: where, what was typed, why.
     pub fn describe(&self) -> String {
         let mut out = self.sheet.clone();
@@ -193,14 +198,7 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
     while let Some(item) = rx.recv().await {
         match item {
             Item::Failed(reason) => {
-                run.report.problems.push(Problem {
-                    sheet: String::new(),
-                    row: None,
-                    column: None,
-                    letter: None,
-                    value: None,
-                    reason,
-                });
+                run.report.problems.push(Problem::at("", None, reason));
                 break;
             }
             Item::SheetEnd(sheet) => {
@@ -239,14 +237,8 @@ pub async fn import(ctx: &Ctx, caller: &Caller, source: Source, options: ImportO
     }
     if sheets_read == 0 && run.report.problems.is_empty() {
         let names: Vec<&str> = SHEETS.iter().map(|s| s.name).collect();
-        run.report.problems.push(Problem {
-            sheet: String::new(),
-            row: None,
-            column: None,
-            letter: None,
-            value: None,
-            reason: format!("工作簿中没有模板的工作表({});请用 bondwatch template 生成的模板", names.join("、")),
-        });
+        let reason = format!("工作簿中没有模板的工作表({});请用 bondwatch template 生成的模板", names.join("、"));
+        run.report.problems.push(Problem::at("", None, reason));
     }
     if !run.broken {
         run.allocate_undated().await?;

@@ -81,14 +81,7 @@ impl Run<'_> {
             let column = e.field().and_then(|f| column_of(sheet, f));
             let problem = match column {
                 Some(i) => layout.problem_at(row, i, &sheet.columns[i], layout.typed(row, i), e.to_string()),
-                None => Problem {
-                    sheet: sheet.name.into(),
-                    row: Some(row.number),
-                    column: None,
-                    letter: None,
-                    value: None,
-                    reason: e.to_string(),
-                },
+                None => Problem::at(sheet.name, Some(row.number), e.to_string()),
             };
             let seen = |p: &Problem| p.row == problem.row && p.sheet == problem.sheet && p.column == problem.column;
             if problem.column.is_some() && self.report.problems[self.row_start..].iter().any(seen) {
