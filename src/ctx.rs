@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::base::limiter::LoginLimiter;
+use crate::base::remembered::RememberedTokens;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::config::evaluation::EvaluationConfig;
@@ -18,6 +19,8 @@ pub struct Ctx {
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Tokens verified in the last few seconds (`AuthSettings::token_cache_seconds`).
+    pub tokens: Arc<RememberedTokens>,
     /// The alert rules' switches and thresholds, validated at start.
     pub rules: Arc<RuleConfig>,
     /// The scheduled jobs, validated at start (digest subscriptions name one).
@@ -37,6 +40,7 @@ impl Ctx {
     pub fn with(db: DatabaseConnection, clock: SharedClock, settings: Settings) -> Self {
         let window = chrono::Duration::minutes(settings.auth.login_window_minutes);
         let limiter = LoginLimiter::new(settings.auth.login_max_failures, window);
+        let tokens = RememberedTokens::new(chrono::Duration::seconds(settings.auth.token_cache_seconds.into()));
         let rules = Arc::new(RuleConfig::default_rules());
         let schedule = parse_schedule(DEFAULT_SCHEDULE, "jobs/schedule.toml")
             .unwrap_or_else(|e| panic!("the shipped schedule is invalid: {e}"));
@@ -45,6 +49,7 @@ impl Ctx {
             clock,
             settings: Arc::new(settings),
             login_limiter: Arc::new(limiter),
+            tokens: Arc::new(tokens),
             rules,
             schedule: Arc::new(schedule),
             evaluation: Arc::new(EvaluationConfig::default_config()),

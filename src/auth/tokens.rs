@@ -115,25 +115,33 @@ pub async fn revoke(ctx: &Ctx, token: Option<&str>, username: Option<&str>) -> R
     )
     .await?;
     txn.commit().await?;
+    ctx.tokens.forget_all();
     Ok(revoked)
 }
 
-/// The caller a token stands for, if it is known, unexpired and not revoked.
+/// The caller a token stands for, if it is known, unexpired and not revoked: remembered
+/// for a few seconds once verified (`Ctx::tokens`).
 pub async fn authenticate(ctx: &Ctx, token: &str) -> Result<Caller> {
-    let row =
-        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(digest(token.trim()))).one(&ctx.db).await?;
+    let hash = digest(token.trim());
+    let now = ctx.clock.now();
+    if let Some(caller) = ctx.tokens.get(&hash, now) {
+        return Ok(caller);
+    }
+    let row = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash.as_str())).one(&ctx.db).await?;
     let Some(row) = row else {
         return Err(Error::Unauthenticated("此令牌无法识别;请重新登录或申请新的令牌".into()));
     };
     if row.revoked_at.is_some() {
         return Err(Error::Unauthenticated("此令牌已吊销;请重新登录或申请新的令牌".into()));
     }
-    if row.expires_at.is_some_and(|at| at <= ctx.clock.now()) {
+    if row.expires_at.is_some_and(|at| at <= now) {
         return Err(Error::Unauthenticated("此令牌已过期;请重新登录".into()));
     }
     let user = user::Entity::find_by_id(row.user_id)
         .one(&ctx.db)
         .await?
         .ok_or_else(|| Error::Unauthenticated("此令牌所属的用户已不存在".into()))?;
-    Ok(caller_of(&user))
+    let caller = caller_of(&user);
+    ctx.tokens.put(hash, caller.clone(), row.expires_at, now);
+    Ok(caller)
 }

@@ -150,7 +150,13 @@ pub struct AuthSettings {
     /// Mark the session cookie Secure (serve behind TLS).
     #[arg(long, env = "BONDWATCH_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// How long a verified token is remembered, in seconds: a token revoked on another
+    /// replica works here at most this much longer (0 checks every request).
+    #[arg(long, env = "BONDWATCH_TOKEN_CACHE_SECONDS", default_value_t = DEFAULT_TOKEN_CACHE_SECONDS)]
+    pub token_cache_seconds: u32,
 }
+
+const DEFAULT_TOKEN_CACHE_SECONDS: u32 = 5;
 
 impl Default for AuthSettings {
     fn default() -> Self {
@@ -160,6 +166,7 @@ impl Default for AuthSettings {
             login_window_minutes: DEFAULT_LOGIN_WINDOW_MINUTES,
             request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
             secure_cookies: false,
+            token_cache_seconds: DEFAULT_TOKEN_CACHE_SECONDS,
         }
     }
 }

@@ -314,6 +314,36 @@ async fn revoked_and_expired_tokens_are_refused() {
 }
 
 #[tokio::test]
+async fn a_verified_token_is_remembered_for_five_seconds_and_no_longer() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for("scholar", Role::Researcher, None).await;
+    let me = "{ me { username } }";
+    let before = app.statements();
+    assert_eq!(app.send(Some(&token), me, json!({})).await.0, 200);
+    let first = app.statements() - before;
+    // Checked again within the seconds, the token costs none of its two statements
+    // (the token's row and its user's).
+    let before = app.statements();
+    assert_eq!(app.send(Some(&token), me, json!({})).await.0, 200);
+    assert_eq!(app.statements() - before, first - 2, "the token came from memory");
+    // Revoked on another replica: this one lets it through until 5 s after it verified it …
+    let other = app.replica().await;
+    tokens::revoke(&other, Some(&token), None).await.unwrap();
+    app.clock.set(app.clock_now() + chrono::Duration::milliseconds(4_900));
+    assert_eq!(app.send(Some(&token), me, json!({})).await.0, 200, "4.9 s: still remembered");
+    // … and refuses it from then on.
+    app.clock.set(app.clock_now() + chrono::Duration::milliseconds(100));
+    let (status, body) = app.send(Some(&token), me, json!({})).await;
+    assert_eq!(status, 401, "5 s: checked again, and revoked");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("已吊销"));
+    // Revoked on this replica, a token stops at once.
+    let second = app.token_for("scholar2", Role::Researcher, None).await;
+    assert_eq!(app.send(Some(&second), me, json!({})).await.0, 200);
+    tokens::revoke(&app.ctx, Some(&second), None).await.unwrap();
+    assert_eq!(app.send(Some(&second), me, json!({})).await.0, 401);
+}
+
+#[tokio::test]
 async fn without_credentials_only_the_public_surface_answers() {
     let app = TestApp::spawn().await;
     let (status, body) = app.send(None, "{ projects { totalCount } }", json!({})).await;
@@ -761,6 +791,8 @@ async fn a_costly_request_is_refused_before_any_work() {
             (app.statements() - before, body)
         }
     };
+    // The token's check is remembered after the first request: measure after it.
+    count("{ __typename }".to_string()).await;
     let (credentials_only, _) = count("{ __typename }".to_string()).await;
     let previews: Vec<String> =
         (0..1000).map(|i| format!("p{i}: previewAlerts(asOf: \"2026-06-15\") {{ rule }}")).collect();
