@@ -369,6 +369,14 @@ impl ExportQuery {
         use crate::ledger::projects::Stage;
         use crate::monitoring::{Dimension, Severity};
         use crate::spreadsheets::Export;
+        // A filter naming a department or bond that does not exist is a bad request for
+        // the export (400), not a missing file.
+        fn as_filter(e: Error) -> Error {
+            match e {
+                Error::NotFound { field, message } => Error::Validation { field, message },
+                other => other,
+            }
+        }
         fn code<T>(field: &str, value: &Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<String>, Error> {
             match value.as_deref().filter(|v| !v.is_empty()) {
                 None => Ok(None),
@@ -379,7 +387,9 @@ impl ExportQuery {
         Ok(match export {
             Export::Alerts(_) => {
                 let department_id = match self.department.as_deref().filter(|d| !d.is_empty() && *d != "*") {
-                    Some(d) => Some(crate::ledger::department_by_code(db, "department", d).await?.id),
+                    Some(d) => {
+                        Some(crate::ledger::department_by_code(db, "department", d).await.map_err(as_filter)?.id)
+                    }
                     None => None,
                 };
                 Export::Alerts(crate::monitoring::store::AlertFilter {
@@ -393,7 +403,9 @@ impl ExportQuery {
                 })
             }
             Export::Schedule(_) => match self.bond.as_deref().filter(|b| !b.is_empty()) {
-                Some(b) => Export::Schedule(Some(crate::ledger::bond_by_code(db, "bond", b).await?.id)),
+                Some(b) => {
+                    Export::Schedule(Some(crate::ledger::bond_by_code(db, "bond", b).await.map_err(as_filter)?.id))
+                }
                 None => Export::Schedule(None),
             },
             other => other,

@@ -124,9 +124,10 @@ pub async fn revoke(ctx: &Ctx, token: Option<&str>, username: Option<&str>) -> R
 pub async fn authenticate(ctx: &Ctx, token: &str) -> Result<Caller> {
     let hash = digest(token.trim());
     let now = ctx.clock.now();
-    if let Some(caller) = ctx.tokens.get(&hash, now) {
-        return Ok(caller);
-    }
+    let since = match ctx.tokens.get(&hash, now) {
+        Ok(caller) => return Ok(caller),
+        Err(since) => since,
+    };
     let row = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash.as_str())).one(&ctx.db).await?;
     let Some(row) = row else {
         return Err(Error::Unauthenticated("此令牌无法识别;请重新登录或申请新的令牌".into()));
@@ -142,6 +143,6 @@ pub async fn authenticate(ctx: &Ctx, token: &str) -> Result<Caller> {
         .await?
         .ok_or_else(|| Error::Unauthenticated("此令牌所属的用户已不存在".into()))?;
     let caller = caller_of(&user);
-    ctx.tokens.put(hash, caller.clone(), row.expires_at, now);
+    ctx.tokens.put(since, hash, caller.clone(), row.expires_at, now);
     Ok(caller)
 }

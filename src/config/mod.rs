@@ -152,7 +152,8 @@ pub struct AuthSettings {
     pub secure_cookies: bool,
     /// How long a verified token is remembered, in seconds: a token revoked on another
     /// replica works here at most this much longer (0 checks every request).
-    #[arg(long, env = "BONDWATCH_TOKEN_CACHE_SECONDS", default_value_t = DEFAULT_TOKEN_CACHE_SECONDS)]
+    #[arg(long, env = "BONDWATCH_TOKEN_CACHE_SECONDS", default_value_t = DEFAULT_TOKEN_CACHE_SECONDS,
+          value_parser = clap::value_parser!(u32).range(0..=60))]
     pub token_cache_seconds: u32,
 }
 

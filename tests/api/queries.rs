@@ -117,9 +117,16 @@ async fn a_page_of_50_costs_the_statements_of_a_page_of_5() {
     app.ok("{ __typename }", json!({})).await;
     let mut counts = Vec::new();
     for n in [5, 50] {
-        let before = app.statements();
-        let data = app.ok(PAGE, json!({"n": n})).await;
-        counts.push(app.statements() - before);
+        // The fewest of three: a loader's batch can split when a busy machine stalls past
+        // its window, which adds a statement that has nothing to do with the page's size.
+        let mut fewest = usize::MAX;
+        let mut data = json!(null);
+        for _ in 0..3 {
+            let before = app.statements();
+            data = app.ok(PAGE, json!({"n": n})).await;
+            fewest = fewest.min(app.statements() - before);
+        }
+        counts.push(fewest);
         let nodes = data["projects"]["nodes"].as_array().unwrap();
         assert_eq!(nodes.len(), n);
         assert_eq!(nodes[n - 1]["latestProgress"]["actualPercent"], "20");
@@ -216,9 +223,15 @@ async fn a_page_of_figures_costs_a_fixed_number_of_statements() {
     app.ok("{ __typename }", json!({})).await;
     let mut counts = Vec::new();
     for n in [5, 50] {
-        let before = app.statements();
-        let data = app.ok(panel, json!({"n": n})).await;
-        counts.push(app.statements() - before);
+        // The fewest of three, as for a page of projects.
+        let mut fewest = usize::MAX;
+        let mut data = json!(null);
+        for _ in 0..3 {
+            let before = app.statements();
+            data = app.ok(panel, json!({"n": n})).await;
+            fewest = fewest.min(app.statements() - before);
+        }
+        counts.push(fewest);
         assert_eq!(data["figures"]["nodes"].as_array().unwrap().len(), n);
     }
     assert_eq!(counts[0], counts[1], "statements for 5 and 50 projects' figures: {counts:?}");

@@ -476,4 +476,10 @@ async fn a_workbook_is_checked_then_imported_and_exports_download_from_the_brows
         .unwrap();
     assert_eq!(refused.status(), 400);
     assert!(refused.text().await.unwrap().contains("“PURPLE”不是可选的severity"));
+    // A filter naming a department or bond that does not exist is a bad request too.
+    for path in ["/exports/alerts.xlsx?department=NOPE", "/exports/schedule.xlsx?bond=NOPE"] {
+        let refused = no_redirects().get(format!("{}{path}", app.url)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(refused.status(), 400, "{path}");
+        assert!(refused.text().await.unwrap().contains("NOPE"), "{path}: the reason names it");
+    }
 }
