@@ -385,10 +385,14 @@ async fn two_servers_run_each_slot_of_a_seconds_schedule_once() {
     assert!((5..=12).contains(&runs.len()), "{} runs: {runs:?}", runs.len());
     let slots: std::collections::BTreeSet<_> = runs.iter().map(|r| r.scheduled_for).collect();
     assert_eq!(slots.len(), runs.len());
+    // The stop ends whatever still runs: the last slot, claimed as the servers were
+    // stopped, may stay RUNNING (a replica takes it over once its lease is past).
+    let last = slots.last().copied();
     for r in &runs {
         use chrono::Timelike;
         assert_eq!((r.scheduled_for.nanosecond(), r.scheduled_for.second() % 2), (0, 0), "{r:?}");
-        assert!(r.status == "SUCCEEDED" || r.status == "SKIPPED", "{r:?}");
+        let cut_off = r.status == "RUNNING" && Some(r.scheduled_for) == last;
+        assert!(r.status == "SUCCEEDED" || r.status == "SKIPPED" || cut_off, "{r:?}");
     }
 }
 
