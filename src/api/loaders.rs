@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait};
 
 use crate::error::Error;
-use crate::evaluation::entities::{assessment, assessment_point};
 use crate::ledger::entities::*;
 use crate::ledger::positions::Positions;
 use crate::ledger::queries;
+use crate::performance::{assessment, assessment_point};
 use crate::targets::entities::{indicator, indicator_actual, performance_target};
 
 type LoadError = Arc<Error>;
@@ -236,12 +236,12 @@ loaders! {
     principal_due_soon: PrincipalDueSoonLoader = |db, today, _| PrincipalDueSoonLoader { db, today },
     budgets: BudgetsLoader = |db, _, _| BudgetsLoader(db),
     alerts_by_project: RowsBy<crate::monitoring::store::alert::Entity> = by::<crate::monitoring::store::alert::Entity>(crate::monitoring::store::alert::Column::ProjectId),
-    evaluations_by_project: RowsBy<crate::evaluation::stored::Entity> = by::<crate::evaluation::stored::Entity>(crate::evaluation::stored::Column::ProjectId),
+    evaluations_by_project: RowsBy<crate::performance::stored::Entity> = by::<crate::performance::stored::Entity>(crate::performance::stored::Column::ProjectId),
     events_by_alert: RowsBy<crate::monitoring::store::alert_event::Entity> = by::<crate::monitoring::store::alert_event::Entity>(crate::monitoring::store::alert_event::Column::AlertId),
     alert: ById<crate::monitoring::store::alert::Entity> = id_of::<crate::monitoring::store::alert::Entity>(crate::monitoring::store::alert::Column::Id),
-    rectifications_by_project: RowsBy<crate::results::rectification::Entity> = by::<crate::results::rectification::Entity>(crate::results::rectification::Column::ProjectId),
-    steps_by_rectification: RowsBy<crate::results::rectification_step::Entity> = by::<crate::results::rectification_step::Entity>(crate::results::rectification_step::Column::RectificationId),
-    self_evaluations_by_project: RowsBy<crate::results::self_evaluation::Entity> = by::<crate::results::self_evaluation::Entity>(crate::results::self_evaluation::Column::ProjectId),
+    rectifications_by_project: RowsBy<crate::performance::rectification::Entity> = by::<crate::performance::rectification::Entity>(crate::performance::rectification::Column::ProjectId),
+    steps_by_rectification: RowsBy<crate::performance::rectification_step::Entity> = by::<crate::performance::rectification_step::Entity>(crate::performance::rectification_step::Column::RectificationId),
+    self_evaluations_by_project: RowsBy<crate::performance::self_evaluation::Entity> = by::<crate::performance::self_evaluation::Entity>(crate::performance::self_evaluation::Column::ProjectId),
     bond_books: BondBookLoader = |db, _, ctx: &crate::Ctx| BondBookLoader { db, settings: ctx.settings.debt.clone() },
     project_bonds: ProjectBondsLoader = |db, _, _| ProjectBondsLoader(db),
     figures: FiguresLoader = |db, _, ctx: &crate::Ctx| FiguresLoader { db, settings: ctx.settings.debt.clone() },

@@ -84,7 +84,7 @@ pub(super) async fn load_results(ctx: &Ctx, cal: &Calendar) -> Result<()> {
         };
         results::submit_self_evaluation(&then, &office, input).await?;
     }
-    let of = async |code: &str| -> Result<Option<results::rectification::Model>> {
+    let of = async |code: &str| -> Result<Option<crate::performance::rectification::Model>> {
         let p = crate::ledger::project_by_code(&ctx.db, "code", code).await?;
         Ok(results::of_project(&ctx.db, p.id).await?.into_iter().find(|r| r.year == Some(year)))
     };

@@ -1,13 +1,9 @@
 //! Ex-ante assessment (事前绩效评估) and performance evaluation (绩效评价).
 
 pub mod checks;
-/// The ex-ante assessment's entities, kept with the other performance records.
-pub mod entities {
-    pub use crate::performance::{assessment, assessment_point};
-}
 pub mod score;
 
-pub use crate::performance::stored;
+use crate::performance::stored;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -18,7 +14,7 @@ use crate::base::Caller;
 use crate::db::begin_write;
 use crate::error::{Error, Result};
 use crate::ledger::{audit, optional_text, project_in_scope};
-use entities::{assessment, assessment_point};
+use crate::performance::{assessment, assessment_point};
 
 /// The eight points of 财预〔2021〕61号.
 pub const ASSESSMENT_POINTS: [&str; 8] = [

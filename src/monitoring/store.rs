@@ -195,7 +195,10 @@ pub async fn apply_in(
                     Updated::Changed(event) => events.extend(event),
                 }
             }
-            None => created.push((key, new_alert(f, now)?)),
+            None => {
+                let alert = new_alert(f, key.clone(), now)?;
+                created.push((key, alert));
+            }
         }
     }
     for chunk in seen_again.chunks(CHUNK) {
@@ -270,10 +273,9 @@ async fn update(txn: &DatabaseTransaction, existing: alert::Model, f: Finding, n
     Ok(Updated::Changed(event))
 }
 
-/// The new alert of a finding no open alert matches.
-fn new_alert(f: Finding, now: DateTime<Utc>) -> Result<alert::ActiveModel> {
+/// The new alert of a finding no open alert matches, under its open key.
+fn new_alert(f: Finding, key: String, now: DateTime<Utc>) -> Result<alert::ActiveModel> {
     let def = rule(f.rule).ok_or_else(|| Error::Internal(format!("finding of an unknown rule {}", f.rule)))?;
-    let key = open_key(f.rule, &f.subject);
     Ok(alert::ActiveModel {
         id: NotSet,
         rule: Set(f.rule.into()),

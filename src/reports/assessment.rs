@@ -15,7 +15,7 @@ use crate::Ctx;
 use crate::codes::Conclusion;
 use crate::db::Money;
 use crate::error::Result;
-use crate::evaluation::{self, ASSESSMENT_POINTS, checks};
+use crate::evaluation::{ASSESSMENT_POINTS, checks};
 
 /// A point scoring under this share of its maximum is a weakness the conclusion names.
 const WEAK: Decimal = Decimal::from_parts(6, 0, 0, false, 1);
@@ -27,8 +27,8 @@ pub async fn assessment_report(ctx: &Ctx, code: &str) -> Result<Document> {
     let recorded = facts.assessment();
     let points = match recorded {
         Some(a) => {
-            evaluation::entities::assessment_point::Entity::find()
-                .filter(evaluation::entities::assessment_point::Column::AssessmentId.eq(a.id))
+            crate::performance::assessment_point::Entity::find()
+                .filter(crate::performance::assessment_point::Column::AssessmentId.eq(a.id))
                 .all(&ctx.db)
                 .await?
         }
@@ -109,7 +109,7 @@ struct Scored {
 
 /// 七: each point with its maximum, score, the system's findings and the office's judgement.
 fn scored(
-    points: &[evaluation::entities::assessment_point::Model],
+    points: &[crate::performance::assessment_point::Model],
     auto: &[checks::AutoCheck],
     maxima: &[Decimal; 8],
 ) -> Scored {

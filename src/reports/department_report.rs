@@ -75,7 +75,7 @@ pub async fn department_report(ctx: &Ctx, code: &str, year: i32) -> Result<Docum
                     name_of(r.project_id).unwrap_or_default(),
                     r.due_on.to_string(),
                     label_or_code(&r.status, RectificationStatus::parse, RectificationStatus::label),
-                    crate::results::overdue_days(r, today).to_string(),
+                    crate::performance::overdue_days(r, today).to_string(),
                 ]
             })
             .collect(),

@@ -22,7 +22,7 @@ use crate::ledger::{audit, optional_text, project_in_scope, required_text};
 pub use crate::config::results as config;
 
 mod application;
-pub use crate::performance::{deviation, overdue_days, rectification, rectification_step, self_evaluation};
+use crate::performance::{overdue_days, rectification, rectification_step, self_evaluation};
 pub use application::{ResultApplication, counts_in, result_application};
 
 /// The four parts of 10号's self-evaluation form and their maxima.

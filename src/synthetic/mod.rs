@@ -11,8 +11,8 @@ use crate::Ctx;
 use crate::db::values::{Month, add_months, add_years};
 use crate::db::{Money, begin_write};
 use crate::error::Result;
-use crate::evaluation::entities::assessment;
 use crate::ledger::entities::*;
+use crate::performance::assessment;
 
 mod targets;
 

@@ -671,7 +671,7 @@ async fn a_filter_value_the_page_does_not_offer_is_said_in_chinese() {
 /// written — then the year's 结果应用 and a project's self-evaluation beside its evaluation.
 #[tokio::test]
 async fn a_rectification_is_opened_answered_returned_and_accepted_in_the_dashboard() {
-    use bondwatch::results::rectification;
+    use bondwatch::performance::rectification;
     let app = demo_app().await;
     let api = app
         .ok(
@@ -854,7 +854,7 @@ async fn a_unit_sees_its_own_rectifications_only() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    let row = bondwatch::results::rectification::Entity::find_by_id(other_id.parse::<i64>().unwrap())
+    let row = bondwatch::performance::rectification::Entity::find_by_id(other_id.parse::<i64>().unwrap())
         .one(&app.ctx.db)
         .await
         .unwrap()

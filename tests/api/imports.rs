@@ -802,6 +802,6 @@ async fn self_evaluations_import_from_their_sheet() {
     let again = upload(&app, &app.token, workbook(&[("自评", HEADERS, vec![good()])]), false).await;
     assert_eq!(again["ok"], true, "{again}");
     use sea_orm::{EntityTrait, PaginatorTrait};
-    let stored = bondwatch::results::self_evaluation::Entity::find().count(&app.ctx.db).await.unwrap();
+    let stored = bondwatch::performance::self_evaluation::Entity::find().count(&app.ctx.db).await.unwrap();
     assert_eq!(stored, 1, "one submission, not a second replacing it");
 }

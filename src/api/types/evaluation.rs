@@ -6,7 +6,8 @@ use async_graphql::{Context, Enum, Object, SimpleObject};
 use super::{Department, Dimension, Project, app, load_many, load_one, loaders, stored};
 use crate::api::error::{GqlResult, IntoGql};
 use crate::api::scalars::{DateScalar, DecimalScalar};
-use crate::evaluation::{ASSESSMENT_POINTS, entities::assessment};
+use crate::evaluation::ASSESSMENT_POINTS;
+use crate::performance::assessment;
 
 pub struct Assessment(pub assessment::Model);
 
@@ -108,7 +109,7 @@ pub enum Grade {
     Poor,
 }
 
-pub struct Evaluation(pub crate::evaluation::stored::Model);
+pub struct Evaluation(pub crate::performance::stored::Model);
 
 #[Object]
 impl Evaluation {

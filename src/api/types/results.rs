@@ -9,7 +9,7 @@ use crate::api::loaders::load_err;
 use crate::api::scalars::{DateScalar, DecimalScalar};
 use crate::db::values::stored_decimal;
 use crate::error::Error;
-use crate::results::{self, rectification, self_evaluation};
+use crate::performance::{self, rectification, self_evaluation};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::codes::RectificationStatus")]
@@ -58,12 +58,12 @@ impl SelfEvaluation {
     }
     /// self − evaluated, in points.
     async fn deviation(&self, ctx: &Context<'_>) -> GqlResult<Option<DecimalScalar>> {
-        Ok(self.evaluated(ctx).await?.map(|e| DecimalScalar::rounded(results::deviation(&self.0, &e), 2)))
+        Ok(self.evaluated(ctx).await?.map(|e| DecimalScalar::rounded(performance::deviation(&self.0, &e), 2)))
     }
 }
 
 impl SelfEvaluation {
-    async fn evaluated(&self, ctx: &Context<'_>) -> GqlResult<Option<crate::evaluation::stored::Model>> {
+    async fn evaluated(&self, ctx: &Context<'_>) -> GqlResult<Option<crate::performance::stored::Model>> {
         let rows = load_many(&loaders(ctx).evaluations_by_project, self.0.project_id).await?;
         Ok(rows.into_iter().find(|e| e.year == self.0.year))
     }
@@ -136,7 +136,7 @@ impl Rectification {
     }
     /// domain.md §9: days late (from dueOn to the submission then accepted or awaiting review, or to today); 0 when in time.
     async fn overdue_days(&self, ctx: &Context<'_>) -> i32 {
-        results::overdue_days(&self.0, app(ctx).clock.today()) as i32
+        performance::overdue_days(&self.0, app(ctx).clock.today()) as i32
     }
     /// Its history: opened, each response, each review, in order.
     async fn steps(&self, ctx: &Context<'_>) -> GqlResult<Vec<RectificationStep>> {
@@ -146,7 +146,7 @@ impl Rectification {
     }
 }
 
-pub struct RectificationStep(pub results::rectification_step::Model);
+pub struct RectificationStep(pub performance::rectification_step::Model);
 
 /// One step of a rectification: who did what on which day, with the text given.
 #[Object]
@@ -167,7 +167,7 @@ impl RectificationStep {
     }
 }
 
-pub struct ResultApplication(pub results::ResultApplication);
+pub struct ResultApplication(pub crate::results::ResultApplication);
 
 #[Object]
 impl ResultApplication {
