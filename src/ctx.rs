@@ -29,6 +29,10 @@ pub struct Ctx {
     pub evaluation: Arc<EvaluationConfig>,
     /// Rectification due days and next year's suggestions (`jobs/results.toml`).
     pub results: Arc<ResultsConfig>,
+    /// Wakes this replica's follower (`monitoring::follow`) once a change has committed.
+    pub changed: Arc<tokio::sync::Notify>,
+    /// A PostgreSQL standby for read-only GraphQL requests (`--read-database-url`).
+    pub standby: Option<DatabaseConnection>,
 }
 
 impl Ctx {
@@ -54,7 +58,14 @@ impl Ctx {
             schedule: Arc::new(schedule),
             evaluation: Arc::new(EvaluationConfig::default_config()),
             results: Arc::new(ResultsConfig::default_config()),
+            changed: Arc::new(tokio::sync::Notify::new()),
+            standby: None,
         }
+    }
+
+    /// Read-only GraphQL requests are answered from this standby.
+    pub fn with_standby(self, standby: DatabaseConnection) -> Self {
+        Ctx { standby: Some(standby), ..self }
     }
 
     pub fn with_rules(self, rules: RuleConfig) -> Self {

@@ -20,6 +20,7 @@ mod m20261201_000009_fact_versions;
 mod m20261201_000010_job_heartbeat;
 mod m20261201_000011_results;
 mod m20261201_000012_workplace;
+mod m20261201_000013_project_marks;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_job_heartbeat::Migration),
             Box::new(m20261201_000011_results::Migration),
             Box::new(m20261201_000012_workplace::Migration),
+            Box::new(m20261201_000013_project_marks::Migration),
         ]
     }
 }

@@ -8,10 +8,12 @@ pub mod graphql;
 pub mod loaders;
 pub mod paging;
 pub mod policy;
+mod reads;
 pub mod scalars;
 pub mod types;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Error;
@@ -116,6 +118,8 @@ pub enum Anonymous {
 struct AppState {
     schema: BondwatchSchema,
     introspection: BondwatchSchema,
+    /// Read-only requests on the standby, when one is configured.
+    reads: Option<Arc<reads::Reads>>,
     ctx: Ctx,
     anonymous: Anonymous,
 }
@@ -308,13 +312,15 @@ async fn graphql(
         Ok(c) => c,
         Err(response) => return response,
     };
-    let mut request = request.into_inner().data(Loaders::new(&state.ctx)).data(ClientAddress(peer.ip().to_string()));
+    let username = caller.as_ref().map(|c| c.username.clone());
+    let mut request = request.into_inner().data(ClientAddress(peer.ip().to_string()));
     if let Some(c) = caller {
         request = request.data(c);
     }
     // The checks before the schema runs read the query parsed once; one that does not
     // parse goes on to the schema, which answers the parse error.
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        let request = request.data(Loaders::new(&state.ctx));
         return GraphQLResponse::from(coded(state.schema.execute(request).await)).into_response();
     };
     // A browser sends the session cookie to any site's request: a change made with it
@@ -340,8 +346,21 @@ async fn graphql(
         let message = format!("变量 ${name} 声明为必填(非空),不能为 null");
         return refusal(StatusCode::OK, message, serde_json::json!({"code": "VALIDATION", "field": name}));
     }
-    let schema = if introspection_only(&doc) { &state.introspection } else { &state.schema };
-    GraphQLResponse::from(coded(schema.execute(request).await)).into_response()
+    let (now, write) = (state.ctx.clock.now(), writes(&doc));
+    let (schema, ctx) = match &state.reads {
+        _ if introspection_only(&doc) => (&state.introspection, &state.ctx),
+        Some(reads) if !write && reads.may_read(username.as_deref(), now) => (&reads.schema, &reads.ctx),
+        _ => (&state.schema, &state.ctx),
+    };
+    let response = coded(schema.execute(request.data(Loaders::new(ctx))).await);
+    if write {
+        if let (Some(reads), Some(username)) = (&state.reads, &username) {
+            reads.wrote(username, now);
+        }
+        // Committed by now: the follower evaluates the changed projects' alerts.
+        state.ctx.changed.notify_one();
+    }
+    GraphQLResponse::from(response).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -553,8 +572,13 @@ async fn schema_sdl() -> impl IntoResponse {
 /// The router; serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
     let timeout = Duration::from_millis(ctx.settings.auth.request_timeout_ms);
-    let state =
-        AppState { schema: schema(ctx.clone()), introspection: introspection_schema(ctx.clone()), ctx, anonymous };
+    let state = AppState {
+        schema: schema(ctx.clone()),
+        introspection: introspection_schema(ctx.clone()),
+        reads: reads::Reads::new(&ctx).map(Arc::new),
+        ctx,
+        anonymous,
+    };
     Router::new()
         .route("/graphql", axum::routing::post(graphql))
         .route("/healthz", get(healthz))
@@ -564,7 +588,10 @@ pub fn router(ctx: Ctx, anonymous: Anonymous) -> Router {
         .route("/reports/{code}/{year}/{file}", get(report_file))
         .route("/reports/{code}/{file}", get(report_file))
         .merge(graphiql::routes())
-        .merge(dashboard::routes())
+        .merge(
+            dashboard::routes()
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), dashboard::follow_forms)),
+        )
         .layer(axum::middleware::from_fn(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))

@@ -4,7 +4,8 @@ use anyhow::Context as _;
 use clap::Args;
 
 use bondwatch::config::{
-    AuthSettings, DEFAULT_LISTEN, DatabaseArgs, DebtSettings, JobSettings, MailSettings, ReportSettings, Settings,
+    AuthSettings, DEFAULT_LISTEN, DatabaseArgs, DebtSettings, JobSettings, MailSettings, ReadSettings, ReportSettings,
+    Settings,
 };
 use bondwatch::{Ctx, api, demo};
 
@@ -37,6 +38,8 @@ pub struct ServeArgs {
     reports: ReportSettings,
     #[command(flatten)]
     jobs: JobSettings,
+    #[command(flatten)]
+    reads: ReadSettings,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -48,8 +51,23 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         mail: args.mail.following(&args.listen),
         reports: args.reports,
         jobs: args.jobs,
+        reads: args.reads,
     };
     let ctx = super::open_or_create(&args.database, &settings).await?.with_rules(rules).with_schedule(jobs.clone());
+    let ctx = match ctx.settings.reads.read_database_url.clone() {
+        Some(url) if !url.starts_with("postgres") => {
+            anyhow::bail!(
+                "--read-database-url 须为 PostgreSQL 备库的地址(postgres://…),而不是 {}",
+                bondwatch::config::redact(&url)
+            )
+        }
+        Some(url) => {
+            let standby = super::connect(&DatabaseArgs { database_url: url }).await?;
+            tracing::info!("read-only GraphQL requests go to the standby");
+            ctx.with_standby(standby)
+        }
+        None => ctx,
+    };
     tracing::info!("mail: {}", bondwatch::digest::mail::describe(&ctx.settings.mail));
     if args.demo {
         load_demo(&ctx).await?;
@@ -74,6 +92,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
                 }
             }
         });
+        let every = std::time::Duration::from_secs(ctx.settings.jobs.follow_seconds);
+        bondwatch::monitoring::follow::spawn(ctx.clone(), ctx.changed.clone(), every);
         Some(bondwatch::jobs::start(ctx.clone(), jobs, replica).await.map_err(anyhow::Error::msg)?)
     };
     serve(ctx, &args.listen, anonymous).await

@@ -15,6 +15,10 @@ pub struct SweepArgs {
     /// 2026-06-15T18:00:00+08:00), as the office could have seen it then.
     #[arg(long, requires = "as_of")]
     known_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Evaluates every project, not only those changed since their last evaluation or
+    /// due (a rule's date has come); the scheduled sweep evaluates only those.
+    #[arg(long, conflicts_with = "as_of")]
+    full: bool,
     #[command(flatten)]
     rules: RulesArg,
     #[command(flatten)]
@@ -61,7 +65,7 @@ pub async fn run(args: SweepArgs) -> anyhow::Result<()> {
                     *last = Some(std::time::Instant::now());
                 }
             };
-            let options = sweep::SweepOptions { progress: &progress, ..Default::default() };
+            let options = sweep::SweepOptions { progress: &progress, full: args.full, ..Default::default() };
             let r = sweep::run(&ctx, &ctx.rules, ctx.clock.today(), options).await?;
             println!(
                 "swept {} projects, {} bonds and {} departments in {} ms: {} raised, {} updated, {} resolved; peak memory {} MB",

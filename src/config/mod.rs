@@ -22,6 +22,30 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reports: ReportSettings,
     pub jobs: JobSettings,
+    pub reads: ReadSettings,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReadSettings {
+    /// A PostgreSQL standby (a streaming replica of the primary) that answers read-only
+    /// GraphQL requests; writes, jobs, the dashboard and a caller's reads right after
+    /// its own write use the primary.
+    #[arg(long, env = "BONDWATCH_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+    /// Seconds after a caller's own write during which its reads still go to the
+    /// primary, so that a clerk sees the figure they just changed however far the
+    /// standby lags.
+    #[arg(long, env = "BONDWATCH_PRIMARY_AFTER_WRITE_SECONDS", default_value_t = DEFAULT_PRIMARY_AFTER_WRITE_SECONDS,
+          value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub primary_after_write_seconds: u64,
+}
+
+const DEFAULT_PRIMARY_AFTER_WRITE_SECONDS: u64 = 5;
+
+impl Default for ReadSettings {
+    fn default() -> Self {
+        ReadSettings { read_database_url: None, primary_after_write_seconds: DEFAULT_PRIMARY_AFTER_WRITE_SECONDS }
+    }
 }
 
 const DEFAULT_JOB_LEASE_SECONDS: u64 = 120;
@@ -33,11 +57,19 @@ pub struct JobSettings {
     #[arg(long, env = "BONDWATCH_JOB_LEASE_SECONDS", default_value_t = DEFAULT_JOB_LEASE_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub job_lease_seconds: u64,
+    /// Seconds between the follower's looks for changes recorded by other replicas or
+    /// processes (this replica's own changes wake it at once); it re-evaluates the
+    /// changed projects' alerts.
+    #[arg(long, env = "BONDWATCH_FOLLOW_SECONDS", default_value_t = DEFAULT_FOLLOW_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub follow_seconds: u64,
 }
+
+const DEFAULT_FOLLOW_SECONDS: u64 = 10;
 
 impl Default for JobSettings {
     fn default() -> Self {
-        JobSettings { job_lease_seconds: DEFAULT_JOB_LEASE_SECONDS }
+        JobSettings { job_lease_seconds: DEFAULT_JOB_LEASE_SECONDS, follow_seconds: DEFAULT_FOLLOW_SECONDS }
     }
 }
 

@@ -43,6 +43,21 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 impl RuleConfig {
+    /// The switches, thresholds and lists as one text, the same for the same rules
+    /// however they were read: an evaluation remembers it, and a change of rules
+    /// makes every project due again.
+    pub fn fingerprint(&self) -> String {
+        let enabled: BTreeMap<_, _> = self.enabled.iter().collect();
+        let thresholds: BTreeMap<_, _> = self.thresholds.iter().collect();
+        format!(
+            "{enabled:?}|{thresholds:?}|{:?}|{}|{:?}|{:?}",
+            self.negative_list,
+            self.real_estate_exception_category,
+            self.real_estate_exceptions,
+            self.forbidden_classes
+        )
+    }
+
     /// Parses and checks a rules file; the error names the file's line.
     pub fn parse(text: &str, name: &str) -> Result<RuleConfig, String> {
         let file: File = toml::from_str(text).map_err(|e| {

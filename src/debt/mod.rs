@@ -366,6 +366,7 @@ pub async fn record_debt_service_payment(
     }
     .insert(&txn)
     .await?;
+    crate::base::marks::changed(&txn, project_id).await?;
     audit(
         &txn,
         ctx,

@@ -101,6 +101,7 @@ pub async fn submit_assessment(ctx: &Ctx, caller: &Caller, input: AssessmentInpu
         .insert(&txn)
         .await?;
     }
+    crate::base::marks::changed(&txn, [project.id]).await?;
     audit(&txn, ctx, caller, "submitAssessment", &project.code, None::<&()>, Some(&model)).await?;
     txn.commit().await?;
     Ok(model)
@@ -245,6 +246,7 @@ pub async fn store_in(
         Some(_) => row.update(txn).await?,
         None => row.insert(txn).await?,
     };
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(
         txn,
         ctx,

@@ -42,6 +42,15 @@ impl IndicatorFacts {
         self.actuals.iter().rfind(|a| period_start(&a.period).is_some_and(|start| start <= on))
     }
 
+    /// The first day after `on` on which [`latest_on`](Self::latest_on) could name
+    /// another actual: it takes the last begun one in order, so only an actual after
+    /// the current latest can take its place, on the first day of its period.
+    pub fn next_latest_after(&self, on: NaiveDate) -> Option<NaiveDate> {
+        let current = self.actuals.iter().rposition(|a| period_start(&a.period).is_some_and(|s| s <= on));
+        let later = current.map_or(0, |at| at + 1);
+        self.actuals.iter().skip(later).filter_map(|a| period_start(&a.period)).filter(|d| *d > on).min()
+    }
+
     /// The actual that counts for a year (§6): of the periods within it, the one ending
     /// last; on a tie the year figure, then the quarter, then the month; of one period,
     /// the latest recorded. Another year's actual never counts.
@@ -140,13 +149,14 @@ fn indicator_facts(
 
 type TargetRows = (HashMap<i64, Vec<performance_target::Model>>, Vec<indicator::Model>, Vec<indicator_actual::Model>);
 
-/// The first day of an actual's period: `2025`, `2025-Q2`, `2025-03`.
-fn period_start(period: &str) -> Option<NaiveDate> {
-    let (year, rest) = period.split_at(period.len().min(4));
-    let year: i32 = year.parse().ok()?;
-    let month = match rest {
+/// The first day of an actual's period: `2025`, `2025-Q2`, `2025-03`; none for a
+/// period that is none of these (a quarter outside 1–4 included).
+pub fn period_start(period: &str) -> Option<NaiveDate> {
+    let cut = period.len().min(4);
+    let year: i32 = period.get(..cut)?.parse().ok()?;
+    let month = match period.get(cut..)? {
         "" => 1,
-        q if q.starts_with("-Q") => (q[2..].parse::<u32>().ok()? - 1) * 3 + 1,
+        q if q.starts_with("-Q") => q.get(2..)?.parse::<u32>().ok().filter(|n| (1..=4).contains(n))? * 3 - 2,
         m => m.strip_prefix('-')?.parse().ok()?,
     };
     NaiveDate::from_ymd_opt(year, month, 1)

@@ -115,6 +115,7 @@ pub async fn allocate_bond_in(
     }
     let subject = format!("{} → {}", bond.code, project.code);
     let after = serde_json::json!({"allocation": &model, "amount": amount, "allocatedOn": allocated_on, "receivedOn": input.received_on});
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "allocateBond", subject, None::<&()>, Some(&after)).await?;
     Ok(model)
 }
@@ -185,6 +186,7 @@ pub async fn record_receipt_in(
     }
     insert_receipt(txn, &allocation, amount, input.received_on, ctx.clock.now()).await?;
     let after = serde_json::json!({"amount": amount, "receivedOn": input.received_on});
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "recordReceipt", format!("{} → {}", bond.code, project.code), None::<&()>, Some(&after))
         .await?;
     Ok(allocation)
@@ -282,6 +284,7 @@ pub async fn adjust_use_in(
     let mut active: use_adjustment::ActiveModel = candidate.into();
     active.id = NotSet;
     let model = active.insert(txn).await?;
+    crate::base::marks::changed(txn, [from.id, to.id]).await?;
     audit(
         txn,
         ctx,

@@ -312,6 +312,7 @@ pub async fn create_project_in(
     }
     .insert(txn)
     .await?;
+    crate::base::marks::changed(txn, [created.id]).await?;
     audit(txn, ctx, caller, "createProject", &created.code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }
@@ -336,6 +337,7 @@ pub async fn update_project(
     changed.version = current.version + 1;
     changed.updated_at = ctx.clock.now();
     let updated = save_if_version(&txn, current.clone(), changed).await?;
+    crate::base::marks::changed(&txn, [updated.id]).await?;
     audit(&txn, ctx, caller, "updateProject", code, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
@@ -413,6 +415,7 @@ pub async fn set_project_status(
     changed.version = current.version + 1;
     changed.updated_at = ctx.clock.now();
     let updated = save_if_version(&txn, current.clone(), changed).await?;
+    crate::base::marks::changed(&txn, [updated.id]).await?;
     audit(&txn, ctx, caller, "setProjectStatus", code, Some(&current), Some(&updated)).await?;
     project_status_change::ActiveModel {
         id: NotSet,
@@ -489,6 +492,7 @@ pub async fn set_spending_plan(
         after.push(row);
     }
     super::history::record(&txn, project.id, super::history::Kind::Plan, &after, ctx.clock.now()).await?;
+    crate::base::marks::changed(&txn, [project.id]).await?;
     audit(&txn, ctx, caller, "setSpendingPlan", project_code, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(project)
@@ -549,6 +553,7 @@ pub async fn set_revenue_forecast_in(
         after.push(row);
     }
     super::history::record(txn, project.id, super::history::Kind::Forecast, &after, ctx.clock.now()).await?;
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "setRevenueForecast", project_code, Some(&before), Some(&after)).await?;
     Ok(project)
 }

@@ -124,6 +124,7 @@ pub async fn record_disbursement_in(
     let mut active: disbursement::ActiveModel = candidate.into();
     active.id = NotSet;
     let created = active.insert(txn).await?;
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "recordDisbursement", &project.code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }
@@ -178,6 +179,7 @@ pub async fn reverse_disbursement(ctx: &Ctx, caller: &Caller, id: i64, reason: &
     .insert(&txn)
     .await
     .map_err(|e| super::unique_or(e, PAYMENT_REVERSAL, "id", format!("记录 {id} 已被红冲")))?;
+    crate::base::marks::changed(&txn, [original.project_id]).await?;
     audit(&txn, ctx, caller, "reverseDisbursement", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)
@@ -229,6 +231,7 @@ pub async fn record_progress_in(
     }
     .insert(txn)
     .await?;
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "recordProgress", &project.code, None::<&()>, Some(&model)).await?;
     Ok(model)
 }
@@ -307,6 +310,7 @@ pub async fn record_revenue_in(
     let mut active: revenue_record::ActiveModel = candidate.into();
     active.id = NotSet;
     let created = active.insert(txn).await?;
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "recordRevenue", &project.code, None::<&()>, Some(&created)).await?;
     Ok(created)
 }
@@ -343,6 +347,7 @@ pub async fn reverse_revenue(ctx: &Ctx, caller: &Caller, id: i64, reason: &str) 
     .insert(&txn)
     .await
     .map_err(|e| super::unique_or(e, REVENUE_REVERSAL, "id", format!("记录 {id} 已被红冲")))?;
+    crate::base::marks::changed(&txn, [original.project_id]).await?;
     audit(&txn, ctx, caller, "reverseRevenue", id.to_string(), Some(&original), Some(&reversal)).await?;
     txn.commit().await?;
     Ok(reversal)

@@ -1,9 +1,10 @@
 //! Monitoring (双监控): the alert rules of domain.md §7 and the data checks of §8 as
 //! pure functions of facts and an as-of date, the alert store with its lifecycle,
-//! and the sweep that runs them in bulk.
+//! the sweep that runs them in bulk, and the follower that runs them on each change.
 
 pub use crate::config::rules as config;
 pub mod facts;
+pub mod follow;
 pub mod panel;
 pub mod rules;
 pub mod store;

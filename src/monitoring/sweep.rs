@@ -2,19 +2,34 @@
 //! portfolio), rules computed, and each batch written in its own transaction that
 //! leaves the alert store consistent — the one exception to one transaction per
 //! change. A sweep that stops midway leaves whole batches behind; the next completes.
+//!
+//! Incremental (issue #19): each project's mark (`base::marks`) counts the changes to
+//! its facts and keeps what its last evaluation saw, as of when, with which rules, and
+//! the next date on which time alone could change a rule's result
+//! (`rules::next`). The daily sweep evaluates only the projects changed since, due,
+//! or evaluated with other rules; `full` evaluates every one. A batch stores a
+//! project's alerts only if no change was counted while it was being evaluated: the
+//! evaluation that follows that change (the follower's) has the newer facts, and an
+//! older one never overwrites it.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sha2::{Digest, Sha256};
 
 use super::facts::{
     load_bonds, load_bonds_known, load_departments, load_departments_known, load_projects, load_projects_known,
 };
+use super::rules::next::project_next;
 use super::rules::{evaluate_bond, evaluate_department, evaluate_project};
-use super::store::{Applied, Scope, apply};
+use super::store::{Applied, Scope, apply, apply_in};
 use super::{Finding, RuleConfig};
 use crate::Ctx;
+use crate::base::marks::project_mark;
+use crate::db::in_write;
 use crate::error::{Error, Result};
 use crate::ledger::entities::project;
 
@@ -57,24 +72,134 @@ pub struct SweepOptions<'a> {
     pub progress: &'a (dyn Fn(Progress) + Sync),
     /// For tests of an interrupted sweep: fail after this many project batches.
     pub fail_after_batches: Option<usize>,
+    /// Every project, not only those changed, due or evaluated with other rules.
+    pub full: bool,
 }
 
 impl Default for SweepOptions<'_> {
     fn default() -> Self {
-        SweepOptions { batch: DEFAULT_BATCH, progress: &|_| {}, fail_after_batches: None }
+        SweepOptions { batch: DEFAULT_BATCH, progress: &|_| {}, fail_after_batches: None, full: false }
     }
 }
 
-async fn project_batch(ctx: &Ctx, after: i64, batch: u64, code: Option<&str>) -> Result<Vec<project::Model>> {
+/// Which projects a batch takes.
+enum Pick<'a> {
+    All,
+    Code(&'a str),
+    /// Those not evaluated as of `as_of` with these rules since their last change.
+    Due {
+        as_of: NaiveDate,
+        rules: &'a str,
+    },
+}
+
+async fn project_batch(ctx: &Ctx, after: i64, batch: u64, pick: &Pick<'_>) -> Result<Vec<project::Model>> {
     let mut select =
         project::Entity::find().filter(project::Column::Id.gt(after)).order_by_asc(project::Column::Id).limit(batch);
-    if let Some(code) = code {
-        select = select.filter(project::Column::Code.eq(code));
+    match pick {
+        Pick::All => {}
+        Pick::Code(code) => select = select.filter(project::Column::Code.eq(*code)),
+        Pick::Due { as_of, rules } => {
+            use project_mark::Column as M;
+            let fresh = Query::select()
+                .column(M::ProjectId)
+                .from(project_mark::Entity)
+                .cond_where(
+                    Condition::all()
+                        .add(Expr::col(M::Evaluated).equals(M::Changes))
+                        .add(M::Rules.eq(*rules))
+                        .add(M::EvaluatedOn.lte(*as_of))
+                        .add(Condition::any().add(M::NextDue.is_null()).add(M::NextDue.gt(*as_of))),
+                )
+                .to_owned();
+            select = select.filter(project::Column::Id.not_in_subquery(fresh));
+        }
     }
     Ok(select.all(&ctx.db).await?)
 }
 
-/// Runs every enabled rule as of a date and stores the result.
+/// The rules and settings an evaluation ran with, as the short fingerprint its mark keeps.
+pub fn fingerprint(ctx: &Ctx, config: &RuleConfig) -> String {
+    let text = format!("{}|{:?}|{}", config.fingerprint(), ctx.settings.debt, env!("CARGO_PKG_VERSION"));
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+/// The change counts of these projects (a project without a mark has none).
+async fn changes_of(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Result<HashMap<i64, i64>> {
+    let mut select = project_mark::Entity::find().filter(project_mark::Column::ProjectId.is_in(ids.iter().copied()));
+    if lock {
+        // PostgreSQL: a writer counting a change waits for this batch to commit (SQLite
+        // has one writer at a time already).
+        select = select.lock_exclusive();
+    }
+    Ok(select.all(db).await?.into_iter().map(|m| (m.project_id, m.changes)).collect())
+}
+
+/// Evaluates these projects as of a date and stores their alerts and marks in one
+/// transaction. A project whose change count moved since it was read is left out:
+/// the evaluation that follows its change stores the newer facts. Returns what was
+/// applied and how many projects were stored.
+pub(super) async fn evaluate_projects(
+    ctx: &Ctx,
+    config: &RuleConfig,
+    as_of: NaiveDate,
+    rules: &str,
+    projects: Vec<project::Model>,
+    now: DateTime<Utc>,
+) -> Result<(Applied, usize)> {
+    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    let seen = changes_of(&ctx.db, &ids, false).await?;
+    let t = Instant::now();
+    let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
+    let loaded = t.elapsed();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut next = HashMap::new();
+    for f in &facts {
+        findings.extend(evaluate_project(f, config, as_of));
+        next.insert(f.project.id, project_next(f, config, as_of));
+    }
+    let evaluated = t.elapsed();
+    let stored = in_write(&ctx.db, async |txn| {
+        let current = changes_of(txn, &ids, true).await?;
+        let kept: HashSet<i64> = ids.iter().copied().filter(|id| current.get(id) == seen.get(id)).collect();
+        findings.retain(|f| f.subject.project_id.is_some_and(|p| kept.contains(&p)));
+        let mut kept: Vec<i64> = kept.into_iter().collect();
+        kept.sort_unstable();
+        let applied = apply_in(txn, &Scope::Projects(kept.clone()), findings, now).await?;
+        let marks = kept.iter().map(|id| project_mark::ActiveModel {
+            project_id: Set(*id),
+            changes: Set(0),
+            evaluated: Set(Some(seen.get(id).copied().unwrap_or(0))),
+            evaluated_on: Set(Some(as_of)),
+            rules: Set(Some(rules.to_string())),
+            next_due: Set(next.get(id).copied().flatten()),
+        });
+        for chunk in marks.collect::<Vec<_>>().chunks(200) {
+            use project_mark::Column as M;
+            let keep_count = OnConflict::column(M::ProjectId)
+                .update_columns([M::Evaluated, M::EvaluatedOn, M::Rules, M::NextDue])
+                .to_owned();
+            project_mark::Entity::insert_many(chunk.to_vec())
+                .on_conflict(keep_count)
+                .exec_without_returning(txn)
+                .await?;
+        }
+        Ok((applied, kept.len()))
+    })
+    .await?;
+    tracing::debug!(
+        projects = ids.len(),
+        stored = stored.1,
+        load_ms = loaded.as_millis() as u64,
+        rules_ms = (evaluated - loaded).as_millis() as u64,
+        write_ms = (t.elapsed() - evaluated).as_millis() as u64,
+        "sweep batch"
+    );
+    Ok(stored)
+}
+
+/// Runs every enabled rule as of a date and stores the result: for every project when
+/// `options.full`, else for those changed, due or evaluated with other rules since.
 pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: SweepOptions<'_>) -> Result<SweepResult> {
     let started = Instant::now();
     let now = ctx.clock.now();
@@ -84,27 +209,17 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
         result.updated += a.updated;
         result.resolved += a.resolved;
     };
+    let rules = fingerprint(ctx, config);
+    let pick = if options.full { Pick::All } else { Pick::Due { as_of, rules: &rules } };
     let mut after = 0;
     let mut batches = 0;
     loop {
-        let projects = project_batch(ctx, after, options.batch, None).await?;
+        let projects = project_batch(ctx, after, options.batch, &pick).await?;
         let Some(last) = projects.last() else { break };
         after = last.id;
-        let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-        let t = Instant::now();
-        let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
-        let loaded = t.elapsed();
-        let findings: Vec<Finding> = facts.iter().flat_map(|f| evaluate_project(f, config, as_of)).collect();
-        let evaluated = t.elapsed();
-        add(apply(ctx, &Scope::Projects(ids.clone()), findings, now).await?);
-        tracing::debug!(
-            projects = ids.len(),
-            load_ms = loaded.as_millis() as u64,
-            rules_ms = (evaluated - loaded).as_millis() as u64,
-            write_ms = (t.elapsed() - evaluated).as_millis() as u64,
-            "sweep batch"
-        );
-        result.projects += ids.len();
+        let (applied, stored) = evaluate_projects(ctx, config, as_of, &rules, projects, now).await?;
+        add(applied);
+        result.projects += stored;
         batches += 1;
         (options.progress)(Progress::Projects(result.projects));
         if options.fail_after_batches == Some(batches) {
@@ -146,7 +261,8 @@ pub async fn preview(
     let mut findings = Vec::new();
     let mut after = 0;
     loop {
-        let mut projects = project_batch(ctx, after, DEFAULT_BATCH, project_code).await?;
+        let pick = project_code.map_or(Pick::All, Pick::Code);
+        let mut projects = project_batch(ctx, after, DEFAULT_BATCH, &pick).await?;
         let Some(last) = projects.last() else { break };
         after = last.id;
         // As known at T, a project registered later did not exist yet.

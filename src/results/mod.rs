@@ -124,6 +124,7 @@ pub async fn submit_self_evaluation_in(
     }
     .insert(txn)
     .await?;
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "submitSelfEvaluation", format!("{} {year}", project.code), None::<&()>, Some(&saved))
         .await?;
     Ok(saved)
@@ -277,6 +278,7 @@ async fn insert(
     .insert(txn)
     .await?;
     step(txn, ctx, caller, saved.id, RectificationStep::Opened, today, Some(saved.issue.clone())).await?;
+    crate::base::marks::changed(txn, [project.id]).await?;
     audit(txn, ctx, caller, "openRectification", format!("{} #{}", project.code, saved.id), None::<&()>, Some(&saved))
         .await?;
     Ok(saved)
@@ -419,6 +421,7 @@ pub async fn submit_rectification(
     })
     .await?;
     step(&txn, ctx, caller, id, RectificationStep::Submitted, on, Some(response)).await?;
+    crate::base::marks::changed(&txn, [before.project_id]).await?;
     audit(&txn, ctx, caller, "submitRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -459,6 +462,7 @@ pub async fn review_rectification(
     })
     .await?;
     step(&txn, ctx, caller, id, what, on, note).await?;
+    crate::base::marks::changed(&txn, [before.project_id]).await?;
     audit(&txn, ctx, caller, "reviewRectification", format!("#{id}"), Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

@@ -148,6 +148,7 @@ pub async fn declare_target_in(
         .await?;
     }
     let subject = input.project_code.clone().or(input.department_code.clone()).unwrap_or_default();
+    crate::base::marks::changed(txn, target.project_id).await?;
     audit(txn, ctx, caller, "declareTarget", subject, None::<&()>, Some(&target)).await?;
     Ok(target)
 }
@@ -170,6 +171,7 @@ pub async fn approve_target(
     active.approved_on = Set(Some(approved_on));
     active.approved_at = Set(Some(ctx.clock.now()));
     let updated = active.update(&txn).await?;
+    crate::base::marks::changed(&txn, updated.project_id).await?;
     audit(&txn, ctx, caller, "approveTarget", id.to_string(), Some(&target), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
@@ -223,6 +225,7 @@ pub async fn record_indicator_actual(
     }
     .insert(&txn)
     .await?;
+    crate::base::marks::changed(&txn, target.as_ref().and_then(|t| t.project_id)).await?;
     audit(&txn, ctx, caller, "recordIndicatorActual", ind.id.to_string(), None::<&()>, Some(&actual)).await?;
     txn.commit().await?;
     Ok(ind)

@@ -102,8 +102,13 @@ impl TestApp {
 
     /// Sends a GraphQL request with these credentials (none: anonymous); returns status and body.
     pub async fn send(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        self.send_to(&self.url, token, query, variables).await
+    }
+
+    /// [`send`](Self::send) to another server of this app's database.
+    pub async fn send_to(&self, url: &str, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
         let mut request =
-            self.client.post(format!("{}/graphql", self.url)).json(&json!({"query": query, "variables": variables}));
+            self.client.post(format!("{url}/graphql")).json(&json!({"query": query, "variables": variables}));
         if let Some(t) = token {
             request = request.bearer_auth(t);
         }
@@ -116,6 +121,11 @@ impl TestApp {
     pub async fn replica(&self) -> Ctx {
         let conn = db::connect(&self.place.0, self.place.1.as_deref()).await.expect("a second pool");
         Ctx::new(conn, self.clock.clone())
+    }
+
+    /// The same test schema on another server (a standby of this one).
+    pub async fn connect_elsewhere(&self, url: &str) -> sea_orm::DatabaseConnection {
+        db::connect(url, self.place.1.as_deref()).await.expect("connect to the other server")
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {

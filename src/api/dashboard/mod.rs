@@ -56,6 +56,21 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/assets/dashboard.css", get(stylesheet))
 }
 
+/// After a dashboard form's change has committed, the follower evaluates the changed
+/// projects' alerts (as after a GraphQL mutation).
+pub(super) async fn follow_forms(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let posted = request.method() == axum::http::Method::POST;
+    let response = next.run(request).await;
+    if posted {
+        state.ctx.changed.notify_one();
+    }
+    response
+}
+
 async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],

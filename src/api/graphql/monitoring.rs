@@ -227,7 +227,8 @@ impl MonitoringMutation {
     /// Runs every alert rule now and stores the result; the scheduled job calls the same code.
     async fn run_alert_sweep(&self, ctx: &Context<'_>) -> GqlResult<SweepResult> {
         let app = app(ctx);
-        let options = crate::monitoring::sweep::SweepOptions::default();
+        // Asked for by hand: every project, not only those changed or due.
+        let options = crate::monitoring::sweep::SweepOptions { full: true, ..Default::default() };
         let r = crate::monitoring::sweep::run(app, &app.rules, app.clock.today(), options).await.gql()?;
         Ok(SweepResult {
             projects: r.projects as i32,

@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod decision;
 pub mod management;
+pub mod next;
 pub mod output;
 pub mod results;
 pub mod sustainability;
@@ -18,45 +19,46 @@ use crate::targets::parse::{TargetKind, attainment};
 
 type ProjectRule = fn(&ProjectFacts, &RuleConfig, NaiveDate) -> Vec<Finding>;
 
-/// Every project rule with its id.
-pub const PROJECT_RULES: &[(&str, ProjectRule)] = &[
-    ("D1", decision::d1),
-    ("D2", decision::d2),
-    ("D3", decision::d3),
-    ("D4", decision::d4),
-    ("D5", decision::d5),
-    ("D6", decision::d6),
-    ("D7", decision::d7),
-    ("D8", decision::d8),
-    ("M1", management::m1),
-    ("M2", management::m2),
-    ("M3", management::m3),
-    ("M4", management::m4),
-    ("M5", management::m5),
-    ("M6", management::m6),
-    ("M8", management::m8),
-    ("M9", management::m9),
-    ("M10", management::m10),
-    ("M11", management::m11),
-    ("M12", management::m12),
-    ("O1", output::o1),
-    ("O2", output::o2),
-    ("O3", output::o3),
-    ("O4", output::o4),
-    ("O5", output::o5),
-    ("S1", sustainability::s1),
-    ("S2", sustainability::s2),
-    ("S3", sustainability::s3),
-    ("S4", sustainability::s4),
-    ("S5", sustainability::s5),
-    ("S6", sustainability::s6),
-    ("S7", sustainability::s7),
-    ("S8", sustainability::s8),
-    ("R1", results::r1),
-    ("R2", results::r2),
-    ("R3", results::r3),
-    ("C1", checks::c1_project),
-    ("C5", checks::c5_project),
+/// Every project rule with its id and its companion: when time alone could next
+/// change its result (`next`).
+pub const PROJECT_RULES: &[(&str, ProjectRule, next::NextDate)] = &[
+    ("D1", decision::d1, next::decision::d1),
+    ("D2", decision::d2, next::decision::d2),
+    ("D3", decision::d3, next::decision::d3),
+    ("D4", decision::d4, next::decision::d4),
+    ("D5", decision::d5, next::decision::d5),
+    ("D6", decision::d6, next::decision::d6),
+    ("D7", decision::d7, next::decision::d7),
+    ("D8", decision::d8, next::decision::d8),
+    ("M1", management::m1, next::management::m1),
+    ("M2", management::m2, next::management::m2),
+    ("M3", management::m3, next::management::m3),
+    ("M4", management::m4, next::management::m4),
+    ("M5", management::m5, next::management::m5),
+    ("M6", management::m6, next::management::m6),
+    ("M8", management::m8, next::management::m8),
+    ("M9", management::m9, next::management::m9),
+    ("M10", management::m10, next::management::m10),
+    ("M11", management::m11, next::management::m11),
+    ("M12", management::m12, next::management::m12),
+    ("O1", output::o1, next::output::o1),
+    ("O2", output::o2, next::output::o2),
+    ("O3", output::o3, next::output::o3),
+    ("O4", output::o4, next::output::o4),
+    ("O5", output::o5, next::output::o5),
+    ("S1", sustainability::s1, next::sustainability::s1),
+    ("S2", sustainability::s2, next::sustainability::s2),
+    ("S3", sustainability::s3, next::sustainability::s3),
+    ("S4", sustainability::s4, next::sustainability::s4),
+    ("S5", sustainability::s5, next::sustainability::s5),
+    ("S6", sustainability::s6, next::sustainability::s6),
+    ("S7", sustainability::s7, next::sustainability::s7),
+    ("S8", sustainability::s8, next::sustainability::s8),
+    ("R1", results::r1, next::results::r1),
+    ("R2", results::r2, next::results::r2),
+    ("R3", results::r3, next::results::r3),
+    ("C1", checks::c1_project, next::results::c1),
+    ("C5", checks::c5_project, next::results::c5),
 ];
 
 /// The data checks on declarations (domain.md §8): what an import reports.
@@ -79,8 +81,8 @@ fn project_rules(
 ) -> Vec<Finding> {
     PROJECT_RULES
         .iter()
-        .filter(|(id, _)| wanted(id) && config.enabled(id))
-        .flat_map(|(_, rule)| rule(facts, config, as_of))
+        .filter(|(id, ..)| wanted(id) && config.enabled(id))
+        .flat_map(|(_, rule, _)| rule(facts, config, as_of))
         .collect()
 }
 
