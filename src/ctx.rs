@@ -29,7 +29,8 @@ pub struct Ctx {
     pub evaluation: Arc<EvaluationConfig>,
     /// Rectification due days and next year's suggestions (`jobs/results.toml`).
     pub results: Arc<ResultsConfig>,
-    /// Wakes this replica's follower (`monitoring::follow`) once a change has committed.
+    /// Wakes this replica's follower (`monitoring::follow`, on a replica with a
+    /// scheduler) once a change has committed.
     pub changed: Arc<tokio::sync::Notify>,
     /// A PostgreSQL standby for read-only GraphQL requests (`--read-database-url`).
     pub standby: Option<DatabaseConnection>,

@@ -1,8 +1,9 @@
 //! Read-only GraphQL requests answered from a PostgreSQL standby (issue #19,
 //! `--read-database-url`): researchers' panels load the standby while writes, jobs and
 //! the dashboard stay on the primary. The standby lags a little behind, so a caller's
-//! reads go to the primary for `primary_after_write_seconds` after its own write on
-//! this replica: a clerk sees the figure they just changed.
+//! reads go to the primary for `primary_after_write_seconds` after its own GraphQL
+//! write on this replica: a clerk sees the figure they just changed. The memory is
+//! this replica's: behind a balancer, send a caller to one replica (sticky sessions).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

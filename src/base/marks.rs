@@ -1,5 +1,7 @@
 //! Each project's count of recorded changes (issue #19): every write to a project's
-//! facts counts one in its own transaction, so the sweep can tell which projects
+//! facts counts one in its own transaction (a write to a bond's allocations counts one
+//! for each holder, whose share of its lines may move; the synthetic portfolio's
+//! projects start without a mark, as never evaluated), so the sweep can tell which projects
 //! changed since it last evaluated them, and the follower re-evaluates them right
 //! after. The sweep's side of the row (what it saw, as of when, the next date due)
 //! is written by monitoring; only the count lives here, below every domain that writes.

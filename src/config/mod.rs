@@ -32,9 +32,10 @@ pub struct ReadSettings {
     /// its own write use the primary.
     #[arg(long, env = "BONDWATCH_READ_DATABASE_URL")]
     pub read_database_url: Option<String>,
-    /// Seconds after a caller's own write during which its reads still go to the
-    /// primary, so that a clerk sees the figure they just changed however far the
-    /// standby lags.
+    /// Seconds after a caller's own write (through this replica's GraphQL) during which
+    /// its reads still go to the primary, so that a clerk sees the figure they just
+    /// changed while the standby catches up; a standby lagging further shows older
+    /// figures after that.
     #[arg(long, env = "BONDWATCH_PRIMARY_AFTER_WRITE_SECONDS", default_value_t = DEFAULT_PRIMARY_AFTER_WRITE_SECONDS,
           value_parser = clap::value_parser!(u64).range(0..=300))]
     pub primary_after_write_seconds: u64,

@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QuerySelect,
+    Set,
 };
 
 use super::entities::{allocation, allocation_increment, bond, project, receipt, use_adjustment};
@@ -115,7 +116,8 @@ pub async fn allocate_bond_in(
     }
     let subject = format!("{} → {}", bond.code, project.code);
     let after = serde_json::json!({"allocation": &model, "amount": amount, "allocatedOn": allocated_on, "receivedOn": input.received_on});
-    crate::base::marks::changed(txn, [project.id]).await?;
+    // The bond's lines are split among all its holders: another's share can move too.
+    crate::base::marks::changed(txn, holders_of(txn, bond.id).await?).await?;
     audit(txn, ctx, caller, "allocateBond", subject, None::<&()>, Some(&after)).await?;
     Ok(model)
 }
@@ -284,7 +286,8 @@ pub async fn adjust_use_in(
     let mut active: use_adjustment::ActiveModel = candidate.into();
     active.id = NotSet;
     let model = active.insert(txn).await?;
-    crate::base::marks::changed(txn, [from.id, to.id]).await?;
+    // Both projects, and the bond's other holders, whose shares of its lines can move.
+    crate::base::marks::changed(txn, holders_of(txn, bond.id).await?.into_iter().chain([from.id, to.id])).await?;
     audit(
         txn,
         ctx,
@@ -296,6 +299,18 @@ pub async fn adjust_use_in(
     )
     .await?;
     Ok(model)
+}
+
+/// The projects holding a bond (those allocated it, adjustments' receivers included,
+/// since a receiver is given an allocation).
+async fn holders_of(txn: &DatabaseTransaction, bond_id: i64) -> Result<Vec<i64>> {
+    Ok(allocation::Entity::find()
+        .select_only()
+        .column(allocation::Column::ProjectId)
+        .filter(allocation::Column::BondId.eq(bond_id))
+        .into_tuple()
+        .all(txn)
+        .await?)
 }
 
 /// The adjustment's reason, trimmed, when it is one 财预〔2021〕110号 allows and the

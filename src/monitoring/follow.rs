@@ -2,10 +2,12 @@
 //! alerts are evaluated again as of today, so a payment clears its M2 in the same
 //! minute rather than at the next morning's sweep. It takes the projects whose mark
 //! counts more changes than their last evaluation saw, which makes it the same on
-//! every replica and for every writer (the API, an import, the command line); a
-//! replica's own writes wake it at once, others' within `every`. Two followers, or a
-//! follower and a sweep, may evaluate one project together: whichever stores second
-//! stores the same facts or is refused by the change count (`sweep::evaluate_projects`).
+//! every replica and for every writer (the API, an import, the command line). It runs
+//! on replicas with a scheduler: their own writes wake it at once; writes through an
+//! API-only replica (`--no-scheduler`), an import or the command line are found
+//! within `every`. Two followers, or a follower and a sweep, may evaluate one project
+//! together: they wait for each other's store, and one that read the facts before a
+//! later change is refused by the change count (`sweep::evaluate_projects`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,7 +48,7 @@ pub async fn once(ctx: &Ctx, config: &RuleConfig) -> Result<usize> {
             .order_by_asc(project::Column::Id)
             .all(&ctx.db)
             .await?;
-        let (_, n) = evaluate_projects(ctx, config, ctx.clock.today(), &rules, projects, ctx.clock.now()).await?;
+        let (_, n) = evaluate_projects(ctx, config, ctx.clock.today(), &rules, projects).await?;
         stored += n;
     }
     Ok(stored)

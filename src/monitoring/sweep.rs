@@ -8,16 +8,20 @@
 //! the next date on which time alone could change a rule's result
 //! (`rules::next`). The daily sweep evaluates only the projects changed since, due,
 //! or evaluated with other rules; `full` evaluates every one. A batch stores a
-//! project's alerts only if no change was counted while it was being evaluated: the
-//! evaluation that follows that change (the follower's) has the newer facts, and an
-//! older one never overwrites it.
+//! project's alerts only if no change was counted while it was being evaluated
+//! (`lock_changes`): the evaluation that follows that change (the follower's) has the
+//! newer facts, and an older one does not overwrite it.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use sha2::{Digest, Sha256};
 
 use super::facts::{
@@ -86,7 +90,8 @@ impl Default for SweepOptions<'_> {
 enum Pick<'a> {
     All,
     Code(&'a str),
-    /// Those not evaluated as of `as_of` with these rules since their last change.
+    /// Those changed since their last evaluation, evaluated with other rules, or whose
+    /// next date has come by `as_of`.
     Due {
         as_of: NaiveDate,
         rules: &'a str,
@@ -108,8 +113,14 @@ async fn project_batch(ctx: &Ctx, after: i64, batch: u64, pick: &Pick<'_>) -> Re
                     Condition::all()
                         .add(Expr::col(M::Evaluated).equals(M::Changes))
                         .add(M::Rules.eq(*rules))
-                        .add(M::EvaluatedOn.lte(*as_of))
-                        .add(Condition::any().add(M::NextDue.is_null()).add(M::NextDue.gt(*as_of))),
+                        // Evaluated as of a later day already (a catch-up of a missed
+                        // slot behind the follower): that newer evaluation stands.
+                        .add(
+                            Condition::any()
+                                .add(M::EvaluatedOn.gt(*as_of))
+                                .add(M::NextDue.is_null())
+                                .add(M::NextDue.gt(*as_of)),
+                        ),
                 )
                 .to_owned();
             select = select.filter(project::Column::Id.not_in_subquery(fresh));
@@ -125,15 +136,43 @@ pub fn fingerprint(ctx: &Ctx, config: &RuleConfig) -> String {
 }
 
 /// The change counts of these projects (a project without a mark has none).
-async fn changes_of(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Result<HashMap<i64, i64>> {
-    let mut select = project_mark::Entity::find().filter(project_mark::Column::ProjectId.is_in(ids.iter().copied()));
-    if lock {
-        // PostgreSQL: a writer counting a change waits for this batch to commit (SQLite
-        // has one writer at a time already).
-        select = select.lock_exclusive();
-    }
-    Ok(select.all(db).await?.into_iter().map(|m| (m.project_id, m.changes)).collect())
+async fn changes_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    let rows =
+        project_mark::Entity::find().filter(project_mark::Column::ProjectId.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|m| (m.project_id, m.changes)).collect())
 }
+
+/// Inside the storing transaction: the change counts of the projects this batch may
+/// store, locked until it commits. Every project gets its mark first, so that two
+/// evaluators of a project without one wait for each other too. On PostgreSQL a
+/// writer counting a change then waits for this batch to commit, and a mark a writer
+/// holds is skipped — its project is the follower's, after that change — so neither
+/// side ever waits on the other in a circle (SQLite has one writer at a time anyway).
+async fn lock_changes(txn: &DatabaseTransaction, ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    use project_mark::Column as M;
+    let rows = ids.iter().map(|id| project_mark::ActiveModel {
+        project_id: Set(*id),
+        changes: Set(0),
+        evaluated: NotSet,
+        evaluated_on: NotSet,
+        rules: NotSet,
+        next_due: NotSet,
+    });
+    for chunk in rows.collect::<Vec<_>>().chunks(CHUNK) {
+        let keep = OnConflict::column(M::ProjectId).do_nothing().to_owned();
+        project_mark::Entity::insert_many(chunk.to_vec()).on_conflict(keep).exec_without_returning(txn).await?;
+    }
+    let locked = project_mark::Entity::find()
+        .filter(M::ProjectId.is_in(ids.iter().copied()))
+        .order_by_asc(M::ProjectId)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(txn)
+        .await?;
+    Ok(locked.into_iter().map(|m| (m.project_id, m.changes)).collect())
+}
+
+/// Rows a multi-row statement carries.
+const CHUNK: usize = 200;
 
 /// Evaluates these projects as of a date and stores their alerts and marks in one
 /// transaction. A project whose change count moved since it was read is left out:
@@ -145,10 +184,9 @@ pub(super) async fn evaluate_projects(
     as_of: NaiveDate,
     rules: &str,
     projects: Vec<project::Model>,
-    now: DateTime<Utc>,
 ) -> Result<(Applied, usize)> {
     let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-    let seen = changes_of(&ctx.db, &ids, false).await?;
+    let seen = changes_of(&ctx.db, &ids).await?;
     let t = Instant::now();
     let facts = load_projects(&ctx.db, &ctx.settings.debt, projects).await?;
     let loaded = t.elapsed();
@@ -160,21 +198,24 @@ pub(super) async fn evaluate_projects(
     }
     let evaluated = t.elapsed();
     let stored = in_write(&ctx.db, async |txn| {
-        let current = changes_of(txn, &ids, true).await?;
-        let kept: HashSet<i64> = ids.iter().copied().filter(|id| current.get(id) == seen.get(id)).collect();
+        let current = lock_changes(txn, &ids).await?;
+        // A project without a mark when read had no change counted: 0.
+        let seen_of = |id: &i64| seen.get(id).copied().unwrap_or(0);
+        let kept: HashSet<i64> = ids.iter().copied().filter(|id| current.get(id) == Some(&seen_of(id))).collect();
         findings.retain(|f| f.subject.project_id.is_some_and(|p| kept.contains(&p)));
         let mut kept: Vec<i64> = kept.into_iter().collect();
         kept.sort_unstable();
-        let applied = apply_in(txn, &Scope::Projects(kept.clone()), findings, now).await?;
+        // Stamped when stored: a batch stored after another evaluator's never moves its times back.
+        let applied = apply_in(txn, &Scope::Projects(kept.clone()), findings, ctx.clock.now()).await?;
         let marks = kept.iter().map(|id| project_mark::ActiveModel {
             project_id: Set(*id),
             changes: Set(0),
-            evaluated: Set(Some(seen.get(id).copied().unwrap_or(0))),
+            evaluated: Set(Some(seen_of(id))),
             evaluated_on: Set(Some(as_of)),
             rules: Set(Some(rules.to_string())),
             next_due: Set(next.get(id).copied().flatten()),
         });
-        for chunk in marks.collect::<Vec<_>>().chunks(200) {
+        for chunk in marks.collect::<Vec<_>>().chunks(CHUNK) {
             use project_mark::Column as M;
             let keep_count = OnConflict::column(M::ProjectId)
                 .update_columns([M::Evaluated, M::EvaluatedOn, M::Rules, M::NextDue])
@@ -217,7 +258,7 @@ pub async fn run(ctx: &Ctx, config: &RuleConfig, as_of: NaiveDate, options: Swee
         let projects = project_batch(ctx, after, options.batch, &pick).await?;
         let Some(last) = projects.last() else { break };
         after = last.id;
-        let (applied, stored) = evaluate_projects(ctx, config, as_of, &rules, projects, now).await?;
+        let (applied, stored) = evaluate_projects(ctx, config, as_of, &rules, projects).await?;
         add(applied);
         result.projects += stored;
         batches += 1;

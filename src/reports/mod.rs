@@ -363,9 +363,12 @@ fn declared_targets(c: &Context<'_>, heading: &str) -> Section {
 }
 
 /// Was an alert open at some time between two days (both included), in the office's days?
+/// One not resolved is open still, however long since a sweep last looked at its project
+/// (the daily sweep evaluates only projects changed or due).
 fn seen_between(a: &crate::monitoring::store::alert::Model, start: NaiveDate, end: NaiveDate) -> bool {
     let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&crate::clock::OFFICE_TZ).date_naive();
-    day(a.first_seen_at) <= end && day(a.last_seen_at) >= start
+    let open_until = if a.resolved_at.is_none() { end } else { day(a.last_seen_at) };
+    day(a.first_seen_at) <= end && open_until >= start
 }
 
 /// 决策 管理 产出 可持续性, from the name the scores and alerts store (an unknown one as
@@ -510,4 +513,51 @@ pub async fn scoring_workbook(ctx: &Ctx, year: i32, project: Option<&str>) -> Re
         }
     }
     workbook(&tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::seen_between;
+    use crate::monitoring::store::alert;
+
+    fn alert(first: (i32, u32, u32), last: (i32, u32, u32), resolved: bool) -> alert::Model {
+        let at = |(y, m, d): (i32, u32, u32)| Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap();
+        alert::Model {
+            id: 1,
+            rule: "D6".into(),
+            dimension: "DECISION".into(),
+            stage: "BORROW".into(),
+            severity: "RED".into(),
+            project_id: Some(1),
+            bond_id: None,
+            department_id: None,
+            indicator_id: None,
+            subject_key: "p1".into(),
+            open_key: (!resolved).then(|| "D6|p1".into()),
+            message: String::new(),
+            measured: None,
+            threshold: None,
+            evidence: "null".into(),
+            status: if resolved { "RESOLVED" } else { "OPEN" }.into(),
+            first_seen_at: at(first),
+            last_seen_at: at(last),
+            resolved_at: resolved.then(|| at(last)),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn an_alert_still_open_counts_in_every_period_since_it_was_raised() {
+        let year = |y| (NaiveDate::from_ymd_opt(y, 1, 1).unwrap(), NaiveDate::from_ymd_opt(y, 12, 31).unwrap());
+        let (start, end) = year(2027);
+        // Raised in March 2026 and last looked at then (nothing of its project changed or fell due since).
+        assert!(seen_between(&alert((2026, 3, 1), (2026, 3, 1), false), start, end));
+        // Resolved in 2026, it is not 2027's.
+        assert!(!seen_between(&alert((2026, 3, 1), (2026, 9, 1), true), start, end));
+        // Raised after the period, it is not the period's.
+        let (start, end) = year(2025);
+        assert!(!seen_between(&alert((2026, 3, 1), (2026, 3, 1), false), start, end));
+    }
 }

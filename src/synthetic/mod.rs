@@ -302,12 +302,36 @@ async fn insert_project_rows(
         target_rows.push(project_rows(rng, p, &bond_rows[*g], *build, *investment, span, &mut out));
     }
     count.rows += insert_chunks(txn, out.allocations).await?;
+    count.rows += insert_money_in(txn, rows, span).await?;
     count.rows += insert_chunks(txn, out.disbursements).await?;
     count.rows += insert_chunks(txn, out.progress).await?;
     count.rows += insert_chunks(txn, out.revenue).await?;
     count.rows += insert_chunks(txn, out.forecasts).await?;
     count.rows += insert_chunks(txn, out.assessments).await?;
     Ok(target_rows)
+}
+
+/// Each allocation's money, in force and received in the treasury on the day it was
+/// allocated (the bond's issue date): its increment and its receipt.
+async fn insert_money_in(txn: &sea_orm::DatabaseTransaction, rows: &[project::Model], span: &Span) -> Result<usize> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let allocations = allocation::Entity::find().filter(allocation::Column::ProjectId.is_in(ids)).all(txn).await?;
+    let increments = allocations.iter().map(|a| allocation_increment::ActiveModel {
+        id: NotSet,
+        allocation_id: Set(a.id),
+        amount: Set(a.amount),
+        allocated_on: Set(a.allocated_on),
+        recorded_at: Set(span.now),
+    });
+    let receipts = allocations.iter().map(|a| receipt::ActiveModel {
+        id: NotSet,
+        allocation_id: Set(a.id),
+        amount: Set(a.amount),
+        received_on: Set(a.allocated_on),
+        recorded_at: Set(span.now),
+    });
+    Ok(insert_chunks(txn, increments.collect()).await? + insert_chunks(txn, receipts.collect()).await?)
 }
 
 /// The rows of one project, into `out`; returns its target row.

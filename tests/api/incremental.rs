@@ -83,6 +83,23 @@ async fn a_sweep_evaluates_the_changed_projects_and_a_full_one_every_project() {
 }
 
 #[tokio::test]
+async fn an_allocation_to_another_holder_of_the_bond_makes_the_first_due_again() {
+    let app = TestApp::spawn().await;
+    app.basics().await;
+    app.ok(
+        r#"mutation { createProject(input: {code: "P2", name: "x", departmentCode: "JT", executingUnit: "u", category: "交通基础设施", approvedInvestment: "10.00"}) { code } }"#,
+        json!({}),
+    )
+    .await;
+    app.ok(r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P1", amount: "1000.00", allocatedOn: "2026-06-01"}) { amount } }"#, json!({})).await;
+    let today = day(2026, 6, 15);
+    assert_eq!(sweep::run(&app.ctx, &app.ctx.rules, today, SweepOptions::default()).await.unwrap().projects, 2);
+    // B1's lines are split between its holders: P2's allocation moves P1's share too.
+    app.ok(r#"mutation { allocateBond(input: {bondCode: "B1", projectCode: "P2", amount: "1000.00", allocatedOn: "2026-06-15"}) { amount } }"#, json!({})).await;
+    assert_eq!(sweep::run(&app.ctx, &app.ctx.rules, today, SweepOptions::default()).await.unwrap().projects, 2);
+}
+
+#[tokio::test]
 async fn a_payment_clears_its_m2_right_after_it_is_recorded() {
     let app = TestApp::spawn().await;
     // This replica's follower, woken by each committed mutation (and otherwise only hourly).
