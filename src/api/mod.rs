@@ -354,11 +354,10 @@ async fn graphql(
     };
     let response = coded(schema.execute(request.data(Loaders::new(ctx))).await);
     if write {
-        // From the commit on, however long the write took.
+        // Committed by now: the read window starts, the follower evaluates the changed projects' alerts.
         if let (Some(reads), Some(username)) = (&state.reads, &username) {
             reads.wrote(username, state.ctx.clock.now());
         }
-        // Committed by now: the follower evaluates the changed projects' alerts.
         state.ctx.changed.notify_one();
     }
     GraphQLResponse::from(response).into_response()
