@@ -41,17 +41,22 @@ pub async fn changed(db: &impl ConnectionTrait, projects: impl IntoIterator<Item
     if ids.is_empty() {
         return Ok(());
     }
-    let rows = ids.into_iter().map(|id| project_mark::ActiveModel {
-        project_id: Set(id),
-        changes: Set(1),
-        evaluated: NotSet,
-        evaluated_on: NotSet,
-        rules: NotSet,
-        next_due: NotSet,
-    });
+    let rows = ids.into_iter().map(|id| new_mark(id, 1));
     let bump = OnConflict::column(Column::ProjectId)
         .value(Column::Changes, Expr::col((Entity, Column::Changes)).add(1))
         .to_owned();
     Entity::insert_many(rows).on_conflict(bump).exec_without_returning(db).await?;
     Ok(())
+}
+
+/// A project's first mark, with this many changes counted and no evaluation yet.
+pub fn new_mark(project_id: i64, changes: i64) -> project_mark::ActiveModel {
+    project_mark::ActiveModel {
+        project_id: Set(project_id),
+        changes: Set(changes),
+        evaluated: NotSet,
+        evaluated_on: NotSet,
+        rules: NotSet,
+        next_due: NotSet,
+    }
 }

@@ -12,42 +12,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
 use super::RuleConfig;
-use super::sweep::{DEFAULT_BATCH, evaluate_projects, fingerprint};
+use super::sweep::{DEFAULT_BATCH, Pick, evaluate_projects, fingerprint, project_batch};
 use crate::Ctx;
-use crate::base::marks::project_mark;
 use crate::error::Result;
-use crate::ledger::entities::project;
 
 /// Evaluates every project changed since its last evaluation, as of today; returns how
 /// many were stored.
 pub async fn once(ctx: &Ctx, config: &RuleConfig) -> Result<usize> {
-    use project_mark::Column as M;
     let rules = fingerprint(ctx, config);
-    let mut stored = 0;
-    let mut after = 0;
+    let (mut stored, mut after) = (0, 0);
     loop {
-        let changed: Vec<i64> = project_mark::Entity::find()
-            .select_only()
-            .column(M::ProjectId)
-            .filter(M::ProjectId.gt(after))
-            .filter(Condition::any().add(M::Evaluated.is_null()).add(Expr::col(M::Evaluated).ne(Expr::col(M::Changes))))
-            .order_by_asc(M::ProjectId)
-            .limit(DEFAULT_BATCH)
-            .into_tuple()
-            .all(&ctx.db)
-            .await?;
-        let Some(last) = changed.last() else { break };
-        after = *last;
-        let projects = project::Entity::find()
-            .filter(project::Column::Id.is_in(changed))
-            .order_by_asc(project::Column::Id)
-            .all(&ctx.db)
-            .await?;
+        let projects = project_batch(ctx, after, DEFAULT_BATCH, &Pick::Changed).await?;
+        let Some(last) = projects.last() else { break };
+        after = last.id;
         let (_, n) = evaluate_projects(ctx, config, ctx.clock.today(), &rules, projects).await?;
         stored += n;
     }

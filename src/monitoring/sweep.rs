@@ -19,8 +19,8 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -32,7 +32,7 @@ use super::rules::{evaluate_bond, evaluate_department, evaluate_project};
 use super::store::{Applied, Scope, apply, apply_in};
 use super::{Finding, RuleConfig};
 use crate::Ctx;
-use crate::base::marks::project_mark;
+use crate::base::marks::{new_mark, project_mark};
 use crate::db::in_write;
 use crate::error::{Error, Result};
 use crate::ledger::entities::project;
@@ -87,9 +87,11 @@ impl Default for SweepOptions<'_> {
 }
 
 /// Which projects a batch takes.
-enum Pick<'a> {
+pub(super) enum Pick<'a> {
     All,
     Code(&'a str),
+    /// Those whose mark counts more changes than their last evaluation saw (the follower's).
+    Changed,
     /// Those changed since their last evaluation, evaluated with other rules, or whose
     /// next date has come by `as_of`.
     Due {
@@ -98,12 +100,23 @@ enum Pick<'a> {
     },
 }
 
-async fn project_batch(ctx: &Ctx, after: i64, batch: u64, pick: &Pick<'_>) -> Result<Vec<project::Model>> {
+pub(super) async fn project_batch(ctx: &Ctx, after: i64, batch: u64, pick: &Pick<'_>) -> Result<Vec<project::Model>> {
     let mut select =
         project::Entity::find().filter(project::Column::Id.gt(after)).order_by_asc(project::Column::Id).limit(batch);
     match pick {
         Pick::All => {}
         Pick::Code(code) => select = select.filter(project::Column::Code.eq(*code)),
+        Pick::Changed => {
+            use project_mark::Column as M;
+            let changed = Query::select()
+                .column(M::ProjectId)
+                .from(project_mark::Entity)
+                .cond_where(
+                    Condition::any().add(M::Evaluated.is_null()).add(Expr::col(M::Evaluated).ne(Expr::col(M::Changes))),
+                )
+                .to_owned();
+            select = select.filter(project::Column::Id.in_subquery(changed));
+        }
         Pick::Due { as_of, rules } => {
             use project_mark::Column as M;
             let fresh = Query::select()
@@ -150,14 +163,7 @@ async fn changes_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i6
 /// side ever waits on the other in a circle (SQLite has one writer at a time anyway).
 async fn lock_changes(txn: &DatabaseTransaction, ids: &[i64]) -> Result<HashMap<i64, i64>> {
     use project_mark::Column as M;
-    let rows = ids.iter().map(|id| project_mark::ActiveModel {
-        project_id: Set(*id),
-        changes: Set(0),
-        evaluated: NotSet,
-        evaluated_on: NotSet,
-        rules: NotSet,
-        next_due: NotSet,
-    });
+    let rows = ids.iter().map(|id| new_mark(*id, 0));
     for chunk in rows.collect::<Vec<_>>().chunks(CHUNK) {
         let keep = OnConflict::column(M::ProjectId).do_nothing().to_owned();
         project_mark::Entity::insert_many(chunk.to_vec()).on_conflict(keep).exec_without_returning(txn).await?;
